@@ -1,0 +1,317 @@
+//! The container layer: recognize a package, refuse what we cannot read, and read
+//! its parts through size limits.
+//!
+//! * DOCX (ECMA-376 Part 2, OPC): a zip with `[Content_Types].xml`; the main part
+//!   is the target of the `officeDocument` relationship in `_rels/.rels`.
+//! * ODT (ODF 1.2 Part 3): a zip whose `mimetype` member names
+//!   `application/vnd.oasis.opendocument.text`; `META-INF/manifest.xml` declares
+//!   `manifest:encryption-data` for password-protected members.
+//! * OLE compound files (`D0 CF 11 E0`) are legacy `.doc`/`.wps`, or encrypted OOXML
+//!   when they hold an `EncryptedPackage` stream.
+
+use crate::error::ReadError;
+use crate::model::Format;
+use std::io::{Cursor, Read};
+
+/// Bounds that keep hostile input from exhausting memory.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest inflated size of one part, in bytes.
+    pub max_part_bytes: u64,
+    /// Largest total inflated size of all parts read, in bytes.
+    pub max_total_bytes: u64,
+    /// Most members a package may have.
+    pub max_parts: usize,
+    /// Deepest XML element nesting accepted.
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_part_bytes: 64 * 1024 * 1024,
+            max_total_bytes: 256 * 1024 * 1024,
+            max_parts: 10_000,
+            max_depth: 512,
+        }
+    }
+}
+
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+const ODT_MIMETYPES: [&str; 3] = [
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.text-template",
+    "application/vnd.oasis.opendocument.text-master",
+];
+const REL_OFFICE_DOCUMENT: [&str; 2] = [
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
+];
+
+/// An opened package: the zip archive held in memory plus its format and main part.
+pub struct Package {
+    zip: zip::ZipArchive<Cursor<Vec<u8>>>,
+    format: Format,
+    main_part: String,
+    limits: Limits,
+    total_read: u64,
+}
+
+impl std::fmt::Debug for Package {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Package")
+            .field("format", &self.format)
+            .field("main_part", &self.main_part)
+            .field("parts", &self.zip.len())
+            .finish()
+    }
+}
+
+impl Package {
+    /// Recognize and open a package from its bytes.
+    pub fn open(bytes: Vec<u8>, limits: Limits) -> Result<Package, ReadError> {
+        if bytes.starts_with(&OLE_MAGIC) {
+            return Err(if ole_has_encrypted_package(&bytes) {
+                ReadError::Encrypted
+            } else {
+                ReadError::LegacyOle
+            });
+        }
+        if !bytes.starts_with(b"PK") {
+            return Err(ReadError::NotZip(describe_magic(&bytes)));
+        }
+        let zip = zip::ZipArchive::new(Cursor::new(bytes))
+            .map_err(|e| ReadError::Zip(e.to_string()))?;
+        if zip.len() > limits.max_parts {
+            return Err(ReadError::TooManyParts {
+                count: zip.len(),
+                limit: limits.max_parts,
+            });
+        }
+        let mut pkg = Package {
+            zip,
+            format: Format::Docx,
+            main_part: String::new(),
+            limits,
+            total_read: 0,
+        };
+        if let Some(mime) = pkg.part("mimetype")? {
+            let mime = String::from_utf8_lossy(&mime).trim().to_string();
+            if ODT_MIMETYPES.contains(&mime.as_str()) {
+                pkg.format = Format::Odt;
+                pkg.main_part = "content.xml".into();
+                pkg.check_odf_encryption()?;
+                if !pkg.has_part("content.xml") {
+                    return Err(ReadError::MissingPart("content.xml".into()));
+                }
+                return Ok(pkg);
+            }
+            return Err(ReadError::UnknownPackage(format!(
+                "mimetype is {mime:?}, not an OpenDocument text"
+            )));
+        }
+        if pkg.has_part("[Content_Types].xml") || pkg.has_part("_rels/.rels") {
+            pkg.format = Format::Docx;
+            pkg.main_part = pkg.find_docx_main_part()?;
+            return Ok(pkg);
+        }
+        if pkg.has_part("content.xml") && pkg.has_part("META-INF/manifest.xml") {
+            // An ODT without its mimetype member: readable, LibreOffice opens it too.
+            pkg.format = Format::Odt;
+            pkg.main_part = "content.xml".into();
+            pkg.check_odf_encryption()?;
+            return Ok(pkg);
+        }
+        Err(ReadError::UnknownPackage(
+            "zip archive without [Content_Types].xml or mimetype".into(),
+        ))
+    }
+
+    /// The package's format.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The main part name (`word/document.xml` or whatever `_rels/.rels` names; `content.xml`).
+    pub fn main_part(&self) -> &str {
+        &self.main_part
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Whether a member exists.
+    pub fn has_part(&self, name: &str) -> bool {
+        self.zip.index_for_name(name).is_some()
+    }
+
+    /// Names of all members.
+    pub fn part_names(&self) -> Vec<String> {
+        self.zip.file_names().map(str::to_string).collect()
+    }
+
+    /// Read a member through the size limits. `Ok(None)` when it is absent, an error
+    /// when it is present but broken or too large.
+    pub fn part(&mut self, name: &str) -> Result<Option<Vec<u8>>, ReadError> {
+        let Some(index) = self.zip.index_for_name(name) else {
+            return Ok(None);
+        };
+        let limit = self.limits.max_part_bytes;
+        let mut file = self
+            .zip
+            .by_index(index)
+            .map_err(|e| ReadError::Zip(format!("{name}: {e}")))?;
+        if file.encrypted() {
+            return Err(ReadError::Encrypted);
+        }
+        let declared = file.size();
+        let mut buf = Vec::with_capacity(declared.min(limit) as usize);
+        (&mut file)
+            .take(limit + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| ReadError::Zip(format!("{name}: {e}")))?;
+        if buf.len() as u64 > limit {
+            return Err(ReadError::PartTooLarge {
+                part: name.to_string(),
+                limit,
+            });
+        }
+        self.total_read += buf.len() as u64;
+        if self.total_read > self.limits.max_total_bytes {
+            return Err(ReadError::PackageTooLarge {
+                limit: self.limits.max_total_bytes,
+            });
+        }
+        Ok(Some(buf))
+    }
+
+    /// Read a member that must exist.
+    pub fn required_part(&mut self, name: &str) -> Result<Vec<u8>, ReadError> {
+        self.part(name)?
+            .ok_or_else(|| ReadError::MissingPart(name.to_string()))
+    }
+
+    fn check_odf_encryption(&mut self) -> Result<(), ReadError> {
+        if let Some(manifest) = self.part("META-INF/manifest.xml")? {
+            // Any encryption-data element means encrypted members; a substring test
+            // is enough and survives any prefix because the local name is unique.
+            if memchr_find(&manifest, b"encryption-data") {
+                return Err(ReadError::Encrypted);
+            }
+        }
+        Ok(())
+    }
+
+    fn find_docx_main_part(&mut self) -> Result<String, ReadError> {
+        if let Some(rels) = self.part("_rels/.rels")? {
+            for rel in crate::xml::relationships(&rels, "_rels/.rels", self.limits)? {
+                if REL_OFFICE_DOCUMENT.contains(&rel.rel_type.as_str()) && !rel.external {
+                    let target = resolve_part_name("", &rel.target);
+                    if self.has_part(&target) {
+                        return Ok(target);
+                    }
+                    return Err(ReadError::MissingPart(target));
+                }
+            }
+        }
+        // No usable relationship: fall back to the conventional name, which Word
+        // itself also opens.
+        if self.has_part("word/document.xml") {
+            return Ok("word/document.xml".into());
+        }
+        Err(ReadError::MissingPart(
+            "main document part (officeDocument relationship in _rels/.rels)".into(),
+        ))
+    }
+}
+
+/// Resolve a relationship target relative to the folder of its source part
+/// (`base_dir` without trailing slash; empty for the package root). Absolute
+/// targets (`/word/x.xml`) are taken from the root.
+pub fn resolve_part_name(base_dir: &str, target: &str) -> String {
+    let (mut parts, rest): (Vec<&str>, &str) = if let Some(abs) = target.strip_prefix('/') {
+        (Vec::new(), abs)
+    } else {
+        (
+            base_dir.split('/').filter(|s| !s.is_empty()).collect(),
+            target,
+        )
+    };
+    for seg in rest.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
+fn memchr_find(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+fn ole_has_encrypted_package(bytes: &[u8]) -> bool {
+    // Directory entries store names in UTF-16LE.
+    let needle: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    memchr_find(bytes, &needle)
+}
+
+fn describe_magic(bytes: &[u8]) -> String {
+    if bytes.is_empty() {
+        return "empty file".into();
+    }
+    if bytes.starts_with(b"%PDF") {
+        return "it is a PDF".into();
+    }
+    if bytes.starts_with(b"{\\rtf") {
+        return "it is an RTF file".into();
+    }
+    let head: String = String::from_utf8_lossy(&bytes[..bytes.len().min(64)])
+        .chars()
+        .take(16)
+        .collect();
+    if head.trim_start().starts_with('<') {
+        return "it is an XML or HTML file".into();
+    }
+    format!("unrecognized leading bytes {:02x?}", &bytes[..bytes.len().min(4)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_relative_targets() {
+        assert_eq!(resolve_part_name("", "word/document.xml"), "word/document.xml");
+        assert_eq!(resolve_part_name("", "/word/document.xml"), "word/document.xml");
+        assert_eq!(resolve_part_name("word", "../customXml/item1.xml"), "customXml/item1.xml");
+        assert_eq!(resolve_part_name("word", "./styles.xml"), "word/styles.xml");
+    }
+
+    #[test]
+    fn refuses_non_zip_and_ole() {
+        assert!(matches!(
+            Package::open(b"%PDF-1.4".to_vec(), Limits::default()),
+            Err(ReadError::NotZip(_))
+        ));
+        let mut ole = OLE_MAGIC.to_vec();
+        ole.extend_from_slice(&[0; 100]);
+        assert!(matches!(
+            Package::open(ole.clone(), Limits::default()),
+            Err(ReadError::LegacyOle)
+        ));
+        ole.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+        assert!(matches!(
+            Package::open(ole, Limits::default()),
+            Err(ReadError::Encrypted)
+        ));
+    }
+}

@@ -1,0 +1,19 @@
+//! reportdex: turn DOCX/ODT government information-disclosure annual reports into
+//! structured, validated datasets.
+//!
+//! Pipeline (each stage a plain function from one value to the next):
+//!
+//! ```text
+//! bytes --container::Package::open--> Package
+//!       --read::read--> model::Document        (one reader per format, one shared model)
+//!       --structure::build--> output::Report   (section tree, tables as grids)
+//!       --serde_json--> report JSON (schemas/report.schema.json)
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod model;
+pub mod container;
+pub mod error;
+pub mod xml;
+pub mod output;
+pub mod read;

@@ -1,0 +1,479 @@
+//! Tables: from the rows a reader sees to a rectangular grid with spans.
+//!
+//! Both readers describe a table row by row as [`RawRow`]s whose [`RawCell`]s list
+//! every grid position of that row, the way the formats store them:
+//!
+//! * DOCX (ECMA-376 §17.4): `w:gridBefore`/`w:gridAfter` skip grid columns,
+//!   `w:gridSpan` widens a cell, `w:vMerge` `restart`/continue merges vertically
+//!   (the continuation cells are present in each row).
+//! * ODT (ODF 1.2 §9.1): `table:number-columns-spanned` / `number-rows-spanned`
+//!   on the anchor cell, and `table:covered-table-cell` placeholders for every
+//!   position it covers.
+//!
+//! [`Table::from_raw`] resolves both into one [`Table`]: a list of anchor
+//! [`Cell`]s in row-major order plus `grid`, an `n_rows × n_cols` matrix whose every
+//! position holds the index of the cell that covers it. Positions no cell covers
+//! (short rows, `gridBefore`) get an empty 1×1 cell so the grid is rectangular.
+
+use super::Warning;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Upper bound on grid positions of one table; beyond it rows are dropped with a
+/// warning (a hostile `number-rows-repeated` must not exhaust memory).
+pub const MAX_TABLE_CELLS: usize = 1_000_000;
+
+/// Vertical merge state of a DOCX cell (`w:vMerge`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum VMerge {
+    /// Not vertically merged.
+    #[default]
+    None,
+    /// `w:vMerge w:val="restart"`: starts a vertical merge.
+    Restart,
+    /// `w:vMerge` without value (or `continue`): continues the merge from the row above.
+    Continue,
+}
+
+/// A cell as a reader sees it, before spans are resolved.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RawCell {
+    /// Cell text; paragraphs separated by `\n`.
+    pub text: String,
+    /// Grid columns covered (DOCX `w:gridSpan`, ODT `number-columns-spanned`); 0 is read as 1.
+    pub col_span: u32,
+    /// Rows covered as stated by the anchor (ODT `number-rows-spanned`); 0 is read as 1.
+    pub row_span: u32,
+    /// DOCX vertical merge state.
+    pub v_merge: VMerge,
+    /// ODT `table:covered-table-cell`: a placeholder for a position covered by a span.
+    pub covered: bool,
+    /// Tables nested inside the cell.
+    pub tables: Vec<Table>,
+}
+
+impl RawCell {
+    /// A plain 1×1 cell with text.
+    pub fn new(text: impl Into<String>) -> Self {
+        RawCell {
+            text: text.into(),
+            col_span: 1,
+            row_span: 1,
+            ..RawCell::default()
+        }
+    }
+}
+
+/// A row as a reader sees it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RawRow {
+    /// The row's cells, left to right.
+    pub cells: Vec<RawCell>,
+    /// Grid columns skipped before the first cell (DOCX `w:gridBefore`).
+    pub grid_before: u32,
+    /// Grid columns skipped after the last cell (DOCX `w:gridAfter`).
+    pub grid_after: u32,
+    /// Repeated header row (DOCX `w:tblHeader`, ODT `table:table-header-rows`).
+    pub header: bool,
+}
+
+/// A table as a reader sees it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RawTable {
+    /// Declared number of grid columns (DOCX `w:tblGrid`, ODT `table:table-column`s),
+    /// used to detect spans that run past the grid.
+    pub grid_cols: Option<u32>,
+    /// Rows, top to bottom.
+    pub rows: Vec<RawRow>,
+}
+
+/// One cell of a resolved table: the anchor (top-left) of its span.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Cell {
+    /// 0-based grid row of the top-left position.
+    pub row: u32,
+    /// 0-based grid column of the top-left position.
+    pub col: u32,
+    /// Number of grid rows covered (≥ 1).
+    pub row_span: u32,
+    /// Number of grid columns covered (≥ 1).
+    pub col_span: u32,
+    /// Cell text as displayed; paragraphs separated by `\n`.
+    pub text: String,
+    /// Tables nested inside this cell.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<Table>,
+}
+
+/// A table resolved into a rectangular grid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Table {
+    /// Grid rows.
+    pub n_rows: u32,
+    /// Grid columns.
+    pub n_cols: u32,
+    /// Number of leading header rows (repeated on each page).
+    #[serde(default)]
+    pub header_rows: u32,
+    /// Anchor cells in row-major order.
+    pub cells: Vec<Cell>,
+    /// `n_rows` rows of `n_cols` indices into `cells`: the cell covering each position.
+    pub grid: Vec<Vec<u32>>,
+}
+
+impl Table {
+    /// The cell covering grid position (`row`, `col`), if inside the grid.
+    pub fn cell_at(&self, row: u32, col: u32) -> Option<&Cell> {
+        let idx = *self.grid.get(row as usize)?.get(col as usize)?;
+        self.cells.get(idx as usize)
+    }
+
+    /// Resolve a reader's rows into a grid. Recoverable oddities (a vertical merge
+    /// continuing nothing, a span past the declared grid, a covered cell with no
+    /// anchor, a row span past the last row, too many cells) are pushed to `warnings`
+    /// with `location` as their location.
+    pub fn from_raw(raw: RawTable, location: &str, warnings: &mut Vec<Warning>) -> Table {
+        let mut b = GridBuilder::default();
+        let mut warn = |code: &str, msg: String| {
+            warnings.push(Warning::new(code, msg, Some(location.to_string())));
+        };
+        let mut header_rows = 0u32;
+        let mut still_header = true;
+        let mut budget_left = MAX_TABLE_CELLS;
+        for (r, row) in raw.rows.into_iter().enumerate() {
+            let width = row.grid_before as usize
+                + row.grid_after as usize
+                + row
+                    .cells
+                    .iter()
+                    .map(|c| c.col_span.max(1) as usize)
+                    .sum::<usize>();
+            if width > budget_left {
+                warn(
+                    "table_too_large",
+                    format!("table exceeds {MAX_TABLE_CELLS} cells; rows from {r} on dropped"),
+                );
+                break;
+            }
+            budget_left -= width.max(1);
+            if still_header && row.header {
+                header_rows += 1;
+            } else {
+                still_header = false;
+            }
+            b.ensure_row(r);
+            let mut c = row.grid_before as usize;
+            // ODT lists a covered placeholder for each position that a cell of the
+            // same row spans; those were already placed with their anchor.
+            let mut covered_in_row = 0usize;
+            for cell in row.cells {
+                let span = cell.col_span.max(1) as usize;
+                if cell.covered && covered_in_row > 0 {
+                    covered_in_row -= 1;
+                    continue;
+                }
+                covered_in_row = 0;
+                if cell.covered {
+                    if b.occupant(r, c).is_none() {
+                        warn(
+                            "covered_cell_without_anchor",
+                            format!("covered cell at row {r}, column {c} has no spanning cell"),
+                        );
+                        b.place(r, c, 1, 1, String::new(), Vec::new());
+                    }
+                    c += 1;
+                    continue;
+                }
+                if cell.v_merge == VMerge::Continue {
+                    let above = if r > 0 { b.occupant(r - 1, c) } else { None };
+                    match above {
+                        Some(idx) => {
+                            b.extend_down(idx, r);
+                            c += span;
+                            covered_in_row = span - 1;
+                            continue;
+                        }
+                        None => warn(
+                            "vmerge_without_restart",
+                            format!(
+                                "vertical merge continues at row {r}, column {c} but nothing above starts it"
+                            ),
+                        ),
+                    }
+                }
+                // A real cell: skip positions already covered by row spans from above
+                // (an ODT file that omits its covered-table-cell placeholders).
+                while b.occupant(r, c).is_some() {
+                    c += 1;
+                }
+                b.place(
+                    r,
+                    c,
+                    cell.row_span.max(1) as usize,
+                    span,
+                    cell.text,
+                    cell.tables,
+                );
+                c += span;
+                covered_in_row = span - 1;
+            }
+            c += row.grid_after as usize;
+            b.note_width(c);
+        }
+        let n_rows = b.rows.len();
+        if let Some(gc) = raw.grid_cols {
+            if b.width > gc as usize && gc > 0 {
+                warn(
+                    "grid_span_overflow",
+                    format!(
+                        "cells span {} columns but the table grid declares {gc}",
+                        b.width
+                    ),
+                );
+            }
+        }
+        // Clip row spans that run past the last row.
+        let mut clipped = false;
+        for cell in &mut b.cells {
+            let end = cell.row as usize + cell.row_span as usize;
+            if end > n_rows {
+                cell.row_span = (n_rows - cell.row as usize).max(1) as u32;
+                clipped = true;
+            }
+        }
+        if clipped {
+            warn(
+                "row_span_overflow",
+                "a cell spans past the last row; its span was clipped".to_string(),
+            );
+        }
+        b.finish(header_rows)
+    }
+}
+
+/// Occupancy grid used while resolving spans.
+#[derive(Default)]
+struct GridBuilder {
+    rows: Vec<Vec<Option<usize>>>,
+    cells: Vec<Cell>,
+    width: usize,
+}
+
+impl GridBuilder {
+    fn ensure_row(&mut self, r: usize) {
+        while self.rows.len() <= r {
+            self.rows.push(Vec::new());
+        }
+    }
+
+    fn note_width(&mut self, w: usize) {
+        self.width = self.width.max(w);
+    }
+
+    fn occupant(&self, r: usize, c: usize) -> Option<usize> {
+        self.rows.get(r).and_then(|row| row.get(c).copied().flatten())
+    }
+
+    fn set(&mut self, r: usize, c: usize, idx: usize) {
+        self.ensure_row(r);
+        let row = &mut self.rows[r];
+        if row.len() <= c {
+            row.resize(c + 1, None);
+        }
+        row[c] = Some(idx);
+    }
+
+    fn place(
+        &mut self,
+        r: usize,
+        c: usize,
+        row_span: usize,
+        col_span: usize,
+        text: String,
+        tables: Vec<Table>,
+    ) {
+        let idx = self.cells.len();
+        self.cells.push(Cell {
+            row: r as u32,
+            col: c as u32,
+            row_span: row_span as u32,
+            col_span: col_span as u32,
+            text,
+            tables,
+        });
+        for rr in r..r + row_span {
+            for cc in c..c + col_span {
+                // Do not overwrite an earlier cell: overlapping spans keep the first.
+                if self.occupant(rr, cc).is_none() {
+                    self.set(rr, cc, idx);
+                }
+            }
+        }
+        self.note_width(c + col_span);
+    }
+
+    /// Extend cell `idx` so that it also covers row `r`.
+    fn extend_down(&mut self, idx: usize, r: usize) {
+        let (row, col, span) = {
+            let cell = &self.cells[idx];
+            (cell.row as usize, cell.col as usize, cell.col_span as usize)
+        };
+        let new_span = r + 1 - row;
+        if new_span > self.cells[idx].row_span as usize {
+            self.cells[idx].row_span = new_span as u32;
+        }
+        for cc in col..col + span {
+            if self.occupant(r, cc).is_none() {
+                self.set(r, cc, idx);
+            }
+        }
+    }
+
+    fn finish(mut self, header_rows: u32) -> Table {
+        let n_rows = self.rows.len();
+        let n_cols = self.width;
+        // Fill holes with empty 1×1 cells so that the grid is rectangular.
+        for r in 0..n_rows {
+            for c in 0..n_cols {
+                if self.occupant(r, c).is_none() {
+                    let idx = self.cells.len();
+                    self.cells.push(Cell {
+                        row: r as u32,
+                        col: c as u32,
+                        row_span: 1,
+                        col_span: 1,
+                        text: String::new(),
+                        tables: Vec::new(),
+                    });
+                    self.set(r, c, idx);
+                }
+            }
+        }
+        // Row-major order of anchors; remap indices.
+        let mut order: Vec<usize> = (0..self.cells.len()).collect();
+        order.sort_by_key(|&i| (self.cells[i].row, self.cells[i].col));
+        let mut new_index = vec![0u32; self.cells.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_index[old] = new as u32;
+        }
+        let mut slots: Vec<Option<Cell>> = self.cells.into_iter().map(Some).collect();
+        let cells: Vec<Cell> = order.iter().filter_map(|&i| slots[i].take()).collect();
+        let grid = self
+            .rows
+            .iter()
+            .map(|row| {
+                (0..n_cols)
+                    .map(|c| row.get(c).copied().flatten().map_or(0, |i| new_index[i]))
+                    .collect()
+            })
+            .collect();
+        Table {
+            n_rows: n_rows as u32,
+            n_cols: n_cols as u32,
+            header_rows: header_rows.min(n_rows as u32),
+            cells,
+            grid,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(text: &str, span: u32) -> RawCell {
+        RawCell {
+            col_span: span,
+            ..RawCell::new(text)
+        }
+    }
+
+    fn resolve(rows: Vec<RawRow>, grid_cols: Option<u32>) -> (Table, Vec<Warning>) {
+        let mut w = Vec::new();
+        let t = Table::from_raw(RawTable { grid_cols, rows }, "t", &mut w);
+        (t, w)
+    }
+
+    fn row(cells: Vec<RawCell>) -> RawRow {
+        RawRow {
+            cells,
+            ..RawRow::default()
+        }
+    }
+
+    #[test]
+    fn docx_vmerge_and_gridspan() {
+        let restart = RawCell {
+            v_merge: VMerge::Restart,
+            ..RawCell::new("A")
+        };
+        let cont = RawCell {
+            v_merge: VMerge::Continue,
+            ..RawCell::new("")
+        };
+        let (t, w) = resolve(
+            vec![
+                row(vec![restart, cell("B", 2)]),
+                row(vec![cont.clone(), cell("C", 1), cell("D", 1)]),
+                row(vec![cont, cell("E", 2)]),
+            ],
+            Some(3),
+        );
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!((t.n_rows, t.n_cols), (3, 3));
+        let a = t.cell_at(2, 0).unwrap();
+        assert_eq!((a.text.as_str(), a.row_span, a.col_span), ("A", 3, 1));
+        assert_eq!(t.cell_at(0, 2).unwrap().text, "B");
+        assert_eq!(t.cell_at(2, 2).unwrap().text, "E");
+        assert_eq!(t.cells.len(), 5);
+    }
+
+    #[test]
+    fn odt_covered_cells() {
+        let anchor = RawCell {
+            row_span: 2,
+            col_span: 2,
+            ..RawCell::new("X")
+        };
+        let cov = RawCell {
+            covered: true,
+            ..RawCell::default()
+        };
+        let (t, w) = resolve(
+            vec![
+                row(vec![anchor, cov.clone(), cell("Y", 1)]),
+                row(vec![cov.clone(), cov, cell("Z", 1)]),
+            ],
+            Some(3),
+        );
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(t.cell_at(1, 1).unwrap().text, "X");
+        assert_eq!(t.cell_at(1, 2).unwrap().text, "Z");
+        assert_eq!(t.cells.len(), 3);
+    }
+
+    #[test]
+    fn oddities_warn_and_stay_rectangular() {
+        let cont = RawCell {
+            v_merge: VMerge::Continue,
+            ..RawCell::new("orphan")
+        };
+        let (t, w) = resolve(
+            vec![
+                row(vec![cont, cell("wide", 4)]),
+                RawRow {
+                    grid_before: 1,
+                    ..row(vec![cell("b", 1)])
+                },
+            ],
+            Some(3),
+        );
+        let codes: Vec<_> = w.iter().map(|w| w.code.as_str()).collect();
+        assert_eq!(codes, ["vmerge_without_restart", "grid_span_overflow"]);
+        assert_eq!((t.n_rows, t.n_cols), (2, 5));
+        assert_eq!(t.cell_at(0, 0).unwrap().text, "orphan");
+        assert_eq!(t.cell_at(1, 0).unwrap().text, "");
+        assert_eq!(t.cell_at(1, 1).unwrap().text, "b");
+        assert!(t.grid.iter().all(|r| r.len() == 5));
+    }
+}
