@@ -17,3 +17,5 @@ pub mod error;
 pub mod xml;
 pub mod output;
 pub mod read;
+pub mod convert;
+pub mod structure;

@@ -1,0 +1,71 @@
+//! One document from bytes to its JSON model: open the package, read it with the
+//! format's reader, build the section tree.
+
+use crate::container::{Limits, Package};
+use crate::error::{FileError, ReadError};
+use crate::output::{DocumentOutput, Source, SCHEMA_VERSION};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// Options for converting one document.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConvertOptions {
+    /// Size and nesting limits.
+    pub limits: Limits,
+}
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        use std::fmt::Write;
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// Convert a document held in memory. `rel_path` is recorded as `source.path`.
+pub fn convert_bytes(
+    bytes: Vec<u8>,
+    rel_path: &str,
+    opts: &ConvertOptions,
+) -> Result<DocumentOutput, ReadError> {
+    let size = bytes.len() as u64;
+    let sha256 = sha256_hex(&bytes);
+    let mut pkg = Package::open(bytes, opts.limits)?;
+    let format = pkg.format();
+    let doc = crate::read::read(&mut pkg)?;
+    let source = Source {
+        path: rel_path.to_string(),
+        format,
+        size,
+        sha256,
+    };
+    let built = crate::structure::build(doc);
+    Ok(DocumentOutput {
+        schema_version: SCHEMA_VERSION.to_string(),
+        source,
+        properties: built.properties,
+        title: built.title,
+        sections: built.sections,
+        notes: built.notes,
+        headers: built.headers,
+        footers: built.footers,
+        warnings: built.warnings,
+    })
+}
+
+/// Convert a file on disk; errors name the file.
+pub fn convert_file(
+    path: &Path,
+    rel_path: &str,
+    opts: &ConvertOptions,
+) -> Result<DocumentOutput, FileError> {
+    let wrap = |source| FileError {
+        path: rel_path.to_string(),
+        source,
+    };
+    let bytes = std::fs::read(path).map_err(|e| wrap(ReadError::Io(e)))?;
+    convert_bytes(bytes, rel_path, opts).map_err(wrap)
+}
