@@ -1,0 +1,1 @@
+//! Unit tests of the index builder (synthetic reports.jsonl lines).
