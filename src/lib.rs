@@ -11,6 +11,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod compare;
 pub mod container;
 pub mod convert;
 pub mod error;

@@ -759,4 +759,4 @@ pub fn read(out_dir: &Path) -> Result<Index, IndexError> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -265,7 +265,7 @@ pub fn fingerprint_doc(doc: &DocLite, mapping: &[(u8, String)]) -> DocFingerprin
         section_text(s, &mut all);
     }
     out[0] = Some(fingerprint(&all));
-    for n in 1..=6usize {
+    for (n, slot) in out.iter_mut().enumerate().skip(1) {
         let by_map = mapping
             .iter()
             .find(|(std, _)| usize::from(*std) == n)
@@ -278,7 +278,7 @@ pub fn fingerprint_doc(doc: &DocLite, mapping: &[(u8, String)]) -> DocFingerprin
         if let Some(s) = found {
             let mut text = String::new();
             section_text(s, &mut text);
-            out[n] = Some(fingerprint(&text));
+            *slot = Some(fingerprint(&text));
         }
     }
     out
