@@ -19,6 +19,7 @@ pub mod crossyear;
 pub mod input;
 pub mod names;
 pub mod similarity;
+pub mod synthetic;
 
 use input::{InputLine, InputReport};
 use names::{Aliases, MatchRule};

@@ -129,7 +129,8 @@ fn normalize_text(text: &str) -> Vec<char> {
         if out.len() >= MAX_SECTION_CHARS {
             break;
         }
-        if c.is_ascii_digit() || c.is_numeric() && !is_cjk_numeral(c) {
+        // NFKC has already turned full-width and circled digits into ASCII.
+        if c.is_ascii_digit() {
             if !in_digits {
                 out.push('#');
             }
@@ -147,12 +148,6 @@ fn normalize_text(text: &str) -> Vec<char> {
         }
     }
     out
-}
-
-fn is_cjk_numeral(c: char) -> bool {
-    // Chinese numerals are `Numeric` for Unicode; keep them as text
-    // (`一、总体情况`), only Arabic-style digits are masked.
-    ('\u{3000}'..='\u{9fff}').contains(&c)
 }
 
 /// Fingerprint a text.
