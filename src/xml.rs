@@ -42,6 +42,8 @@ pub enum Ns {
     A,
     /// Word 2010 shapes (`wps:`).
     Wps,
+    /// Office Math (`m:oMath`).
+    Math,
     /// ODF office.
     Office,
     /// ODF text.
@@ -87,6 +89,8 @@ impl Ns {
             b"http://schemas.openxmlformats.org/drawingml/2006/main"
             | b"http://purl.oclc.org/ooxml/drawingml/main" => Ns::A,
             b"http://schemas.microsoft.com/office/word/2010/wordprocessingShape" => Ns::Wps,
+            b"http://schemas.openxmlformats.org/officeDocument/2006/math"
+            | b"http://purl.oclc.org/ooxml/officeDocument/math" => Ns::Math,
             b"urn:oasis:names:tc:opendocument:xmlns:office:1.0" => Ns::Office,
             b"urn:oasis:names:tc:opendocument:xmlns:text:1.0" => Ns::Text,
             b"urn:oasis:names:tc:opendocument:xmlns:table:1.0" => Ns::Table,
@@ -193,6 +197,17 @@ impl<'a> XmlReader<'a> {
     /// Current byte offset in the part.
     pub fn offset(&self) -> u64 {
         self.inner.buffer_position()
+    }
+
+    /// The namespace URI bound to `prefix` in the current scope (the scope of the
+    /// element whose start was just read), e.g. to resolve the prefixes listed in an
+    /// `mc:Choice Requires` attribute. `None` when the prefix is unbound.
+    pub fn prefix_uri(&self, prefix: &str) -> Option<String> {
+        let qname = format!("{prefix}:x");
+        match self.inner.resolve_element(quick_xml::name::QName(qname.as_bytes())).0 {
+            ResolveResult::Bound(ns) => Some(String::from_utf8_lossy(ns.as_ref()).into_owned()),
+            _ => None,
+        }
     }
 
     /// Current element depth.

@@ -1,0 +1,1 @@
+//! Unit tests of the DOCX reader over small in-memory packages.
