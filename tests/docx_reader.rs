@@ -133,3 +133,23 @@ fn public_corpus_coverage() {
     println!("aggregate coverage: {agg:.2}% ({cov_sum}/{tot_sum}); below 90%: {low:?}");
     assert!(agg >= 98.0, "aggregate coverage {agg:.2}% < 98%");
 }
+
+/// Debugging aid: `DOCX_DUMP=path cargo test --test docx_reader dump -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn dump() {
+    let Ok(path) = std::env::var("DOCX_DUMP") else { return };
+    let mut pkg = Package::open(std::fs::read(path).unwrap(), Limits::default()).unwrap();
+    let doc = reportdex::read::read(&mut pkg).unwrap();
+    for b in &doc.body {
+        match b {
+            Block::Paragraph(p) => println!(
+                "P {:?} label={:?} style={:?} h={:?} bold={} c={} notes={:?}",
+                p.text, p.number_label, p.style, p.heading, p.bold, p.centered, p.note_refs
+            ),
+            Block::Table(t) => println!("T {}x{} {:?}", t.n_rows, t.n_cols, t.cells),
+        }
+    }
+    println!("notes {:#?}\nheaders {:?}\nfooters {:?}", doc.notes, doc.headers, doc.footers);
+    println!("props {:?}\nwarnings {:#?}", doc.properties, doc.warnings);
+}

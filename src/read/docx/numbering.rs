@@ -3,9 +3,9 @@
 //! `w:numStyleLink`/`w:styleLink`) and the counters that render a numbered
 //! paragraph's label the way Word shows it (`一、`, `（一）`, `1.2.`, `①`, `•`).
 //!
-//! Counters are kept per list instance: nums that share an abstractNum continue
-//! each other unless the num overrides a start value (then it is its own list,
-//! restarting on first use). A level restarts when a higher level advances (or as
+//! Counters are kept per abstractNum: nums that share an abstractNum continue
+//! each other, except that a num with `w:startOverride` restarts the overridden
+//! levels the first time it is used. A level restarts when a higher level advances (or as
 //! `w:lvlRestart` says).
 
 use super::styles::Styles;
@@ -250,7 +250,10 @@ pub enum NoLabel {
 /// Counters across the whole document.
 #[derive(Debug, Default)]
 pub struct NumberingState {
-    lists: HashMap<(bool, u32), Counters>,
+    /// Counters per abstractNum: nums sharing a definition continue each other.
+    lists: HashMap<u32, Counters>,
+    /// Nums already used once.
+    started_nums: std::collections::HashSet<u32>,
 }
 
 impl NumberingState {
@@ -294,9 +297,16 @@ impl NumberingState {
         {
             return Err(NoLabel::NotNumbered);
         }
-        let own_list = num.overrides.values().any(|o| o.start.is_some());
-        let key = if own_list { (true, num_id) } else { (false, aid) };
-        let c = self.lists.entry(key).or_default();
+        let c = self.lists.entry(aid).or_default();
+        // A num that overrides start values restarts those levels of the shared
+        // list the first time it is used.
+        if self.started_nums.insert(num_id) {
+            for (&k, o) in &num.overrides {
+                if o.start.is_some() && (k as usize) < LEVELS {
+                    c.used[k as usize] = false;
+                }
+            }
+        }
         let start = |i: usize| levels[i].start.unwrap_or(0);
         c.values[ilvl] = if c.used[ilvl] {
             c.values[ilvl].saturating_add(1)
