@@ -204,7 +204,11 @@ impl<'a> XmlReader<'a> {
     /// `mc:Choice Requires` attribute. `None` when the prefix is unbound.
     pub fn prefix_uri(&self, prefix: &str) -> Option<String> {
         let qname = format!("{prefix}:x");
-        match self.inner.resolve_element(quick_xml::name::QName(qname.as_bytes())).0 {
+        match self
+            .inner
+            .resolve_element(quick_xml::name::QName(qname.as_bytes()))
+            .0
+        {
             ResolveResult::Bound(ns) => Some(String::from_utf8_lossy(ns.as_ref()).into_owned()),
             _ => None,
         }
@@ -260,9 +264,7 @@ impl<'a> XmlReader<'a> {
                 }
                 Event::CData(c) => {
                     let off = self.offset();
-                    let text = c
-                        .decode()
-                        .map_err(|e| self.xml_error(off, e.to_string()))?;
+                    let text = c.decode().map_err(|e| self.xml_error(off, e.to_string()))?;
                     return Ok(Ev::Text(text));
                 }
                 Event::DocType(d) => {

@@ -14,7 +14,9 @@ fn corpus_root() -> PathBuf {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in rd.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -91,7 +93,11 @@ fn public_corpus_coverage() {
     let mut files = Vec::new();
     walk(&corpus_root(), &mut files);
     files.sort();
-    assert!(!files.is_empty(), "no corpus under {}", corpus_root().display());
+    assert!(
+        !files.is_empty(),
+        "no corpus under {}",
+        corpus_root().display()
+    );
     let (mut cov_sum, mut tot_sum) = (0usize, 0usize);
     let mut low = Vec::new();
     println!("{:>7} {:>7} {:>7}  file", "cover%", "ref", "ours");
@@ -122,7 +128,11 @@ fn public_corpus_coverage() {
         let (c, t) = coverage(&ours, &reference);
         cov_sum += c;
         tot_sum += t;
-        let pct = if t == 0 { 100.0 } else { 100.0 * c as f64 / t as f64 };
+        let pct = if t == 0 {
+            100.0
+        } else {
+            100.0 * c as f64 / t as f64
+        };
         let ours_n: usize = char_counts(&ours).values().sum();
         println!("{pct:>7.1} {t:>7} {ours_n:>7}  {rel}");
         if pct < 90.0 {
@@ -138,7 +148,9 @@ fn public_corpus_coverage() {
 #[test]
 #[ignore]
 fn dump() {
-    let Ok(path) = std::env::var("DOCX_DUMP") else { return };
+    let Ok(path) = std::env::var("DOCX_DUMP") else {
+        return;
+    };
     let mut pkg = Package::open(std::fs::read(path).unwrap(), Limits::default()).unwrap();
     let doc = reportdex::read::read(&mut pkg).unwrap();
     for b in &doc.body {
@@ -150,6 +162,9 @@ fn dump() {
             Block::Table(t) => println!("T {}x{} {:?}", t.n_rows, t.n_cols, t.cells),
         }
     }
-    println!("notes {:#?}\nheaders {:?}\nfooters {:?}", doc.notes, doc.headers, doc.footers);
+    println!(
+        "notes {:#?}\nheaders {:?}\nfooters {:?}",
+        doc.notes, doc.headers, doc.footers
+    );
     println!("props {:?}\nwarnings {:#?}", doc.properties, doc.warnings);
 }

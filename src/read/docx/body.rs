@@ -176,7 +176,11 @@ impl<'a> Ctx<'a> {
         Ok(out)
     }
 
-    fn blocks_into(&mut self, r: &mut XmlReader<'_>, out: &mut Vec<Block>) -> Result<(), ReadError> {
+    fn blocks_into(
+        &mut self,
+        r: &mut XmlReader<'_>,
+        out: &mut Vec<Block>,
+    ) -> Result<(), ReadError> {
         while let Some(e) = next_child(r)? {
             self.block_child(r, &e, out)?;
         }
@@ -470,7 +474,9 @@ impl<'a> Ctx<'a> {
                         NoteKind::Endnote
                     };
                     if let (Some(id), true) = (e.attr(Ns::W, "id"), self.field_visible()) {
-                        let custom = e.attr(Ns::W, "customMarkFollows").is_some_and(super::styles::on_off_str);
+                        let custom = e
+                            .attr(Ns::W, "customMarkFollows")
+                            .is_some_and(super::styles::on_off_str);
                         let prefix = match kind {
                             NoteKind::Footnote => "footnote",
                             NoteKind::Endnote => "endnote",
@@ -512,7 +518,11 @@ impl<'a> Ctx<'a> {
     }
 
     /// Look through a drawing for text boxes; their blocks go to `out`.
-    fn find_textboxes(&mut self, r: &mut XmlReader<'_>, out: &mut Vec<Block>) -> Result<(), ReadError> {
+    fn find_textboxes(
+        &mut self,
+        r: &mut XmlReader<'_>,
+        out: &mut Vec<Block>,
+    ) -> Result<(), ReadError> {
         while let Some(e) = next_child(r)? {
             if e.is(Ns::W, "txbxContent") {
                 // A text box is its own story: fields do not cross into it.
@@ -553,10 +563,12 @@ impl<'a> Ctx<'a> {
                 _ => None,
             },
         };
-        let jc = p.jc.clone().or_else(|| match (styles, style_id.as_deref()) {
-            (Some(s), Some(id)) => s.jc(id),
-            _ => None,
-        });
+        let jc =
+            p.jc.clone()
+                .or_else(|| match (styles, style_id.as_deref()) {
+                    (Some(s), Some(id)) => s.jc(id),
+                    _ => None,
+                });
         let centered = jc.as_deref() == Some("center");
         // Numbering: direct numPr, else the style's.
         let (style_num, num_style) = match (styles, style_id.as_deref()) {
@@ -602,9 +614,7 @@ impl<'a> Ctx<'a> {
         if let Some(l) = label.filter(|l| !l.text.is_empty()) {
             let direct = l.suffix == Suffix::Nothing
                 || l.bullet
-                || l
-                    .text
-                    .ends_with(['、', '，', '．', '。', '）', '\u{3000}']);
+                || l.text.ends_with(['、', '，', '．', '。', '）', '\u{3000}']);
             text = if direct {
                 format!("{}{}", l.text, text)
             } else {
@@ -636,7 +646,11 @@ impl<'a> Ctx<'a> {
         Ok(Table::from_raw(raw, &location, &mut self.warnings))
     }
 
-    fn table_content(&mut self, r: &mut XmlReader<'_>, raw: &mut RawTable) -> Result<(), ReadError> {
+    fn table_content(
+        &mut self,
+        r: &mut XmlReader<'_>,
+        raw: &mut RawTable,
+    ) -> Result<(), ReadError> {
         while let Some(e) = next_child(r)? {
             if e.is(Ns::Mc, "AlternateContent") {
                 alternate(r, |r| self.table_content(r, raw))?;
@@ -775,7 +789,10 @@ impl<'a> Ctx<'a> {
                 Block::Table(t) => cell.tables.push(t),
             }
         }
-        cell.text = texts.join("\n");
+        // Word needs a (usually empty) paragraph after a nested table; trailing
+        // empty paragraphs add nothing to the cell's text.
+        let joined = texts.join("\n");
+        cell.text = joined.trim_end_matches('\n').to_string();
         Ok(cell)
     }
 }

@@ -165,7 +165,11 @@ fn find_parts(pkg: &mut Package, main: &str, warnings: &mut Vec<Warning>) -> Par
                 .collect();
             names.sort();
             for n in names {
-                let is_header = n.rsplit('/').next().unwrap_or_default().starts_with("header");
+                let is_header = n
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .starts_with("header");
                 parts.headers_footers.push((String::new(), n, is_header));
             }
         }
@@ -212,8 +216,12 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
     let parts = find_parts(pkg, &main, &mut warnings);
     let (styles, styles_absent) =
         load_defs(pkg, parts.styles.as_deref(), &mut warnings, Styles::parse);
-    let (numbering, numbering_absent) =
-        load_defs(pkg, parts.numbering.as_deref(), &mut warnings, Numbering::parse);
+    let (numbering, numbering_absent) = load_defs(
+        pkg,
+        parts.numbering.as_deref(),
+        &mut warnings,
+        Numbering::parse,
+    );
     let mut ctx = Ctx::new(
         styles.as_ref(),
         numbering.as_ref(),
@@ -269,7 +277,11 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
     let mut wanted: Vec<(String, String, bool)> = Vec::new();
     let sect_refs = std::mem::take(&mut ctx.sect_refs);
     for sr in &sect_refs {
-        if let Some((_, name, _)) = parts.headers_footers.iter().find(|(id, _, _)| *id == sr.rid) {
+        if let Some((_, name, _)) = parts
+            .headers_footers
+            .iter()
+            .find(|(id, _, _)| *id == sr.rid)
+        {
             if !wanted.iter().any(|(_, n, _)| n == name) {
                 wanted.push((sr.kind.clone(), name.clone(), sr.header));
             }

@@ -82,7 +82,11 @@ pub fn assemble_notes(
     let pool: Vec<(NoteKind, String, String)> = footnotes
         .into_iter()
         .map(|(id, t)| (NoteKind::Footnote, id, t))
-        .chain(endnotes.into_iter().map(|(id, t)| (NoteKind::Endnote, id, t)))
+        .chain(
+            endnotes
+                .into_iter()
+                .map(|(id, t)| (NoteKind::Endnote, id, t)),
+        )
         .collect();
     let mut taken = vec![false; pool.len()];
     let index: std::collections::HashMap<(bool, &str), usize> = pool

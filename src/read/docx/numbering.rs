@@ -336,7 +336,7 @@ impl NumberingState {
                         if (1..=9).contains(&d) {
                             let i = d as usize - 1;
                             let v = if c.used[i] { c.values[i] } else { start(i) };
-                            let f = if lvl.is_lgl && i < ilvl {
+                            let f = if lvl.is_lgl {
                                 "decimal"
                             } else {
                                 levels[i].fmt.as_deref().unwrap_or("decimal")
@@ -385,6 +385,11 @@ const CN_DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', 
 
 /// Chinese counting numerals: 一 … 十, 十一, 二十一, 一百零一, 一千二百三十四.
 pub fn chinese_counting(n: u32) -> String {
+    chinese_numeral(n, true)
+}
+
+/// Chinese numerals; `short_teens` writes 10..19 as 十, 十一 rather than 一十, 一十一.
+fn chinese_numeral(n: u32, short_teens: bool) -> String {
     if n == 0 {
         return "〇".into();
     }
@@ -407,7 +412,7 @@ pub fn chinese_counting(n: u32) -> String {
         }
         pending_zero = false;
         // 10..19 read 十, 十一 (not 一十).
-        if !(d == 1 && pos == 1 && len == 2) {
+        if !(short_teens && d == 1 && pos == 1 && len == 2) {
             out.push(CN_DIGITS[d as usize]);
         }
         if pos > 0 {
@@ -422,13 +427,15 @@ pub fn format_number(n: u32, fmt: &str) -> String {
     match fmt {
         "none" => String::new(),
         "decimalZero" => format!("{n:02}"),
-        "chineseCounting" | "chineseCountingThousand" | "taiwaneseCounting"
-        | "taiwaneseCountingThousand" | "japaneseCounting" | "ideographLegalTraditional" => {
-            chinese_counting(n)
-        }
+        "chineseCounting"
+        | "chineseCountingThousand"
+        | "taiwaneseCounting"
+        | "taiwaneseCountingThousand"
+        | "japaneseCounting"
+        | "ideographLegalTraditional" => chinese_counting(n),
         "chineseLegalSimplified" => {
             const UP: [char; 10] = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'];
-            let s = chinese_counting(n);
+            let s = chinese_numeral(n, false);
             s.chars()
                 .map(|c| match CN_DIGITS.iter().position(|&d| d == c) {
                     Some(i) => UP[i],
@@ -441,10 +448,15 @@ pub fn format_number(n: u32, fmt: &str) -> String {
                 })
                 .collect()
         }
-        "ideographTraditional" => cyclic(n, &['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬', '癸']),
+        "ideographTraditional" => cyclic(
+            n,
+            &['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬', '癸'],
+        ),
         "ideographZodiac" => cyclic(
             n,
-            &['子', '丑', '寅', '卯', '辰', '巳', '午', '未', '申', '酉', '戌', '亥'],
+            &[
+                '子', '丑', '寅', '卯', '辰', '巳', '午', '未', '申', '酉', '戌', '亥',
+            ],
         ),
         "ideographDigital" | "taiwaneseDigital" | "japaneseDigitalTenThousand" => n
             .to_string()
@@ -456,9 +468,7 @@ pub fn format_number(n: u32, fmt: &str) -> String {
             .chars()
             .filter_map(|c| char::from_u32(c as u32 - '0' as u32 + 0xFF10))
             .collect(),
-        "decimalEnclosedCircle" | "decimalEnclosedCircleChinese" => {
-            enclosed(n, 0x2460, 20)
-        }
+        "decimalEnclosedCircle" | "decimalEnclosedCircleChinese" => enclosed(n, 0x2460, 20),
         "decimalEnclosedParen" => enclosed(n, 0x2474, 20),
         "decimalEnclosedFullstop" => enclosed(n, 0x2488, 20),
         "ideographEnclosedCircle" => enclosed(n, 0x3280, 10),

@@ -4,7 +4,7 @@
 //! paragraph numbering (`w:numPr`), justification and the run properties that
 //! decide boldness and hidden text.
 
-use super::{on_off, next_child, parse_u32};
+use super::{next_child, on_off, parse_u32};
 use crate::container::Limits;
 use crate::error::ReadError;
 use crate::xml::{Ns, XmlReader};
