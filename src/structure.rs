@@ -361,7 +361,10 @@ mod tests {
             ..Document::default()
         };
         let b = build(doc);
-        assert_eq!(b.title.as_deref(), Some("某局2022年政府信息公开工作年度报告"));
+        assert_eq!(
+            b.title.as_deref(),
+            Some("某局2022年政府信息公开工作年度报告")
+        );
         let o = outline(&b.sections);
         let titles: Vec<_> = o.iter().map(|(l, t, _)| (*l, t.as_str())).collect();
         assert_eq!(

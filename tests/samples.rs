@@ -77,7 +77,11 @@ fn reader_view(s: &[Section]) -> Value {
 #[test]
 fn every_sample_matches_its_expected_structure() {
     let files = samples();
-    assert!(files.len() >= 20, "expected the generated samples, found {}", files.len());
+    assert!(
+        files.len() >= 20,
+        "expected the generated samples, found {}",
+        files.len()
+    );
     let mut checked = 0;
     for path in &files {
         let out = convert(path);
@@ -91,11 +95,7 @@ fn every_sample_matches_its_expected_structure() {
             panic!("no expected data {}", exp_path.display());
         };
         let exp: Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(
-            out.title.as_deref(),
-            exp["title"].as_str(),
-            "{name}: title"
-        );
+        assert_eq!(out.title.as_deref(), exp["title"].as_str(), "{name}: title");
         let mut got = Vec::new();
         headings(&out.sections, &mut got);
         let want: Vec<(u8, String)> = serde_json::from_value(exp["headings"].clone()).unwrap();
@@ -103,7 +103,11 @@ fn every_sample_matches_its_expected_structure() {
         let mut got_tables = Vec::new();
         tables(&out.sections, &mut got_tables);
         let want_tables = exp["tables"].as_array().cloned().unwrap_or_default();
-        assert_eq!(got_tables.len(), want_tables.len(), "{name}: number of tables");
+        assert_eq!(
+            got_tables.len(),
+            want_tables.len(),
+            "{name}: number of tables"
+        );
         for (i, (g, w)) in got_tables.iter().zip(&want_tables).enumerate() {
             assert_eq!(g["n_rows"], w["n_rows"], "{name} table {i}: rows");
             assert_eq!(g["n_cols"], w["n_cols"], "{name} table {i}: columns");
@@ -114,7 +118,11 @@ fn every_sample_matches_its_expected_structure() {
             }
             assert_eq!(gc.len(), wc.len(), "{name} table {i}: number of cells");
         }
-        assert!(out.warnings.is_empty(), "{name}: warnings {:?}", out.warnings);
+        assert!(
+            out.warnings.is_empty(),
+            "{name}: warnings {:?}",
+            out.warnings
+        );
         checked += 1;
     }
     assert_eq!(checked, files.len());
@@ -152,5 +160,8 @@ fn docx_and_odt_versions_read_the_same() {
         }
         pairs += 1;
     }
-    assert!(pairs >= 9, "expected at least 9 DOCX/ODT pairs, found {pairs}");
+    assert!(
+        pairs >= 9,
+        "expected at least 9 DOCX/ODT pairs, found {pairs}"
+    );
 }
