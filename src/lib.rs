@@ -17,5 +17,6 @@ pub mod error;
 pub mod model;
 pub mod output;
 pub mod read;
+pub mod schema;
 pub mod structure;
 pub mod xml;

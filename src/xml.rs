@@ -228,6 +228,7 @@ impl<'a> XmlReader<'a> {
     }
 
     /// Next event, skipping declarations, comments and processing instructions.
+    #[allow(clippy::should_implement_trait)] // fallible, so not an Iterator
     pub fn next(&mut self) -> Result<Ev<'a>, ReadError> {
         loop {
             let (res, ev) = match self.inner.read_resolved_event() {

@@ -2,7 +2,7 @@
 //! typed error, and its text covers the LibreOffice reference export), plus small
 //! in-memory packages through the public API.
 
-mod support;
+mod docx_fixtures;
 
 use reportdex::container::{Limits, Package};
 use reportdex::model::{Block, Document, Table};

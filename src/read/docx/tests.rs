@@ -1,14 +1,14 @@
 //! Unit tests of the DOCX reader over small in-memory packages (built with the
 //! shared `tests/support` helper).
 
-#[path = "../../../tests/support/mod.rs"]
-mod support;
+#[path = "../../../tests/docx_fixtures/mod.rs"]
+mod fixtures;
 
 use super::read;
 use crate::container::{Limits, Package};
 use crate::error::ReadError;
 use crate::model::{Block, Document, HeadingSource, NoteKind, Paragraph, Table};
-use support::{p, Docx, W_NS};
+use fixtures::{p, Docx, W_NS};
 
 fn read_docx(d: &Docx) -> Document {
     try_read(d).expect("readable")
