@@ -431,10 +431,9 @@ impl<'a> Ctx<'a> {
                 }
                 b"tab" | b"ptab" => self.emit(p, "\t", *props),
                 b"cr" => self.emit(p, "\n", *props),
-                b"br" => {
-                    if !matches!(e.attr(Ns::W, "type"), Some("page" | "column")) {
-                        self.emit(p, "\n", *props);
-                    }
+                // Page and column breaks are layout, not text.
+                b"br" if !matches!(e.attr(Ns::W, "type"), Some("page" | "column")) => {
+                    self.emit(p, "\n", *props);
                 }
                 b"noBreakHyphen" => self.emit(p, "-", *props),
                 b"sym" => {
@@ -451,11 +450,9 @@ impl<'a> Ctx<'a> {
                             self.field_overflow += 1;
                         }
                     }
-                    Some("separate") => {
-                        if self.field_overflow == 0 {
-                            if let Some(top) = self.fields.last_mut() {
-                                *top = true;
-                            }
+                    Some("separate") if self.field_overflow == 0 => {
+                        if let Some(top) = self.fields.last_mut() {
+                            *top = true;
                         }
                     }
                     Some("end") => {

@@ -1,5 +1,5 @@
 //! Unit tests of the DOCX reader over small in-memory packages (built with the
-//! shared `tests/support` helper).
+//! DOCX package builder in `tests/docx_fixtures`).
 
 #[path = "../../../tests/docx_fixtures/mod.rs"]
 mod fixtures;
