@@ -249,6 +249,7 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
             ));
         }
     }
+    ctx.end_part();
     let body_refs = std::mem::take(&mut ctx.note_refs);
 
     // Notes.
