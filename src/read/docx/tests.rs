@@ -602,3 +602,29 @@ fn legacy_merges_wordart_and_warnings() {
     assert_eq!(texts(&doc), ["", "某市人民政府文件", "before"]);
     assert_eq!(codes(&doc), ["unsupported_alt_chunk", "unbalanced_field"]);
 }
+
+/// `w:numStyleLink` takes the levels from the definition that the numbering
+/// style points to (`w:styleLink`); both nums then share one counter.
+#[test]
+fn numbering_style_links() {
+    let numbering = r#"
+<w:abstractNum w:abstractNumId="1"><w:numStyleLink w:val="OutlineList"/></w:abstractNum>
+<w:abstractNum w:abstractNumId="2"><w:styleLink w:val="OutlineList"/>
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="第%1条"/><w:suff w:val="space"/></w:lvl>
+</w:abstractNum>
+<w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num>
+<w:num w:numId="2"><w:abstractNumId w:val="2"/></w:num>"#;
+    let styles = r#"<w:style w:type="numbering" w:styleId="OutlineList"><w:name w:val="Outline List"/>
+        <w:pPr><w:numPr><w:numId w:val="2"/></w:numPr></w:pPr></w:style>"#;
+    let np = |num: u32, t: &str| {
+        format!(
+            r#"<w:p><w:pPr><w:numPr><w:numId w:val="{num}"/></w:numPr></w:pPr><w:r><w:t>{t}</w:t></w:r></w:p>"#
+        )
+    };
+    let body = [np(1, "总则"), np(2, "适用范围"), np(1, "附则")].concat();
+    let doc = read_docx(&Docx::body(&body).numbering(numbering).styles(styles));
+    assert_eq!(
+        texts(&doc),
+        ["第一条 总则", "第二条 适用范围", "第三条 附则"]
+    );
+}
