@@ -298,9 +298,8 @@ impl<'s> Ctx<'s> {
             .or_else(|| self.styles.para_list_style(para_style));
         let ls = style_name.and_then(|n| self.styles.list_style(&n));
         let level = item.frame.level;
-        let start = ls.and_then(|l| l.level(level)).map_or(1, |l| l.start);
         let counters = self.lists.get_mut(item.frame.state)?;
-        counters.advance(level, start, item.start_value);
+        counters.advance(ls, level, item.start_value);
         counters.label(ls?, level)
     }
 
@@ -336,12 +335,10 @@ impl<'s> Ctx<'s> {
                 source: HeadingSource::OutlineLevel,
             })
         } else {
-            self.styles
-                .para_outline_level(style)
-                .map(|level| Heading {
-                    level: level.min(MAX_LEVELS as u8),
-                    source: HeadingSource::Style,
-                })
+            self.styles.para_outline_level(style).map(|level| Heading {
+                level: level.min(MAX_LEVELS as u8),
+                source: HeadingSource::Style,
+            })
         };
 
         let label = match item {
@@ -364,7 +361,8 @@ impl<'s> Ctx<'s> {
                 } else {
                     start_value
                 };
-                self.outline.advance(level, start, set_to);
+                self.outline
+                    .advance(Some(&self.styles.outline), level, set_to);
                 self.outline.label(&self.styles.outline, level)
             }
             None => None,
@@ -456,8 +454,8 @@ impl<'s> Ctx<'s> {
                     p.number_elem = Some(r.element_text()?);
                     Ok(())
                 }
-                b"ruby-text" | b"tracked-changes" | b"note-citation" | b"note-body"
-                | b"script" | b"soft-page-break" => r.skip_element(),
+                b"ruby-text" | b"tracked-changes" | b"note-citation" | b"note-body" | b"script"
+                | b"soft-page-break" => r.skip_element(),
                 // Spans of fields, links, ruby base, meta, bookmarks...: keep the text.
                 _ => self.inline(r, p, bold),
             },
@@ -482,7 +480,8 @@ impl<'s> Ctx<'s> {
             match r.next()? {
                 Ev::Start(c) => {
                     if c.is(Ns::Text, "note-citation") {
-                        label = Some(r.element_text()?.trim().to_string()).filter(|s| !s.is_empty());
+                        label =
+                            Some(r.element_text()?.trim().to_string()).filter(|s| !s.is_empty());
                     } else if c.is(Ns::Text, "note-body") {
                         self.blocks(r, &mut body)?;
                     } else {
@@ -595,8 +594,11 @@ impl<'s> Ctx<'s> {
                     b"table-header-rows" => self.table_children(r, acc, true)?,
                     b"table-row" => self.row(r, &e, acc, header)?,
                     // Column and row groups: descend (their children are read by this loop).
-                    b"table-columns" | b"table-header-columns" | b"table-column-group"
-                    | b"table-rows" | b"table-row-group" => {}
+                    b"table-columns"
+                    | b"table-header-columns"
+                    | b"table-column-group"
+                    | b"table-rows"
+                    | b"table-row-group" => {}
                     _ => r.skip_element()?,
                 },
                 Ev::Start(_) => r.skip_element()?,
@@ -651,7 +653,9 @@ impl<'s> Ctx<'s> {
                     if n > left {
                         self.warn(
                             "repeat_capped",
-                            format!("table cell repeated {n} times; row capped at {MAX_COLS} cells"),
+                            format!(
+                                "table cell repeated {n} times; row capped at {MAX_COLS} cells"
+                            ),
                             acc.location.clone(),
                         );
                     }

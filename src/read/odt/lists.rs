@@ -111,9 +111,18 @@ pub(crate) struct Counters {
 impl Counters {
     /// A paragraph at `level` is numbered: advance that level (or set it to
     /// `set_to`, from `text:start-value` / `text:restart-numbering`) and restart
-    /// every deeper level.
-    pub fn advance(&mut self, level: usize, start: i64, set_to: Option<i64>) {
+    /// every deeper level. Upper levels not started yet start now at their start
+    /// value, as LibreOffice's phantom numbers do (a following paragraph at that
+    /// upper level then counts on from there). `start` is the level's start value.
+    pub fn advance(&mut self, style: Option<&ListStyle>, level: usize, set_to: Option<i64>) {
         let level = level.min(MAX_LEVELS - 1);
+        let start_of = |l: usize| style.and_then(|s| s.level(l)).map_or(1, |s| s.start);
+        for l in 0..level {
+            if self.vals[l].is_none() {
+                self.vals[l] = Some(start_of(l));
+            }
+        }
+        let start = start_of(level);
         let next = match (set_to, self.vals[level]) {
             (Some(v), _) => v,
             (None, Some(v)) => v.saturating_add(1),
@@ -176,7 +185,10 @@ pub(crate) fn format_number(n: i64, format: &str, letter_sync: bool) -> String {
         "I" => roman(n),
         "一, 二, 三, ..." | "Native Numbering" => chinese(n, false),
         "壹, 贰, 叁, ..." => chinese(n, true),
-        "甲, 乙, 丙, ..." => cyclic(n, &['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬', '癸']),
+        "甲, 乙, 丙, ..." => cyclic(
+            n,
+            &['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬', '癸'],
+        ),
         "子, 丑, 寅, ..." => cyclic(
             n,
             &[
@@ -205,7 +217,7 @@ fn letters(n: i64, upper: bool, letter_sync: bool) -> String {
     if letter_sync {
         let idx = ((n - 1) % 26) as u8;
         let count = ((n - 1) / 26 + 1).min(100) as usize;
-        return std::iter::repeat((base + idx) as char).take(count).collect();
+        return std::iter::repeat_n((base + idx) as char, count).collect();
     }
     let mut n = n;
     let mut out = Vec::new();
@@ -367,20 +379,20 @@ mod tests {
         style.levels[1] = num("一, 二, 三, ...", "（", "）", 1);
         style.levels[2] = num("1", "", ".", 3);
         let mut c = Counters::default();
-        c.advance(0, 1, None);
+        c.advance(Some(&style), 0, None);
         assert_eq!(c.label(&style, 0).map(|l| l.text), Some("一、".into()));
-        c.advance(1, 1, None);
-        c.advance(1, 1, None);
+        c.advance(Some(&style), 1, None);
+        c.advance(Some(&style), 1, None);
         let l = c.label(&style, 1).expect("label");
         assert_eq!(l.apply("主动公开"), "（二）主动公开");
-        c.advance(2, 1, None);
+        c.advance(Some(&style), 2, None);
         let l = c.label(&style, 2).expect("label");
         assert_eq!(l.text, "一.二.1.");
         assert_eq!(l.apply("x"), "一.二.1. x");
-        c.advance(0, 1, None);
-        c.advance(1, 1, None);
+        c.advance(Some(&style), 0, None);
+        c.advance(Some(&style), 1, None);
         assert_eq!(c.label(&style, 1).map(|l| l.text), Some("（一）".into()));
-        c.advance(1, 1, Some(5));
+        c.advance(Some(&style), 1, Some(5));
         assert_eq!(c.label(&style, 1).map(|l| l.text), Some("（五）".into()));
     }
 
@@ -393,9 +405,9 @@ mod tests {
         });
         style.levels[1] = num("1", "", "", 1);
         let mut c = Counters::default();
-        c.advance(0, 1, None);
+        c.advance(Some(&style), 0, None);
         assert_eq!(c.label(&style, 0).expect("label").apply("a"), "•a");
-        c.advance(1, 1, None);
+        c.advance(Some(&style), 1, None);
         assert_eq!(c.label(&style, 1).expect("label").apply("b"), "1b");
         style.levels[1] = num("", "", "", 1);
         assert_eq!(c.label(&style, 1), None);

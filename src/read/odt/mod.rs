@@ -115,6 +115,7 @@ fn read_master_pages(
             Err(e) => break Err(e),
         };
         match ev {
+            Ev::Start(e) if e.is(Ns::Office, "document-styles") => {}
             Ev::Start(e) if e.is(Ns::Office, "master-styles") => in_master = true,
             Ev::Start(e) if in_master && e.is(Ns::Style, "master-page") => {}
             Ev::Start(e) if in_master && e.ns == Ns::Style => {
@@ -195,21 +196,15 @@ fn read_meta(bytes: &[u8], limits: Limits, props: &mut Properties) -> Result<(),
                         (Ns::Office, b"document-meta") | (Ns::Office, b"meta") => {}
                         (Ns::Dc, b"title") => set(&mut props.title, r.element_text()?),
                         (Ns::Dc, b"subject") => set(&mut props.subject, r.element_text()?),
-                        (Ns::Dc, b"description") => {
-                            set(&mut props.description, r.element_text()?)
-                        }
+                        (Ns::Dc, b"description") => set(&mut props.description, r.element_text()?),
                         (Ns::Dc, b"creator") => set(&mut dc_creator, r.element_text()?),
                         (Ns::Dc, b"date") => set(&mut props.modified, r.element_text()?),
                         (Ns::Dc, b"language") => set(&mut props.language, r.element_text()?),
                         (Ns::Meta, b"initial-creator") => {
                             set(&mut props.creator, r.element_text()?)
                         }
-                        (Ns::Meta, b"creation-date") => {
-                            set(&mut props.created, r.element_text()?)
-                        }
-                        (Ns::Meta, b"generator") => {
-                            set(&mut props.application, r.element_text()?)
-                        }
+                        (Ns::Meta, b"creation-date") => set(&mut props.created, r.element_text()?),
+                        (Ns::Meta, b"generator") => set(&mut props.application, r.element_text()?),
                         (Ns::Meta, b"keyword") => {
                             let k = r.element_text()?.trim().to_string();
                             if !k.is_empty() {
@@ -218,7 +213,8 @@ fn read_meta(bytes: &[u8], limits: Limits, props: &mut Properties) -> Result<(),
                         }
                         (Ns::Meta, b"document-statistic") => {
                             let num = |n: &str| {
-                                e.attr(Ns::Meta, n).and_then(|v| v.trim().parse::<u64>().ok())
+                                e.attr(Ns::Meta, n)
+                                    .and_then(|v| v.trim().parse::<u64>().ok())
                             };
                             props.pages = num("page-count");
                             props.words = num("word-count");

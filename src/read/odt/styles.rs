@@ -82,12 +82,10 @@ impl Styles {
             if steps > MAX_CHAIN {
                 break;
             }
-            cur = def.parent.as_deref().and_then(|p| {
-                self.common
-                    .para
-                    .get(p)
-                    .or_else(|| self.auto.para.get(p))
-            });
+            cur = def
+                .parent
+                .as_deref()
+                .and_then(|p| self.common.para.get(p).or_else(|| self.auto.para.get(p)));
         }
         f(&self.default_para)
     }
@@ -119,8 +117,7 @@ impl Styles {
 
     /// The paragraph style's default outline level (≥ 1), if any.
     pub fn para_outline_level(&self, name: Option<&str>) -> Option<u8> {
-        self.para_find(name, |d| d.outline_level)
-            .filter(|&l| l > 0)
+        self.para_find(name, |d| d.outline_level).filter(|&l| l > 0)
     }
 
     /// The list style associated with the paragraph style, if any.
@@ -131,7 +128,11 @@ impl Styles {
 
     /// Bold as set by a text style (through its parents); `None` when unset.
     pub fn text_bold(&self, name: &str) -> Option<bool> {
-        let mut cur = self.auto.text.get(name).or_else(|| self.common.text.get(name));
+        let mut cur = self
+            .auto
+            .text
+            .get(name)
+            .or_else(|| self.common.text.get(name));
         let mut steps = 0;
         while let Some(def) = cur {
             if def.bold.is_some() {
@@ -141,9 +142,10 @@ impl Styles {
             if steps > MAX_CHAIN {
                 return None;
             }
-            cur = def.parent.as_deref().and_then(|p| {
-                self.common.text.get(p).or_else(|| self.auto.text.get(p))
-            });
+            cur = def
+                .parent
+                .as_deref()
+                .and_then(|p| self.common.text.get(p).or_else(|| self.auto.text.get(p)));
         }
         None
     }
@@ -265,12 +267,17 @@ fn read_list_style(r: &mut XmlReader<'_>) -> Result<ListStyle, ReadError> {
                     || e.is(Ns::Text, "outline-level-style")
                 {
                     Some(LevelKind::Number {
-                        format: e.attr(Ns::Style, "num-format").unwrap_or_default().to_string(),
+                        format: e
+                            .attr(Ns::Style, "num-format")
+                            .unwrap_or_default()
+                            .to_string(),
                         letter_sync: e.attr(Ns::Style, "num-letter-sync") == Some("true"),
                     })
                 } else if e.is(Ns::Text, "list-level-style-bullet") {
                     Some(LevelKind::Bullet(
-                        e.attr(Ns::Text, "bullet-char").unwrap_or_default().to_string(),
+                        e.attr(Ns::Text, "bullet-char")
+                            .unwrap_or_default()
+                            .to_string(),
                     ))
                 } else if e.is(Ns::Text, "list-level-style-image") {
                     Some(LevelKind::Image)
@@ -376,7 +383,10 @@ mod tests {
         read_part_styles(&mut r, &mut styles, &mut auto).expect("styles");
         styles.auto = auto;
         assert_eq!(styles.para_display_name("P1").as_deref(), Some("Heading 1"));
-        assert_eq!(styles.para_display_name("Heading").as_deref(), Some("Heading"));
+        assert_eq!(
+            styles.para_display_name("Heading").as_deref(),
+            Some("Heading")
+        );
         assert!(styles.para_bold(Some("P1")));
         assert!(styles.para_centered(Some("P1")));
         assert!(!styles.para_centered(Some("Heading")));
