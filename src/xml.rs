@@ -180,7 +180,7 @@ impl<'a> XmlReader<'a> {
         let cfg = inner.config_mut();
         cfg.expand_empty_elements = true;
         cfg.trim_text(false);
-        cfg.check_end_names = false;
+        cfg.check_end_names = true;
         XmlReader {
             inner,
             part: part.to_string(),
@@ -274,6 +274,16 @@ impl<'a> XmlReader<'a> {
                             part: self.part.clone(),
                         });
                     }
+                }
+                Event::Eof if self.depth > 0 => {
+                    let off = self.offset();
+                    return Err(self.xml_error(
+                        off,
+                        format!(
+                            "unexpected end of part, {} element(s) left open",
+                            self.depth
+                        ),
+                    ));
                 }
                 Event::Eof => return Ok(Ev::Eof),
                 Event::Empty(_) | Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
