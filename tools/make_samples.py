@@ -528,7 +528,7 @@ def build_s4_table(raw, lab, br_labels=False):
 # ---------------------------------------------------------------------------
 
 P_ACTIVE = [
-    "{Y}年，{we}严格落实《中华人民共和国政府信息公开条例》（以下简称《条例》）要求，坚持“以公开为常态、不公开为例外”原则，全年通过政府网站主动公开政府信息{n_pub}条，其中政策文件{n_doc}条，工作动态{n_news}条。",
+    "{Y}年，{we}严格落实《条例》要求，坚持“以公开为常态、不公开为例外”原则，全年通过政府网站主动公开政府信息{n_pub}条，其中政策文件{n_doc}条，工作动态{n_news}条。",
     "围绕中心工作，及时发布通知公告和政策解读，坚持政策文件与解读材料同步起草、同步审签、同步发布，全年发布政策解读{n_jd}篇，其中图文解读{n_tw}篇。",
     "持续做好财政预决算、“三公”经费等重点领域信息公开，部门预决算及时公开率达到100%。",
     "加强政务新媒体建设，通过政务微信公众号发布信息{n_wx}条，进一步拓宽信息公开渠道。",
@@ -586,6 +586,35 @@ PAD_DETAIL = ["，全年累计发布相关信息{r1}条", "，共梳理事项{r1
 PAD_END = ["，取得了明显成效。", "，推动政务公开工作提质增效。", "，群众满意度不断提升。", "，工作规范化水平进一步提高。",
            "，切实保障了人民群众的知情权、参与权、表达权和监督权。", "，为经济社会高质量发展提供了有力支撑。",
            "，确保各项工作要求落到实处。", "，形成了可复制、可推广的经验做法。"]
+
+
+PAD_MEET = ["政务公开工作推进会", "党组会议", "局务会议", "专题培训会", "工作部署会", "业务座谈会", "政府开放日活动",
+            "政策解读发布会", "信息公开工作例会", "网站与政务新媒体工作会议"]
+PAD_WHO = ["各科室负责人", "全体干部职工", "班子成员及各股室负责同志", "各镇街信息公开工作人员", "二级单位分管领导",
+           "群众代表和人大代表", "新闻媒体记者", "信息员及网站编辑"]
+PAD_WHAT = ["传达学习了上级政务公开工作要点", "研究部署了年度信息公开重点任务", "通报了网站和新媒体检查情况",
+            "解读了《政府信息公开信息处理费管理办法》", "听取了各科室信息公开工作情况汇报", "就依申请公开答复规范进行了专题辅导",
+            "围绕群众关心的热点问题进行了现场答疑", "明确了政策解读的责任分工和时限要求"]
+PAD_DOC = ["政务公开工作要点", "政府信息公开保密审查办法", "依申请公开办理工作规程", "政策解读工作实施细则",
+           "政务新媒体管理办法", "信息发布审核制度", "主动公开基本目录", "政务公开考核评估办法", "行政执法公示实施方案"]
+PAD_ABBR = ["办发", "财发", "政办发", "字", "办字", "发", "综发"]
+
+
+def pad_event(rng, we, year):
+    m, d = rng.randint(1, 12), rng.randint(1, 28)
+    k = rng.random()
+    if k < 0.5:
+        return (f"{m}月{d}日，{we}组织召开{rng.choice(PAD_MEET)}，{rng.choice(PAD_WHO)}共{rng.randint(8, 160)}人参加，"
+                f"会议{rng.choice(PAD_WHAT)}。")
+    return (f"{m}月{d}日，印发《{rng.choice(['关于印发', '关于进一步规范', '关于做好'])}{rng.choice(PAD_DOC)}的通知》"
+            f"（{rng.choice(PAD_ABBR)}〔{year}〕{rng.randint(1, 160)}号），明确了{rng.randint(3, 25)}项具体措施。")
+
+
+def pad_para(rng, we, year):
+    out = []
+    for _ in range(rng.randint(3, 6)):
+        out.append(pad_event(rng, we, year) if rng.random() < 0.4 else pad_sentence(rng, we))
+    return "".join(out)
 
 
 def pad_sentence(rng, we):
@@ -788,7 +817,7 @@ def build_report(spec: Spec, values: dict, raw_over: dict, table_opts: dict, rng
     r.h(1, "总体情况")
     if not spec.intro_in_preamble:
         r.p(intro)
-    r.p(f"{year}年，{we}坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实《条例》和上级关于政务公开工作的部署要求，"
+    r.p(f"{year}年，{we}坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实《中华人民共和国政府信息公开条例》（以下简称《条例》）和上级关于政务公开工作的部署要求，"
         f"紧紧围绕中心工作，持续深化政务公开，不断提升政府工作透明度，现将有关情况报告如下。")
     themes = [("主动公开", P_ACTIVE, 3), ("依申请公开", P_REQUEST, 2), ("政府信息管理", P_MANAGE, 2),
               ("政府信息公开平台建设", P_PLATFORM, 2), ("监督保障", P_SUPERVISE, 2)]
@@ -801,7 +830,7 @@ def build_report(spec: Spec, values: dict, raw_over: dict, table_opts: dict, rng
                 f"从办理结果看，予以公开{v['s3.granted.total']}件，部分公开{v['s3.partial.total']}件，"
                 f"本机关不掌握相关政府信息{v['s3.unable.not_held.total']}件。")
         for _ in range(spec.pad // 5):
-            r.p("".join(pad_sentence(rng, we) for _ in range(rng.randint(3, 6))))
+            r.p(pad_para(rng, we, year))
 
     # 二
     r.h(1, "主动公开政府信息情况")
@@ -848,7 +877,7 @@ def build_report(spec: Spec, values: dict, raw_over: dict, table_opts: dict, rng
         for i, s in enumerate(meas):
             r.p(f"{CN[i]}是{s}")
     for _ in range(spec.pad - 5 * (spec.pad // 5)):
-        r.p("".join(pad_sentence(rng, we) for _ in range(rng.randint(3, 6))))
+        r.p(pad_para(rng, we, year))
 
     # 六
     r.h(1, "其他需要报告的事项")
@@ -1442,7 +1471,7 @@ def run_bench(n: int, out: Path):
             kw = dict(stem=stem, agency=agency, year=year, heading_style=hs, we=rng.choice(["本机关", "我局", "我单位"]),
                       period_form=rng.randint(0, 3), site="政府门户网站", s6_style=rng.choice(["plain", "sub"]),
                       s5_style=rng.choice(["sub", "list"]), intro_in_preamble=rng.random() < 0.7,
-                      pad=rng.randint(18, 40))
+                      pad=rng.randint(150, 330))
             x = rng.random()
             kw["title_form"] = "normal" if x < 0.75 else ("year_first" if x < 0.85 else ("two_lines" if x < 0.95 else "trad"))
             if kw["title_form"] != "normal":
