@@ -31,7 +31,6 @@ import time
 import zipfile
 import zlib
 from pathlib import Path
-from xml.sax.saxutils import escape as _esc
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "catalog" / "metrics.csv"
@@ -45,7 +44,7 @@ CN = "一二三四五六七八九十"
 
 
 def esc(s: str) -> str:
-    return _esc(s, {'"': "&quot;"})
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 # ---------------------------------------------------------------------------
@@ -617,6 +616,18 @@ def pad_para(rng, we, year):
     return "".join(out)
 
 
+_PAD_POOL = []
+
+
+def pad_pool_para(rng, we, year):
+    """A padding paragraph drawn from a pool built once (fast path for bench mode)."""
+    if not _PAD_POOL:
+        prng = random.Random(7)
+        for _ in range(4000):
+            _PAD_POOL.append(pad_para(prng, "\x01", 9999).replace("9999", "\x02"))
+    return _PAD_POOL[rng.randrange(len(_PAD_POOL))].replace("\x01", we).replace("\x02", str(year))
+
+
 def pad_sentence(rng, we):
     return (rng.choice(PAD_OPEN) + rng.choice(PAD_ACT).format(we=we) + rng.choice(PAD_OBJ)
             + rng.choice(PAD_DETAIL).format(r1=rng.randint(3, 480), r2=rng.randint(2, 36)) + rng.choice(PAD_END))
@@ -653,6 +664,7 @@ class Report:
         self.h_counters = [0, 0]
         self.creator = "Administrator"
         self.created = f"{year + 1}-01-15T08:30:00Z"
+        self.seal = None
 
     def title(self, *lines):
         self.title_lines = list(lines)
@@ -696,6 +708,7 @@ class Report:
             "metrics": self.metrics,
             "failing_checks": self.failing,
             "variant": self.variants,
+            "seal_image": self.seal is not None,
             **self.extra,
         }
 
@@ -730,6 +743,7 @@ class Spec:
         self.sign_date = kw.get("sign_date", f"{self.year + 1}年1月16日")
         self.site = kw.get("site", "政府门户网站")
         self.pad = kw.get("pad", 0)  # extra prose paragraphs (bench)
+        self.seal = kw.get("seal")  # index of a seal image before the signature, or None
         self.variants = list(kw.get("variants", []))
 
 
@@ -830,7 +844,7 @@ def build_report(spec: Spec, values: dict, raw_over: dict, table_opts: dict, rng
                 f"从办理结果看，予以公开{v['s3.granted.total']}件，部分公开{v['s3.partial.total']}件，"
                 f"本机关不掌握相关政府信息{v['s3.unable.not_held.total']}件。")
         for _ in range(spec.pad // 5):
-            r.p(pad_para(rng, we, year))
+            r.p(pad_pool_para(rng, we, year))
 
     # 二
     r.h(1, "主动公开政府信息情况")
@@ -877,7 +891,7 @@ def build_report(spec: Spec, values: dict, raw_over: dict, table_opts: dict, rng
         for i, s in enumerate(meas):
             r.p(f"{CN[i]}是{s}")
     for _ in range(spec.pad - 5 * (spec.pad // 5)):
-        r.p(pad_para(rng, we, year))
+        r.p(pad_pool_para(rng, we, year))
 
     # 六
     r.h(1, "其他需要报告的事项")
@@ -901,9 +915,52 @@ def build_report(spec: Spec, values: dict, raw_over: dict, table_opts: dict, rng
     else:
         r.p(fee_s)
         r.p("无其他需要报告的事项。")
+    if spec.seal is not None:
+        r.blocks.append(("image", spec.seal))
+        r.seal = spec.seal
     r.p(agency, "sign")
     r.p(spec.sign_date, "sign")
     return r
+
+
+# ---------------------------------------------------------------------------
+# Seal image (a scanned-looking red stamp, PNG built with zlib)
+# ---------------------------------------------------------------------------
+
+_SEALS = {}
+
+
+def seal_png(idx: int) -> bytes:
+    """Deterministic RGBA PNG of a red official seal with scan noise (about 10-20 KB)."""
+    if idx in _SEALS:
+        return _SEALS[idx]
+    import math
+    import struct
+    size = 180 + 20 * (idx % 3)
+    rng = random.Random(1000 + idx)
+    cx = cy = size / 2
+    r_out, r_in = size / 2 - 4, size / 2 - 14
+    raw = bytearray()
+    for y in range(size):
+        raw.append(0)
+        for x in range(size):
+            d = math.hypot(x - cx, y - cy)
+            ang = math.atan2(y - cy, x - cx)
+            star = d < size * 0.16 and (d < size * 0.16 * (0.55 + 0.45 * abs(math.cos(2.5 * ang))))
+            ring = r_in <= d <= r_out
+            text = size * 0.24 < d < r_in - 6 and (int((ang + math.pi) * 9) % 2 == 0) and rng.random() < 0.7
+            if ring or star or text:
+                raw += bytes((220, 30, 36, rng.choice((170, 200, 230, 255, 255, 255))))
+            else:
+                raw += bytes((255, 255, 255, 0)) if rng.random() < 0.995 else bytes((220, 30, 36, 40))
+
+    def chunk(tag, data):
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(bytes(raw), 9)) + chunk(b"IEND", b""))
+    _SEALS[idx] = png
+    return png
 
 
 # ---------------------------------------------------------------------------
@@ -912,6 +969,9 @@ def build_report(spec: Spec, values: dict, raw_over: dict, table_opts: dict, rng
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+PIC_NS = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 
 
 def docx_run(text, bold=False, size=None):
@@ -967,7 +1027,7 @@ def docx_table(t: Table):
 
 
 def docx_document(r: Report):
-    o = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>']
+    o = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}" xmlns:wp="{WP_NS}" xmlns:a="{A_NS}" xmlns:pic="{PIC_NS}"><w:body>']
     for b in r.blocks:
         kind = b[0]
         if kind == "title":
@@ -991,6 +1051,17 @@ def docx_document(r: Report):
         elif kind == "table":
             o.append(docx_table(b[1]))
             o.append("<w:p/>")
+        elif kind == "image":
+            emu = 1440000
+            o.append('<w:p><w:pPr><w:jc w:val="right"/></w:pPr><w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
+                     f'<wp:extent cx="{emu}" cy="{emu}"/><wp:docPr id="1" name="图片 1"/>'
+                     '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+                     '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+                     '<pic:pic><pic:nvPicPr><pic:cNvPr id="0" name="seal.png"/><pic:cNvPicPr/></pic:nvPicPr>'
+                     '<pic:blipFill><a:blip r:embed="rId10"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+                     f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{emu}" cy="{emu}"/></a:xfrm>'
+                     '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
+                     '</wp:inline></w:drawing></w:r></w:p>')
     o.append('<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" '
              'w:header="851" w:footer="992" w:gutter="0"/><w:cols w:space="425"/><w:docGrid w:type="lines" w:linePitch="579"/></w:sectPr>')
     o.append("</w:body></w:document>")
@@ -1051,17 +1122,22 @@ def zip_bytes(members, level=6):
 
 
 def write_docx(r: Report, level=6) -> bytes:
+    ct, rels, media = DOCX_CT, DOCX_DOC_RELS, []
+    if r.seal is not None:
+        ct = ct.replace('<Default Extension="xml"', '<Default Extension="png" ContentType="image/png"/><Default Extension="xml"')
+        rels = rels.replace("</Relationships>", '<Relationship Id="rId10" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image1.png"/></Relationships>')
+        media = [("word/media/image1.png", seal_png(r.seal), True)]
     return zip_bytes([
-        ("[Content_Types].xml", DOCX_CT.encode(), False),
+        ("[Content_Types].xml", ct.encode(), False),
         ("_rels/.rels", DOCX_RELS.encode(), False),
         ("word/document.xml", docx_document(r).encode(), False),
-        ("word/_rels/document.xml.rels", DOCX_DOC_RELS.encode(), False),
+        ("word/_rels/document.xml.rels", rels.encode(), False),
         ("word/styles.xml", DOCX_STYLES.encode(), False),
         ("word/numbering.xml", DOCX_NUMBERING.encode(), False),
         ("word/settings.xml", DOCX_SETTINGS.encode(), False),
         ("docProps/core.xml", docx_core(r).encode(), False),
         ("docProps/app.xml", docx_app(r).encode(), False),
-    ], level)
+    ] + media, level)
 
 
 # ---------------------------------------------------------------------------
@@ -1076,7 +1152,8 @@ ODF_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
           'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
           'xmlns:dc="http://purl.org/dc/elements/1.1/" '
           'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" '
-          'xmlns:xlink="http://www.w3.org/1999/xlink"')
+          'xmlns:xlink="http://www.w3.org/1999/xlink" '
+          'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"')
 
 ODT_FONTS = ('<office:font-face-decls><style:font-face style:name="Times New Roman" svg:font-family="&apos;Times New Roman&apos;" '
              'style:font-family-generic="roman"/><style:font-face style:name="仿宋_GB2312" svg:font-family="仿宋_GB2312" '
@@ -1176,6 +1253,10 @@ def odt_content(r: Report):
             body.append(f'<text:p text:style-name="Standard">{odt_text(b[1])}</text:p>')
         elif kind == "sign":
             body.append(f'<text:p text:style-name="PSign">{odt_text(b[1])}</text:p>')
+        elif kind == "image":
+            body.append('<text:p text:style-name="PSign"><draw:frame draw:name="图像1" text:anchor-type="as-char" '
+                        'svg:width="4cm" svg:height="4cm" draw:z-index="0"><draw:image xlink:href="Pictures/seal.png" '
+                        'xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/></draw:frame></text:p>')
         elif kind == "table":
             ti += 1
             body.append(odt_table(b[1], ti))
@@ -1242,12 +1323,18 @@ ODT_MANIFEST = ('<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 def write_odt(r: Report, level=6) -> bytes:
+    manifest, media = ODT_MANIFEST, []
+    if r.seal is not None:
+        manifest = manifest.replace("</manifest:manifest>", '<manifest:file-entry manifest:full-path="Pictures/seal.png" '
+                                    'manifest:media-type="image/png"/></manifest:manifest>')
+        media = [("Pictures/seal.png", seal_png(r.seal), True)]
     return zip_bytes([
         ("mimetype", b"application/vnd.oasis.opendocument.text", True),
         ("content.xml", odt_content(r).encode(), False),
         ("styles.xml", odt_styles(r.heading_style == "numbering").encode(), False),
         ("meta.xml", odt_meta(r).encode(), False),
-        ("META-INF/manifest.xml", ODT_MANIFEST.encode(), False),
+    ] + media + [
+        ("META-INF/manifest.xml", manifest.encode(), False),
     ], level)
 
 
@@ -1344,7 +1431,8 @@ def default_set():
             if code == "C" and year == 2022:
                 kw["title_form"] = "two_lines"
                 topts["split_labels"] = True
-                variants += ["two_line_title", "split_merged_labels"]
+                variants += ["two_line_title", "split_merged_labels", "seal_image"]
+                kw["seal"] = 0
             if code == "B":
                 variants.append("section5_title_variant")
             kw["variants"] = variants
@@ -1437,9 +1525,32 @@ def bench_agency(rng):
     return f"{city}{dist}{bureau}"
 
 
-def run_bench(n: int, out: Path):
+def run_bench(n: int, out: Path, jobs: int = 1):
+    """Write n reports into out (files split across `jobs` processes; the output does
+    not depend on `jobs`) plus out/expected.jsonl."""
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
+    jobs = max(1, min(jobs, n or 1))
+    if jobs == 1:
+        results = [_bench_part(n, str(out), 1, 0)]
+    else:
+        import multiprocessing
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            results = pool.starmap(_bench_part, [(n, str(out), jobs, k) for k in range(jobs)])
+    lines = sorted(ln for part, _ in results for ln in part)
+    total_bytes = sum(b for _, b in results)
+    with open(out / "expected.jsonl", "w", encoding="utf-8") as f:
+        for _, ln in lines:
+            f.write(ln + "\n")
+    dt = time.time() - t0
+    print(f"bench: {n} files, {total_bytes / 1e6:.1f} MB (avg {total_bytes / max(n, 1) / 1024:.1f} KB) "
+          f"in {dt:.1f}s with {jobs} job(s)", file=sys.stderr)
+
+
+def _bench_part(n: int, out: str, jobs: int, part: int):
+    """Run the whole deterministic sequence, building and writing only reports i with
+    i % jobs == part. Returns ([(i, expected json line)], bytes written)."""
+    out = Path(out)
     master = random.Random(20240601 + n)
     lines = []
     total_bytes = 0
@@ -1471,7 +1582,7 @@ def run_bench(n: int, out: Path):
             kw = dict(stem=stem, agency=agency, year=year, heading_style=hs, we=rng.choice(["本机关", "我局", "我单位"]),
                       period_form=rng.randint(0, 3), site="政府门户网站", s6_style=rng.choice(["plain", "sub"]),
                       s5_style=rng.choice(["sub", "list"]), intro_in_preamble=rng.random() < 0.7,
-                      pad=rng.randint(150, 330))
+                      pad=rng.randint(120, 420), seal=rng.randrange(3) if rng.random() < 0.75 else None)
             x = rng.random()
             kw["title_form"] = "normal" if x < 0.75 else ("year_first" if x < 0.85 else ("two_lines" if x < 0.95 else "trad"))
             if kw["title_form"] != "normal":
@@ -1504,17 +1615,16 @@ def run_bench(n: int, out: Path):
             if template == "2021" and rng.random() < 0.2:
                 topts["fee"] = (rng.randint(1, 5), rng.choice([100, 200, 300, 450, 1200]))
             kw["variants"] = variants
-            rep = build_report(Spec(**kw), values, over, topts, rng)
-            data = (write_docx if fmt == "docx" else write_odt)(rep)
-            (out / f"{stem}.{fmt}").write_bytes(data)
-            total_bytes += len(data)
-            e = rep.expected(fmt)
-            del e["tables"]
-            lines.append(json.dumps(e, ensure_ascii=False))
+            if i % jobs == part:
+                rep = build_report(Spec(**kw), values, over, topts, rng)
+                data = (write_docx if fmt == "docx" else write_odt)(rep)
+                (out / f"{stem}.{fmt}").write_bytes(data)
+                total_bytes += len(data)
+                e = rep.expected(fmt)
+                del e["tables"]
+                lines.append((i, json.dumps(e, ensure_ascii=False)))
             i += 1
-    (out / "expected.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    dt = time.time() - t0
-    print(f"bench: {n} files, {total_bytes / 1e6:.1f} MB (avg {total_bytes / max(n, 1) / 1024:.1f} KB) in {dt:.1f}s", file=sys.stderr)
+    return lines, total_bytes
 
 
 def rng_suffix(rng):
@@ -1703,13 +1813,15 @@ def main(argv=None):
     ap.add_argument("--out", type=Path, help="output directory (default: samples/ in the repository)")
     ap.add_argument("--bench", type=int, metavar="N", help="write N varied reports (needs --out)")
     ap.add_argument("--check", type=Path, metavar="DIR", help="validate every .docx/.odt in DIR")
+    ap.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
+                    help="processes for --bench (output is identical for any value)")
     a = ap.parse_args(argv)
     if a.check:
         return 0 if check_dir(a.check) else 1
     if a.bench is not None:
         if not a.out:
             ap.error("--bench needs --out")
-        run_bench(a.bench, a.out)
+        run_bench(a.bench, a.out, a.jobs)
         return 0
     out = a.out or (ROOT / "samples")
     names = write_default(out)
