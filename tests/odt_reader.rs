@@ -228,7 +228,7 @@ fn texts(doc: &Document) -> Vec<&str> {
 const OUTLINE_STYLES: &str = r#"
   <st:style st:name="Standard" st:family="paragraph"/>
   <st:style st:name="Heading" st:family="paragraph" st:parent-style-name="Standard">
-    <st:text-properties f:font-weight="bold"/></st:style>
+    <st:text-properties f:font-weight="bold" st:font-weight-asian="bold"/></st:style>
   <st:style st:name="Heading_20_1" st:display-name="Heading 1" st:family="paragraph"
             st:parent-style-name="Heading" st:default-outline-level="1">
     <st:paragraph-properties f:text-align="center"/></st:style>
@@ -253,9 +253,14 @@ fn outline_numbering_with_chinese_counting_and_foreign_prefixes() {
       <tx:h tx:style-name="Heading_20_2" tx:outline-level="2" tx:is-list-header="true">不编号</tx:h>
       <tx:h tx:style-name="Heading_20_2" tx:outline-level="2">结转申请</tx:h>
       <tx:h tx:style-name="Heading_20_2" tx:outline-level="2" tx:restart-numbering="true" tx:start-value="7">重新编号</tx:h>
-      <tx:p tx:style-name="Heading_20_1">样式标题</tx:p>"#;
-    let auto =
-        r#"<st:style st:name="P1" st:family="paragraph" st:parent-style-name="Heading_20_1"/>"#;
+      <tx:p tx:style-name="Heading_20_1">样式标题</tx:p>
+      <tx:list tx:style-name="Outline"><tx:list-item><tx:h tx:outline-level="1">在列表中</tx:h></tx:list-item></tx:list>
+      <tx:p><tx:span tx:style-name="W">Bold 中文</tx:span></tx:p>
+      <tx:p><tx:span tx:style-name="WA">Bold 中文</tx:span> <tx:span tx:style-name="A">中文</tx:span></tx:p>"#;
+    let auto = r#"<st:style st:name="P1" st:family="paragraph" st:parent-style-name="Heading_20_1"/>
+      <st:style st:name="W" st:family="text"><st:text-properties f:font-weight="bold"/></st:style>
+      <st:style st:name="WA" st:family="text"><st:text-properties f:font-weight="700" st:font-weight-asian="700"/></st:style>
+      <st:style st:name="A" st:family="text"><st:text-properties st:font-weight-asian="bold"/></st:style>"#;
     let doc = read(&[
         ("content.xml", &content(auto, body)),
         ("styles.xml", &styles(OUTLINE_STYLES, "", "")),
@@ -275,6 +280,9 @@ fn outline_numbering_with_chinese_counting_and_foreign_prefixes() {
             "（二）结转申请",
             "（七）重新编号",
             "样式标题",
+            "三、在列表中",
+            "Bold 中文",
+            "Bold 中文 中文",
         ]
     );
     let p = paras(&doc);
@@ -297,6 +305,9 @@ fn outline_numbering_with_chinese_counting_and_foreign_prefixes() {
         Some((1, HeadingSource::Style))
     );
     assert_eq!(p[10].number_label, None);
+    // CJK characters are bold by `style:font-weight-asian`, others by `fo:font-weight`.
+    assert!(!p[12].bold);
+    assert!(p[13].bold);
     assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
 }
 

@@ -13,7 +13,7 @@
 //!   templates/sources, hidden sections.
 
 use super::lists::{Counters, Label, MAX_LEVELS};
-use super::styles::Styles;
+use super::styles::{Bold, Styles};
 use crate::error::ReadError;
 use crate::model::{
     Block, Heading, HeadingSource, Note, NoteKind, Paragraph, RawCell, RawRow, RawTable, Table,
@@ -74,7 +74,7 @@ struct Para {
 
 impl Para {
     /// Character data: XML white space collapses to one space (ODF 1.2 §6.1.2).
-    fn push_text(&mut self, s: &str, bold: bool) {
+    fn push_text(&mut self, s: &str, bold: Bold) {
         for c in s.chars() {
             if matches!(c, ' ' | '\t' | '\n' | '\r') {
                 if self.started {
@@ -90,7 +90,7 @@ impl Para {
             self.text.push(c);
             if !c.is_whitespace() {
                 self.visible += 1;
-                if bold {
+                if bold.for_char(c) {
                     self.bold_visible += 1;
                 }
             }
@@ -341,16 +341,28 @@ impl<'s> Ctx<'s> {
             })
         };
 
+        // A heading is numbered by the outline style, also inside a list item whose
+        // list style is the outline style (or no list style at all).
+        let outline_heading = is_h
+            && match item.as_deref() {
+                None => true,
+                Some(it) => it
+                    .frame
+                    .style
+                    .clone()
+                    .or_else(|| self.styles.para_list_style(style))
+                    .is_none_or(|n| self.styles.is_outline_list(&n)),
+            };
         let label = match item {
-            Some(item) => {
-                if item.header || item.numbered {
-                    None
-                } else {
-                    item.numbered = true;
-                    self.list_label(item, style)
-                }
+            Some(item) if item.header || item.numbered => None,
+            Some(item) if !outline_heading => {
+                item.numbered = true;
+                self.list_label(item, style)
             }
-            None if is_h && e.attr(Ns::Text, "is-list-header") != Some("true") => {
+            _ if outline_heading && e.attr(Ns::Text, "is-list-header") != Some("true") => {
+                if let Some(item) = item {
+                    item.numbered = true;
+                }
                 let level = heading.map_or(0, |h| h.level as usize - 1);
                 let start = self.styles.outline.level(level).map_or(1, |l| l.start);
                 let start_value = e
@@ -365,7 +377,7 @@ impl<'s> Ctx<'s> {
                     .advance(Some(&self.styles.outline), level, set_to);
                 self.outline.label(&self.styles.outline, level)
             }
-            None => None,
+            _ => None,
         };
         let label = label.or_else(|| {
             p.number_elem
@@ -395,7 +407,7 @@ impl<'s> Ctx<'s> {
     }
 
     /// Inline content until the end of the element whose start was just read.
-    fn inline(&mut self, r: &mut XmlReader<'_>, p: &mut Para, bold: bool) -> Result<(), ReadError> {
+    fn inline(&mut self, r: &mut XmlReader<'_>, p: &mut Para, bold: Bold) -> Result<(), ReadError> {
         let depth = r.depth();
         loop {
             match r.next()? {
@@ -413,15 +425,15 @@ impl<'s> Ctx<'s> {
         r: &mut XmlReader<'_>,
         e: &Elem,
         p: &mut Para,
-        bold: bool,
+        bold: Bold,
     ) -> Result<(), ReadError> {
         match e.ns {
             Ns::Text => match e.local.as_slice() {
                 b"span" => {
-                    let b = e
-                        .attr(Ns::Text, "style-name")
-                        .and_then(|n| self.styles.text_bold(n))
-                        .unwrap_or(bold);
+                    let b = match e.attr(Ns::Text, "style-name") {
+                        Some(n) => self.styles.text_bold(n, bold),
+                        None => bold,
+                    };
                     self.inline(r, p, b)
                 }
                 b"s" => {

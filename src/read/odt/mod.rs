@@ -118,7 +118,8 @@ fn read_master_pages(
             Ev::Start(e) if e.is(Ns::Office, "document-styles") => {}
             Ev::Start(e) if e.is(Ns::Office, "master-styles") => in_master = true,
             Ev::Start(e) if in_master && e.is(Ns::Style, "master-page") => {}
-            Ev::Start(e) if in_master && e.ns == Ns::Style => {
+            Ev::Start(e) if in_master && (e.ns == Ns::Style || e.ns == Ns::Other) => {
+                // LibreOffice before 7.6 wrote `loext:header-first`; match it by local name.
                 let (is_header, kind) = match e.local.as_slice() {
                     b"header" => (true, "default"),
                     b"header-left" => (true, "left"),
