@@ -715,3 +715,86 @@ fn broken_parts() {
     );
     assert_eq!(paras(&doc)[0].style.as_deref(), Some("Text_20_body"));
 }
+
+/// Run `f` on a thread with a 2 MiB stack (the default for spawned threads and
+/// rayon workers), failing after 60 s.
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || {
+            let _ = tx.send(f());
+        })
+        .unwrap();
+    rx.recv_timeout(Duration::from_secs(60))
+        .expect("no result in 60 s")
+}
+
+#[test]
+fn hostile_repeats_and_nesting_stay_bounded() {
+    // A spreadsheet-like table: a million repeated rows of 1024 repeated non-empty cells.
+    let big = "x".repeat(1000);
+    let body = format!(
+        r#"<tb:table><tb:table-column tb:number-columns-repeated="16384"/>
+           <tb:table-row tb:number-rows-repeated="1048576"><tb:table-cell tb:number-columns-repeated="16384"><tx:p>{big}</tx:p></tb:table-cell></tb:table-row>
+           </tb:table>
+           <tx:p>a{}b</tx:p>"#,
+        r#"<tx:s tx:c="1000"/>"#.repeat(5000)
+    );
+    let doc = on_small_stack(move || read(&[("content.xml", &content("", &body))]).unwrap());
+    let Block::Table(t) = &doc.body[0] else {
+        panic!("not a table")
+    };
+    assert_eq!(t.n_cols, 1024);
+    assert!(t.n_rows >= 1 && t.n_rows < 100, "{} rows", t.n_rows);
+    let Block::Paragraph(p) = &doc.body[1] else {
+        panic!("not a paragraph")
+    };
+    // 1 000 000 spaces from the part budget, then one per text:s.
+    assert_eq!(p.text.len(), 1_000_000 + 4000 + 2);
+    assert!(doc.warnings.iter().all(|w| w.code == "repeat_capped"));
+    assert!(doc.warnings.len() >= 3);
+
+    // Nesting close to the depth limit: spans, sections, lists and tables.
+    let n = 165;
+    let spans = format!(
+        "<tx:p>{}deep{}</tx:p>",
+        "<tx:span>".repeat(n),
+        "</tx:span>".repeat(n)
+    );
+    let sections = format!(
+        "{}<tx:p>in</tx:p>{}",
+        "<tx:section>".repeat(n),
+        "</tx:section>".repeat(n)
+    );
+    let lists = format!(
+        "{}<tx:p>item</tx:p>{}",
+        "<tx:list><tx:list-item>".repeat(n),
+        "</tx:list-item></tx:list>".repeat(n)
+    );
+    let tables = format!(
+        "{}<tx:p>cell</tx:p>{}",
+        "<tb:table><tb:table-row><tb:table-cell>".repeat(n),
+        "</tb:table-cell></tb:table-row></tb:table>".repeat(n)
+    );
+    let body = format!("{spans}{sections}{lists}{tables}");
+    let doc = on_small_stack(move || read(&[("content.xml", &content("", &body))]).unwrap());
+    assert_eq!(texts(&doc), ["deep", "in", "item"]);
+    let mut t = match &doc.body[3] {
+        Block::Table(t) => t,
+        _ => panic!("not a table"),
+    };
+    let mut depth = 1;
+    while let Some(inner) = t.cells[0].tables.first() {
+        t = inner;
+        depth += 1;
+    }
+    assert_eq!((depth, t.cells[0].text.as_str()), (n, "cell"));
+
+    // Beyond the depth limit: a typed error, not a stack overflow.
+    let body = format!("{}x{}", "<tx:span>".repeat(600), "</tx:span>".repeat(600));
+    let err = on_small_stack(move || {
+        read(&[("content.xml", &content("", &format!("<tx:p>{body}</tx:p>")))]).unwrap_err()
+    });
+    assert_eq!(err.kind(), "too_deep");
+}

@@ -28,8 +28,14 @@ const MAX_SPACES: usize = 1000;
 const MAX_COLS: u64 = 1024;
 /// Most rows in one table after row repeats.
 const MAX_ROWS: u64 = 10_000;
-/// Most table grid positions in a whole part after repeats.
-const MAX_PART_CELLS: u64 = 2_000_000;
+/// Bytes (estimated) that repeated table cells and rows may add to a part: copies
+/// of repeated content are charged against it, so a small hostile file cannot
+/// expand into gigabytes.
+const MAX_REPEAT_BYTES: u64 = 64 * 1024 * 1024;
+/// Estimated fixed cost of one cell, in bytes.
+const CELL_COST: u64 = 64;
+/// Most spaces all `text:s` of a part produce together (beyond it, one each).
+const MAX_PART_SPACES: u64 = 1_000_000;
 
 /// The list a paragraph sits in.
 #[derive(Debug, Clone)]
@@ -126,7 +132,8 @@ pub(crate) struct Ctx<'s> {
     footnotes: usize,
     endnotes: usize,
     tables: usize,
-    cells_left: u64,
+    repeat_bytes_left: u64,
+    spaces_left: u64,
 }
 
 impl<'s> Ctx<'s> {
@@ -146,7 +153,8 @@ impl<'s> Ctx<'s> {
             footnotes: 0,
             endnotes: 0,
             tables: 0,
-            cells_left: MAX_PART_CELLS,
+            repeat_bytes_left: MAX_REPEAT_BYTES,
+            spaces_left: MAX_PART_SPACES,
         }
     }
 
@@ -441,15 +449,17 @@ impl<'s> Ctx<'s> {
                         .attr(Ns::Text, "c")
                         .and_then(|v| v.trim().parse::<u64>().ok())
                         .unwrap_or(1);
-                    if asked > MAX_SPACES as u64 {
+                    let n = asked.min(MAX_SPACES as u64).min(self.spaces_left).max(1);
+                    if n < asked {
                         let loc = format!("{} at byte {}", self.part, r.offset());
                         self.warn(
                             "repeat_capped",
-                            format!("text:s asks for {asked} spaces; capped at {MAX_SPACES}"),
+                            format!("text:s asks for {asked} spaces; {n} kept (at most {MAX_SPACES} each, {MAX_PART_SPACES} per part)"),
                             loc,
                         );
                     }
-                    let n = (asked as usize).clamp(1, MAX_SPACES);
+                    self.spaces_left = self.spaces_left.saturating_sub(n);
+                    let n = n as usize;
                     p.push_literal(&" ".repeat(n));
                     r.skip_element()
                 }
@@ -661,17 +671,22 @@ impl<'s> Ctx<'s> {
                         cell.row_span = span_attr(&c, "number-rows-spanned", MAX_ROWS);
                         cell
                     };
+                    let cost = cell_weight(&cell);
                     let left = MAX_COLS.saturating_sub(cells.len() as u64);
-                    if n > left {
+                    let allowed = n.min(left).min(1 + self.repeat_bytes_left / cost);
+                    if allowed < n {
                         self.warn(
                             "repeat_capped",
                             format!(
-                                "table cell repeated {n} times; row capped at {MAX_COLS} cells"
+                                "table cell repeated {n} times; {allowed} kept (at most {MAX_COLS} cells a row)"
                             ),
                             acc.location.clone(),
                         );
                     }
-                    for _ in 0..n.min(left) {
+                    self.repeat_bytes_left = self
+                        .repeat_bytes_left
+                        .saturating_sub(allowed.saturating_sub(1) * cost);
+                    for _ in 0..allowed {
                         cells.push(cell.clone());
                     }
                 }
@@ -686,9 +701,16 @@ impl<'s> Ctx<'s> {
             header,
             ..RawRow::default()
         };
-        let width = (row.cells.len() as u64).max(1);
+        let weight = row
+            .cells
+            .iter()
+            .map(cell_weight)
+            .sum::<u64>()
+            .max(CELL_COST);
         let rows_left = MAX_ROWS.saturating_sub(acc.raw.rows.len() as u64);
-        let mut allowed = repeat.min(rows_left).min(self.cells_left / width);
+        let mut allowed = repeat
+            .min(rows_left)
+            .min(1 + self.repeat_bytes_left / weight);
         if allowed < repeat {
             acc.capped = true;
             let empty = row_is_empty(&row);
@@ -705,7 +727,9 @@ impl<'s> Ctx<'s> {
                 allowed = 0;
             }
         }
-        self.cells_left -= allowed * width;
+        self.repeat_bytes_left = self
+            .repeat_bytes_left
+            .saturating_sub(allowed.saturating_sub(1) * weight);
         for _ in 0..allowed {
             acc.raw.rows.push(row.clone());
         }
@@ -719,6 +743,20 @@ struct TableAcc {
     cols: u64,
     capped: bool,
     location: String,
+}
+
+/// Estimated memory of a cell and everything nested in it, in bytes.
+fn cell_weight(cell: &RawCell) -> u64 {
+    CELL_COST + cell.text.len() as u64 + cell.tables.iter().map(table_weight).sum::<u64>()
+}
+
+fn table_weight(t: &Table) -> u64 {
+    let grid = u64::from(t.n_rows) * u64::from(t.n_cols) * 4;
+    grid + t
+        .cells
+        .iter()
+        .map(|c| CELL_COST + c.text.len() as u64 + c.tables.iter().map(table_weight).sum::<u64>())
+        .sum::<u64>()
 }
 
 fn row_is_empty(row: &RawRow) -> bool {
