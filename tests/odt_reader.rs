@@ -318,7 +318,13 @@ const LIST_STYLES: &str = r#"
     <tx:list-level-style-number tx:level="3" st:num-format="a" st:num-suffix=")"/>
   </tx:list-style>
   <tx:list-style st:name="Cn">
-    <tx:list-level-style-number tx:level="1" st:num-format="①, ②, ③, ..."/>
+    <tx:list-level-style-number tx:level="1" st:num-format="①, ②, ③, ...">
+      <st:list-level-properties tx:list-level-position-and-space-mode="label-alignment">
+        <st:list-level-label-alignment tx:label-followed-by="nothing"/>
+      </st:list-level-properties>
+    </tx:list-level-style-number>
+    <tx:list-level-style-number tx:level="2" st:num-format="１, ２, ３, ..." st:num-suffix="."/>
+    <tx:list-level-style-number tx:level="3" st:num-format="1"/>
   </tx:list-style>
   <tx:list-style st:name="Bul">
     <tx:list-level-style-bullet tx:level="1" tx:bullet-char="•"/>
@@ -357,7 +363,11 @@ fn list_numbering_start_values_continuation_and_nesting() {
       </tx:list>
       <tx:list>
         <tx:list-item><tx:p tx:style-name="ListPara">style from paragraph</tx:p></tx:list-item>
-        <tx:list-item><tx:p tx:style-name="ListPara">circled</tx:p></tx:list-item>
+        <tx:list-item><tx:p tx:style-name="ListPara">circled</tx:p>
+          <tx:list><tx:list-item><tx:p tx:style-name="ListPara">full width</tx:p>
+            <tx:list><tx:list-item><tx:p tx:style-name="ListPara">no suffix</tx:p></tx:list-item></tx:list>
+          </tx:list-item></tx:list>
+        </tx:list-item>
       </tx:list>
       <tx:list tx:style-name="Bul"><tx:list-item><tx:p>bullet</tx:p></tx:list-item></tx:list>
       <tx:list tx:style-name="None"><tx:list-item><tx:p>no number</tx:p></tx:list-item></tx:list>"#;
@@ -383,6 +393,8 @@ fn list_numbering_start_values_continuation_and_nesting() {
             "11. back to list1",
             "①style from paragraph",
             "②circled",
+            "１. full width",
+            "1 no suffix",
             "•bullet",
             "no number",
         ]
@@ -390,8 +402,8 @@ fn list_numbering_start_values_continuation_and_nesting() {
     let p = paras(&doc);
     assert_eq!(p[2].number_label.as_deref(), Some("4.1."));
     assert_eq!(p[3].number_label, None);
-    assert_eq!(p[14].number_label.as_deref(), Some("•"));
-    assert_eq!(p[15].number_label, None);
+    assert_eq!(p[16].number_label.as_deref(), Some("•"));
+    assert_eq!(p[17].number_label, None);
 }
 
 #[test]

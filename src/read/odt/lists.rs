@@ -39,6 +39,9 @@ pub(crate) struct ListLevel {
     pub display_levels: usize,
     /// `text:start-value` (default 1).
     pub start: i64,
+    /// `text:label-followed-by="nothing"`: the text follows the label directly
+    /// (Word's `w:suff w:val="nothing"`); otherwise a tab or space separates them.
+    pub followed_by_nothing: bool,
 }
 
 impl Default for ListLevel {
@@ -52,6 +55,7 @@ impl Default for ListLevel {
             suffix: String::new(),
             display_levels: 1,
             start: 1,
+            followed_by_nothing: false,
         }
     }
 }
@@ -75,8 +79,9 @@ impl ListStyle {
 pub(crate) struct Label {
     /// The label text, e.g. `一、` or `1.`.
     pub text: String,
-    /// Whether the text follows the label directly (empty suffix, CJK
-    /// punctuation at the end, bullets) instead of after one space.
+    /// Whether the text follows the label directly (nothing follows the label,
+    /// CJK punctuation at the end, bullets) instead of after one space, the same
+    /// rule as the DOCX reader's.
     pub direct: bool,
 }
 
@@ -99,7 +104,7 @@ impl Label {
 }
 
 fn ends_with_cjk_punct(s: &str) -> bool {
-    s.ends_with(['、', '，', '．', '。', '）'])
+    s.ends_with(['、', '，', '．', '。', '）', '\u{3000}'])
 }
 
 /// Running counters of one list (or of the outline).
@@ -161,14 +166,14 @@ impl Counters {
                         parts.push(s);
                     }
                 }
-                (parts.join("."), lvl.suffix.is_empty())
+                (parts.join("."), false)
             }
         };
         let text = format!("{}{}{}", lvl.prefix, body, lvl.suffix);
         if text.is_empty() {
             return None;
         }
-        let direct = direct || ends_with_cjk_punct(&text);
+        let direct = direct || lvl.followed_by_nothing || ends_with_cjk_punct(&text);
         Some(Label { text, direct })
     }
 }
@@ -369,6 +374,7 @@ mod tests {
             suffix: suffix.into(),
             display_levels: display,
             start: 1,
+            followed_by_nothing: false,
         })
     }
 
@@ -397,7 +403,7 @@ mod tests {
     }
 
     #[test]
-    fn bullets_join_directly_and_empty_suffix_too() {
+    fn bullets_and_followed_by_nothing_join_directly() {
         let mut style = ListStyle::default();
         style.levels[0] = Some(ListLevel {
             kind: LevelKind::Bullet("•".into()),
@@ -408,6 +414,10 @@ mod tests {
         c.advance(Some(&style), 0, None);
         assert_eq!(c.label(&style, 0).expect("label").apply("a"), "•a");
         c.advance(Some(&style), 1, None);
+        assert_eq!(c.label(&style, 1).expect("label").apply("b"), "1 b");
+        if let Some(l) = style.levels[1].as_mut() {
+            l.followed_by_nothing = true;
+        }
         assert_eq!(c.label(&style, 1).expect("label").apply("b"), "1b");
         style.levels[1] = num("", "", "", 1);
         assert_eq!(c.label(&style, 1), None);

@@ -316,6 +316,23 @@ fn is_bold_weight(w: &str) -> bool {
     w == "bold" || w == "bolder" || w.parse::<u32>().is_ok_and(|n| n >= 700)
 }
 
+/// `text:label-followed-by` of the `style:list-level-label-alignment` inside the
+/// level style whose start was just read (consumes the level style).
+fn read_label_followed_by(r: &mut XmlReader<'_>) -> Result<Option<String>, ReadError> {
+    let depth = r.depth();
+    let mut out = None;
+    loop {
+        match r.next()? {
+            Ev::Start(e) if e.is(Ns::Style, "list-level-label-alignment") => {
+                out = e.attr(Ns::Text, "label-followed-by").map(str::to_string);
+            }
+            Ev::End(..) if r.depth() < depth => return Ok(out),
+            Ev::Eof => return Ok(out),
+            _ => {}
+        }
+    }
+}
+
 /// Read the level styles of a `text:list-style` / `text:outline-style` whose start
 /// was just read.
 fn read_list_style(r: &mut XmlReader<'_>) -> Result<ListStyle, ReadError> {
@@ -345,29 +362,32 @@ fn read_list_style(r: &mut XmlReader<'_>) -> Result<ListStyle, ReadError> {
                 } else {
                     None
                 };
-                if let Some(kind) = kind {
-                    let level = e
-                        .attr(Ns::Text, "level")
-                        .and_then(|v| v.trim().parse::<usize>().ok())
-                        .unwrap_or(1);
-                    if (1..=MAX_LEVELS).contains(&level) {
-                        style.levels[level - 1] = Some(ListLevel {
-                            kind,
-                            prefix: e.attr(Ns::Style, "num-prefix").unwrap_or_default().into(),
-                            suffix: e.attr(Ns::Style, "num-suffix").unwrap_or_default().into(),
-                            display_levels: e
-                                .attr(Ns::Text, "display-levels")
-                                .and_then(|v| v.trim().parse::<usize>().ok())
-                                .unwrap_or(1)
-                                .clamp(1, MAX_LEVELS),
-                            start: e
-                                .attr(Ns::Text, "start-value")
-                                .and_then(|v| v.trim().parse::<i64>().ok())
-                                .unwrap_or(1),
-                        });
-                    }
+                let Some(kind) = kind else {
+                    r.skip_element()?;
+                    continue;
+                };
+                let followed_by = read_label_followed_by(r)?;
+                let level = e
+                    .attr(Ns::Text, "level")
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .unwrap_or(1);
+                if (1..=MAX_LEVELS).contains(&level) {
+                    style.levels[level - 1] = Some(ListLevel {
+                        kind,
+                        prefix: e.attr(Ns::Style, "num-prefix").unwrap_or_default().into(),
+                        suffix: e.attr(Ns::Style, "num-suffix").unwrap_or_default().into(),
+                        display_levels: e
+                            .attr(Ns::Text, "display-levels")
+                            .and_then(|v| v.trim().parse::<usize>().ok())
+                            .unwrap_or(1)
+                            .clamp(1, MAX_LEVELS),
+                        start: e
+                            .attr(Ns::Text, "start-value")
+                            .and_then(|v| v.trim().parse::<i64>().ok())
+                            .unwrap_or(1),
+                        followed_by_nothing: followed_by.as_deref() == Some("nothing"),
+                    });
                 }
-                r.skip_element()?;
             }
             Ev::End(..) if r.depth() < depth => return Ok(style),
             Ev::Eof => return Ok(style),
