@@ -11,11 +11,12 @@
 //! ```
 #![forbid(unsafe_code)]
 
-pub mod model;
 pub mod container;
+pub mod convert;
 pub mod error;
-pub mod xml;
+pub mod model;
 pub mod output;
 pub mod read;
-pub mod convert;
+pub mod schema;
 pub mod structure;
+pub mod xml;
