@@ -802,3 +802,70 @@ fn push_table_text(t: &Table, lines: &mut Vec<String>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::container::Limits;
+
+    const PLAIN: Bold = Bold {
+        western: false,
+        asian: false,
+    };
+
+    #[test]
+    fn white_space_collapses_across_pieces() {
+        let mut p = Para::default();
+        p.push_text("\n   a  \t b ", PLAIN);
+        p.push_text("  c", PLAIN);
+        p.push_literal("\t");
+        p.push_text(" d   ", PLAIN);
+        assert_eq!(p.text, "a b c\t d");
+        assert!(p.pending_space);
+        assert_eq!((p.visible, p.bold_visible), (4, 0));
+    }
+
+    #[test]
+    fn repeat_and_span_attributes_are_bounded() {
+        let xml = r#"<t:c xmlns:t="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+            t:number-columns-repeated="0" t:number-rows-repeated="x"
+            t:number-columns-spanned="99999" t:number-rows-spanned="3"/>"#;
+        let mut r = XmlReader::new(xml.as_bytes(), "t", Limits::default());
+        let Ok(Ev::Start(e)) = r.next() else {
+            panic!("no start")
+        };
+        assert_eq!(repeat_attr(&e, "number-columns-repeated"), 1);
+        assert_eq!(repeat_attr(&e, "number-rows-repeated"), 1);
+        assert_eq!(span_attr(&e, "number-columns-spanned", MAX_COLS), 1024);
+        assert_eq!(span_attr(&e, "number-rows-spanned", MAX_ROWS), 3);
+    }
+
+    #[test]
+    fn reads_a_body_fragment() {
+        let xml = r#"<o:text xmlns:o="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+            xmlns:x="urn:oasis:names:tc:opendocument:xmlns:text:1.0">
+            <x:h x:outline-level="2">Title</x:h>
+            <x:p>a<x:note><x:note-citation>1</x:note-citation><x:note-body><x:p>n</x:p></x:note-body></x:note></x:p>
+            <x:p>   </x:p></o:text>"#;
+        let styles = Styles::default();
+        let mut ctx = Ctx::new(&styles, "content.xml");
+        let mut r = XmlReader::new(xml.as_bytes(), "content.xml", Limits::default());
+        assert!(matches!(r.next(), Ok(Ev::Start(_))));
+        let mut out = Vec::new();
+        ctx.blocks(&mut r, &mut out).expect("blocks");
+        let ps: Vec<_> = out
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph(p) => (
+                    p.text.as_str(),
+                    p.heading.map(|h| h.level),
+                    p.note_refs.len(),
+                ),
+                Block::Table(_) => ("table", None, 0),
+            })
+            .collect();
+        assert_eq!(ps, [("Title", Some(2), 0), ("a", None, 1)]);
+        assert_eq!(ctx.notes[0].text, "n");
+        assert_eq!(blocks_text(&out), "Title\na");
+    }
+}

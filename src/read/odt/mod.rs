@@ -248,3 +248,25 @@ fn read_meta(bytes: &[u8], limits: Limits, props: &mut Properties) -> Result<(),
     }
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meta_keeps_what_it_read_before_an_error() {
+        let xml = r#"<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+            xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
+            xmlns:dc="http://purl.org/dc/elements/1.1/"><office:meta>
+            <dc:creator>B</dc:creator><meta:keyword>k1</meta:keyword><meta:keyword> k2 </meta:keyword>
+            <meta:user-defined meta:name="n">v</meta:user-defined><dc:title>T</dc:title><oops a="1></office:meta>"#;
+        let mut props = Properties::default();
+        let err = read_meta(xml.as_bytes(), Limits::default(), &mut props).unwrap_err();
+        assert_eq!(err.kind(), "malformed_xml");
+        assert_eq!(props.title.as_deref(), Some("T"));
+        assert_eq!(props.keywords.as_deref(), Some("k1, k2"));
+        assert_eq!(props.creator.as_deref(), Some("B"));
+        assert_eq!(props.last_modified_by.as_deref(), Some("B"));
+        assert_eq!(props.custom.get("n").map(String::as_str), Some("v"));
+    }
+}
