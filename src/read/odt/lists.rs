@@ -188,8 +188,10 @@ pub(crate) fn format_number(n: i64, format: &str, letter_sync: bool) -> String {
         "A" => letters(n, true, letter_sync),
         "i" => roman(n).to_lowercase(),
         "I" => roman(n),
-        "一, 二, 三, ..." | "Native Numbering" => chinese(n, false),
-        "壹, 贰, 叁, ..." => chinese(n, true),
+        "一, 二, 三, ..." => chinese(n, Cjk::Lower),
+        "壹, 贰, 叁, ..." => chinese(n, Cjk::Upper),
+        "壹, 貳, 參, ..." => chinese(n, Cjk::UpperTw),
+        "Native Numbering" => chinese_digits(n),
         "甲, 乙, 丙, ..." => cyclic(
             n,
             &['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬', '癸'],
@@ -264,18 +266,25 @@ fn roman(n: i64) -> String {
     out
 }
 
-/// Chinese counting below 10 000: `一 … 十, 十一, 二十, 一百零一` (lower) or
-/// `壹 … 壹拾, 壹拾壹, 贰拾, 壹佰零壹` (upper, financial). Larger numbers use digits.
-fn chinese(n: i64, upper: bool) -> String {
-    let digits: [char; 10] = if upper {
-        ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖']
-    } else {
-        ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九']
-    };
-    let units: [&str; 4] = if upper {
-        ["", "拾", "佰", "仟"]
-    } else {
-        ["", "十", "百", "千"]
+/// Chinese counting below 10 000 the way LibreOffice renders list numbers
+/// (NatNum7 / NatNum8, the "short" format: a `1` before a multiplier and every
+/// zero digit are omitted): `一 … 十, 十一, 二十, 二十一, 百, 百一` (lower) or
+/// `壹 … 拾, 拾壹, 贰拾` (upper). Numbers below 100, all that headings and lists
+/// use in practice, read the same as Word's. Larger numbers use digits.
+fn chinese(n: i64, style: Cjk) -> String {
+    let (digits, units): ([char; 10], [&str; 4]) = match style {
+        Cjk::Lower => (
+            ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'],
+            ["", "十", "百", "千"],
+        ),
+        Cjk::Upper => (
+            ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'],
+            ["", "拾", "佰", "仟"],
+        ),
+        Cjk::UpperTw => (
+            ['零', '壹', '貳', '參', '肆', '伍', '陸', '柒', '捌', '玖'],
+            ["", "拾", "佰", "仟"],
+        ),
     };
     if n == 0 {
         return digits[0].to_string();
@@ -285,26 +294,35 @@ fn chinese(n: i64, upper: bool) -> String {
     }
     let ds = [n / 1000, (n / 100) % 10, (n / 10) % 10, n % 10];
     let mut out = String::new();
-    let mut zero_pending = false;
     for (i, &d) in ds.iter().enumerate() {
         let unit = units[3 - i];
         if d == 0 {
-            if !out.is_empty() {
-                zero_pending = true;
-            }
             continue;
         }
-        if zero_pending {
-            out.push(digits[0]);
-            zero_pending = false;
-        }
-        // Lower-case counting writes 10..19 as 十, 十一 (no leading 一).
-        if !(d == 1 && i == 2 && out.is_empty() && !upper) {
+        if !(d == 1 && !unit.is_empty()) {
             out.push(digits[d as usize]);
         }
         out.push_str(unit);
     }
     out
+}
+
+/// Digit sets of [`chinese`].
+#[derive(Clone, Copy)]
+enum Cjk {
+    Lower,
+    Upper,
+    UpperTw,
+}
+
+/// LibreOffice "Native Numbering" in a Chinese locale (NatNum1): digit by digit,
+/// `〇` for zero.
+fn chinese_digits(n: i64) -> String {
+    const D: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    n.to_string()
+        .chars()
+        .map(|c| c.to_digit(10).map_or(c, |d| D[d as usize]))
+        .collect()
 }
 
 fn cyclic(n: i64, table: &[char]) -> String {
@@ -338,14 +356,19 @@ mod tests {
         assert_eq!(f(11), "十一");
         assert_eq!(f(20), "二十");
         assert_eq!(f(21), "二十一");
-        assert_eq!(f(100), "一百");
-        assert_eq!(f(101), "一百零一");
-        assert_eq!(f(110), "一百一十");
-        assert_eq!(f(1001), "一千零一");
+        assert_eq!(f(99), "九十九");
+        // LibreOffice's short format from 100 on (omits 一 before multipliers and zeros).
+        assert_eq!(f(100), "百");
+        assert_eq!(f(101), "百一");
+        assert_eq!(f(110), "百十");
+        assert_eq!(f(2305), "二千三百五");
         let u = |n| format_number(n, "壹, 贰, 叁, ...", false);
         assert_eq!(u(3), "叁");
-        assert_eq!(u(10), "壹拾");
-        assert_eq!(u(12), "壹拾贰");
+        assert_eq!(u(10), "拾");
+        assert_eq!(u(12), "拾贰");
+        assert_eq!(u(23), "贰拾叁");
+        assert_eq!(format_number(23, "壹, 貳, 參, ...", false), "貳拾參");
+        assert_eq!(format_number(105, "Native Numbering", false), "一〇五");
     }
 
     #[test]
