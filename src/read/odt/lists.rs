@@ -145,7 +145,14 @@ impl Counters {
         let level = level.min(MAX_LEVELS - 1);
         let lvl = style.level(level)?;
         let (body, direct) = match &lvl.kind {
-            LevelKind::Bullet(c) => (c.clone(), true),
+            // LibreOffice shows a bullet alone: prefix and suffix apply to numbers.
+            LevelKind::Bullet(c) if c.is_empty() => return None,
+            LevelKind::Bullet(c) => {
+                return Some(Label {
+                    text: c.clone(),
+                    direct: true,
+                })
+            }
             LevelKind::Image => return None,
             LevelKind::Number { format, .. } if format.is_empty() => (String::new(), false),
             LevelKind::Number { .. } => {
@@ -430,6 +437,7 @@ mod tests {
         let mut style = ListStyle::default();
         style.levels[0] = Some(ListLevel {
             kind: LevelKind::Bullet("•".into()),
+            suffix: ".".into(),
             ..ListLevel::default()
         });
         style.levels[1] = num("1", "", "", 1);
