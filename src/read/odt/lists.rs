@@ -39,6 +39,9 @@ pub(crate) struct ListLevel {
     pub display_levels: usize,
     /// `text:start-value` (default 1).
     pub start: i64,
+    /// `loext:num-list-format` (LibreOffice 7.2+): the whole label with `%N%`
+    /// placeholders; when present it replaces prefix, suffix and display levels.
+    pub list_format: Option<String>,
     /// `text:label-followed-by="nothing"`: the text follows the label directly
     /// (Word's `w:suff w:val="nothing"`); otherwise a tab or space separates them.
     pub followed_by_nothing: bool,
@@ -55,6 +58,7 @@ impl Default for ListLevel {
             suffix: String::new(),
             display_levels: 1,
             start: 1,
+            list_format: None,
             followed_by_nothing: false,
         }
     }
@@ -139,6 +143,43 @@ impl Counters {
         }
     }
 
+    /// The formatted counter of `level`, `None` for levels without a number.
+    fn level_number(&self, style: &ListStyle, level: usize) -> Option<String> {
+        let ls = style.level(level)?;
+        let LevelKind::Number {
+            format,
+            letter_sync,
+        } = &ls.kind
+        else {
+            return None;
+        };
+        let n = self.vals.get(level).copied().flatten().unwrap_or(ls.start);
+        Some(format_number(n, format, *letter_sync)).filter(|s| !s.is_empty())
+    }
+
+    /// LibreOffice 7.2+ `loext:num-list-format` (`%1%.%2%.`): each `%N%` of levels
+    /// up to `level` becomes that level's number; a level without a number drops
+    /// its marker and the text up to the next marker (`%1%.%2%.%3%` with level 2
+    /// unnumbered reads `1.1`).
+    fn expand_list_format(&self, style: &ListStyle, level: usize, fmt: &str) -> String {
+        let mut out = fmt.to_string();
+        for l in 0..=level.min(MAX_LEVELS - 1) {
+            let token = format!("%{}%", l + 1);
+            let Some(pos) = out.find(&token) else {
+                continue;
+            };
+            match self.level_number(style, l) {
+                Some(num) => out.replace_range(pos..pos + token.len(), &num),
+                None => {
+                    let after = pos + token.len();
+                    let end = out[after..].find('%').map_or(out.len(), |i| after + i);
+                    out.replace_range(pos..end, "");
+                }
+            }
+        }
+        out
+    }
+
     /// The label of a paragraph at `level` just advanced, per `style`. `None` when
     /// the level shows nothing.
     pub fn label(&self, style: &ListStyle, level: usize) -> Option<Label> {
@@ -154,22 +195,21 @@ impl Counters {
                 })
             }
             LevelKind::Image => return None,
-            LevelKind::Number { format, .. } if format.is_empty() => (String::new(), false),
+            // `style:num-format=""`: no number.
+            LevelKind::Number { format, .. } if format.is_empty() => return None,
             LevelKind::Number { .. } => {
+                if let Some(list_format) = &lvl.list_format {
+                    let text = self.expand_list_format(style, level, list_format);
+                    if text.is_empty() {
+                        return None;
+                    }
+                    let direct = lvl.followed_by_nothing || ends_with_cjk_punct(&text);
+                    return Some(Label { text, direct });
+                }
                 let shown = lvl.display_levels.clamp(1, level + 1);
                 let mut parts = Vec::with_capacity(shown);
                 for l in (level + 1 - shown)..=level {
-                    let Some(ls) = style.level(l) else { continue };
-                    let LevelKind::Number {
-                        format,
-                        letter_sync,
-                    } = &ls.kind
-                    else {
-                        continue;
-                    };
-                    let n = self.vals[l].unwrap_or(ls.start);
-                    let s = format_number(n, format, *letter_sync);
-                    if !s.is_empty() {
+                    if let Some(s) = self.level_number(style, l) {
                         parts.push(s);
                     }
                 }
@@ -404,6 +444,7 @@ mod tests {
             suffix: suffix.into(),
             display_levels: display,
             start: 1,
+            list_format: None,
             followed_by_nothing: false,
         })
     }
@@ -433,6 +474,22 @@ mod tests {
     }
 
     #[test]
+    fn list_format_placeholders() {
+        let mut style = ListStyle::default();
+        style.levels[0] = num("一, 二, 三, ...", "", "、", 1);
+        style.levels[1] = num("", "", "", 1);
+        style.levels[2] = num("1", "", ".", 1);
+        if let Some(l) = style.levels[2].as_mut() {
+            l.list_format = Some("%1%-%2%.%3%)".into());
+        }
+        let mut c = Counters::default();
+        c.advance(Some(&style), 0, Some(3));
+        c.advance(Some(&style), 2, None);
+        let l = c.label(&style, 2).expect("label");
+        assert_eq!((l.text.as_str(), l.direct), ("三-1)", false));
+    }
+
+    #[test]
     fn bullets_and_followed_by_nothing_join_directly() {
         let mut style = ListStyle::default();
         style.levels[0] = Some(ListLevel {
@@ -451,6 +508,8 @@ mod tests {
         }
         assert_eq!(c.label(&style, 1).expect("label").apply("b"), "1b");
         style.levels[1] = num("", "", "", 1);
+        assert_eq!(c.label(&style, 1), None);
+        style.levels[1] = num("", "（", "）", 1);
         assert_eq!(c.label(&style, 1), None);
     }
 }
