@@ -175,7 +175,7 @@ use zip::write::SimpleFileOptions;
 use zip::CompressionMethod;
 
 /// Namespace declarations with non-default prefixes, as any producer may write.
-const NS: &str = r#"xmlns:of="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:tx="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:tb="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:st="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:f="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:dw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:sv="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" xmlns:m="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:d="http://purl.org/dc/elements/1.1/""#;
+const NS: &str = r#"xmlns:of="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:tx="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:tb="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:st="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:f="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:dw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:sv="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" xmlns:m="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:d="http://purl.org/dc/elements/1.1/" xmlns:lx="urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0""#;
 
 /// Build an ODT: `mimetype` first and stored, then the given parts.
 fn odt(parts: &[(&str, &str)]) -> Vec<u8> {
@@ -329,6 +329,9 @@ const LIST_STYLES: &str = r#"
   <tx:list-style st:name="Bul">
     <tx:list-level-style-bullet tx:level="1" tx:bullet-char="•"/>
   </tx:list-style>
+  <tx:list-style st:name="Lf">
+    <tx:list-level-style-number tx:level="1" st:num-format="1" st:num-suffix="." lx:num-list-format="第%1%条"/>
+  </tx:list-style>
   <tx:list-style st:name="None">
     <tx:list-level-style-number tx:level="1" st:num-format=""/>
   </tx:list-style>
@@ -370,7 +373,8 @@ fn list_numbering_start_values_continuation_and_nesting() {
         </tx:list-item>
       </tx:list>
       <tx:list tx:style-name="Bul"><tx:list-item><tx:p>bullet</tx:p></tx:list-item></tx:list>
-      <tx:list tx:style-name="None"><tx:list-item><tx:p>no number</tx:p></tx:list-item></tx:list>"#;
+      <tx:list tx:style-name="None"><tx:list-item><tx:p>no number</tx:p></tx:list-item></tx:list>
+      <tx:list tx:style-name="Lf"><tx:list-item><tx:p>list format</tx:p></tx:list-item></tx:list>"#;
     let doc = read(&[
         ("content.xml", &content("", body)),
         ("styles.xml", &styles(LIST_STYLES, "", "")),
@@ -397,6 +401,7 @@ fn list_numbering_start_values_continuation_and_nesting() {
             "1 no suffix",
             "•bullet",
             "no number",
+            "第1条 list format",
         ]
     );
     let p = paras(&doc);

@@ -2,9 +2,9 @@
 //! Part 3): `content.xml` (required), `styles.xml` and `meta.xml` (optional) into
 //! the shared [`Document`] model.
 //!
-//! * [`styles`]: common and automatic styles, list styles, outline style.
-//! * [`lists`]: list and heading numbering as LibreOffice shows it.
-//! * [`body`]: paragraphs, lists, notes, text boxes and tables.
+//! * `styles`: common and automatic styles, list styles, outline style.
+//! * `lists`: list and heading numbering as LibreOffice shows it.
+//! * `body`: paragraphs, lists, notes, text boxes and tables.
 //! * this module: orchestration, page headers/footers from the master pages of
 //!   `styles.xml` (§16.9), and `meta.xml` properties (§4).
 //!
