@@ -346,7 +346,7 @@ fn chinese(n: i64, style: Cjk) -> String {
         if d == 0 {
             continue;
         }
-        if !(d == 1 && !unit.is_empty()) {
+        if d != 1 || unit.is_empty() {
             out.push(digits[d as usize]);
         }
         out.push_str(unit);
