@@ -540,7 +540,7 @@ fn tables_spans_covered_repeats_headers_nested() {
           <tb:table-row>
             <tb:table-cell tb:number-columns-spanned="2"><tx:p>信息内容</tx:p></tb:table-cell>
             <tb:covered-table-cell/>
-            <tb:table-cell tb:number-rows-spanned="2"><tx:p>本年</tx:p><tx:p>新制作</tx:p></tb:table-cell>
+            <tb:table-cell tb:number-rows-spanned="2"><tx:p>本年</tx:p><tx:p/><tx:p>新制作</tx:p></tb:table-cell>
             <tb:table-cell><tx:p>H4</tx:p></tb:table-cell>
           </tb:table-row>
         </tb:table-header-rows>
@@ -554,6 +554,7 @@ fn tables_spans_covered_repeats_headers_nested() {
               <tb:table><tb:table-column tb:number-columns-repeated="2"/>
                 <tb:table-row><tb:table-cell><tx:p>in1</tx:p></tb:table-cell><tb:table-cell><tx:p>in2</tx:p></tb:table-cell></tb:table-row>
               </tb:table>
+              <tx:p/>
             </tb:table-cell>
           </tb:table-row>
           <tb:table-row tb:number-rows-repeated="2">
@@ -571,8 +572,8 @@ fn tables_spans_covered_repeats_headers_nested() {
     assert_eq!(
         grid_texts(t),
         [
-            ["信息内容", "信息内容", "本年\n新制作", "H4"],
-            ["规章", "0", "本年\n新制作", "outer"],
+            ["信息内容", "信息内容", "本年\n\n新制作", "H4"],
+            ["规章", "0", "本年\n\n新制作", "outer"],
             ["5", "5", "5", "5"],
             ["5", "5", "5", "5"],
         ]

@@ -399,7 +399,9 @@ impl<'s> Ctx<'s> {
             Some(l) => l.apply(&p.text),
             None => std::mem::take(&mut p.text),
         };
-        if !text.trim().is_empty() || !p.note_refs.is_empty() {
+        // Empty paragraphs are kept, as the DOCX reader keeps them; later stages
+        // skip them.
+        {
             out.push(Block::Paragraph(Paragraph {
                 text,
                 number_label: label.map(|l| l.text),
@@ -666,7 +668,9 @@ impl<'s> Ctx<'s> {
                                 Block::Table(t) => cell.tables.push(t),
                             }
                         }
-                        cell.text = texts.join("\n");
+                        // Like the DOCX reader: paragraphs joined by newlines,
+                        // trailing empty paragraphs add nothing.
+                        cell.text = texts.join("\n").trim_end_matches('\n').to_string();
                         cell.col_span = span_attr(&c, "number-columns-spanned", MAX_COLS);
                         cell.row_span = span_attr(&c, "number-rows-spanned", MAX_ROWS);
                         cell
@@ -780,7 +784,8 @@ fn span_attr(e: &Elem, name: &str, max: u64) -> u32 {
         .clamp(1, max) as u32
 }
 
-/// Plain text of blocks: paragraphs, and table cells row by row, one per line.
+/// Plain text of blocks: paragraphs, and table cells row by row, one per line;
+/// trailing empty lines dropped.
 pub(crate) fn blocks_text(blocks: &[Block]) -> String {
     let mut lines: Vec<String> = Vec::new();
     for b in blocks {
@@ -789,7 +794,7 @@ pub(crate) fn blocks_text(blocks: &[Block]) -> String {
             Block::Table(t) => push_table_text(t, &mut lines),
         }
     }
-    lines.join("\n")
+    lines.join("\n").trim_end_matches('\n').to_string()
 }
 
 fn push_table_text(t: &Table, lines: &mut Vec<String>) {
@@ -864,7 +869,7 @@ mod tests {
                 Block::Table(_) => ("table", None, 0),
             })
             .collect();
-        assert_eq!(ps, [("Title", Some(2), 0), ("a", None, 1)]);
+        assert_eq!(ps, [("Title", Some(2), 0), ("a", None, 1), ("", None, 0)]);
         assert_eq!(ctx.notes[0].text, "n");
         assert_eq!(blocks_text(&out), "Title\na");
     }
