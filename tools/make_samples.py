@@ -352,6 +352,11 @@ def failing_checks(metrics, template):
 # Tables (grid with anchor cells)
 # ---------------------------------------------------------------------------
 
+class BrText(str):
+    """Cell text whose '\n' is a line break inside one paragraph (w:br / text:line-break),
+    not a paragraph break."""
+
+
 class Table:
     def __init__(self, n_cols, widths):
         self.n_cols = n_cols
@@ -361,7 +366,8 @@ class Table:
         self.header_rows = 0
 
     def add(self, row, col, text, rs=1, cs=1, br=False):
-        self.cells.append({"row": row, "col": col, "row_span": rs, "col_span": cs, "text": text, "br": br})
+        br = br or isinstance(text, BrText)
+        self.cells.append({"row": row, "col": col, "row_span": rs, "col_span": cs, "text": str(text), "br": br})
         self.n_rows = max(self.n_rows, row + rs)
 
     def sorted_cells(self):
@@ -1451,7 +1457,7 @@ def default_set():
                 variants += ["year_first_title", "label_variants"]
             if code == "B" and year == 2021:
                 topts["s2_label"] = label_fn(overrides={"本年收费金额（单位：万元）": "本年收费金额(单位:万元)",
-                                                        "现行有效件数": "现行有效件", "本年制发件数": "本年制发\n件数"})
+                                                        "现行有效件数": "现行有效件", "本年制发件数": BrText("本年制发\n件数")})
                 topts["s3_label"] = label_fn(trad=True, halfwidth=True, item_sep="、",
                                              overrides={"商业企业": "商業 企業"})
                 topts["s4_br"] = True
