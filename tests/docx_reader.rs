@@ -179,30 +179,6 @@ fn public_corpus_coverage() {
     );
 }
 
-/// Debugging aid: `DOCX_DUMP=path cargo test --test docx_reader dump -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn dump() {
-    let Ok(path) = std::env::var("DOCX_DUMP") else {
-        return;
-    };
-    let mut pkg = Package::open(std::fs::read(path).unwrap(), Limits::default()).unwrap();
-    let doc = reportdex::read::read(&mut pkg).unwrap();
-    for b in &doc.body {
-        match b {
-            Block::Paragraph(p) => println!(
-                "P {:?} label={:?} style={:?} h={:?} bold={} c={} notes={:?}",
-                p.text, p.number_label, p.style, p.heading, p.bold, p.centered, p.note_refs
-            ),
-            Block::Table(t) => println!("T {}x{} {:?}", t.n_rows, t.n_cols, t.cells),
-        }
-    }
-    println!(
-        "notes {:#?}\nheaders {:?}\nfooters {:?}",
-        doc.notes, doc.headers, doc.footers
-    );
-    println!("props {:?}\nwarnings {:#?}", doc.properties, doc.warnings);
-}
 
 /// A small report written with unusual namespace prefixes (`ns0` for
 /// WordprocessingML, `rel` for relationships), through the whole pipeline: the

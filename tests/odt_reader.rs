@@ -713,8 +713,8 @@ fn broken_parts() {
     assert_eq!(
         w,
         [
-            ("malformed_part", Some("styles.xml")),
-            ("malformed_part", Some("meta.xml"))
+            ("bad_part", Some("styles.xml")),
+            ("bad_part", Some("meta.xml"))
         ]
     );
 
