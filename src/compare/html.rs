@@ -106,7 +106,7 @@ fn render_nav(comps: &[Comparison], out: &mut String) {
             anchor(i),
             esc(&c.agency),
             esc(&years),
-            c.conflicts.len()
+            c.conflicts.iter().filter(|k| !k.values_agree).count()
         );
     }
     out.push_str("</table>\n</nav>\n");
@@ -136,13 +136,15 @@ fn render_agency(c: &Comparison, i: usize, out: &mut String) {
         let files = c.reports.get(&ys).map(Vec::as_slice).unwrap_or(&[]);
         for (j, f) in files.iter().enumerate() {
             let year_cell = if j == 0 {
-                let conflict = if files.len() > 1 {
-                    format!(
-                        " <span class=\"conflict\">冲突：{} 份报告</span>",
-                        files.len()
-                    )
-                } else {
-                    String::new()
+                let conflict = match c.conflicts.iter().find(|k| k.year == *y) {
+                    Some(k) if k.values_agree => {
+                        format!(" <span class=\"sub\">{} 份报告，数值相同</span>", k.reports)
+                    }
+                    Some(k) => format!(
+                        " <span class=\"conflict\">冲突：{} 份报告数值不同（表中为第一份）</span>",
+                        k.reports
+                    ),
+                    None => String::new(),
                 };
                 format!("{ys}{conflict}")
             } else {

@@ -18,8 +18,8 @@ pub mod table;
 use crate::index::names::normalize_agency;
 use crate::index::{Agency, CheckStatus, Index, Severity};
 use model::{
-    Change, CheckCounts, CheckRow, CompareJson, Comparison, ComparisonSet, ReportRef, Row,
-    SectionFigures, Series, YearSimilarity,
+    Change, CheckCounts, CheckRow, CompareJson, Comparison, ComparisonSet, Conflict, ReportRef,
+    Row, SectionFigures, Series, YearSimilarity,
 };
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -554,7 +554,15 @@ pub fn comparison(agency: &Agency, years: Option<(i32, i32)>, filter: &MetricFil
                 )
             })
             .collect(),
-        conflicts: sel.iter().filter(|y| y.conflict).map(|y| y.year).collect(),
+        conflicts: sel
+            .iter()
+            .filter(|y| y.conflict)
+            .map(|y| Conflict {
+                year: y.year,
+                reports: y.reports.len(),
+                values_agree: y.values_agree == Some(true),
+            })
+            .collect(),
         rows,
         headline,
         checks,

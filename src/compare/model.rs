@@ -19,8 +19,8 @@ pub struct Comparison {
     /// Report file(s) per year (`"2021"` → files); several files mean a conflict.
     pub reports: BTreeMap<String, Vec<ReportRef>>,
     /// Years claimed by several reports. Values shown are from the first
-    /// report (sorted by path); the others are listed in `reports`.
-    pub conflicts: Vec<i32>,
+    /// report (sorted by path); every file is listed in `reports`.
+    pub conflicts: Vec<Conflict>,
     /// Metrics as rows, in catalog order.
     pub rows: Vec<Row>,
     /// Headline metrics charted by the HTML page (requests received, granted,
@@ -39,6 +39,17 @@ pub struct Comparison {
 pub struct ComparisonSet {
     /// One comparison per agency, sorted by agency key.
     pub agencies: Vec<Comparison>,
+}
+
+/// A year claimed by several reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Conflict {
+    /// The year.
+    pub year: i32,
+    /// Number of reports.
+    pub reports: usize,
+    /// True when all the reports have the same metric values.
+    pub values_agree: bool,
 }
 
 /// A report file of one year.

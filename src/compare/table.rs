@@ -74,13 +74,15 @@ fn render_one(c: &Comparison, out: &mut String) {
     for y in &c.years {
         let ys = y.to_string();
         let files = c.reports.get(&ys).map(Vec::as_slice).unwrap_or(&[]);
-        let conflict = if files.len() > 1 {
-            format!(
-                "CONFLICT, {} reports (values from the first): ",
-                files.len()
-            )
-        } else {
-            String::new()
+        let conflict = match c.conflicts.iter().find(|k| k.year == *y) {
+            Some(k) if k.values_agree => {
+                format!("{} reports with identical values: ", k.reports)
+            }
+            Some(k) => format!(
+                "CONFLICT, {} reports with different values (shown: the first): ",
+                k.reports
+            ),
+            None => String::new(),
         };
         let list: Vec<String> = files
             .iter()

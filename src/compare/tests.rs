@@ -168,7 +168,10 @@ fn failed_checks_are_listed_and_mark_their_cells() {
 fn conflicts_show_every_file() {
     let (_d, index) = fixture_index();
     let v = json_of(&index, &opts("开平"));
-    assert_eq!(v["conflicts"], json!([2021]));
+    assert_eq!(
+        v["conflicts"],
+        json!([{"year": 2021, "reports": 2, "values_agree": false}])
+    );
     let files: Vec<&str> = v["reports"]["2021"]
         .as_array()
         .unwrap()
@@ -185,7 +188,7 @@ fn conflicts_show_every_file() {
     )
     .unwrap();
     assert!(t.contains(
-        "  2021: CONFLICT, 2 reports (values from the first): kp/a.docx [2021], kp/b.odt [2021]\n"
+        "  2021: CONFLICT, 2 reports with different values (shown: the first): kp/a.docx [2021], kp/b.odt [2021]\n"
     ));
 }
 

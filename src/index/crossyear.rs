@@ -9,8 +9,10 @@
 //!   cumulative total is a different quantity). Amendments break it, so it is
 //!   never an error.
 //!
-//! A year with several reports (a conflict) makes its checks `not_checkable`:
-//! the index does not choose between the reports.
+//! A year with several reports (a conflict) whose values differ makes its
+//! checks `not_checkable`: the index does not choose between the reports. When
+//! the reports agree on every value (the same report in two formats), the
+//! checks run on those values and say so in `note`.
 
 use super::{AgencyYear, CheckStatus, CrossCheck, Severity};
 
@@ -50,11 +52,19 @@ pub fn cross_checks(years: &[AgencyYear]) -> Vec<CrossCheck> {
         if cur.year != prev.year + 1 {
             continue;
         }
-        let conflict = prev.conflict || cur.conflict;
-        let note = conflict.then(|| {
+        let differ = |y: &AgencyYear| y.conflict && y.values_agree != Some(true);
+        let conflict = differ(prev) || differ(cur);
+        let note = if conflict {
+            let y = if differ(cur) { cur.year } else { prev.year };
+            Some(format!(
+                "several reports with different values for {y}: not checked"
+            ))
+        } else if prev.conflict || cur.conflict {
             let y = if cur.conflict { cur.year } else { prev.year };
-            format!("several reports for {y}: not checked")
-        });
+            Some(format!("several reports with identical values for {y}"))
+        } else {
+            None
+        };
         for col in S3_COLUMNS {
             let (expected, actual) = if conflict {
                 (None, None)

@@ -139,6 +139,11 @@ pub struct AgencyYear {
     pub year: i32,
     /// True when several reports claim this agency and year. All are kept.
     pub conflict: bool,
+    /// With a conflict: true when every report of the year has the same
+    /// metric values (e.g. one report published as both DOCX and ODT), so
+    /// cross-year checks can still run; false when the values differ. Null
+    /// without a conflict.
+    pub values_agree: Option<bool>,
     /// The report(s), sorted by path.
     pub reports: Vec<ReportEntry>,
 }
@@ -562,11 +567,13 @@ fn assemble(
             match years.last_mut() {
                 Some(y) if y.year == p.year => {
                     y.conflict = true;
+                    y.values_agree = Some(y.reports.iter().all(|r| r.metrics == p.entry.metrics));
                     y.reports.push(p.entry);
                 }
                 _ => years.push(AgencyYear {
                     year: p.year,
                     conflict: false,
+                    values_agree: None,
                     reports: vec![p.entry],
                 }),
             }

@@ -160,7 +160,13 @@ pub(crate) fn fixture(dir: &Path) {
             ..line("wd/2021.docx", "威海市文登區人民政府辦公室", 2021, "2021")
         },
         line("kp/a.docx", "开平市科工商务局", 2021, "2021"),
-        line("kp/b.odt", "開平市科工商務局", 2021, "2021"),
+        Line {
+            metrics: metrics(1.0, 0.0, &[]),
+            ..line("kp/b.odt", "開平市科工商務局", 2021, "2021")
+        },
+        line("tz/2021.docx", "同值局", 2021, "2021"),
+        line("tz/2021.odt", "同值局", 2021, "2021"),
+        line("tz/2022.docx", "同值局", 2022, "2021"),
         line("kp/c.docx", "开平市科工商务局", 2022, "2021"),
         Line {
             metrics: metrics(
@@ -224,7 +230,12 @@ fn agencies_are_matched_across_name_forms() {
     let keys: Vec<&str> = index.agencies.iter().map(|a| a.key.as_str()).collect();
     assert_eq!(
         keys,
-        vec!["威海市文登区人民政府办公室", "开平市科工商务局", "某市某局"]
+        vec![
+            "同值局",
+            "威海市文登区人民政府办公室",
+            "开平市科工商务局",
+            "某市某局"
+        ]
     );
     let wd = agency(&index, "威海市文登区人民政府办公室");
     assert_eq!(
@@ -255,7 +266,7 @@ fn agencies_are_matched_across_name_forms() {
     // Display name: the latest report whose normalized name is the key (2021,
     // written in traditional characters).
     assert_eq!(wd.name, "威海市文登區人民政府辦公室");
-    assert_eq!(index.reports_read, 12);
+    assert_eq!(index.reports_read, 15);
 }
 
 #[test]
@@ -273,7 +284,24 @@ fn two_reports_for_one_agency_year_are_a_conflict_not_a_merge() {
         .cross_checks
         .iter()
         .all(|c| c.status == CheckStatus::NotCheckable
-            && c.note.as_deref() == Some("several reports for 2021: not checked")));
+            && c.note.as_deref()
+                == Some("several reports with different values for 2021: not checked")));
+}
+
+#[test]
+fn a_conflict_with_identical_values_still_runs_the_checks() {
+    let (_d, index) = fixture_index();
+    let tz = agency(&index, "同值局");
+    assert!(tz.years[0].conflict);
+    assert_eq!(tz.years[0].values_agree, Some(true));
+    assert_eq!(tz.years[0].reports.len(), 2);
+    assert_eq!(tz.years[1].values_agree, None);
+    let r6: Vec<&CrossCheck> = tz.cross_checks.iter().filter(|c| c.rule == "R6").collect();
+    assert_eq!(r6.len(), 7);
+    assert!(r6.iter().all(|c| c.status == CheckStatus::Pass
+        && c.note.as_deref() == Some("several reports with identical values for 2021")));
+    let kp = agency(&index, "开平市科工商务局");
+    assert_eq!(kp.years[0].values_agree, Some(false));
 }
 
 #[test]
@@ -390,8 +418,8 @@ fn unplaceable_documents_and_bad_lines_are_reported() {
             ("x/notice.docx", "not_a_report")
         ]
     );
-    assert_eq!(index.problems.len(), 1 + 4, "{:#?}", index.problems);
-    assert_eq!(index.problems[0].line, Some(12));
+    assert_eq!(index.problems.len(), 1 + 6, "{:#?}", index.problems);
+    assert_eq!(index.problems[0].line, Some(15));
     assert!(index.problems[0].message.starts_with("malformed line"));
     // The reports without a per-report JSON file are listed, not fatal.
     assert!(index.problems[1..]
