@@ -9,7 +9,7 @@
 //!   `styles.xml` (§16.9), and `meta.xml` properties (§4).
 //!
 //! A malformed `content.xml` is an error; a malformed `styles.xml` or `meta.xml`
-//! is a `malformed_part` warning and the document is converted anyway.
+//! is a `bad_part` warning and the document is converted anyway.
 
 mod body;
 mod lists;
@@ -92,7 +92,7 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
 
 fn malformed(part: &str, e: &ReadError) -> Warning {
     Warning::new(
-        "malformed_part",
+        "bad_part",
         format!("{part} could not be read completely ({e}); converted without the rest of it"),
         Some(part.to_string()),
     )
