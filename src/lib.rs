@@ -19,3 +19,4 @@ pub mod output;
 pub mod read;
 pub mod convert;
 pub mod structure;
+pub mod pipeline;
