@@ -1,6 +1,7 @@
 //! Logging: tracing-subscriber writing to stderr (never stdout, which is for
 //! data). The level comes from `-v`/`-q`; `RUST_LOG` overrides it.
 
+use std::io::IsTerminal;
 use tracing_subscriber::EnvFilter;
 
 /// Install the global subscriber.
@@ -20,6 +21,7 @@ pub fn init(verbose: u8, quiet: bool) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }
 

@@ -59,14 +59,14 @@ pub fn run(
     if out.exists() && !out.is_dir() {
         return Err(PipelineError::OutNotDir(out.display().to_string()));
     }
-    let dir = AtomicDir::prepare(out).map_err(|e| out_err(out, e))?;
+    // OUT is never searched for inputs (it may sit inside an input directory).
     let out_canonical = std::fs::canonicalize(out).ok();
     let found = inputs::discover(roots, out_canonical.as_deref(), &opts.inputs)?;
     if found.existing_roots == 0 {
         let names: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
-        let _ = dir.finish();
         return Err(PipelineError::NoInputs(names.join(", ")));
     }
+    let dir = AtomicDir::prepare(out).map_err(|e| out_err(out, e))?;
     let names = naming::assign(found.inputs.iter().map(|i| i.path.as_str()));
     let old = Manifest::load(out);
     let pool = rayon::ThreadPoolBuilder::new()
