@@ -11,12 +11,13 @@
 //! ```
 #![forbid(unsafe_code)]
 
-pub mod model;
 pub mod container;
-pub mod error;
-pub mod xml;
-pub mod output;
-pub mod read;
 pub mod convert;
-pub mod structure;
+pub mod error;
+pub mod model;
+pub mod output;
 pub mod pipeline;
+pub mod read;
+pub mod schema;
+pub mod structure;
+pub mod xml;
