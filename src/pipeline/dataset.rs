@@ -207,17 +207,47 @@ fn num(v: &Value, key: &str) -> usize {
     v.get(key).and_then(Value::as_u64).unwrap_or(0) as usize
 }
 
-fn looks_numeric(text: &str) -> bool {
-    let t: String = text
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ',' | '%' | ' '))
-        .collect();
+/// Whether a cell holds data rather than a label: a number (ASCII or
+/// full-width digits, thousands separators, `%`), blank, or a placeholder for
+/// "nothing" (`/`, `—`, `-`, `无`).
+fn is_data_like(text: &str) -> bool {
+    let t = normalize_number(text);
+    t.is_empty()
+        || t.parse::<f64>().is_ok()
+        || matches!(t.as_str(), "/" | "／" | "—" | "——" | "-" | "－" | "无")
+}
+
+/// Whether a cell holds a number.
+fn is_number(text: &str) -> bool {
+    let t = normalize_number(text);
     !t.is_empty() && t.parse::<f64>().is_ok()
+}
+
+fn normalize_number(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | '，' | '%' | '％' | ' ' | '\u{3000}'))
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '．' => '.',
+            c => c,
+        })
+        .collect()
 }
 
 /// Write one table's cells. Nested tables (inside a cell) follow their parent,
 /// with ids `<parent>.<n>` numbered in document order within the parent.
+///
+/// Header and row-label paths are inferred from the grid, because the header
+/// rows of these tables are rarely marked and one table often stacks several
+/// blocks, each with its own header rows (section 二 of the template):
+/// * header path of a cell: going up its column, data cells (numbers, blanks,
+///   placeholders) are passed over until the first label cell; from there the
+///   label cells are collected up to the next data cell (the previous block);
+/// * row-label path: the leading run of label cells of the cell's row, left of
+///   the cell;
+/// * a label cell in a row holding numbers is a row label (no header path); a
+///   label cell in a row without numbers is a header (no row-label path).
 fn write_table(
     table: &Value,
     id: &str,
@@ -243,7 +273,6 @@ fn write_table(
                 .collect()
         })
         .unwrap_or_default();
-    let header_rows = num(table, "header_rows");
     let text_of = |i: usize| {
         cells
             .get(i)
@@ -251,43 +280,62 @@ fn write_table(
             .and_then(Value::as_str)
             .unwrap_or("")
     };
-    let at = |r: usize, c: usize| grid.get(r).and_then(|row| row.get(c)).copied();
-    // Row labels are the leading columns before the first column holding a
-    // number below the header rows.
-    let n_cols = grid.iter().map(Vec::len).max().unwrap_or(0);
-    let label_cols = cells
+    let data: Vec<bool> = (0..cells.len()).map(|i| is_data_like(text_of(i))).collect();
+    let row_has_numbers: Vec<bool> = grid
         .iter()
-        .filter(|c| num(c, "row") >= header_rows)
-        .filter(|c| looks_numeric(c.get("text").and_then(Value::as_str).unwrap_or("")))
-        .map(|c| num(c, "col"))
-        .min()
-        .unwrap_or(n_cols);
-    let join = |indices: Vec<usize>, own: usize| {
-        let mut parts: Vec<&str> = Vec::new();
-        let mut last = None;
-        for i in indices {
-            if Some(i) == last || i == own {
+        .map(|row| row.iter().any(|&i| is_number(text_of(i))))
+        .collect();
+    let at = |r: usize, c: usize| grid.get(r).and_then(|row| row.get(c)).copied();
+    let join = |indices: &[usize]| {
+        indices
+            .iter()
+            .map(|&i| text_of(i).trim())
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join(PATH_SEPARATOR)
+    };
+    let header_path = |own: usize, r: usize, c: usize| {
+        let mut found: Vec<usize> = Vec::new();
+        for up in (0..r).rev() {
+            let Some(i) = at(up, c) else { break };
+            if i == own || found.last() == Some(&i) {
                 continue;
             }
-            last = Some(i);
-            let t = text_of(i).trim();
-            if !t.is_empty() {
-                parts.push(t);
+            if data.get(i).copied().unwrap_or(true) {
+                if found.is_empty() {
+                    continue;
+                }
+                break;
+            }
+            found.push(i);
+        }
+        found.reverse();
+        join(&found)
+    };
+    let row_labels = |own: usize, r: usize, c: usize| {
+        let mut found: Vec<usize> = Vec::new();
+        for left in 0..c {
+            let Some(i) = at(r, left) else { break };
+            if i == own || data.get(i).copied().unwrap_or(true) {
+                break;
+            }
+            if found.last() != Some(&i) {
+                found.push(i);
             }
         }
-        parts.join(PATH_SEPARATOR)
+        join(&found)
     };
     let mut nested = 0usize;
     for (own, cell) in cells.iter().enumerate() {
         let (r, c) = (num(cell, "row"), num(cell, "col"));
-        let header_path = join(
-            (0..header_rows.min(r)).filter_map(|hr| at(hr, c)).collect(),
-            own,
-        );
-        let row_label_path = join(
-            (0..label_cols.min(c)).filter_map(|lc| at(r, lc)).collect(),
-            own,
-        );
+        let numbers_in_row = row_has_numbers.get(r).copied().unwrap_or(false);
+        let (header_path, row_label_path) = if data.get(own).copied().unwrap_or(true) {
+            (header_path(own, r, c), row_labels(own, r, c))
+        } else if numbers_in_row {
+            (String::new(), row_labels(own, r, c))
+        } else {
+            (header_path(own, r, c), String::new())
+        };
         w.write_record([
             path,
             id,
@@ -364,6 +412,33 @@ mod tests {
             "{\"path\":\"a/b.docx\",\"json\":\"a/b.docx.json\",\"sha256\":\"ab\",\"format\":\"docx\",\"title\":\"T\",\"report\":null}\n"
         );
         assert!(rows.metrics.is_empty());
+    }
+
+    #[test]
+    fn stacked_blocks_get_their_own_headers() {
+        // | 第（一）项 (2 cols) |
+        // | 信息内容 | 数量     |
+        // | 规章     | 3        |
+        // | 第（五）项 (2 cols) |
+        // | 信息内容 | 决定数量 |
+        // | 许可     | ／       |
+        let cell = |row: u32, col: u32, span: u32, text: &str| json!({"row": row, "col": col, "row_span": 1, "col_span": span, "text": text});
+        let t = json!({
+            "type": "table", "n_rows": 6, "n_cols": 2, "header_rows": 0,
+            "cells": [
+                cell(0, 0, 2, "第（一）项"), cell(1, 0, 1, "信息内容"), cell(1, 1, 1, "数量"),
+                cell(2, 0, 1, "规章"), cell(2, 1, 1, "3"), cell(3, 0, 2, "第（五）项"),
+                cell(4, 0, 1, "信息内容"), cell(4, 1, 1, "决定数量"),
+                cell(5, 0, 1, "许可"), cell(5, 1, 1, "／")
+            ],
+            "grid": [[0,0],[1,2],[3,4],[5,5],[6,7],[8,9]]
+        });
+        let doc = json!({"source": {"path": "p"}, "sections": [{"title": "二", "content": [t]}]});
+        let text = String::from_utf8(rows(&doc, "p.json").unwrap().tables).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[4], "p,0,二,2,1,1,1,第（一）项 / 数量,规章,3");
+        assert_eq!(lines[9], "p,0,二,5,1,1,1,第（五）项 / 决定数量,许可,／");
+        assert_eq!(lines[2], "p,0,二,1,1,1,1,第（一）项,,数量");
     }
 
     #[test]
