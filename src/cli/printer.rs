@@ -4,7 +4,7 @@
 //! The bar is hidden with `--quiet`, `--no-progress`, `-v` (so it does not tear
 //! log lines) and when stderr is not a terminal.
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use reportdex::pipeline::{ErrorRecord, Event, Progress, Summary};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -26,9 +26,15 @@ impl Printer {
         };
         let bar = ProgressBar::with_draw_target(Some(0), target);
         let style = ProgressStyle::with_template(
-            "{bar:30.cyan/blue} {pos}/{len} docs  {per_sec}  ETA {eta}  {msg}",
+            "{bar:30.cyan/blue} {pos}/{len} docs  {rate}  ETA {eta}  {msg}",
         )
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .with_key(
+            "rate",
+            |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} docs/s", state.per_sec());
+            },
+        );
         bar.set_style(style);
         Printer {
             bar,
