@@ -66,6 +66,12 @@ pub fn run(
         let names: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
         return Err(PipelineError::NoInputs(names.join(", ")));
     }
+    tracing::info!(
+        "found {} documents ({} inputs failed before reading, {} files skipped)",
+        found.inputs.len(),
+        found.failures.len(),
+        found.skipped
+    );
     let dir = AtomicDir::prepare(out).map_err(|e| out_err(out, e))?;
     let names = naming::assign(found.inputs.iter().map(|i| i.path.as_str()));
     let old = Manifest::load(out);
@@ -110,6 +116,11 @@ pub fn run(
         .filter(|(_, p)| matches!(p, Plan::Convert | Plan::Reuse))
         .map(|(i, _)| i)
         .collect();
+    tracing::info!(
+        "{} to convert or reuse, {} duplicates",
+        work.len(),
+        plans.iter().filter(|p| matches!(p, Plan::Duplicate(_))).count()
+    );
     progress.start(work.len() as u64);
 
     let ctx = Ctx {
@@ -460,6 +471,7 @@ fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Result<Rows, Failure> {
             panic!("test panic requested for {}", input.path);
         }
     }
+    tracing::debug!("converting {}", input.path);
     let bytes = input.read(&ctx.opts.inputs)?;
     let doc = convert_bytes(bytes, &input.path, &ctx.opts.convert)?;
     let internal =
