@@ -16,6 +16,7 @@ pub mod convert;
 pub mod error;
 pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod read;
 pub mod schema;
 pub mod structure;
