@@ -18,6 +18,7 @@ pub mod error;
 pub mod index;
 pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod read;
 pub mod schema;
 pub mod structure;

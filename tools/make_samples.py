@@ -671,6 +671,9 @@ class Report:
         self.creator = "Administrator"
         self.created = f"{year + 1}-01-15T08:30:00Z"
         self.seal = None
+        self.odt_repeat_cols = False  # ODT table-column runs with number-columns-repeated
+        self.odt_repeat_covered = False  # ODT adjacent covered cells as one repeated element
+        self.vmerge_explicit = False  # DOCX continuation written w:val="continue"
 
     def title(self, *lines):
         self.title_lines = list(lines)
@@ -1008,7 +1011,7 @@ def docx_para(text, ppr="", bold=False, size=None):
     return f"<w:p>{'<w:pPr>' + ppr + '</w:pPr>' if ppr else ''}{docx_run(text, bold, size)}</w:p>"
 
 
-def docx_table(t: Table):
+def docx_table(t: Table, vmerge_explicit=False):
     o = ['<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>'
          '<w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
          '<w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
@@ -1028,7 +1031,7 @@ def docx_table(t: Table):
             if c["col_span"] > 1:
                 pr += f'<w:gridSpan w:val="{c["col_span"]}"/>'
             if kind == "vcont":
-                pr += "<w:vMerge/>"
+                pr += '<w:vMerge w:val="continue"/>' if vmerge_explicit else "<w:vMerge/>"
             elif c["row_span"] > 1:
                 pr += '<w:vMerge w:val="restart"/>'
             pr += '<w:vAlign w:val="center"/>'
@@ -1072,7 +1075,7 @@ def docx_document(r: Report):
         elif kind == "sign":
             o.append(docx_para(b[1], '<w:jc w:val="right"/>'))
         elif kind == "table":
-            o.append(docx_table(b[1]))
+            o.append(docx_table(b[1], r.vmerge_explicit))
             o.append("<w:p/>")
         elif kind == "image":
             emu = 1440000
@@ -1214,19 +1217,34 @@ def cm(twips):
     return f"{twips / 567:.3f}cm"
 
 
-def odt_table(t: Table, idx):
+def odt_table(t: Table, idx, repeat_cols=False, repeat_covered=False):
+    """repeat_cols / repeat_covered: write runs of equal columns / adjacent covered cells
+    as one element with table:number-columns-repeated, as LibreOffice does."""
     name = f"Table{idx}"
     o = [f'<table:table table:name="表格{idx}" table:style-name="{name}">']
-    for ci in range(t.n_cols):
-        o.append(f'<table:table-column table:style-name="{name}.C{ci}"/>')
+    ci = 0
+    while ci < t.n_cols:
+        n = 1
+        while repeat_cols and ci + n < t.n_cols and t.widths[ci + n] == t.widths[ci]:
+            n += 1
+        rp = f' table:number-columns-repeated="{n}"' if n > 1 else ""
+        o.append(f'<table:table-column table:style-name="{name}.C{ci}"{rp}/>')
+        ci += n
     layout = t.layout()
     for ri, items in enumerate(layout):
         if ri == 0 and t.header_rows:
             o.append("<table:table-header-rows>")
         o.append("<table:table-row>")
-        for kind, c in items:
+        run = 0
+        for pos, (kind, c) in enumerate(items):
             if kind != "anchor":
-                o.append("<table:covered-table-cell/>")
+                run += 1
+                if not repeat_covered or pos + 1 == len(items) or items[pos + 1][0] == "anchor":
+                    if repeat_covered and run > 1:
+                        o.append(f'<table:covered-table-cell table:number-columns-repeated="{run}"/>')
+                    else:
+                        o.extend(["<table:covered-table-cell/>"] * run)
+                    run = 0
                 continue
             attrs = f' table:style-name="{name}.Cell" office:value-type="string"'
             if c["col_span"] > 1:
@@ -1298,7 +1316,7 @@ def odt_content(r: Report):
                         'xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/></draw:frame></text:p>')
         elif kind == "table":
             ti += 1
-            body.append(odt_table(b[1], ti))
+            body.append(odt_table(b[1], ti, r.odt_repeat_cols, r.odt_repeat_covered))
             body.append('<text:p text:style-name="Standard"/>')
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<office:document-content {ODF_NS} office:version="1.3">{ODT_FONTS}'
@@ -1482,6 +1500,7 @@ def default_set():
             kw["variants"] = variants
             spec = Spec(**kw)
             rep = build_report(spec, values, over, topts, random.Random(zlib.crc32(stem.encode())))
+            set_layout_flags(rep, code)
             if prev_fwd is not None:
                 rep.extra["carryover_from_previous_consistent"] = (code != "C" or year != 2021)
             reports.append(rep)
@@ -1492,12 +1511,21 @@ def default_set():
                 v2["s2.license.decisions"] = values["s2.license.decisions"] + 1
                 kw2 = dict(kw, stem=stem + "_reissue", variants=variants + ["conflict_reissue"])
                 rep2 = build_report(Spec(**kw2), v2, over, topts, random.Random(zlib.crc32(stem.encode())))
+                set_layout_flags(rep2, code)
                 rep2.extra["conflicts_with"] = f"{stem}"
                 rep2.extra["differs"] = {"s2.license.decisions": [values["s2.license.decisions"], v2["s2.license.decisions"]]}
                 rep2.created = f"{year + 1}-02-03T09:00:00Z"
                 reports.append(rep2)
     reports.append(seed_report())
     return reports
+
+
+def set_layout_flags(rep, code):
+    """Per agency writer habits: A = LibreOffice-style repeated ODT columns and covered cells;
+    B = repeated ODT columns only; C = one element per position, DOCX w:vMerge w:val="continue"."""
+    rep.odt_repeat_cols = code in "AB"
+    rep.odt_repeat_covered = code == "A"
+    rep.vmerge_explicit = code == "C"
 
 
 def seed_report():
@@ -1680,6 +1708,7 @@ def _bench_part(n: int, out: str, jobs: int, part: int):
                     r2 = random.Random()
                     r2.setstate(stx)
                     rep = build_report(Spec(**kwx), vals, over, topts, r2)
+                    set_layout_flags(rep, "ABC"[idx % 3])
                     if year > start:
                         rep.extra["carryover_from_previous_consistent"] = not mismatch
                     if idx != i:
@@ -1727,16 +1756,17 @@ def check_file(path: Path):
                 probs.append("mimetype not first/stored")
             root = ET.fromstring(z.read("content.xml"))
             for tbl in root.iter(TBL + "table"):
-                ncols = len(tbl.findall(TBL + "table-column"))
+                ncols = sum(int(c.get(TBL + "number-columns-repeated", "1")) for c in tbl.findall(TBL + "table-column"))
                 rows = list(tbl.iter(TBL + "table-row"))
                 pending = {}  # (row, col) covered by spans
                 for ri, row in enumerate(rows):
                     ci = 0
                     for cell in row:
                         if cell.tag == TBL + "covered-table-cell":
-                            if (ri, ci) not in pending:
-                                probs.append(f"stray covered cell at {ri},{ci}")
-                            ci += 1
+                            for _ in range(int(cell.get(TBL + "number-columns-repeated", "1"))):
+                                if (ri, ci) not in pending:
+                                    probs.append(f"stray covered cell at {ri},{ci}")
+                                ci += 1
                             continue
                         if (ri, ci) in pending:
                             probs.append(f"anchor over covered position {ri},{ci}")
@@ -1804,8 +1834,11 @@ def read_tables(path: Path):
             for tbl in root.iter(TBL + "table"):
                 cells = []
                 for ri, row in enumerate(tbl.iter(TBL + "table-row")):
-                    for ci, cell in enumerate(row):
+                    ci = -1
+                    for cell in row:
+                        ci += 1
                         if cell.tag != TBL + "table-cell":
+                            ci += int(cell.get(TBL + "number-columns-repeated", "1")) - 1
                             continue
                         cells.append({"row": ri, "col": ci,
                                       "row_span": int(cell.get(TBL + "number-rows-spanned", "1")),
