@@ -98,7 +98,7 @@ pub enum CompareError {
     UnknownAgency {
         /// The name given.
         query: String,
-        /// Similar agency names.
+        /// Keys of agencies with similar names.
         candidates: Vec<String>,
     },
     /// Several agencies match the name.
@@ -106,7 +106,7 @@ pub enum CompareError {
     AmbiguousAgency {
         /// The name given.
         query: String,
-        /// The matching agencies.
+        /// Keys of the matching agencies.
         candidates: Vec<String>,
     },
     /// Neither `--agency` nor `--all`.
@@ -221,12 +221,12 @@ pub fn find_agency<'a>(index: &'a Index, query: &str) -> Result<&'a Agency, Comp
         }),
         many => Err(CompareError::AmbiguousAgency {
             query: query.to_string(),
-            candidates: many.iter().map(|a| a.name.clone()).collect(),
+            candidates: many.iter().map(|a| a.key.clone()).collect(),
         }),
     }
 }
 
-/// Up to 5 agency names sharing the most character bigrams with `q`.
+/// Up to 5 agency keys sharing the most character bigrams with `q`.
 fn similar_names(index: &Index, q: &str) -> Vec<String> {
     let grams = |s: &str| -> BTreeSet<(char, char)> {
         let c: Vec<char> = s.chars().collect();
@@ -236,7 +236,7 @@ fn similar_names(index: &Index, q: &str) -> Vec<String> {
     let mut scored: Vec<(usize, &str)> = index
         .agencies
         .iter()
-        .map(|a| (grams(&a.key).intersection(&qg).count(), a.name.as_str()))
+        .map(|a| (grams(&a.key).intersection(&qg).count(), a.key.as_str()))
         .filter(|(s, _)| *s > 0)
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));

@@ -51,16 +51,16 @@ fn ambiguous_and_unknown_agencies_list_candidates() {
     assert_eq!(e.exit_code(), 1);
     assert_eq!(
         e.candidates(),
-        ["威海市文登區人民政府辦公室", "开平市科工商务局", "某市某局"]
+        ["威海市文登区人民政府办公室", "开平市科工商务局", "某市某局"]
     );
     assert_eq!(
         e.to_string(),
-        "\"市\" matches 3 agencies: 威海市文登區人民政府辦公室, 开平市科工商务局, 某市某局"
+        "\"市\" matches 3 agencies: 威海市文登区人民政府办公室, 开平市科工商务局, 某市某局"
     );
     let e = find_agency(&index, "文登区财政局").unwrap_err();
     assert!(matches!(e, CompareError::UnknownAgency { .. }));
     assert_eq!(e.exit_code(), 1);
-    assert_eq!(e.candidates(), ["威海市文登區人民政府辦公室"]);
+    assert_eq!(e.candidates(), ["威海市文登区人民政府办公室"]);
     let e = run(&index, &CompareOptions::default()).unwrap_err();
     assert!(matches!(e, CompareError::NoAgency));
     assert_eq!(e.exit_code(), 2);
