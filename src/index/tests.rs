@@ -495,6 +495,21 @@ fn index_round_trips_through_write_and_read() {
     assert!(!dir.path().join("index.json.tmp").exists());
     let back = read(dir.path()).unwrap();
     assert_eq!(back, index);
+    // The file validates against the checked-in schema.
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/index.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&written)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
 }
 
 #[test]
