@@ -24,6 +24,7 @@ pub struct Catalog {
     /// Rows in catalog order.
     pub metrics: Vec<MetricInfo>,
     by_key: HashMap<String, usize>,
+    display: Vec<String>,
 }
 
 const CATALOG_CSV: &str = include_str!("../../catalog/metrics.csv");
@@ -67,7 +68,51 @@ impl Catalog {
                 label,
             });
         }
+        cat.display = cat.display_order_of();
         cat
+    }
+
+    /// Keys in the order of the report's tables: the catalog order, with each
+    /// derived group subtotal (`s3.denied.total.<col>`) just before the group's
+    /// first sub-row and each `legal_org_subtotal` just before its row's
+    /// `total` column.
+    pub fn display_order(&self) -> &[String] {
+        &self.display
+    }
+
+    fn display_order_of(&self) -> Vec<String> {
+        let pos = |k: &str| self.position(k);
+        let mut keyed: Vec<((usize, u8, usize), &str)> = self
+            .metrics
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let k = m.key.as_str();
+                let anchor = if let Some(row) = k
+                    .strip_prefix("s3.")
+                    .and_then(|r| r.strip_suffix(".legal_org_subtotal"))
+                {
+                    pos(&format!("s3.{row}.total")).map(|p| (p, 0, i))
+                } else {
+                    let parts: Vec<&str> = k.split('.').collect();
+                    match parts.as_slice() {
+                        ["s3", group, "total", _]
+                            if matches!(*group, "denied" | "unable" | "not_processed") =>
+                        {
+                            // The whole subtotal row before the group's first sub-row.
+                            self.metrics
+                                .iter()
+                                .position(|m| m.key.starts_with(&format!("s3.{group}.")))
+                                .map(|p| (p, 0, i))
+                        }
+                        _ => None,
+                    }
+                };
+                (anchor.unwrap_or((i, 1, 0)), k)
+            })
+            .collect();
+        keyed.sort();
+        keyed.into_iter().map(|(_, k)| k.to_string()).collect()
     }
 
     /// Catalog row of a key.
@@ -114,6 +159,24 @@ mod tests {
         assert_eq!(c.info("s2.fee.amount_wan_yuan").unwrap().unit, "万元");
         assert!(c.position("s2.regulation.issued") < c.position("s4.review.total"));
         assert_eq!(c.metrics.len(), 269);
+    }
+
+    #[test]
+    fn display_order_puts_subtotals_next_to_their_parts() {
+        let order = Catalog::get().display_order();
+        let at = |k: &str| order.iter().position(|x| x == k).unwrap();
+        assert_eq!(order.len(), Catalog::get().metrics.len());
+        assert_eq!(
+            at("s3.denied.total.total") + 1,
+            at("s3.denied.state_secret.natural_person")
+        );
+        assert!(at("s3.partial.total") < at("s3.denied.total.total"));
+        assert!(at("s3.denied.admin_query.total") < at("s3.unable.total.natural_person"));
+        assert_eq!(
+            at("s3.granted.legal_org_subtotal") + 1,
+            at("s3.granted.total")
+        );
+        assert!(at("s3.carried_forward.total") < at("s4.review.upheld"));
     }
 
     #[test]

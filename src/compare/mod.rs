@@ -323,6 +323,11 @@ fn check_keys(rule: &str, column: Option<&str>) -> Vec<String> {
         .collect(),
         "R2" => vec![format!("s3.total_processed.{c}")],
         "R3" => vec![format!("s3.{c}.total")],
+        // R4: `<group>.<column>` → the group's derived subtotal.
+        "R4" => match c.rsplit_once('.') {
+            Some((group, col)) => vec![format!("s3.{group}.total.{col}")],
+            None => Vec::new(),
+        },
         "R5" => vec![format!("s4.{c}.total")],
         "R6" => vec![format!("s3.carried_over.{c}")],
         "R7" => vec![format!("s2.{c}.in_force_or_total")],
@@ -409,7 +414,7 @@ pub fn comparison(agency: &Agency, years: Option<(i32, i32)>, filter: &MetricFil
             .then(a.status.cmp(&b.status))
     });
 
-    // Rows: catalog keys first (catalog order), then other keys seen.
+    // Rows: catalog keys first (table order), then other keys seen.
     let mut seen: BTreeSet<&str> = BTreeSet::new();
     for y in &sel {
         if let Some(r) = y.reports.first() {
@@ -417,9 +422,9 @@ pub fn comparison(agency: &Agency, years: Option<(i32, i32)>, filter: &MetricFil
         }
     }
     let mut keys: Vec<&str> = cat
-        .metrics
+        .display_order()
         .iter()
-        .map(|m| m.key.as_str())
+        .map(String::as_str)
         .filter(|k| seen.contains(k))
         .collect();
     keys.extend(seen.iter().copied().filter(|k| cat.info(k).is_none()));

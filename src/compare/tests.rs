@@ -342,3 +342,30 @@ fn html_is_self_contained_with_tables_and_charts() {
         assert!(all.contains(&format!("<section class=\"agency\" id=\"agency-{i}\">")));
     }
 }
+
+#[test]
+fn failed_checks_map_to_the_cells_they_involve() {
+    assert_eq!(
+        check_keys("R1", Some("total")),
+        vec![
+            "s3.new_received.total",
+            "s3.carried_over.total",
+            "s3.total_processed.total",
+            "s3.carried_forward.total"
+        ]
+    );
+    assert_eq!(
+        check_keys("R3", Some("denied.state_secret")),
+        vec!["s3.denied.state_secret.total"]
+    );
+    assert_eq!(
+        check_keys("R4", Some("denied.natural_person")),
+        vec!["s3.denied.total.natural_person"]
+    );
+    assert_eq!(check_keys("R5", Some("review")), vec!["s4.review.total"]);
+    assert_eq!(
+        check_keys("R7", Some("normative")),
+        vec!["s2.normative.in_force_or_total"]
+    );
+    assert!(check_keys("R9", Some("x")).is_empty());
+}
