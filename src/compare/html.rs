@@ -202,6 +202,8 @@ fn render_agency(c: &Comparison, i: usize, out: &mut String) {
                     class.to_string()
                 };
                 let change = match r.changes.get(&ys).copied().flatten() {
+                    // No change: nothing to say.
+                    Some(ch) if ch.abs == 0.0 => String::new(),
                     Some(ch) => {
                         let dir = if ch.abs > 0.0 {
                             "up"
