@@ -364,6 +364,7 @@ pub fn build(
     out_dir: Option<&Path>,
     aliases: &Aliases,
 ) -> Result<Index, IndexError> {
+    let started = std::time::Instant::now();
     let mut problems = Vec::new();
     let mut parsed: Vec<Parsed> = Vec::new();
     let mut batch: Vec<(usize, String)> = Vec::with_capacity(BATCH_LINES);
@@ -407,10 +408,16 @@ pub fn build(
         }
     }
     flush(&mut batch, &mut parsed, &mut problems);
+    tracing::debug!(
+        "index: {reports_read} lines parsed in {:.2?}",
+        started.elapsed()
+    );
     let (mut index, maps) = assemble(parsed, aliases, problems);
     index.reports_read = reports_read;
+    tracing::debug!("index: grouped and checked at {:.2?}", started.elapsed());
     if let Some(dir) = out_dir {
         add_text_similarity(&mut index, dir, &maps);
+        tracing::debug!("index: text similarity done at {:.2?}", started.elapsed());
     }
     Ok(index)
 }
