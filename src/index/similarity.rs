@@ -349,8 +349,8 @@ mod tests {
 
     #[test]
     fn full_width_forms_and_spaces_do_not_matter() {
-        let a = fingerprint("２０２１年，本机关　共收到申请１２件；办结１０件。");
-        let b = fingerprint("2021年,本机关共收到申请7件;办结9件。");
+        let a = fingerprint("２０２１年，本机关　共收到申请１２件；办结１０件并全部答复。");
+        let b = fingerprint("2021年,本机关共收到申请7件;办结9件并全部答复。");
         assert_eq!(a.sentences, b.sentences);
         assert_eq!(a.sentences.len(), 2);
         assert_eq!(compare(&a, &b).ngram_reuse, Some(1.0));
