@@ -759,7 +759,8 @@ pub fn write(index: &Index, out_dir: &Path) -> Result<PathBuf, IndexError> {
 /// Read `out_dir/index.json`.
 pub fn read(out_dir: &Path) -> Result<Index, IndexError> {
     let path = out_dir.join(INDEX_FILE);
-    let file = std::fs::File::open(&path).map_err(|e| {
+    // Reading the whole file first is several times faster than a reader.
+    let bytes = std::fs::read(&path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             IndexError::MissingIndex(path.clone())
         } else {
@@ -769,8 +770,7 @@ pub fn read(out_dir: &Path) -> Result<Index, IndexError> {
             }
         }
     })?;
-    serde_json::from_reader(std::io::BufReader::new(file))
-        .map_err(|source| IndexError::Json { path, source })
+    serde_json::from_slice(&bytes).map_err(|source| IndexError::Json { path, source })
 }
 
 #[cfg(test)]
