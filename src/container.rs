@@ -80,8 +80,8 @@ impl Package {
         if !bytes.starts_with(b"PK") {
             return Err(ReadError::NotZip(describe_magic(&bytes)));
         }
-        let zip = zip::ZipArchive::new(Cursor::new(bytes))
-            .map_err(|e| ReadError::Zip(e.to_string()))?;
+        let zip =
+            zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::Zip(e.to_string()))?;
         if zip.len() > limits.max_parts {
             return Err(ReadError::TooManyParts {
                 count: zip.len(),
@@ -281,7 +281,10 @@ fn describe_magic(bytes: &[u8]) -> String {
     if head.trim_start().starts_with('<') {
         return "it is an XML or HTML file".into();
     }
-    format!("unrecognized leading bytes {:02x?}", &bytes[..bytes.len().min(4)])
+    format!(
+        "unrecognized leading bytes {:02x?}",
+        &bytes[..bytes.len().min(4)]
+    )
 }
 
 #[cfg(test)]
@@ -290,9 +293,18 @@ mod tests {
 
     #[test]
     fn resolves_relative_targets() {
-        assert_eq!(resolve_part_name("", "word/document.xml"), "word/document.xml");
-        assert_eq!(resolve_part_name("", "/word/document.xml"), "word/document.xml");
-        assert_eq!(resolve_part_name("word", "../customXml/item1.xml"), "customXml/item1.xml");
+        assert_eq!(
+            resolve_part_name("", "word/document.xml"),
+            "word/document.xml"
+        );
+        assert_eq!(
+            resolve_part_name("", "/word/document.xml"),
+            "word/document.xml"
+        );
+        assert_eq!(
+            resolve_part_name("word", "../customXml/item1.xml"),
+            "customXml/item1.xml"
+        );
         assert_eq!(resolve_part_name("word", "./styles.xml"), "word/styles.xml");
     }
 

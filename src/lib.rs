@@ -11,11 +11,13 @@
 //! ```
 #![forbid(unsafe_code)]
 
-pub mod model;
 pub mod container;
-pub mod error;
-pub mod xml;
-pub mod output;
-pub mod read;
 pub mod convert;
+pub mod error;
+pub mod model;
+pub mod normalize;
+pub mod output;
+pub mod profile;
+pub mod read;
 pub mod structure;
+pub mod xml;

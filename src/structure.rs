@@ -32,6 +32,7 @@ pub fn build(doc: Document) -> Built {
                 text: p.text,
                 style: p.style,
                 notes: p.note_refs,
+                normalized: None,
             }),
             Block::Table(t) => Content::Table(t),
         })

@@ -245,9 +245,7 @@ impl<'a> XmlReader<'a> {
                 }
                 Event::CData(c) => {
                     let off = self.offset();
-                    let text = c
-                        .decode()
-                        .map_err(|e| self.xml_error(off, e.to_string()))?;
+                    let text = c.decode().map_err(|e| self.xml_error(off, e.to_string()))?;
                     return Ok(Ev::Text(text));
                 }
                 Event::DocType(d) => {

@@ -271,7 +271,9 @@ impl GridBuilder {
     }
 
     fn occupant(&self, r: usize, c: usize) -> Option<usize> {
-        self.rows.get(r).and_then(|row| row.get(c).copied().flatten())
+        self.rows
+            .get(r)
+            .and_then(|row| row.get(c).copied().flatten())
     }
 
     fn set(&mut self, r: usize, c: usize, idx: usize) {
