@@ -3,13 +3,13 @@
 //! the values of its three standard tables under canonical keys, and the
 //! arithmetic checks. Implements template.md §6–§8.
 //!
-//! * [`catalog`]: the canonical keys (`catalog/metrics.csv`, documented in
-//!   `docs/metrics.md`).
-//! * [`sections`]: the six standard sections matched by keyword and order.
-//! * [`meta`]: agency, year, period, fee.
-//! * [`tables`]: tables located by their labels, read into keys.
-//! * [`value`]: cell values (blank and `/` stay null).
-//! * [`checks`]: R1–R5.
+//! * the canonical keys, in [`catalog`] (`catalog/metrics.csv`, documented in
+//!   `docs/metrics.md`);
+//! * the six standard sections matched by keyword and order, in [`sections`];
+//! * agency, year, period and fee, in [`meta`];
+//! * tables located by their labels and read into keys, in [`tables`];
+//! * cell values (blank and `/` stay null), in [`value`];
+//! * the checks R1–R5, in [`checks`].
 //!
 //! [`analyze`] returns `None` for documents that are not such reports; it never
 //! fails.
@@ -490,3 +490,6 @@ fn derive(m: &mut BTreeMap<String, Option<f64>>, t: Template) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
