@@ -19,5 +19,6 @@ pub mod normalize;
 pub mod output;
 pub mod profile;
 pub mod read;
+pub mod schema;
 pub mod structure;
 pub mod xml;

@@ -1,14 +1,39 @@
-//! From the flat block list of a [`Document`] to the section tree (stub).
+//! From the flat block list of a [`Document`] to the section tree and title.
+//!
+//! Headings come from the readers (paragraph styles, outline levels) when the
+//! document has them. Chinese official documents often have none: their titles
+//! are ordinary paragraphs that begin with a numbering written by hand. When a
+//! document has no style or outline headings (a single one at the top, used for
+//! the document title, does not count), short paragraphs that look like titles
+//! are recognized by pattern:
+//!
+//! | pattern | level | example |
+//! |---|---|---|
+//! | Chinese numeral + `、` | 1 | `一、总体情况` |
+//! | Chinese numeral in brackets | 2 | `（一）主动公开` |
+//! | Arabic number + `.` / `、` / `．` | 3 | `1.完善制度` |
+//! | Arabic number in brackets | 4 | `（1）网站建设` |
+//!
+//! "Look like titles" means: at most [`MAX_PATTERN_TITLE_CHARS`] characters, and
+//! either no sentence punctuation in the part after the number, or the whole
+//! paragraph bold or centered. Every section records which rule made its heading
+//! ([`HeadingSource`]). Paragraphs and tables keep their document order inside
+//! their section; text before the first heading goes into a level-0 section.
 
-use crate::model::{Block, Document, HeaderFooter, HeadingSource, Note, Properties, Warning};
+use crate::model::{
+    Block, Document, HeaderFooter, Heading, HeadingSource, Note, Paragraph, Properties, Warning,
+};
 use crate::output::{Content, ParagraphOut, Section};
 
-/// The structured parts of a document.
+/// Longest paragraph (in characters) that a numbered-title pattern may turn into a heading.
+pub const MAX_PATTERN_TITLE_CHARS: usize = 50;
+
+/// The structured parts of a document, ready for the output JSON.
 #[derive(Debug, Clone, Default)]
 pub struct Built {
     /// Properties.
     pub properties: Properties,
-    /// Title.
+    /// Title shown at the top of the document, else the title property.
     pub title: Option<String>,
     /// Section tree.
     pub sections: Vec<Section>,
@@ -22,34 +47,380 @@ pub struct Built {
     pub warnings: Vec<Warning>,
 }
 
-/// Build the section tree.
+/// Build the title and section tree of a document.
 pub fn build(doc: Document) -> Built {
-    let content = doc
-        .body
+    let Document {
+        properties,
+        body,
+        notes,
+        headers,
+        footers,
+        warnings,
+    } = doc;
+    let body: Vec<Block> = body
         .into_iter()
-        .map(|b| match b {
-            Block::Paragraph(p) => Content::Paragraph(ParagraphOut {
-                text: p.text,
-                style: p.style,
-                notes: p.note_refs,
-                normalized: None,
-            }),
-            Block::Table(t) => Content::Table(t),
-        })
+        .filter(|b| !matches!(b, Block::Paragraph(p) if p.text.trim().is_empty()))
         .collect();
+    let title_idx = title_paragraphs(&body);
+    let title = if title_idx.is_empty() {
+        properties
+            .title
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+    } else {
+        Some(
+            title_idx
+                .iter()
+                .filter_map(|&i| match &body[i] {
+                    Block::Paragraph(p) => Some(p.text.trim()),
+                    Block::Table(_) => None,
+                })
+                .collect::<String>(),
+        )
+    };
+    let use_patterns = !has_structural_headings(&body, &title_idx);
+    let mut tree = TreeBuilder::default();
+    for (i, block) in body.into_iter().enumerate() {
+        match block {
+            Block::Table(t) => tree.push_content(Content::Table(t)),
+            Block::Paragraph(p) => {
+                let heading = if title_idx.contains(&i) {
+                    None
+                } else {
+                    p.heading.or_else(|| {
+                        if use_patterns {
+                            pattern_heading(&p)
+                        } else {
+                            None
+                        }
+                    })
+                };
+                match heading {
+                    Some(h) => tree.open(p.text.trim().to_string(), h),
+                    None => tree.push_content(Content::Paragraph(paragraph_out(p))),
+                }
+            }
+        }
+    }
     Built {
-        properties: doc.properties,
-        title: None,
-        sections: vec![Section {
-            title: String::new(),
-            level: 0,
-            heading_source: HeadingSource::Preamble,
-            content,
+        properties,
+        title,
+        sections: tree.finish(),
+        notes,
+        headers,
+        footers,
+        warnings,
+    }
+}
+
+fn paragraph_out(p: Paragraph) -> ParagraphOut {
+    ParagraphOut {
+        text: p.text,
+        style: p.style,
+        notes: p.note_refs,
+        normalized: None,
+    }
+}
+
+/// Whether the document carries headings of its own (style or outline level),
+/// not counting the title paragraphs.
+fn has_structural_headings(body: &[Block], title_idx: &[usize]) -> bool {
+    body.iter()
+        .enumerate()
+        .filter(|(i, b)| {
+            !title_idx.contains(i) && matches!(b, Block::Paragraph(p) if p.heading.is_some())
+        })
+        .count()
+        >= 2
+}
+
+fn is_title_style(style: Option<&str>) -> bool {
+    style.is_some_and(|s| {
+        let s = s.trim();
+        s.eq_ignore_ascii_case("title") || s == "标题" || s == "標題"
+    })
+}
+
+/// Indices of the paragraphs at the top of the body that form the title: a
+/// paragraph in the Title style, or up to three consecutive short centered (or
+/// bold) paragraphs without numbering or sentence punctuation (a title broken
+/// over lines).
+fn title_paragraphs(body: &[Block]) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (i, block) in body.iter().enumerate().take(4) {
+        let Block::Paragraph(p) = block else { break };
+        let text = p.text.trim();
+        if is_title_style(p.style.as_deref()) {
+            out.push(i);
+            continue;
+        }
+        let looks = (p.centered || (p.bold && out.is_empty()))
+            && text.chars().count() <= 60
+            && numbered_level(text).is_none()
+            && p.number_label.is_none()
+            && !text.starts_with(['（', '('])
+            && !text.contains(['。', '，', '；', '！', '？', '：', ':']);
+        // A styled heading at the very top counts as the title only when it is
+        // clearly a report title rather than the first section.
+        let heading_ok = p.heading.is_none() || (out.is_empty() && looks && is_report_title(text));
+        if looks && heading_ok && out.len() < 3 {
+            out.push(i);
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+fn is_report_title(text: &str) -> bool {
+    text.contains("报告") || text.contains("報告") || text.contains("年报")
+}
+
+/// Level of a numbered-title prefix, with the length in bytes of the prefix.
+fn numbered_level(text: &str) -> Option<(u8, usize)> {
+    const CN: &str = "一二三四五六七八九十〇零百";
+    let chars: Vec<(usize, char)> = text.char_indices().take(8).collect();
+    let is_cn = |c: char| CN.contains(c);
+    let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let open = |c: char| c == '（' || c == '(';
+    let close = |c: char| c == '）' || c == ')';
+    let end_of = |k: usize| chars.get(k).map_or(text.len(), |&(b, _)| b);
+    // Chinese numeral + 、
+    let n_cn = chars.iter().take_while(|(_, c)| is_cn(*c)).count();
+    if (1..=3).contains(&n_cn) && chars.get(n_cn).is_some_and(|&(_, c)| c == '、') {
+        return Some((1, end_of(n_cn + 1)));
+    }
+    if chars.first().is_some_and(|&(_, c)| open(c)) {
+        let n = chars[1..].iter().take_while(|(_, c)| is_cn(*c)).count();
+        if (1..=3).contains(&n) && chars.get(1 + n).is_some_and(|&(_, c)| close(c)) {
+            return Some((2, end_of(n + 2)));
+        }
+        let n = chars[1..].iter().take_while(|(_, c)| is_digit(*c)).count();
+        if (1..=2).contains(&n) && chars.get(1 + n).is_some_and(|&(_, c)| close(c)) {
+            return Some((4, end_of(n + 2)));
+        }
+        return None;
+    }
+    let n = chars.iter().take_while(|(_, c)| is_digit(*c)).count();
+    if (1..=2).contains(&n) {
+        let sep = chars.get(n).map(|&(_, c)| c);
+        let next = chars.get(n + 1).map(|&(_, c)| c);
+        // `1.` / `1、` / `1．`, but not a decimal number such as `1.5万`.
+        if matches!(sep, Some('.' | '、' | '．')) && !next.is_some_and(is_digit) {
+            return Some((3, end_of(n + 1)));
+        }
+    }
+    None
+}
+
+/// A heading recognized by a numbered-title pattern, if the paragraph looks like a title.
+fn pattern_heading(p: &Paragraph) -> Option<Heading> {
+    let text = p.text.trim();
+    if text.chars().count() > MAX_PATTERN_TITLE_CHARS || text.contains('\n') {
+        return None;
+    }
+    let (level, prefix_len) = numbered_level(text)?;
+    let rest = text[prefix_len..].trim();
+    if rest.is_empty() {
+        return None;
+    }
+    let body = rest.trim_end_matches(['：', ':']);
+    let sentence_like = body.contains(['。', '；', ';', '！', '!', '？', '?', '，', ',']);
+    if sentence_like && !(p.bold || p.centered) {
+        return None;
+    }
+    // Even bold, a paragraph whose title part runs on after a full stop is a sentence.
+    if p.bold && body.trim_end_matches('。').contains('。') {
+        return None;
+    }
+    Some(Heading {
+        level,
+        source: HeadingSource::NumberedPattern,
+    })
+}
+
+/// Builds the section tree with a stack of open sections.
+#[derive(Default)]
+struct TreeBuilder {
+    roots: Vec<Section>,
+    stack: Vec<Section>,
+}
+
+impl TreeBuilder {
+    fn push_content(&mut self, c: Content) {
+        if self.stack.is_empty() {
+            self.stack.push(Section {
+                title: String::new(),
+                level: 0,
+                heading_source: HeadingSource::Preamble,
+                content: Vec::new(),
+                sections: Vec::new(),
+            });
+        }
+        if let Some(top) = self.stack.last_mut() {
+            top.content.push(c);
+        }
+    }
+
+    fn open(&mut self, title: String, h: Heading) {
+        let level = h.level.max(1);
+        // The preamble (level 0) is closed by the first heading: it is a sibling.
+        while self
+            .stack
+            .last()
+            .is_some_and(|s| s.level >= level || s.level == 0)
+        {
+            self.close_top();
+        }
+        self.stack.push(Section {
+            title,
+            level,
+            heading_source: h.source,
+            content: Vec::new(),
             sections: Vec::new(),
-        }],
-        notes: doc.notes,
-        headers: doc.headers,
-        footers: doc.footers,
-        warnings: doc.warnings,
+        });
+    }
+
+    fn close_top(&mut self) {
+        if let Some(sec) = self.stack.pop() {
+            match self.stack.last_mut() {
+                Some(parent) => parent.sections.push(sec),
+                None => self.roots.push(sec),
+            }
+        }
+    }
+
+    fn finish(mut self) -> Vec<Section> {
+        while !self.stack.is_empty() {
+            self.close_top();
+        }
+        self.roots
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn para(text: &str) -> Block {
+        Block::Paragraph(Paragraph::new(text))
+    }
+
+    fn styled(text: &str, level: u8) -> Block {
+        Block::Paragraph(Paragraph {
+            heading: Some(Heading {
+                level,
+                source: HeadingSource::Style,
+            }),
+            ..Paragraph::new(text)
+        })
+    }
+
+    fn outline(s: &[Section]) -> Vec<(u8, String, HeadingSource)> {
+        let mut out = Vec::new();
+        for sec in s {
+            out.push((sec.level, sec.title.clone(), sec.heading_source));
+            out.extend(outline(&sec.sections));
+        }
+        out
+    }
+
+    #[test]
+    fn numbered_patterns() {
+        assert_eq!(numbered_level("一、总体情况").map(|x| x.0), Some(1));
+        assert_eq!(numbered_level("（一）主动公开").map(|x| x.0), Some(2));
+        assert_eq!(numbered_level("(二)依申请公开").map(|x| x.0), Some(2));
+        assert_eq!(numbered_level("1.完善制度").map(|x| x.0), Some(3));
+        assert_eq!(numbered_level("１．完善制度").map(|x| x.0), Some(3));
+        assert_eq!(numbered_level("2、重复申请").map(|x| x.0), Some(3));
+        assert_eq!(numbered_level("（1）网站").map(|x| x.0), Some(4));
+        assert_eq!(numbered_level("1.5万元"), None);
+        assert_eq!(numbered_level("2022年"), None);
+        assert_eq!(numbered_level("十一、其他"), Some((1, "十一、".len())));
+    }
+
+    #[test]
+    fn pattern_tree_with_preamble_and_title() {
+        let title = Block::Paragraph(Paragraph {
+            centered: true,
+            bold: true,
+            ..Paragraph::new("某局2022年政府信息公开工作年度报告")
+        });
+        let doc = Document {
+            body: vec![
+                title,
+                para("根据《条例》规定，现公布本报告。"),
+                para("一、总体情况"),
+                para("（一）主动公开"),
+                para("（一）完善工作机制。根据制定的要点分工方案，落实责任。"),
+                para("（二）依申请公开"),
+                para("二、主动公开政府信息情况"),
+                para("三、收到和处理政府信息公开申请情况"),
+            ],
+            ..Document::default()
+        };
+        let b = build(doc);
+        assert_eq!(
+            b.title.as_deref(),
+            Some("某局2022年政府信息公开工作年度报告")
+        );
+        let o = outline(&b.sections);
+        let titles: Vec<_> = o.iter().map(|(l, t, _)| (*l, t.as_str())).collect();
+        assert_eq!(
+            titles,
+            [
+                (0, ""),
+                (1, "一、总体情况"),
+                (2, "（一）主动公开"),
+                (2, "（二）依申请公开"),
+                (1, "二、主动公开政府信息情况"),
+                (1, "三、收到和处理政府信息公开申请情况"),
+            ]
+        );
+        assert_eq!(o[1].2, HeadingSource::NumberedPattern);
+        assert_eq!(b.sections[0].content.len(), 2, "title and opening sentence");
+        let sub = &b.sections[1].sections[0];
+        assert_eq!(sub.content.len(), 1, "the long (一) sentence is body text");
+    }
+
+    #[test]
+    fn styles_disable_patterns() {
+        let doc = Document {
+            body: vec![
+                styled("Intro", 1),
+                para("一、not a heading here"),
+                styled("Details", 2),
+                styled("Next", 1),
+            ],
+            ..Document::default()
+        };
+        let o = outline(&build(doc).sections);
+        let titles: Vec<_> = o.iter().map(|(l, t, _)| (*l, t.as_str())).collect();
+        assert_eq!(titles, [(1, "Intro"), (2, "Details"), (1, "Next")]);
+    }
+
+    #[test]
+    fn bold_title_split_over_lines() {
+        let line = |t: &str| {
+            Block::Paragraph(Paragraph {
+                centered: true,
+                ..Paragraph::new(t)
+            })
+        };
+        let doc = Document {
+            body: vec![
+                line("硚口区人民政府汉正街道办事处2025年"),
+                line("政府信息公开工作年度报告"),
+                para("一、总体情况"),
+            ],
+            ..Document::default()
+        };
+        let b = build(doc);
+        assert_eq!(
+            b.title.as_deref(),
+            Some("硚口区人民政府汉正街道办事处2025年政府信息公开工作年度报告")
+        );
     }
 }

@@ -42,6 +42,8 @@ pub enum Ns {
     A,
     /// Word 2010 shapes (`wps:`).
     Wps,
+    /// Office Math (`m:oMath`).
+    Math,
     /// ODF office.
     Office,
     /// ODF text.
@@ -87,6 +89,8 @@ impl Ns {
             b"http://schemas.openxmlformats.org/drawingml/2006/main"
             | b"http://purl.oclc.org/ooxml/drawingml/main" => Ns::A,
             b"http://schemas.microsoft.com/office/word/2010/wordprocessingShape" => Ns::Wps,
+            b"http://schemas.openxmlformats.org/officeDocument/2006/math"
+            | b"http://purl.oclc.org/ooxml/officeDocument/math" => Ns::Math,
             b"urn:oasis:names:tc:opendocument:xmlns:office:1.0" => Ns::Office,
             b"urn:oasis:names:tc:opendocument:xmlns:text:1.0" => Ns::Text,
             b"urn:oasis:names:tc:opendocument:xmlns:table:1.0" => Ns::Table,
@@ -176,7 +180,7 @@ impl<'a> XmlReader<'a> {
         let cfg = inner.config_mut();
         cfg.expand_empty_elements = true;
         cfg.trim_text(false);
-        cfg.check_end_names = false;
+        cfg.check_end_names = true;
         XmlReader {
             inner,
             part: part.to_string(),
@@ -195,6 +199,21 @@ impl<'a> XmlReader<'a> {
         self.inner.buffer_position()
     }
 
+    /// The namespace URI bound to `prefix` in the current scope (the scope of the
+    /// element whose start was just read), e.g. to resolve the prefixes listed in an
+    /// `mc:Choice Requires` attribute. `None` when the prefix is unbound.
+    pub fn prefix_uri(&self, prefix: &str) -> Option<String> {
+        let qname = format!("{prefix}:x");
+        match self
+            .inner
+            .resolve_element(quick_xml::name::QName(qname.as_bytes()))
+            .0
+        {
+            ResolveResult::Bound(ns) => Some(String::from_utf8_lossy(ns.as_ref()).into_owned()),
+            _ => None,
+        }
+    }
+
     /// Current element depth.
     pub fn depth(&self) -> usize {
         self.depth
@@ -209,6 +228,7 @@ impl<'a> XmlReader<'a> {
     }
 
     /// Next event, skipping declarations, comments and processing instructions.
+    #[allow(clippy::should_implement_trait)] // fallible, so not an Iterator
     pub fn next(&mut self) -> Result<Ev<'a>, ReadError> {
         loop {
             let (res, ev) = match self.inner.read_resolved_event() {
@@ -254,6 +274,16 @@ impl<'a> XmlReader<'a> {
                             part: self.part.clone(),
                         });
                     }
+                }
+                Event::Eof if self.depth > 0 => {
+                    let off = self.offset();
+                    return Err(self.xml_error(
+                        off,
+                        format!(
+                            "unexpected end of part, {} element(s) left open",
+                            self.depth
+                        ),
+                    ));
                 }
                 Event::Eof => return Ok(Ev::Eof),
                 Event::Empty(_) | Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}

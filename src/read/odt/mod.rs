@@ -1,10 +1,249 @@
-//! ODT reader (stub, being written).
+//! ODT reader (OpenDocument 1.2/1.3 text, zipped package; ODF 1.2 Part 1 §3 and
+//! Part 3): `content.xml` (required), `styles.xml` and `meta.xml` (optional) into
+//! the shared [`Document`] model.
+//!
+//! * [`styles`]: common and automatic styles, list styles, outline style.
+//! * [`lists`]: list and heading numbering as LibreOffice shows it.
+//! * [`body`]: paragraphs, lists, notes, text boxes and tables.
+//! * this module: orchestration, page headers/footers from the master pages of
+//!   `styles.xml` (§16.9), and `meta.xml` properties (§4).
+//!
+//! A malformed `content.xml` is an error; a malformed `styles.xml` or `meta.xml`
+//! is a `malformed_part` warning and the document is converted anyway.
 
-use crate::container::Package;
+mod body;
+mod lists;
+mod styles;
+
+use crate::container::{Limits, Package};
 use crate::error::ReadError;
-use crate::model::Document;
+use crate::model::{Block, Document, HeaderFooter, Properties, Warning};
+use crate::xml::{Ev, Ns, XmlReader};
+use body::Ctx;
+use styles::{Layer, Styles};
 
-/// Read a ODT package.
-pub fn read(_pkg: &mut Package) -> Result<Document, ReadError> {
-    Ok(Document::default())
+/// Read an ODT package.
+pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
+    let limits = pkg.limits();
+    let content = pkg.required_part("content.xml")?;
+    let styles_xml = pkg.part("styles.xml")?;
+    let meta_xml = pkg.part("meta.xml")?;
+    let mut doc = Document::default();
+
+    // styles.xml: common styles, outline style, its own automatic styles.
+    let mut styles = Styles::default();
+    let mut styles_auto = Layer::default();
+    let mut styles_broken = false;
+    if let Some(bytes) = &styles_xml {
+        let mut r = XmlReader::new(bytes, "styles.xml", limits);
+        if let Err(e) = styles::read_part_styles(&mut r, &mut styles, &mut styles_auto) {
+            styles_broken = true;
+            doc.warnings.push(malformed("styles.xml", &e));
+        }
+    }
+
+    // content.xml: automatic styles, then the body.
+    let mut r = XmlReader::new(&content, "content.xml", limits);
+    let mut scratch = Styles::default();
+    let mut content_auto = Layer::default();
+    styles::read_part_styles(&mut r, &mut scratch, &mut content_auto)?;
+    let mut styles_content = styles.clone();
+    styles_content.auto = content_auto;
+    let mut ctx = Ctx::new(&styles_content, "content.xml");
+    loop {
+        match r.next()? {
+            Ev::Start(e) if e.is(Ns::Office, "text") => ctx.blocks(&mut r, &mut doc.body)?,
+            Ev::Start(e) if e.is(Ns::Office, "body") => {}
+            Ev::Start(_) => r.skip_element()?,
+            Ev::Eof => break,
+            _ => {}
+        }
+    }
+    if styles_xml.is_none() && ctx.unresolved_styles > 0 {
+        doc.warnings.push(Warning::new(
+            "missing_styles",
+            format!(
+                "styles.xml is absent but content.xml refers to {} undefined paragraph style(s)",
+                ctx.unresolved_styles
+            ),
+            Some("styles.xml".into()),
+        ));
+    }
+    doc.notes = std::mem::take(&mut ctx.notes);
+    doc.warnings.append(&mut ctx.warnings);
+
+    // Headers and footers from the master pages.
+    if let Some(bytes) = &styles_xml {
+        styles.auto = styles_auto;
+        if let Err(e) = read_master_pages(bytes, limits, &styles, &mut doc) {
+            if !styles_broken {
+                doc.warnings.push(malformed("styles.xml", &e));
+            }
+        }
+    }
+
+    if let Some(bytes) = &meta_xml {
+        if let Err(e) = read_meta(bytes, limits, &mut doc.properties) {
+            doc.warnings.push(malformed("meta.xml", &e));
+        }
+    }
+    Ok(doc)
+}
+
+fn malformed(part: &str, e: &ReadError) -> Warning {
+    Warning::new(
+        "malformed_part",
+        format!("{part} could not be read completely ({e}); converted without the rest of it"),
+        Some(part.to_string()),
+    )
+}
+
+/// `style:master-page` children: `style:header`, `style:header-left`,
+/// `style:header-first`, and the same for footers.
+fn read_master_pages(
+    bytes: &[u8],
+    limits: Limits,
+    styles: &Styles,
+    doc: &mut Document,
+) -> Result<(), ReadError> {
+    let mut r = XmlReader::new(bytes, "styles.xml", limits);
+    let mut ctx = Ctx::new(styles, "styles.xml");
+    let mut in_master = false;
+    let result = loop {
+        let ev = match r.next() {
+            Ok(ev) => ev,
+            Err(e) => break Err(e),
+        };
+        match ev {
+            Ev::Start(e) if e.is(Ns::Office, "document-styles") => {}
+            Ev::Start(e) if e.is(Ns::Office, "master-styles") => in_master = true,
+            Ev::Start(e) if in_master && e.is(Ns::Style, "master-page") => {}
+            Ev::Start(e) if in_master && e.ns == Ns::Style => {
+                let (is_header, kind) = match e.local.as_slice() {
+                    b"header" => (true, "default"),
+                    b"header-left" => (true, "left"),
+                    b"header-first" => (true, "first"),
+                    b"footer" => (false, "default"),
+                    b"footer-left" => (false, "left"),
+                    b"footer-first" => (false, "first"),
+                    _ => {
+                        if let Err(e) = r.skip_element() {
+                            break Err(e);
+                        }
+                        continue;
+                    }
+                };
+                if e.attr(Ns::Style, "display") == Some("false") {
+                    if let Err(e) = r.skip_element() {
+                        break Err(e);
+                    }
+                    continue;
+                }
+                let mut blocks: Vec<Block> = Vec::new();
+                if let Err(e) = ctx.blocks(&mut r, &mut blocks) {
+                    break Err(e);
+                }
+                let text = body::blocks_text(&blocks);
+                if text.trim().is_empty() {
+                    continue;
+                }
+                let hf = HeaderFooter {
+                    kind: kind.to_string(),
+                    text,
+                };
+                let list = if is_header {
+                    &mut doc.headers
+                } else {
+                    &mut doc.footers
+                };
+                if !list.contains(&hf) {
+                    list.push(hf);
+                }
+            }
+            Ev::Start(_) => {
+                if let Err(e) = r.skip_element() {
+                    break Err(e);
+                }
+            }
+            Ev::End(ns, local) if ns == Ns::Office && local == b"master-styles" => {
+                in_master = false
+            }
+            Ev::Eof => break Ok(()),
+            _ => {}
+        }
+    };
+    doc.notes.append(&mut ctx.notes);
+    doc.warnings.append(&mut ctx.warnings);
+    result
+}
+
+/// `meta.xml` (ODF 1.2 §4.3): Dublin Core and `meta:` elements of `office:meta`.
+fn read_meta(bytes: &[u8], limits: Limits, props: &mut Properties) -> Result<(), ReadError> {
+    let mut r = XmlReader::new(bytes, "meta.xml", limits);
+    let mut keywords: Vec<String> = Vec::new();
+    let mut dc_creator = None;
+    let result = (|| -> Result<(), ReadError> {
+        loop {
+            match r.next()? {
+                Ev::Start(e) => {
+                    let set = |slot: &mut Option<String>, v: String| {
+                        let v = v.trim().to_string();
+                        if !v.is_empty() {
+                            *slot = Some(v);
+                        }
+                    };
+                    match (e.ns, e.local.as_slice()) {
+                        (Ns::Office, b"document-meta") | (Ns::Office, b"meta") => {}
+                        (Ns::Dc, b"title") => set(&mut props.title, r.element_text()?),
+                        (Ns::Dc, b"subject") => set(&mut props.subject, r.element_text()?),
+                        (Ns::Dc, b"description") => set(&mut props.description, r.element_text()?),
+                        (Ns::Dc, b"creator") => set(&mut dc_creator, r.element_text()?),
+                        (Ns::Dc, b"date") => set(&mut props.modified, r.element_text()?),
+                        (Ns::Dc, b"language") => set(&mut props.language, r.element_text()?),
+                        (Ns::Meta, b"initial-creator") => {
+                            set(&mut props.creator, r.element_text()?)
+                        }
+                        (Ns::Meta, b"creation-date") => set(&mut props.created, r.element_text()?),
+                        (Ns::Meta, b"generator") => set(&mut props.application, r.element_text()?),
+                        (Ns::Meta, b"keyword") => {
+                            let k = r.element_text()?.trim().to_string();
+                            if !k.is_empty() {
+                                keywords.push(k);
+                            }
+                        }
+                        (Ns::Meta, b"document-statistic") => {
+                            let num = |n: &str| {
+                                e.attr(Ns::Meta, n)
+                                    .and_then(|v| v.trim().parse::<u64>().ok())
+                            };
+                            props.pages = num("page-count");
+                            props.words = num("word-count");
+                            props.characters = num("character-count");
+                            r.skip_element()?;
+                        }
+                        (Ns::Meta, b"user-defined") => {
+                            let name = e.attr(Ns::Meta, "name").unwrap_or_default().to_string();
+                            let value = r.element_text()?;
+                            if !name.is_empty() && props.custom.len() < 1000 {
+                                props.custom.insert(name, value.trim().to_string());
+                            }
+                        }
+                        _ => r.skip_element()?,
+                    }
+                }
+                Ev::Eof => return Ok(()),
+                _ => {}
+            }
+        }
+    })();
+    if !keywords.is_empty() {
+        props.keywords = Some(keywords.join(", "));
+    }
+    if let Some(c) = dc_creator {
+        props.last_modified_by = Some(c.clone());
+        if props.creator.is_none() {
+            props.creator = Some(c);
+        }
+    }
+    result
 }

@@ -1,0 +1,582 @@
+//! Automatic numbering (ECMA-376 Part 1 §17.9): `word/numbering.xml` definitions
+//! (`w:abstractNum`, `w:num`, `w:lvlOverride`/`w:startOverride`,
+//! `w:numStyleLink`/`w:styleLink`) and the counters that render a numbered
+//! paragraph's label the way Word shows it (`一、`, `（一）`, `1.2.`, `①`, `•`).
+//!
+//! Counters are kept per abstractNum: nums that share an abstractNum continue
+//! each other, except that a num with `w:startOverride` restarts the overridden
+//! levels the first time it is used. A level restarts when a higher level advances (or as
+//! `w:lvlRestart` says).
+
+use super::styles::Styles;
+use super::{next_child, parse_u32};
+use crate::container::Limits;
+use crate::error::ReadError;
+use crate::xml::{Ns, XmlReader};
+use std::collections::HashMap;
+
+/// Number of list levels in WordprocessingML.
+pub const LEVELS: usize = 9;
+
+/// Suffix after a label (`w:suff`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Suffix {
+    /// A tab (default).
+    #[default]
+    Tab,
+    /// A space.
+    Space,
+    /// Nothing.
+    Nothing,
+}
+
+/// One level definition (`w:lvl`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Level {
+    /// `w:start` (default 0 per spec; Word writes it explicitly).
+    pub start: Option<u32>,
+    /// `w:numFmt`.
+    pub fmt: Option<String>,
+    /// `w:lvlText`.
+    pub text: Option<String>,
+    /// `w:suff`.
+    pub suffix: Option<Suffix>,
+    /// `w:isLgl`.
+    pub is_lgl: bool,
+    /// `w:lvlRestart` (1-based level after which this level restarts; 0 = never).
+    pub restart: Option<u32>,
+    /// `w:pStyle`: the paragraph style bound to this level.
+    pub pstyle: Option<String>,
+}
+
+/// `w:abstractNum`.
+#[derive(Debug, Clone, Default)]
+pub struct AbstractNum {
+    /// Levels 0..9.
+    pub levels: [Option<Level>; LEVELS],
+    /// `w:numStyleLink`: take the definition from this numbering style.
+    pub num_style_link: Option<String>,
+}
+
+/// One `w:lvlOverride`.
+#[derive(Debug, Clone, Default)]
+pub struct Override {
+    /// `w:startOverride`.
+    pub start: Option<u32>,
+    /// A replacement `w:lvl`.
+    pub level: Option<Level>,
+}
+
+/// `w:num`.
+#[derive(Debug, Clone, Default)]
+pub struct Num {
+    /// `w:abstractNumId`.
+    pub abstract_id: u32,
+    /// Overrides by level.
+    pub overrides: HashMap<u32, Override>,
+}
+
+/// Parsed numbering definitions.
+#[derive(Debug, Clone, Default)]
+pub struct Numbering {
+    /// Abstract definitions by id.
+    pub abstracts: HashMap<u32, AbstractNum>,
+    /// Instances by numId.
+    pub nums: HashMap<u32, Num>,
+}
+
+fn parse_level(r: &mut XmlReader<'_>) -> Result<Level, ReadError> {
+    let mut l = Level::default();
+    while let Some(e) = next_child(r)? {
+        if e.ns == Ns::W {
+            let val = e.attr(Ns::W, "val");
+            match e.local.as_slice() {
+                b"start" => l.start = val.and_then(parse_u32),
+                b"numFmt" => l.fmt = val.map(str::to_string),
+                b"lvlText" => l.text = Some(val.unwrap_or_default().to_string()),
+                b"suff" => {
+                    l.suffix = Some(match val {
+                        Some("space") => Suffix::Space,
+                        Some("nothing") => Suffix::Nothing,
+                        _ => Suffix::Tab,
+                    })
+                }
+                b"isLgl" => l.is_lgl = super::on_off(&e),
+                b"lvlRestart" => l.restart = val.and_then(parse_u32),
+                b"pStyle" => l.pstyle = val.map(str::to_string),
+                _ => {}
+            }
+        }
+        r.skip_element()?;
+    }
+    Ok(l)
+}
+
+impl Numbering {
+    /// Parse a numbering part.
+    pub fn parse(bytes: &[u8], part: &str, limits: Limits) -> Result<Numbering, ReadError> {
+        let mut r = XmlReader::new(bytes, part, limits);
+        let mut n = Numbering::default();
+        let Some(root) = next_child(&mut r)? else {
+            return Ok(n);
+        };
+        if !root.is(Ns::W, "numbering") {
+            return Ok(n);
+        }
+        while let Some(e) = next_child(&mut r)? {
+            if e.is(Ns::W, "abstractNum") {
+                let id = e.attr(Ns::W, "abstractNumId").and_then(parse_u32);
+                let mut a = AbstractNum::default();
+                while let Some(c) = next_child(&mut r)? {
+                    if c.is(Ns::W, "lvl") {
+                        let ilvl = c.attr(Ns::W, "ilvl").and_then(parse_u32).unwrap_or(0) as usize;
+                        let lvl = parse_level(&mut r)?;
+                        if ilvl < LEVELS {
+                            a.levels[ilvl] = Some(lvl);
+                        }
+                    } else if c.is(Ns::W, "numStyleLink") {
+                        a.num_style_link = c.attr(Ns::W, "val").map(str::to_string);
+                        r.skip_element()?;
+                    } else {
+                        r.skip_element()?;
+                    }
+                }
+                if let Some(id) = id {
+                    n.abstracts.entry(id).or_insert(a);
+                }
+            } else if e.is(Ns::W, "num") {
+                let id = e.attr(Ns::W, "numId").and_then(parse_u32);
+                let mut num = Num::default();
+                let mut has_abstract = false;
+                while let Some(c) = next_child(&mut r)? {
+                    if c.is(Ns::W, "abstractNumId") {
+                        if let Some(v) = c.attr(Ns::W, "val").and_then(parse_u32) {
+                            num.abstract_id = v;
+                            has_abstract = true;
+                        }
+                        r.skip_element()?;
+                    } else if c.is(Ns::W, "lvlOverride") {
+                        let ilvl = c.attr(Ns::W, "ilvl").and_then(parse_u32).unwrap_or(0);
+                        let mut o = Override::default();
+                        while let Some(x) = next_child(&mut r)? {
+                            if x.is(Ns::W, "startOverride") {
+                                o.start = x.attr(Ns::W, "val").and_then(parse_u32);
+                                r.skip_element()?;
+                            } else if x.is(Ns::W, "lvl") {
+                                o.level = Some(parse_level(&mut r)?);
+                            } else {
+                                r.skip_element()?;
+                            }
+                        }
+                        num.overrides.insert(ilvl, o);
+                    } else {
+                        r.skip_element()?;
+                    }
+                }
+                if let (Some(id), true) = (id, has_abstract) {
+                    n.nums.entry(id).or_insert(num);
+                }
+            } else {
+                r.skip_element()?;
+            }
+        }
+        Ok(n)
+    }
+
+    /// The abstractNum id that really holds the levels for `num_id`, following
+    /// `w:numStyleLink` through the numbering style's own `w:numPr` (bounded).
+    fn resolve_abstract(&self, num_id: u32, styles: Option<&Styles>) -> Option<u32> {
+        let mut aid = self.nums.get(&num_id)?.abstract_id;
+        for _ in 0..8 {
+            let a = self.abstracts.get(&aid)?;
+            let Some(link) = a.num_style_link.as_deref() else {
+                return Some(aid);
+            };
+            let next = styles
+                .and_then(|s| s.num(link).0.num_id)
+                .and_then(|nid| self.nums.get(&nid))
+                .map(|n| n.abstract_id);
+            match next {
+                Some(n) if n != aid => aid = n,
+                _ => return Some(aid),
+            }
+        }
+        Some(aid)
+    }
+}
+
+/// Level index whose `w:pStyle` is `style_id`, in the definition used by `num_id`.
+pub fn level_for_style(
+    numbering: &Numbering,
+    styles: Option<&Styles>,
+    num_id: u32,
+    style_id: &str,
+) -> Option<u32> {
+    let aid = numbering.resolve_abstract(num_id, styles)?;
+    let a = numbering.abstracts.get(&aid)?;
+    a.levels
+        .iter()
+        .position(|l| l.as_ref().and_then(|l| l.pstyle.as_deref()) == Some(style_id))
+        .map(|i| i as u32)
+}
+
+/// Counter state for one list instance.
+#[derive(Debug, Clone, Default)]
+struct Counters {
+    values: [u32; LEVELS],
+    used: [bool; LEVELS],
+}
+
+/// A rendered label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// The label text (`一、`, `1.2.`, `•`).
+    pub text: String,
+    /// The suffix after it.
+    pub suffix: Suffix,
+    /// The level is a bullet.
+    pub bullet: bool,
+}
+
+/// Why no label could be produced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoLabel {
+    /// numId 0 or a level without a definition: not numbered.
+    NotNumbered,
+    /// The numId is not defined.
+    UnknownId,
+}
+
+/// Counters across the whole document.
+#[derive(Debug, Default)]
+pub struct NumberingState {
+    /// Counters per abstractNum: nums sharing a definition continue each other.
+    lists: HashMap<u32, Counters>,
+    /// Nums already used once.
+    started_nums: std::collections::HashSet<u32>,
+}
+
+impl NumberingState {
+    /// Advance the counter of (`num_id`, `ilvl`) and render its label.
+    pub fn next_label(
+        &mut self,
+        numbering: &Numbering,
+        styles: Option<&Styles>,
+        num_id: u32,
+        ilvl: u32,
+    ) -> Result<Label, NoLabel> {
+        if num_id == 0 {
+            return Err(NoLabel::NotNumbered);
+        }
+        let num = numbering.nums.get(&num_id).ok_or(NoLabel::UnknownId)?;
+        let aid = numbering
+            .resolve_abstract(num_id, styles)
+            .ok_or(NoLabel::UnknownId)?;
+        let abs = numbering.abstracts.get(&aid).ok_or(NoLabel::UnknownId)?;
+        let ilvl = (ilvl as usize).min(LEVELS - 1);
+        // Effective levels with overrides applied.
+        let levels: Vec<Level> = (0..LEVELS)
+            .map(|i| {
+                let o = num.overrides.get(&(i as u32));
+                let mut l = o
+                    .and_then(|o| o.level.clone())
+                    .or_else(|| abs.levels[i].clone())
+                    .unwrap_or_default();
+                if let Some(s) = o.and_then(|o| o.start) {
+                    l.start = Some(s);
+                }
+                l
+            })
+            .collect();
+        if abs.levels[ilvl].is_none()
+            && num
+                .overrides
+                .get(&(ilvl as u32))
+                .and_then(|o| o.level.as_ref())
+                .is_none()
+        {
+            return Err(NoLabel::NotNumbered);
+        }
+        let c = self.lists.entry(aid).or_default();
+        // A num that overrides start values restarts those levels of the shared
+        // list the first time it is used.
+        if self.started_nums.insert(num_id) {
+            for (&k, o) in &num.overrides {
+                if o.start.is_some() && (k as usize) < LEVELS {
+                    c.used[k as usize] = false;
+                }
+            }
+        }
+        let start = |i: usize| levels[i].start.unwrap_or(0);
+        c.values[ilvl] = if c.used[ilvl] {
+            c.values[ilvl].saturating_add(1)
+        } else {
+            start(ilvl)
+        };
+        c.used[ilvl] = true;
+        for k in ilvl + 1..LEVELS {
+            let restart_after = levels[k].restart.unwrap_or(k as u32);
+            if (ilvl as u32) < restart_after {
+                c.used[k] = false;
+            }
+        }
+        let lvl = &levels[ilvl];
+        let fmt = lvl.fmt.as_deref().unwrap_or("decimal");
+        let bullet = fmt == "bullet";
+        let template = lvl.text.clone().unwrap_or_default();
+        let text = if bullet {
+            bullet_text(&template)
+        } else {
+            let mut out = String::new();
+            let mut chars = template.chars().peekable();
+            while let Some(ch) = chars.next() {
+                if ch == '%' {
+                    if let Some(d) = chars.peek().and_then(|d| d.to_digit(10)) {
+                        chars.next();
+                        if (1..=9).contains(&d) {
+                            let i = d as usize - 1;
+                            let v = if c.used[i] { c.values[i] } else { start(i) };
+                            let f = if lvl.is_lgl {
+                                "decimal"
+                            } else {
+                                levels[i].fmt.as_deref().unwrap_or("decimal")
+                            };
+                            out.push_str(&format_number(v, f));
+                        }
+                        continue;
+                    }
+                }
+                out.push(ch);
+            }
+            out
+        };
+        Ok(Label {
+            text,
+            suffix: lvl.suffix.unwrap_or_default(),
+            bullet,
+        })
+    }
+}
+
+/// Map a bullet's `w:lvlText` (often a Symbol/Wingdings private-use character)
+/// to a displayable bullet.
+fn bullet_text(t: &str) -> String {
+    let mut out = String::new();
+    for ch in t.chars() {
+        let c = ch as u32;
+        if (0xF000..=0xF0FF).contains(&c) {
+            let mapped = match c & 0xFF {
+                0xB7 | 0x6C | 0x9F | 0xA1 => '•',
+                0xA7 | 0x6E | 0xFC => '▪',
+                0xD8 => '➢',
+                0x76 => '❖',
+                0xFB | 0x50 => '✓',
+                _ => '•',
+            };
+            out.push(mapped);
+        } else if !ch.is_control() {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+const CN_DIGITS: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/// Chinese counting numerals: 一 … 十, 十一, 二十一, 一百零一, 一千二百三十四.
+pub fn chinese_counting(n: u32) -> String {
+    chinese_numeral(n, true)
+}
+
+/// Chinese numerals; `short_teens` writes 10..19 as 十, 十一 rather than 一十, 一十一.
+fn chinese_numeral(n: u32, short_teens: bool) -> String {
+    if n == 0 {
+        return "〇".into();
+    }
+    if n >= 100_000 {
+        return n.to_string();
+    }
+    let units = ['\0', '十', '百', '千', '万'];
+    let digits: Vec<u32> = n.to_string().bytes().map(|b| u32::from(b - b'0')).collect();
+    let len = digits.len();
+    let mut out = String::new();
+    let mut pending_zero = false;
+    for (i, &d) in digits.iter().enumerate() {
+        let pos = len - 1 - i;
+        if d == 0 {
+            pending_zero = true;
+            continue;
+        }
+        if pending_zero && !out.is_empty() {
+            out.push('〇');
+        }
+        pending_zero = false;
+        // 10..19 read 十, 十一 (not 一十).
+        if !(short_teens && d == 1 && pos == 1 && len == 2) {
+            out.push(CN_DIGITS[d as usize]);
+        }
+        if pos > 0 {
+            out.push(units[pos]);
+        }
+    }
+    out.replace('〇', "零")
+}
+
+/// Render `n` in a `w:numFmt` format.
+pub fn format_number(n: u32, fmt: &str) -> String {
+    match fmt {
+        "none" => String::new(),
+        "decimalZero" => format!("{n:02}"),
+        "chineseCounting"
+        | "chineseCountingThousand"
+        | "taiwaneseCounting"
+        | "taiwaneseCountingThousand"
+        | "japaneseCounting"
+        | "ideographLegalTraditional" => chinese_counting(n),
+        "chineseLegalSimplified" => {
+            const UP: [char; 10] = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'];
+            let s = chinese_numeral(n, false);
+            s.chars()
+                .map(|c| match CN_DIGITS.iter().position(|&d| d == c) {
+                    Some(i) => UP[i],
+                    None => match c {
+                        '十' => '拾',
+                        '百' => '佰',
+                        '千' => '仟',
+                        other => other,
+                    },
+                })
+                .collect()
+        }
+        "ideographTraditional" => cyclic(
+            n,
+            &['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬', '癸'],
+        ),
+        "ideographZodiac" => cyclic(
+            n,
+            &[
+                '子', '丑', '寅', '卯', '辰', '巳', '午', '未', '申', '酉', '戌', '亥',
+            ],
+        ),
+        "ideographDigital" | "taiwaneseDigital" | "japaneseDigitalTenThousand" => n
+            .to_string()
+            .bytes()
+            .map(|b| CN_DIGITS[usize::from(b - b'0')])
+            .collect(),
+        "decimalFullWidth" | "decimalFullWidth2" => n
+            .to_string()
+            .chars()
+            .filter_map(|c| char::from_u32(c as u32 - '0' as u32 + 0xFF10))
+            .collect(),
+        "decimalEnclosedCircle" | "decimalEnclosedCircleChinese" => enclosed(n, 0x2460, 20),
+        "decimalEnclosedParen" => enclosed(n, 0x2474, 20),
+        "decimalEnclosedFullstop" => enclosed(n, 0x2488, 20),
+        "ideographEnclosedCircle" => enclosed(n, 0x3280, 10),
+        "upperLetter" => letters(n, b'A'),
+        "lowerLetter" => letters(n, b'a'),
+        "upperRoman" => roman(n),
+        "lowerRoman" => roman(n).to_lowercase(),
+        _ => n.to_string(),
+    }
+}
+
+fn cyclic(n: u32, set: &[char]) -> String {
+    if n == 0 {
+        return String::new();
+    }
+    set[((n - 1) as usize) % set.len()].to_string()
+}
+
+fn enclosed(n: u32, base: u32, max: u32) -> String {
+    if (1..=max).contains(&n) {
+        char::from_u32(base + n - 1).map_or_else(|| n.to_string(), |c| c.to_string())
+    } else {
+        n.to_string()
+    }
+}
+
+/// Word's letter numbering: A..Z, AA, BB, …, AAA.
+fn letters(n: u32, base: u8) -> String {
+    if n == 0 {
+        return String::new();
+    }
+    let reps = ((n - 1) / 26 + 1).min(100) as usize;
+    let ch = char::from(base + ((n - 1) % 26) as u8);
+    std::iter::repeat_n(ch, reps).collect()
+}
+
+fn roman(n: u32) -> String {
+    if n == 0 || n >= 4000 {
+        return n.to_string();
+    }
+    const T: [(u32, &str); 13] = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    let mut n = n;
+    let mut out = String::new();
+    for (v, s) in T {
+        while n >= v {
+            out.push_str(s);
+            n -= v;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        let cases = [
+            (1, "chineseCounting", "一"),
+            (10, "chineseCounting", "十"),
+            (11, "chineseCounting", "十一"),
+            (20, "chineseCounting", "二十"),
+            (21, "chineseCounting", "二十一"),
+            (100, "chineseCountingThousand", "一百"),
+            (101, "chineseCountingThousand", "一百零一"),
+            (110, "chineseCountingThousand", "一百一十"),
+            (123, "chineseCountingThousand", "一百二十三"),
+            (1005, "chineseCountingThousand", "一千零五"),
+            (3, "ideographTraditional", "丙"),
+            (12, "ideographZodiac", "亥"),
+            (105, "ideographDigital", "一〇五"),
+            (12, "decimalFullWidth", "１２"),
+            (1, "decimalEnclosedCircle", "①"),
+            (20, "decimalEnclosedCircle", "⑳"),
+            (21, "decimalEnclosedCircle", "21"),
+            (3, "upperLetter", "C"),
+            (28, "lowerLetter", "bb"),
+            (14, "upperRoman", "XIV"),
+            (1994, "lowerRoman", "mcmxciv"),
+            (7, "decimalZero", "07"),
+            (7, "none", ""),
+            (7, "decimal", "7"),
+            (12, "chineseLegalSimplified", "壹拾贰"),
+        ];
+        for (n, f, want) in cases {
+            assert_eq!(format_number(n, f), want, "{n} {f}");
+        }
+    }
+
+    #[test]
+    fn bullets_map_private_use() {
+        assert_eq!(bullet_text("\u{F0B7}"), "•");
+        assert_eq!(bullet_text("o"), "o");
+        assert_eq!(bullet_text("●"), "●");
+    }
+}

@@ -1,0 +1,754 @@
+//! ODT text body (ODF 1.2 §5 paragraph content, §6 text fields and marks, §5.3
+//! lists, §9 tables): `office:text` (and header/footer regions) into model blocks.
+//!
+//! * Paragraphs (`text:p`, `text:h`) with ODF white-space collapsing (§6.1.2),
+//!   `text:s`/`text:tab`/`text:line-break`, spans, links, fields (their displayed
+//!   content), ruby base text, notes (moved to [`Note`]s), and drawing text boxes
+//!   (their paragraphs follow the anchoring paragraph).
+//! * Lists with LibreOffice numbering ([`super::lists`]) and outline numbering of
+//!   headings.
+//! * Tables with spans, covered cells, repeated columns/rows (capped) and nested
+//!   tables, resolved by [`Table::from_raw`].
+//! * Skipped: tracked-change regions (deleted text), annotations, index
+//!   templates/sources, hidden sections.
+
+use super::lists::{Counters, Label, MAX_LEVELS};
+use super::styles::Styles;
+use crate::error::ReadError;
+use crate::model::{
+    Block, Heading, HeadingSource, Note, NoteKind, Paragraph, RawCell, RawRow, RawTable, Table,
+    Warning,
+};
+use crate::xml::{Elem, Ev, Ns, XmlReader};
+use std::collections::HashMap;
+
+/// Most spaces one `text:s` produces.
+const MAX_SPACES: usize = 1000;
+/// Most grid positions in one table row after column repeats.
+const MAX_COLS: u64 = 1024;
+/// Most rows in one table after row repeats.
+const MAX_ROWS: u64 = 10_000;
+/// Most table grid positions in a whole part after repeats.
+const MAX_PART_CELLS: u64 = 2_000_000;
+
+/// The list a paragraph sits in.
+#[derive(Debug, Clone)]
+struct ListFrame {
+    /// Index of the list's counters in [`Ctx::lists`].
+    state: usize,
+    /// List style name (own or inherited from the enclosing list).
+    style: Option<String>,
+    /// 0-based nesting level.
+    level: usize,
+}
+
+/// The list item being read.
+#[derive(Debug)]
+struct ItemCtx {
+    frame: ListFrame,
+    /// `text:list-header`: paragraphs are not numbered.
+    header: bool,
+    /// `text:start-value` on the item.
+    start_value: Option<i64>,
+    /// Whether the item's first paragraph was seen (only it gets the label).
+    numbered: bool,
+}
+
+/// A paragraph being assembled.
+#[derive(Debug, Default)]
+struct Para {
+    text: String,
+    /// Collapsed white space waiting for the next visible content.
+    pending_space: bool,
+    /// Anything emitted yet (leading white space is dropped until then).
+    started: bool,
+    /// Non-whitespace characters seen / all of them bold.
+    visible: usize,
+    bold_visible: usize,
+    note_refs: Vec<String>,
+    /// `text:number`: the number as the producer rendered it.
+    number_elem: Option<String>,
+    /// Blocks from text boxes anchored in this paragraph.
+    extra: Vec<Block>,
+}
+
+impl Para {
+    /// Character data: XML white space collapses to one space (ODF 1.2 §6.1.2).
+    fn push_text(&mut self, s: &str, bold: bool) {
+        for c in s.chars() {
+            if matches!(c, ' ' | '\t' | '\n' | '\r') {
+                if self.started {
+                    self.pending_space = true;
+                }
+                continue;
+            }
+            if self.pending_space {
+                self.text.push(' ');
+                self.pending_space = false;
+            }
+            self.started = true;
+            self.text.push(c);
+            if !c.is_whitespace() {
+                self.visible += 1;
+                if bold {
+                    self.bold_visible += 1;
+                }
+            }
+        }
+    }
+
+    /// Literal white space from `text:s`, `text:tab`, `text:line-break`.
+    fn push_literal(&mut self, s: &str) {
+        if self.pending_space {
+            self.text.push(' ');
+            self.pending_space = false;
+        }
+        self.started = true;
+        self.text.push_str(s);
+    }
+}
+
+/// Reading state of one part.
+pub(crate) struct Ctx<'s> {
+    styles: &'s Styles,
+    part: String,
+    /// Notes found so far.
+    pub notes: Vec<Note>,
+    /// Warnings found so far.
+    pub warnings: Vec<Warning>,
+    /// Paragraph style references that no style defines.
+    pub unresolved_styles: usize,
+    lists: Vec<Counters>,
+    list_ids: HashMap<String, usize>,
+    last_list_by_style: HashMap<String, usize>,
+    last_list: Option<usize>,
+    outline: Counters,
+    footnotes: usize,
+    endnotes: usize,
+    tables: usize,
+    cells_left: u64,
+}
+
+impl<'s> Ctx<'s> {
+    /// A fresh context for reading `part` with `styles`.
+    pub fn new(styles: &'s Styles, part: &str) -> Self {
+        Ctx {
+            styles,
+            part: part.to_string(),
+            notes: Vec::new(),
+            warnings: Vec::new(),
+            unresolved_styles: 0,
+            lists: Vec::new(),
+            list_ids: HashMap::new(),
+            last_list_by_style: HashMap::new(),
+            last_list: None,
+            outline: Counters::default(),
+            footnotes: 0,
+            endnotes: 0,
+            tables: 0,
+            cells_left: MAX_PART_CELLS,
+        }
+    }
+
+    fn warn(&mut self, code: &str, message: String, location: String) {
+        self.warnings
+            .push(Warning::new(code, message, Some(location)));
+    }
+
+    /// Read block content until the end of the element whose start was just read.
+    pub fn blocks(&mut self, r: &mut XmlReader<'_>, out: &mut Vec<Block>) -> Result<(), ReadError> {
+        self.blocks_in(r, out, None)
+    }
+
+    fn blocks_in(
+        &mut self,
+        r: &mut XmlReader<'_>,
+        out: &mut Vec<Block>,
+        mut item: Option<&mut ItemCtx>,
+    ) -> Result<(), ReadError> {
+        let depth = r.depth();
+        loop {
+            match r.next()? {
+                Ev::Start(e) => match e.ns {
+                    Ns::Text => match e.local.as_slice() {
+                        b"p" | b"h" => self.paragraph(r, &e, out, item.as_deref_mut())?,
+                        b"list" => {
+                            let parent = item.as_deref().map(|i| i.frame.clone());
+                            self.list(r, &e, out, parent)?;
+                        }
+                        b"section" if e.attr(Ns::Text, "display") == Some("none") => {
+                            r.skip_element()?
+                        }
+                        b"tracked-changes"
+                        | b"index-title-template"
+                        | b"sequence-decls"
+                        | b"variable-decls"
+                        | b"user-field-decls"
+                        | b"dde-connection-decls"
+                        | b"soft-page-break" => r.skip_element()?,
+                        l if l.ends_with(b"-source") => r.skip_element()?,
+                        // Sections, index bodies and titles, unknown containers: descend.
+                        _ => self.blocks_in(r, out, item.as_deref_mut())?,
+                    },
+                    Ns::Table if e.local == b"table" => {
+                        let t = self.table(r)?;
+                        out.push(Block::Table(t));
+                    }
+                    Ns::Table => r.skip_element()?,
+                    Ns::Draw => self.drawing(r, out)?,
+                    Ns::Office => match e.local.as_slice() {
+                        b"annotation" | b"annotation-end" | b"forms" | b"scripts" => {
+                            r.skip_element()?
+                        }
+                        _ => self.blocks_in(r, out, item.as_deref_mut())?,
+                    },
+                    _ => self.blocks_in(r, out, item.as_deref_mut())?,
+                },
+                Ev::End(..) if r.depth() < depth => return Ok(()),
+                Ev::Eof => return Ok(()),
+                _ => {}
+            }
+        }
+    }
+
+    /// A `text:list` whose start was just read. `parent` is the enclosing list
+    /// item's frame for nested lists.
+    fn list(
+        &mut self,
+        r: &mut XmlReader<'_>,
+        e: &Elem,
+        out: &mut Vec<Block>,
+        parent: Option<ListFrame>,
+    ) -> Result<(), ReadError> {
+        let own_style = e
+            .attr(Ns::Text, "style-name")
+            .filter(|s| !s.is_empty())
+            .map(str::to_string);
+        let frame = match parent {
+            Some(pf) => ListFrame {
+                state: pf.state,
+                style: own_style.or(pf.style),
+                level: (pf.level + 1).min(MAX_LEVELS - 1),
+            },
+            None => {
+                let key = own_style.clone().unwrap_or_default();
+                let continued = e
+                    .attr(Ns::Text, "continue-list")
+                    .and_then(|id| self.list_ids.get(id).copied())
+                    .or_else(|| {
+                        if e.attr(Ns::Text, "continue-numbering") == Some("true") {
+                            self.last_list_by_style
+                                .get(&key)
+                                .copied()
+                                .or(self.last_list)
+                        } else {
+                            None
+                        }
+                    });
+                let state = match continued {
+                    Some(s) => s,
+                    None => {
+                        self.lists.push(Counters::default());
+                        self.lists.len() - 1
+                    }
+                };
+                self.last_list_by_style.insert(key, state);
+                self.last_list = Some(state);
+                ListFrame {
+                    state,
+                    style: own_style,
+                    level: 0,
+                }
+            }
+        };
+        if let Some(id) = e.attr(Ns::Xml, "id") {
+            self.list_ids.insert(id.to_string(), frame.state);
+        }
+        let depth = r.depth();
+        loop {
+            match r.next()? {
+                Ev::Start(c) => {
+                    if c.is(Ns::Text, "list-item") || c.is(Ns::Text, "list-header") {
+                        let mut item = ItemCtx {
+                            frame: frame.clone(),
+                            header: c.local == b"list-header",
+                            start_value: c
+                                .attr(Ns::Text, "start-value")
+                                .and_then(|v| v.trim().parse::<i64>().ok()),
+                            numbered: false,
+                        };
+                        self.blocks_in(r, out, Some(&mut item))?;
+                    } else {
+                        r.skip_element()?;
+                    }
+                }
+                Ev::End(..) if r.depth() < depth => return Ok(()),
+                Ev::Eof => return Ok(()),
+                _ => {}
+            }
+        }
+    }
+
+    /// Label of the first paragraph of a list item (advancing the list's counters).
+    fn list_label(&mut self, item: &ItemCtx, para_style: Option<&str>) -> Option<Label> {
+        let style_name = item
+            .frame
+            .style
+            .clone()
+            .or_else(|| self.styles.para_list_style(para_style));
+        let ls = style_name.and_then(|n| self.styles.list_style(&n));
+        let level = item.frame.level;
+        let counters = self.lists.get_mut(item.frame.state)?;
+        counters.advance(ls, level, item.start_value);
+        counters.label(ls?, level)
+    }
+
+    /// A `text:p` / `text:h` whose start was just read.
+    fn paragraph(
+        &mut self,
+        r: &mut XmlReader<'_>,
+        e: &Elem,
+        out: &mut Vec<Block>,
+        item: Option<&mut ItemCtx>,
+    ) -> Result<(), ReadError> {
+        let is_h = e.local == b"h";
+        let style = e.attr(Ns::Text, "style-name").filter(|s| !s.is_empty());
+        if let Some(s) = style {
+            if !self.styles.has_para(s) {
+                self.unresolved_styles += 1;
+            }
+        }
+        let mut p = Para::default();
+        let para_bold = self.styles.para_bold(style);
+        self.inline(r, &mut p, para_bold)?;
+
+        let heading = if is_h {
+            let level = e
+                .attr(Ns::Text, "outline-level")
+                .and_then(|v| v.trim().parse::<u8>().ok())
+                .filter(|&l| l > 0)
+                .or_else(|| self.styles.para_outline_level(style))
+                .unwrap_or(1)
+                .min(MAX_LEVELS as u8);
+            Some(Heading {
+                level,
+                source: HeadingSource::OutlineLevel,
+            })
+        } else {
+            self.styles.para_outline_level(style).map(|level| Heading {
+                level: level.min(MAX_LEVELS as u8),
+                source: HeadingSource::Style,
+            })
+        };
+
+        let label = match item {
+            Some(item) => {
+                if item.header || item.numbered {
+                    None
+                } else {
+                    item.numbered = true;
+                    self.list_label(item, style)
+                }
+            }
+            None if is_h && e.attr(Ns::Text, "is-list-header") != Some("true") => {
+                let level = heading.map_or(0, |h| h.level as usize - 1);
+                let start = self.styles.outline.level(level).map_or(1, |l| l.start);
+                let start_value = e
+                    .attr(Ns::Text, "start-value")
+                    .and_then(|v| v.trim().parse::<i64>().ok());
+                let set_to = if e.attr(Ns::Text, "restart-numbering") == Some("true") {
+                    Some(start_value.unwrap_or(start))
+                } else {
+                    start_value
+                };
+                self.outline
+                    .advance(Some(&self.styles.outline), level, set_to);
+                self.outline.label(&self.styles.outline, level)
+            }
+            None => None,
+        };
+        let label = label.or_else(|| {
+            p.number_elem
+                .take()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .map(Label::from_text)
+        });
+
+        let text = match &label {
+            Some(l) => l.apply(&p.text),
+            None => std::mem::take(&mut p.text),
+        };
+        if !text.trim().is_empty() || !p.note_refs.is_empty() {
+            out.push(Block::Paragraph(Paragraph {
+                text,
+                number_label: label.map(|l| l.text),
+                style: style.and_then(|s| self.styles.para_display_name(s)),
+                heading,
+                bold: p.visible > 0 && p.bold_visible == p.visible,
+                centered: self.styles.para_centered(style),
+                note_refs: std::mem::take(&mut p.note_refs),
+            }));
+        }
+        out.append(&mut p.extra);
+        Ok(())
+    }
+
+    /// Inline content until the end of the element whose start was just read.
+    fn inline(&mut self, r: &mut XmlReader<'_>, p: &mut Para, bold: bool) -> Result<(), ReadError> {
+        let depth = r.depth();
+        loop {
+            match r.next()? {
+                Ev::Text(t) => p.push_text(&t, bold),
+                Ev::Start(e) => self.inline_elem(r, &e, p, bold)?,
+                Ev::End(..) if r.depth() < depth => return Ok(()),
+                Ev::Eof => return Ok(()),
+                _ => {}
+            }
+        }
+    }
+
+    fn inline_elem(
+        &mut self,
+        r: &mut XmlReader<'_>,
+        e: &Elem,
+        p: &mut Para,
+        bold: bool,
+    ) -> Result<(), ReadError> {
+        match e.ns {
+            Ns::Text => match e.local.as_slice() {
+                b"span" => {
+                    let b = e
+                        .attr(Ns::Text, "style-name")
+                        .and_then(|n| self.styles.text_bold(n))
+                        .unwrap_or(bold);
+                    self.inline(r, p, b)
+                }
+                b"s" => {
+                    let asked = e
+                        .attr(Ns::Text, "c")
+                        .and_then(|v| v.trim().parse::<u64>().ok())
+                        .unwrap_or(1);
+                    if asked > MAX_SPACES as u64 {
+                        let loc = format!("{} at byte {}", self.part, r.offset());
+                        self.warn(
+                            "repeat_capped",
+                            format!("text:s asks for {asked} spaces; capped at {MAX_SPACES}"),
+                            loc,
+                        );
+                    }
+                    let n = (asked as usize).clamp(1, MAX_SPACES);
+                    p.push_literal(&" ".repeat(n));
+                    r.skip_element()
+                }
+                b"tab" => {
+                    p.push_literal("\t");
+                    r.skip_element()
+                }
+                b"line-break" => {
+                    p.push_literal("\n");
+                    r.skip_element()
+                }
+                b"note" => self.note(r, e, p),
+                b"number" => {
+                    p.number_elem = Some(r.element_text()?);
+                    Ok(())
+                }
+                b"ruby-text" | b"tracked-changes" | b"note-citation" | b"note-body" | b"script"
+                | b"soft-page-break" => r.skip_element(),
+                // Spans of fields, links, ruby base, meta, bookmarks...: keep the text.
+                _ => self.inline(r, p, bold),
+            },
+            Ns::Office => r.skip_element(),
+            Ns::Draw => self.drawing(r, &mut p.extra),
+            _ => self.inline(r, p, bold),
+        }
+    }
+
+    /// A `text:note` whose start was just read: its body becomes a [`Note`], the
+    /// paragraph keeps a reference.
+    fn note(&mut self, r: &mut XmlReader<'_>, e: &Elem, p: &mut Para) -> Result<(), ReadError> {
+        let kind = if e.attr(Ns::Text, "note-class") == Some("endnote") {
+            NoteKind::Endnote
+        } else {
+            NoteKind::Footnote
+        };
+        let mut label = None;
+        let mut body = Vec::new();
+        let depth = r.depth();
+        loop {
+            match r.next()? {
+                Ev::Start(c) => {
+                    if c.is(Ns::Text, "note-citation") {
+                        label =
+                            Some(r.element_text()?.trim().to_string()).filter(|s| !s.is_empty());
+                    } else if c.is(Ns::Text, "note-body") {
+                        self.blocks(r, &mut body)?;
+                    } else {
+                        r.skip_element()?;
+                    }
+                }
+                Ev::End(..) if r.depth() < depth => break,
+                Ev::Eof => break,
+                _ => {}
+            }
+        }
+        let id = match kind {
+            NoteKind::Footnote => {
+                self.footnotes += 1;
+                format!("footnote-{}", self.footnotes)
+            }
+            NoteKind::Endnote => {
+                self.endnotes += 1;
+                format!("endnote-{}", self.endnotes)
+            }
+        };
+        self.notes.push(Note {
+            id: id.clone(),
+            kind,
+            label,
+            text: blocks_text(&body),
+        });
+        p.note_refs.push(id);
+        Ok(())
+    }
+
+    /// A drawing element (`draw:frame`, shapes, `draw:a`, ...) whose start was just
+    /// read: paragraphs and tables of its text boxes go to `out`; images, objects
+    /// and their titles/descriptions are skipped.
+    fn drawing(&mut self, r: &mut XmlReader<'_>, out: &mut Vec<Block>) -> Result<(), ReadError> {
+        let depth = r.depth();
+        loop {
+            match r.next()? {
+                Ev::Start(e) => {
+                    if e.is(Ns::Text, "p") || e.is(Ns::Text, "h") {
+                        self.paragraph(r, &e, out, None)?;
+                    } else if e.is(Ns::Text, "list") {
+                        self.list(r, &e, out, None)?;
+                    } else if e.is(Ns::Table, "table") {
+                        let t = self.table(r)?;
+                        out.push(Block::Table(t));
+                    } else if e.is(Ns::Draw, "image")
+                        || e.is(Ns::Draw, "object")
+                        || e.is(Ns::Draw, "object-ole")
+                        || e.ns == Ns::Office
+                        || (e.ns == Ns::Other && (e.local == b"title" || e.local == b"desc"))
+                    {
+                        r.skip_element()?;
+                    }
+                    // Anything else (text boxes, groups, sections): descend.
+                }
+                Ev::End(..) if r.depth() < depth => return Ok(()),
+                Ev::Eof => return Ok(()),
+                _ => {}
+            }
+        }
+    }
+
+    /// A `table:table` whose start was just read.
+    fn table(&mut self, r: &mut XmlReader<'_>) -> Result<Table, ReadError> {
+        self.tables += 1;
+        let location = format!("{} table {}", self.part, self.tables);
+        let mut acc = TableAcc {
+            raw: RawTable::default(),
+            cols: 0,
+            capped: false,
+            location: location.clone(),
+        };
+        self.table_children(r, &mut acc, false)?;
+        let mut raw = acc.raw;
+        if acc.cols > 0 {
+            raw.grid_cols = Some(acc.cols as u32);
+        }
+        if acc.capped {
+            while raw.rows.last().is_some_and(row_is_empty) {
+                raw.rows.pop();
+            }
+        }
+        Ok(Table::from_raw(raw, &location, &mut self.warnings))
+    }
+
+    fn table_children(
+        &mut self,
+        r: &mut XmlReader<'_>,
+        acc: &mut TableAcc,
+        header: bool,
+    ) -> Result<(), ReadError> {
+        let depth = r.depth();
+        loop {
+            match r.next()? {
+                Ev::Start(e) if e.ns == Ns::Table => match e.local.as_slice() {
+                    b"table-column" => {
+                        let n = repeat_attr(&e, "number-columns-repeated");
+                        let left = MAX_COLS - acc.cols;
+                        if n > left {
+                            self.warn(
+                                "repeat_capped",
+                                format!("table:table-column repeated {n} times; grid capped at {MAX_COLS} columns"),
+                                acc.location.clone(),
+                            );
+                        }
+                        acc.cols += n.min(left);
+                        r.skip_element()?;
+                    }
+                    b"table-header-rows" => self.table_children(r, acc, true)?,
+                    b"table-row" => self.row(r, &e, acc, header)?,
+                    // Column and row groups: descend (their children are read by this loop).
+                    b"table-columns"
+                    | b"table-header-columns"
+                    | b"table-column-group"
+                    | b"table-rows"
+                    | b"table-row-group" => {}
+                    _ => r.skip_element()?,
+                },
+                Ev::Start(_) => r.skip_element()?,
+                Ev::End(..) if r.depth() < depth => return Ok(()),
+                Ev::Eof => return Ok(()),
+                _ => {}
+            }
+        }
+    }
+
+    fn row(
+        &mut self,
+        r: &mut XmlReader<'_>,
+        e: &Elem,
+        acc: &mut TableAcc,
+        header: bool,
+    ) -> Result<(), ReadError> {
+        let repeat = repeat_attr(e, "number-rows-repeated");
+        let mut cells: Vec<RawCell> = Vec::new();
+        let depth = r.depth();
+        loop {
+            match r.next()? {
+                Ev::Start(c)
+                    if c.is(Ns::Table, "table-cell") || c.is(Ns::Table, "covered-table-cell") =>
+                {
+                    let n = repeat_attr(&c, "number-columns-repeated");
+                    let cell = if c.local == b"covered-table-cell" {
+                        r.skip_element()?;
+                        RawCell {
+                            covered: true,
+                            col_span: 1,
+                            row_span: 1,
+                            ..RawCell::default()
+                        }
+                    } else {
+                        let mut blocks = Vec::new();
+                        self.blocks(r, &mut blocks)?;
+                        let mut cell = RawCell::new(String::new());
+                        let mut texts = Vec::new();
+                        for b in blocks {
+                            match b {
+                                Block::Paragraph(p) => texts.push(p.text),
+                                Block::Table(t) => cell.tables.push(t),
+                            }
+                        }
+                        cell.text = texts.join("\n");
+                        cell.col_span = span_attr(&c, "number-columns-spanned", MAX_COLS);
+                        cell.row_span = span_attr(&c, "number-rows-spanned", MAX_ROWS);
+                        cell
+                    };
+                    let left = MAX_COLS.saturating_sub(cells.len() as u64);
+                    if n > left {
+                        self.warn(
+                            "repeat_capped",
+                            format!(
+                                "table cell repeated {n} times; row capped at {MAX_COLS} cells"
+                            ),
+                            acc.location.clone(),
+                        );
+                    }
+                    for _ in 0..n.min(left) {
+                        cells.push(cell.clone());
+                    }
+                }
+                Ev::Start(_) => r.skip_element()?,
+                Ev::End(..) if r.depth() < depth => break,
+                Ev::Eof => break,
+                _ => {}
+            }
+        }
+        let row = RawRow {
+            cells,
+            header,
+            ..RawRow::default()
+        };
+        let width = (row.cells.len() as u64).max(1);
+        let rows_left = MAX_ROWS.saturating_sub(acc.raw.rows.len() as u64);
+        let mut allowed = repeat.min(rows_left).min(self.cells_left / width);
+        if allowed < repeat {
+            acc.capped = true;
+            let empty = row_is_empty(&row);
+            self.warn(
+                "repeat_capped",
+                format!(
+                    "table row repeated {repeat} times; {} kept{}",
+                    if empty { 0 } else { allowed },
+                    if empty { " (empty row dropped)" } else { "" }
+                ),
+                acc.location.clone(),
+            );
+            if empty {
+                allowed = 0;
+            }
+        }
+        self.cells_left -= allowed * width;
+        for _ in 0..allowed {
+            acc.raw.rows.push(row.clone());
+        }
+        Ok(())
+    }
+}
+
+/// A table being read.
+struct TableAcc {
+    raw: RawTable,
+    cols: u64,
+    capped: bool,
+    location: String,
+}
+
+fn row_is_empty(row: &RawRow) -> bool {
+    row.cells
+        .iter()
+        .all(|c| c.text.trim().is_empty() && c.tables.is_empty())
+}
+
+/// A `table:number-*-repeated` value (≥ 1; absent or invalid means 1).
+fn repeat_attr(e: &Elem, name: &str) -> u64 {
+    e.attr(Ns::Table, name)
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(1)
+        .max(1)
+}
+
+fn span_attr(e: &Elem, name: &str, max: u64) -> u32 {
+    e.attr(Ns::Table, name)
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(1)
+        .clamp(1, max) as u32
+}
+
+/// Plain text of blocks: paragraphs, and table cells row by row, one per line.
+pub(crate) fn blocks_text(blocks: &[Block]) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for b in blocks {
+        match b {
+            Block::Paragraph(p) => lines.push(p.text.clone()),
+            Block::Table(t) => push_table_text(t, &mut lines),
+        }
+    }
+    lines.join("\n")
+}
+
+fn push_table_text(t: &Table, lines: &mut Vec<String>) {
+    for c in &t.cells {
+        if !c.text.is_empty() {
+            lines.push(c.text.clone());
+        }
+        for n in &c.tables {
+            push_table_text(n, lines);
+        }
+    }
+}

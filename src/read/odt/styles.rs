@@ -1,0 +1,405 @@
+//! ODT styles (ODF 1.2 §16): paragraph and text styles (`style:style` with its
+//! `style:paragraph-properties` / `style:text-properties`), default styles, list
+//! styles (`text:list-style`) and the outline style (`text:outline-style`), from
+//! `office:styles` (common) and `office:automatic-styles` (per part).
+//!
+//! Only what the reader needs is kept: display names, the parent chain, bold,
+//! centering, default outline level and associated list style.
+
+use super::lists::{LevelKind, ListLevel, ListStyle, MAX_LEVELS};
+use crate::error::ReadError;
+use crate::xml::{Elem, Ev, Ns, XmlReader};
+use std::collections::HashMap;
+
+/// Longest parent chain followed (guards against cycles).
+const MAX_CHAIN: usize = 32;
+
+/// One `style:style` (or `style:default-style`), reduced.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct StyleDef {
+    /// `style:display-name`.
+    pub display_name: Option<String>,
+    /// `style:parent-style-name`.
+    pub parent: Option<String>,
+    /// From `fo:font-weight` in the text properties.
+    pub bold: Option<bool>,
+    /// From `fo:text-align` in the paragraph properties.
+    pub centered: Option<bool>,
+    /// `style:default-outline-level`: `Some(0)` when present but empty.
+    pub outline_level: Option<u8>,
+    /// `style:list-style-name`.
+    pub list_style: Option<String>,
+}
+
+/// Styles of one kind of container (common or automatic).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Layer {
+    /// Paragraph-family styles by name.
+    pub para: HashMap<String, StyleDef>,
+    /// Text-family styles by name.
+    pub text: HashMap<String, StyleDef>,
+    /// List styles by name.
+    pub lists: HashMap<String, ListStyle>,
+}
+
+/// The styles visible from one part: the common styles of styles.xml plus the
+/// automatic styles of that part.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Styles {
+    /// `office:styles` of styles.xml.
+    pub common: Layer,
+    /// `office:automatic-styles` of the part being read.
+    pub auto: Layer,
+    /// `text:outline-style`.
+    pub outline: ListStyle,
+    /// `style:default-style style:family="paragraph"`.
+    pub default_para: StyleDef,
+}
+
+impl Styles {
+    fn para_def(&self, name: &str) -> Option<&StyleDef> {
+        self.auto
+            .para
+            .get(name)
+            .or_else(|| self.common.para.get(name))
+    }
+
+    /// Whether a paragraph style name is defined anywhere.
+    pub fn has_para(&self, name: &str) -> bool {
+        self.para_def(name).is_some()
+    }
+
+    /// First value `f` yields along the paragraph style's parent chain, then the
+    /// default paragraph style.
+    fn para_find<T>(&self, name: Option<&str>, f: impl Fn(&StyleDef) -> Option<T>) -> Option<T> {
+        let mut cur = name.and_then(|n| self.para_def(n));
+        let mut steps = 0;
+        while let Some(def) = cur {
+            if let Some(v) = f(def) {
+                return Some(v);
+            }
+            steps += 1;
+            if steps > MAX_CHAIN {
+                break;
+            }
+            cur = def
+                .parent
+                .as_deref()
+                .and_then(|p| self.common.para.get(p).or_else(|| self.auto.para.get(p)));
+        }
+        f(&self.default_para)
+    }
+
+    /// Display name of a paragraph style: an automatic style shows as its parent.
+    pub fn para_display_name(&self, name: &str) -> Option<String> {
+        if let Some(def) = self.auto.para.get(name) {
+            let parent = def.parent.as_deref()?;
+            return Some(match self.common.para.get(parent) {
+                Some(p) => p.display_name.clone().unwrap_or_else(|| parent.to_string()),
+                None => parent.to_string(),
+            });
+        }
+        Some(match self.common.para.get(name) {
+            Some(def) => def.display_name.clone().unwrap_or_else(|| name.to_string()),
+            None => name.to_string(),
+        })
+    }
+
+    /// Whether the paragraph style makes text bold.
+    pub fn para_bold(&self, name: Option<&str>) -> bool {
+        self.para_find(name, |d| d.bold).unwrap_or(false)
+    }
+
+    /// Whether the paragraph style centers the paragraph.
+    pub fn para_centered(&self, name: Option<&str>) -> bool {
+        self.para_find(name, |d| d.centered).unwrap_or(false)
+    }
+
+    /// The paragraph style's default outline level (≥ 1), if any.
+    pub fn para_outline_level(&self, name: Option<&str>) -> Option<u8> {
+        self.para_find(name, |d| d.outline_level).filter(|&l| l > 0)
+    }
+
+    /// The list style associated with the paragraph style, if any.
+    pub fn para_list_style(&self, name: Option<&str>) -> Option<String> {
+        self.para_find(name, |d| d.list_style.clone())
+            .filter(|s| !s.is_empty())
+    }
+
+    /// Bold as set by a text style (through its parents); `None` when unset.
+    pub fn text_bold(&self, name: &str) -> Option<bool> {
+        let mut cur = self
+            .auto
+            .text
+            .get(name)
+            .or_else(|| self.common.text.get(name));
+        let mut steps = 0;
+        while let Some(def) = cur {
+            if def.bold.is_some() {
+                return def.bold;
+            }
+            steps += 1;
+            if steps > MAX_CHAIN {
+                return None;
+            }
+            cur = def
+                .parent
+                .as_deref()
+                .and_then(|p| self.common.text.get(p).or_else(|| self.auto.text.get(p)));
+        }
+        None
+    }
+
+    /// A list style by name.
+    pub fn list_style(&self, name: &str) -> Option<&ListStyle> {
+        self.auto
+            .lists
+            .get(name)
+            .or_else(|| self.common.lists.get(name))
+    }
+}
+
+/// Read the children of a styles container (`office:styles`,
+/// `office:automatic-styles`) whose start was just read, into `layer`. The outline
+/// style and default paragraph style go to `outline` / `default_para` when given.
+pub(crate) fn read_container(
+    r: &mut XmlReader<'_>,
+    layer: &mut Layer,
+    mut outline: Option<&mut ListStyle>,
+    mut default_para: Option<&mut StyleDef>,
+) -> Result<(), ReadError> {
+    let depth = r.depth();
+    loop {
+        match r.next()? {
+            Ev::Start(e) => {
+                if e.is(Ns::Style, "style") {
+                    let family = e.attr(Ns::Style, "family").unwrap_or_default().to_string();
+                    let name = e.attr(Ns::Style, "name").unwrap_or_default().to_string();
+                    let def = read_style(r, &e)?;
+                    match family.as_str() {
+                        "paragraph" => {
+                            layer.para.insert(name, def);
+                        }
+                        "text" => {
+                            layer.text.insert(name, def);
+                        }
+                        _ => {}
+                    }
+                } else if e.is(Ns::Style, "default-style") {
+                    let family = e.attr(Ns::Style, "family").unwrap_or_default().to_string();
+                    let def = read_style(r, &e)?;
+                    if family == "paragraph" {
+                        if let Some(d) = default_para.as_deref_mut() {
+                            *d = def;
+                        }
+                    }
+                } else if e.is(Ns::Text, "list-style") {
+                    let name = e.attr(Ns::Style, "name").unwrap_or_default().to_string();
+                    let style = read_list_style(r)?;
+                    layer.lists.insert(name, style);
+                } else if e.is(Ns::Text, "outline-style") {
+                    let style = read_list_style(r)?;
+                    if let Some(o) = outline.as_deref_mut() {
+                        *o = style;
+                    }
+                } else {
+                    r.skip_element()?;
+                }
+            }
+            Ev::End(..) if r.depth() < depth => return Ok(()),
+            Ev::Eof => return Ok(()),
+            _ => {}
+        }
+    }
+}
+
+fn nonempty(s: Option<&str>) -> Option<String> {
+    s.filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+fn read_style(r: &mut XmlReader<'_>, e: &Elem) -> Result<StyleDef, ReadError> {
+    let mut def = StyleDef {
+        display_name: nonempty(e.attr(Ns::Style, "display-name")),
+        parent: nonempty(e.attr(Ns::Style, "parent-style-name")),
+        outline_level: e
+            .attr(Ns::Style, "default-outline-level")
+            .map(|v| v.trim().parse::<u8>().unwrap_or(0)),
+        list_style: e.attr(Ns::Style, "list-style-name").map(str::to_string),
+        ..StyleDef::default()
+    };
+    let depth = r.depth();
+    loop {
+        match r.next()? {
+            Ev::Start(p) => {
+                if p.is(Ns::Style, "text-properties") {
+                    if let Some(w) = p.attr(Ns::Fo, "font-weight") {
+                        def.bold = Some(is_bold_weight(w));
+                    }
+                } else if p.is(Ns::Style, "paragraph-properties") {
+                    if let Some(a) = p.attr(Ns::Fo, "text-align") {
+                        def.centered = Some(a.trim() == "center");
+                    }
+                }
+                r.skip_element()?;
+            }
+            Ev::End(..) if r.depth() < depth => return Ok(def),
+            Ev::Eof => return Ok(def),
+            _ => {}
+        }
+    }
+}
+
+/// `fo:font-weight`: `bold` or a numeric weight of 700 and more.
+fn is_bold_weight(w: &str) -> bool {
+    let w = w.trim();
+    w == "bold" || w == "bolder" || w.parse::<u32>().is_ok_and(|n| n >= 700)
+}
+
+/// Read the level styles of a `text:list-style` / `text:outline-style` whose start
+/// was just read.
+fn read_list_style(r: &mut XmlReader<'_>) -> Result<ListStyle, ReadError> {
+    let mut style = ListStyle::default();
+    let depth = r.depth();
+    loop {
+        match r.next()? {
+            Ev::Start(e) => {
+                let kind = if e.is(Ns::Text, "list-level-style-number")
+                    || e.is(Ns::Text, "outline-level-style")
+                {
+                    Some(LevelKind::Number {
+                        format: e
+                            .attr(Ns::Style, "num-format")
+                            .unwrap_or_default()
+                            .to_string(),
+                        letter_sync: e.attr(Ns::Style, "num-letter-sync") == Some("true"),
+                    })
+                } else if e.is(Ns::Text, "list-level-style-bullet") {
+                    Some(LevelKind::Bullet(
+                        e.attr(Ns::Text, "bullet-char")
+                            .unwrap_or_default()
+                            .to_string(),
+                    ))
+                } else if e.is(Ns::Text, "list-level-style-image") {
+                    Some(LevelKind::Image)
+                } else {
+                    None
+                };
+                if let Some(kind) = kind {
+                    let level = e
+                        .attr(Ns::Text, "level")
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(1);
+                    if (1..=MAX_LEVELS).contains(&level) {
+                        style.levels[level - 1] = Some(ListLevel {
+                            kind,
+                            prefix: e.attr(Ns::Style, "num-prefix").unwrap_or_default().into(),
+                            suffix: e.attr(Ns::Style, "num-suffix").unwrap_or_default().into(),
+                            display_levels: e
+                                .attr(Ns::Text, "display-levels")
+                                .and_then(|v| v.trim().parse::<usize>().ok())
+                                .unwrap_or(1)
+                                .clamp(1, MAX_LEVELS),
+                            start: e
+                                .attr(Ns::Text, "start-value")
+                                .and_then(|v| v.trim().parse::<i64>().ok())
+                                .unwrap_or(1),
+                        });
+                    }
+                }
+                r.skip_element()?;
+            }
+            Ev::End(..) if r.depth() < depth => return Ok(style),
+            Ev::Eof => return Ok(style),
+            _ => {}
+        }
+    }
+}
+
+/// Read the style containers of a part (styles.xml or content.xml). Common
+/// styles go to `common` (styles.xml only matters there), automatic ones to `auto`.
+/// Returns on the end of the document; stops early at `office:body` /
+/// `office:master-styles`, which the caller reads separately.
+pub(crate) fn read_part_styles(
+    r: &mut XmlReader<'_>,
+    styles: &mut Styles,
+    auto: &mut Layer,
+) -> Result<(), ReadError> {
+    loop {
+        match r.next()? {
+            Ev::Start(e) => {
+                if e.is(Ns::Office, "styles") {
+                    read_container(
+                        r,
+                        &mut styles.common,
+                        Some(&mut styles.outline),
+                        Some(&mut styles.default_para),
+                    )?;
+                } else if e.is(Ns::Office, "automatic-styles") {
+                    read_container(r, auto, None, None)?;
+                } else if e.is(Ns::Office, "font-face-decls") || e.is(Ns::Office, "scripts") {
+                    r.skip_element()?;
+                } else if e.is(Ns::Office, "body") || e.is(Ns::Office, "master-styles") {
+                    return Ok(());
+                }
+            }
+            Ev::Eof => return Ok(()),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::container::Limits;
+
+    const XML: &str = r#"<office:document-styles
+        xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+        xmlns:s="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+        xmlns:t="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+        xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0">
+      <office:styles>
+        <s:default-style s:family="paragraph"><s:paragraph-properties fo:text-align="start"/></s:default-style>
+        <s:style s:name="Heading" s:family="paragraph"><s:text-properties fo:font-weight="700"/></s:style>
+        <s:style s:name="Heading_20_1" s:display-name="Heading 1" s:family="paragraph"
+                 s:parent-style-name="Heading" s:default-outline-level="1">
+          <s:paragraph-properties fo:text-align="center"/></s:style>
+        <s:style s:name="Strong" s:family="text"><s:text-properties fo:font-weight="bold"/></s:style>
+        <t:list-style s:name="L"><t:list-level-style-bullet t:level="1" t:bullet-char="•"/></t:list-style>
+        <t:outline-style s:name="Outline">
+          <t:outline-level-style t:level="1" s:num-format="一, 二, 三, ..." s:num-suffix="、"/>
+        </t:outline-style>
+      </office:styles>
+      <office:automatic-styles>
+        <s:style s:name="P1" s:family="paragraph" s:parent-style-name="Heading_20_1"/>
+      </office:automatic-styles>
+    </office:document-styles>"#;
+
+    #[test]
+    fn reads_chains_lists_and_outline() {
+        let mut styles = Styles::default();
+        let mut auto = Layer::default();
+        let mut r = XmlReader::new(XML.as_bytes(), "styles.xml", Limits::default());
+        read_part_styles(&mut r, &mut styles, &mut auto).expect("styles");
+        styles.auto = auto;
+        assert_eq!(styles.para_display_name("P1").as_deref(), Some("Heading 1"));
+        assert_eq!(
+            styles.para_display_name("Heading").as_deref(),
+            Some("Heading")
+        );
+        assert!(styles.para_bold(Some("P1")));
+        assert!(styles.para_centered(Some("P1")));
+        assert!(!styles.para_centered(Some("Heading")));
+        assert_eq!(styles.para_outline_level(Some("P1")), Some(1));
+        assert_eq!(styles.para_outline_level(Some("Heading")), None);
+        assert_eq!(styles.text_bold("Strong"), Some(true));
+        assert!(matches!(
+            styles.list_style("L").and_then(|l| l.level(0)).map(|l| &l.kind),
+            Some(LevelKind::Bullet(c)) if c == "•"
+        ));
+        assert_eq!(
+            styles.outline.level(0).map(|l| l.suffix.as_str()),
+            Some("、")
+        );
+    }
+}

@@ -1,0 +1,31 @@
+//! JSON Schemas of the output files, generated from the Rust types with
+//! `schemars` (JSON Schema 2020-12). The checked-in copies under `schemas/` are
+//! compared with these by a test, so types and schemas cannot drift apart;
+//! `make schemas` rewrites them.
+
+use crate::output::DocumentOutput;
+
+/// Schema of the per-report JSON (`schemas/report.schema.json`).
+pub fn report_schema() -> serde_json::Value {
+    let mut schema = serde_json::to_value(schemars::schema_for!(DocumentOutput))
+        .unwrap_or(serde_json::Value::Null);
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert(
+            "$id".into(),
+            "https://reportdex.invalid/schemas/report.schema.json".into(),
+        );
+    }
+    schema
+}
+
+/// Every schema with its file name under `schemas/`.
+pub fn all() -> Vec<(&'static str, serde_json::Value)> {
+    vec![("report.schema.json", report_schema())]
+}
+
+/// Pretty JSON text of a schema, as stored in `schemas/` (trailing newline).
+pub fn to_text(schema: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(schema).unwrap_or_default();
+    s.push('\n');
+    s
+}

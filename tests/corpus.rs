@@ -1,0 +1,186 @@
+//! The public corpus (`../shared/corpus/public/`, real Word and LibreOffice files
+//! from the pandoc, python-docx and odfpy test suites, read in place): every file
+//! converts or returns a typed error, none panics or hangs, every JSON validates,
+//! and our text covers the LibreOffice plain-text reference (`<file>.ref.txt`).
+
+mod support;
+
+use reportdex::convert::{convert_bytes, ConvertOptions};
+use reportdex::model::Table;
+use reportdex::output::{Content, DocumentOutput, Section};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+/// Documents whose coverage stays under 90%, with the reason. Each was looked at.
+/// LibreOffice's plain-text export shows tracked deletions (and both ends of a
+/// move) as if they were text; we show the document with its changes accepted
+/// (w:ins / w:moveTo kept, w:del / w:moveFrom dropped), so the deleted words are
+/// missing on purpose. Checked by hand: in each file the missing characters are
+/// exactly the deleted (or moved-from) runs.
+const LOW_COVERAGE_EXPLAINED: &[(&str, &str)] = &[
+    (
+        "pandoc/test/docx/track_changes_deletion.docx",
+        "deleted text shown by the reference",
+    ),
+    (
+        "pandoc/test/docx/golden/track_changes_deletion.docx",
+        "deleted text shown by the reference",
+    ),
+    (
+        "pandoc/test/docx/track_changes_move.docx",
+        "moved-from paragraph shown by the reference",
+    ),
+    (
+        "pandoc/test/docx/golden/track_changes_move.docx",
+        "moved-from paragraph shown by the reference",
+    ),
+    (
+        "pandoc/test/docx/track_changes_scrubbed_metadata.docx",
+        "deleted text shown by the reference",
+    ),
+    (
+        "pandoc/test/docx/golden/track_changes_scrubbed_metadata.docx",
+        "deleted text shown by the reference",
+    ),
+    (
+        "pandoc/test/odt/odt/trackedChanges.odt",
+        "deleted word `deleted` shown by the reference",
+    ),
+];
+
+fn counted(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+fn multiset(text: &str) -> HashMap<char, usize> {
+    let mut m = HashMap::new();
+    for c in text.chars().filter(|c| counted(*c)) {
+        *m.entry(c).or_insert(0) += 1;
+    }
+    m
+}
+
+fn table_text(t: &Table, out: &mut String) {
+    for c in &t.cells {
+        out.push_str(&c.text);
+        out.push('\n');
+        for nested in &c.tables {
+            table_text(nested, out);
+        }
+    }
+}
+
+fn section_text(s: &[Section], out: &mut String) {
+    for sec in s {
+        out.push_str(&sec.title);
+        out.push('\n');
+        for c in &sec.content {
+            match c {
+                Content::Paragraph(p) => out.push_str(&p.text),
+                Content::Table(t) => table_text(t, out),
+            }
+            out.push('\n');
+        }
+        section_text(&sec.sections, out);
+    }
+}
+
+/// Everything a reader of the document sees: body, notes, headers, footers.
+fn all_text(d: &DocumentOutput) -> String {
+    let mut s = String::new();
+    section_text(&d.sections, &mut s);
+    for n in &d.notes {
+        s.push_str(&n.text);
+        s.push('\n');
+    }
+    for h in d.headers.iter().chain(&d.footers) {
+        s.push_str(&h.text);
+        s.push('\n');
+    }
+    s
+}
+
+#[test]
+fn public_corpus_converts_or_fails_cleanly_and_covers_the_reference() {
+    let dir = support::corpus_dir();
+    let files = support::files_with_ext(&dir, &["docx", "odt"]);
+    assert!(files.len() >= 200, "corpus not found at {}", dir.display());
+    // A watchdog: a hang fails the test instead of stalling CI.
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        if rx.recv_timeout(Duration::from_secs(300)).is_err() {
+            eprintln!("corpus test: no progress for 300 s, a reader hangs");
+            std::process::exit(101);
+        }
+    });
+    let (mut ref_total, mut covered_total) = (0usize, 0usize);
+    let (mut converted, mut failed) = (0, 0);
+    let mut low = Vec::new();
+    for path in &files {
+        let rel = path
+            .strip_prefix(&dir)
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        let bytes = std::fs::read(path).unwrap();
+        let started = Instant::now();
+        let result =
+            std::panic::catch_unwind(|| convert_bytes(bytes, &rel, &ConvertOptions::default()));
+        let elapsed = started.elapsed();
+        assert!(elapsed < Duration::from_secs(20), "{rel}: took {elapsed:?}");
+        let out = match result {
+            Err(_) => panic!("{rel}: the conversion panicked"),
+            Ok(Err(e)) => {
+                // A typed error: it must say something specific.
+                assert!(!e.to_string().is_empty());
+                eprintln!("{rel}: error ({}): {e}", e.kind());
+                failed += 1;
+                continue;
+            }
+            Ok(Ok(out)) => out,
+        };
+        converted += 1;
+        let value = serde_json::to_value(&out).unwrap();
+        support::assert_valid_report(&value, &rel);
+        let ref_path = path.with_file_name(format!(
+            "{}.ref.txt",
+            path.file_name().unwrap().to_string_lossy()
+        ));
+        let Ok(reference) = std::fs::read_to_string(&ref_path) else {
+            continue;
+        };
+        let want = multiset(&reference);
+        let have = multiset(&all_text(&out));
+        let total: usize = want.values().sum();
+        let covered: usize = want
+            .iter()
+            .map(|(c, n)| (*n).min(*have.get(c).unwrap_or(&0)))
+            .sum();
+        ref_total += total;
+        covered_total += covered;
+        if total > 0 {
+            let pct = 100.0 * covered as f64 / total as f64;
+            if pct < 90.0 {
+                low.push((rel.clone(), pct, total));
+            }
+        }
+    }
+    let _ = tx.send(());
+    let pct = 100.0 * covered_total as f64 / ref_total.max(1) as f64;
+    eprintln!(
+        "corpus: {} files, {converted} converted, {failed} typed errors; coverage {pct:.2}% ({covered_total}/{ref_total} characters)",
+        files.len()
+    );
+    for (f, p, n) in &low {
+        eprintln!("  under 90%: {f}: {p:.1}% of {n}");
+    }
+    assert!(pct >= 98.0, "coverage {pct:.2}% < 98%");
+    let unexplained: Vec<_> = low
+        .iter()
+        .filter(|(f, ..)| !LOW_COVERAGE_EXPLAINED.iter().any(|(e, _)| e == f))
+        .collect();
+    assert!(
+        unexplained.is_empty(),
+        "unexplained low coverage: {unexplained:?}"
+    );
+}

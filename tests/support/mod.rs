@@ -1,0 +1,60 @@
+//! Helpers shared by the integration tests: paths, schema validation.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The repository root.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/corpus/public`, read in place.
+pub fn corpus_dir() -> PathBuf {
+    root().join("../shared/corpus/public")
+}
+
+/// Files under `dir` (recursively) whose extension is one of `exts`, sorted.
+pub fn files_with_ext(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p
+                .extension()
+                .and_then(|x| x.to_str())
+                .is_some_and(|x| exts.iter().any(|e| x.eq_ignore_ascii_case(e)))
+            {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn validator(name: &str) -> jsonschema::Validator {
+    let path = root().join("schemas").join(name);
+    let text = std::fs::read_to_string(&path).expect("schema file");
+    let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
+    jsonschema::validator_for(&schema).expect("schema compiles")
+}
+
+/// Assert that `v` validates against `schemas/report.schema.json`.
+pub fn assert_valid_report(v: &Value, what: &str) {
+    static V: OnceLock<jsonschema::Validator> = OnceLock::new();
+    let val = V.get_or_init(|| validator("report.schema.json"));
+    let errors: Vec<String> = val
+        .iter_errors(v)
+        .take(5)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{what} does not validate: {errors:#?}");
+}
