@@ -10,6 +10,7 @@ run:
 
 ## Every test (unit, integration, corpus, schema, browser).
 test:
+	python3 tools/test_make_samples.py
 	$(CARGO) test --locked
 
 build:

@@ -17,6 +17,9 @@
 //! - text boxes (`w:txbxContent` in `w:drawing`/`w:pict`/`w:object`): their blocks follow
 //!   the anchoring paragraph;
 //! - hidden text (`w:vanish`, directly or through styles) dropped;
+//! - VML WordArt (`v:textpath/@string`) read like a text box;
+//! - legacy horizontal merges (`w:hMerge`) widen the cell to their left;
+//! - `w:altChunk` (imported HTML/RTF) is not read: a warning says so;
 //! - paragraph style, heading level (own `w:outlineLvl` or the style's), bold,
 //!   centered, automatic numbering label;
 //! - tables (`w:tbl`, `w:tblGrid`, `w:gridBefore`/`w:gridAfter`, `w:tblHeader`,
@@ -158,6 +161,20 @@ impl<'a> Ctx<'a> {
         self.pending_custom = None;
     }
 
+    /// Finish a part: warn when a complex field was left open (its remaining
+    /// content was hidden as field instructions).
+    pub fn end_part(&mut self) {
+        if !self.fields.is_empty() || self.field_overflow > 0 {
+            let part = self.part.clone();
+            self.warn_once(
+                format!("unbalanced_field:{part}"),
+                "unbalanced_field",
+                "a field starts (w:fldChar begin) but never ends; text after it may be missing"
+                    .into(),
+            );
+        }
+    }
+
     fn warn_once(&mut self, key: String, code: &str, message: String) {
         if self.warned.insert(key) {
             let loc = Some(self.part.clone());
@@ -214,6 +231,13 @@ impl<'a> Ctx<'a> {
                 }
                 b"customXml" | b"ins" | b"moveTo" | b"smartTag" => return self.blocks_into(r, out),
                 b"sectPr" => return self.sect_pr(r),
+                b"altChunk" => {
+                    self.warn_once(
+                        "unsupported_alt_chunk".into(),
+                        "unsupported_alt_chunk",
+                        "the document imports content from another format (w:altChunk), which is not read".into(),
+                    );
+                }
                 _ => {}
             }
         } else if e.is(Ns::Mc, "AlternateContent") {
@@ -431,10 +455,9 @@ impl<'a> Ctx<'a> {
                 }
                 b"tab" | b"ptab" => self.emit(p, "\t", *props),
                 b"cr" => self.emit(p, "\n", *props),
-                b"br" => {
-                    if !matches!(e.attr(Ns::W, "type"), Some("page" | "column")) {
-                        self.emit(p, "\n", *props);
-                    }
+                // Page and column breaks are layout, not text.
+                b"br" if !matches!(e.attr(Ns::W, "type"), Some("page" | "column")) => {
+                    self.emit(p, "\n", *props);
                 }
                 b"noBreakHyphen" => self.emit(p, "-", *props),
                 b"sym" => {
@@ -451,11 +474,9 @@ impl<'a> Ctx<'a> {
                             self.field_overflow += 1;
                         }
                     }
-                    Some("separate") => {
-                        if self.field_overflow == 0 {
-                            if let Some(top) = self.fields.last_mut() {
-                                *top = true;
-                            }
+                    Some("separate") if self.field_overflow == 0 => {
+                        if let Some(top) = self.fields.last_mut() {
+                            *top = true;
                         }
                     }
                     Some("end") => {
@@ -534,6 +555,14 @@ impl<'a> Ctx<'a> {
                 res?;
             } else if e.is(Ns::Mc, "AlternateContent") {
                 alternate(r, |r| self.find_textboxes(r, out))?;
+            } else if e.is(Ns::Vml, "textpath") {
+                // VML WordArt: the text is an attribute.
+                if let Some(t) = e.attr(Ns::None, "string").filter(|t| !t.trim().is_empty()) {
+                    if self.field_visible() {
+                        out.push(Block::Paragraph(Paragraph::new(t)));
+                    }
+                }
+                r.skip_element()?;
             } else {
                 self.find_textboxes(r, out)?;
             }
@@ -737,8 +766,16 @@ impl<'a> Ctx<'a> {
                         continue;
                     }
                     self.cells += 1;
-                    let cell = self.cell(r)?;
-                    row.cells.push(cell);
+                    let (cell, h_continue) = self.cell(r)?;
+                    // Legacy horizontal merge: a continuation cell widens the cell
+                    // to its left instead of being a cell of its own.
+                    match row.cells.last_mut() {
+                        Some(prev) if h_continue => {
+                            prev.col_span =
+                                prev.col_span.max(1).saturating_add(cell.col_span.max(1));
+                        }
+                        _ => row.cells.push(cell),
+                    }
                 }
                 b"sdt" => {
                     while let Some(c) = next_child(r)? {
@@ -758,8 +795,10 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
-    fn cell(&mut self, r: &mut XmlReader<'_>) -> Result<RawCell, ReadError> {
+    /// A `w:tc`, and whether it continues a legacy horizontal merge (`w:hMerge`).
+    fn cell(&mut self, r: &mut XmlReader<'_>) -> Result<(RawCell, bool), ReadError> {
         let mut cell = RawCell::new("");
+        let mut h_continue = false;
         let mut blocks = Vec::new();
         while let Some(e) = next_child(r)? {
             if e.is(Ns::W, "tcPr") {
@@ -770,6 +809,8 @@ impl<'a> Ctx<'a> {
                             .and_then(parse_u32)
                             .unwrap_or(1)
                             .clamp(1, 1000);
+                    } else if c.is(Ns::W, "hMerge") {
+                        h_continue = c.attr(Ns::W, "val") != Some("restart");
                     } else if c.is(Ns::W, "vMerge") {
                         cell.v_merge = match c.attr(Ns::W, "val") {
                             Some("restart") => VMerge::Restart,
@@ -793,7 +834,7 @@ impl<'a> Ctx<'a> {
         // empty paragraphs add nothing to the cell's text.
         let joined = texts.join("\n");
         cell.text = joined.trim_end_matches('\n').to_string();
-        Ok(cell)
+        Ok((cell, h_continue))
     }
 }
 

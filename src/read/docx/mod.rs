@@ -10,19 +10,19 @@
 //! relationships' core-, extended- and custom-properties targets (again with the
 //! conventional `docProps/*.xml` as fallback).
 //!
-//! Modules: [`styles`] (styles.xml), [`numbering`] (numbering.xml and counters),
-//! [`body`] (the story parser shared by body, notes, headers and text boxes),
-//! [`notes`] (footnotes/endnotes and headers/footers), [`props`] (docProps).
+//! Modules: `styles` (styles.xml), `numbering` (numbering.xml and counters),
+//! `body` (the story parser shared by body, notes, headers and text boxes),
+//! `notes` (footnotes/endnotes and headers/footers), `props` (docProps).
 //!
 //! Errors: the main part must exist and be well-formed ([`ReadError::MissingPart`],
 //! [`ReadError::Xml`]); a broken optional part (styles, numbering, notes, headers,
 //! properties) becomes a `bad_part` warning and the document is converted without it.
 
-pub mod body;
-pub mod notes;
-pub mod numbering;
-pub mod props;
-pub mod styles;
+mod body;
+mod notes;
+mod numbering;
+mod props;
+mod styles;
 
 use crate::container::{resolve_part_name, Limits, Package};
 use crate::error::ReadError;
@@ -249,6 +249,7 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
             ));
         }
     }
+    ctx.end_part();
     let body_refs = std::mem::take(&mut ctx.note_refs);
 
     // Notes.

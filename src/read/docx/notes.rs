@@ -45,6 +45,7 @@ pub fn parse_notes(
             (false, Some(id)) => {
                 ctx.begin_part(part);
                 let blocks = ctx.blocks(&mut r)?;
+                ctx.end_part();
                 out.push((id, blocks_text(&blocks).trim().to_string()));
             }
             _ => r.skip_element()?,
@@ -69,6 +70,7 @@ pub fn parse_header_footer(
         return Ok(String::new());
     }
     let blocks = ctx.blocks(&mut r)?;
+    ctx.end_part();
     Ok(blocks_text(&blocks).trim().to_string())
 }
 

@@ -314,8 +314,8 @@ impl NumberingState {
             start(ilvl)
         };
         c.used[ilvl] = true;
-        for k in ilvl + 1..LEVELS {
-            let restart_after = levels[k].restart.unwrap_or(k as u32);
+        for (k, level) in levels.iter().enumerate().skip(ilvl + 1) {
+            let restart_after = level.restart.unwrap_or(k as u32);
             if (ilvl as u32) < restart_after {
                 c.used[k] = false;
             }

@@ -166,7 +166,7 @@ impl Styles {
                     kind: e.attr(Ns::W, "type").unwrap_or("paragraph").to_string(),
                     ..Style::default()
                 };
-                let is_default = e.attr(Ns::W, "default").is_some_and(|v| on_off_str(v));
+                let is_default = e.attr(Ns::W, "default").is_some_and(on_off_str);
                 while let Some(c) = next_child(&mut r)? {
                     if c.is(Ns::W, "name") {
                         st.name = c.attr(Ns::W, "val").map(str::to_string);
@@ -251,12 +251,10 @@ impl Styles {
     pub fn heading_level(&self, id: &str) -> Option<u8> {
         let chain = self.chain(id);
         if let Some((_, first)) = chain.first() {
-            if first
-                .name
-                .as_deref()
-                .is_some_and(|n| n.trim().eq_ignore_ascii_case("title"))
-                || id.eq_ignore_ascii_case("title")
-            {
+            let is_title = |n: &str| {
+                n.trim().eq_ignore_ascii_case("title") || matches!(n.trim(), "标题" | "標題")
+            };
+            if first.name.as_deref().is_some_and(is_title) || is_title(id) {
                 return None;
             }
         }
@@ -291,10 +289,8 @@ pub fn heading_name_level(name: &str) -> Option<u8> {
     let n = name.trim();
     let rest = if n.len() >= 7 && n.is_char_boundary(7) && n[..7].eq_ignore_ascii_case("heading") {
         &n[7..]
-    } else if let Some(r) = n.strip_prefix("标题") {
-        r
     } else {
-        return None;
+        n.strip_prefix("标题")?
     };
     let digits = rest.trim();
     if digits.is_empty() || digits.len() > 1 || !digits.bytes().all(|b| b.is_ascii_digit()) {

@@ -1,5 +1,5 @@
 //! Unit tests of the DOCX reader over small in-memory packages (built with the
-//! shared `tests/support` helper).
+//! DOCX package builder in `tests/docx_fixtures`).
 
 #[path = "../../../tests/docx_fixtures/mod.rs"]
 mod fixtures;
@@ -538,4 +538,93 @@ fn math_and_block_wrappers() {
 <w:sdt><w:sdtPr><w:docPartObj/></w:sdtPr><w:sdtContent><w:p><w:r><w:t>in block sdt</w:t></w:r></w:p><w:customXml w:element="x"><w:p><w:r><w:t>in custom xml</w:t></w:r></w:p></w:customXml></w:sdtContent></w:sdt>"#;
     let doc = read_docx(&Docx::body(body));
     assert_eq!(texts(&doc), ["E = mc2", "in block sdt", "in custom xml"]);
+}
+
+/// Deep nesting up to the XML depth limit neither overflows the stack nor loses
+/// text: wrappers around blocks and runs, and tables nested in tables.
+#[test]
+fn deep_nesting_is_bounded() {
+    let n = 500;
+    let body = format!(
+        "{}{}{}<w:p>{}<w:r><w:t>deep run</w:t></w:r>{}</w:p>",
+        "<w:customXml>".repeat(n),
+        p("deep block"),
+        "</w:customXml>".repeat(n),
+        "<w:hyperlink>".repeat(n),
+        "</w:hyperlink>".repeat(n),
+    );
+    let doc = read_docx(&Docx::body(&body));
+    assert_eq!(texts(&doc), ["deep block", "deep run"]);
+
+    let levels = 168;
+    let body = format!(
+        "{}{}{}",
+        "<w:tbl><w:tr><w:tc>".repeat(levels),
+        p("core"),
+        "</w:tc></w:tr></w:tbl>".repeat(levels)
+    );
+    let doc = read_docx(&Docx::body(&body));
+    let mut t = tables(&doc)[0];
+    let mut depth = 1;
+    while let Some(inner) = t.cells[0].tables.first() {
+        t = inner;
+        depth += 1;
+    }
+    assert_eq!((depth, t.cells[0].text.as_str()), (levels, "core"));
+
+    // Beyond the limit: a typed error, not a crash.
+    let body = format!(
+        "{}{}",
+        "<w:customXml>".repeat(600),
+        "</w:customXml>".repeat(600)
+    );
+    assert!(matches!(
+        try_read(&Docx::body(&body)),
+        Err(ReadError::TooDeep { .. })
+    ));
+}
+
+/// Legacy horizontal merges widen the cell to the left; VML WordArt text is read
+/// like a text box; an imported chunk and an unclosed field are warnings.
+#[test]
+fn legacy_merges_wordart_and_warnings() {
+    let body = r#"
+<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>
+<w:tr><w:tc><w:tcPr><w:hMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>wide</w:t></w:r></w:p></w:tc><w:tc><w:tcPr><w:hMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t>c</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
+<w:p><w:r><w:pict><v:shape><v:textpath string="某市人民政府文件"/></v:shape></w:pict></w:r></w:p>
+<w:altChunk r:id="rIdX"/>
+<w:p><w:r><w:t>before</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:t>lost</w:t></w:r></w:p>"#;
+    let doc = read_docx(&Docx::body(body));
+    let t = tables(&doc)[0];
+    assert_eq!((t.n_cols, t.cells.len()), (3, 2));
+    let w = t.cell_at(0, 1).unwrap();
+    assert_eq!((w.text.as_str(), w.col_span), ("wide", 2));
+    assert_eq!(texts(&doc), ["", "某市人民政府文件", "before"]);
+    assert_eq!(codes(&doc), ["unsupported_alt_chunk", "unbalanced_field"]);
+}
+
+/// `w:numStyleLink` takes the levels from the definition that the numbering
+/// style points to (`w:styleLink`); both nums then share one counter.
+#[test]
+fn numbering_style_links() {
+    let numbering = r#"
+<w:abstractNum w:abstractNumId="1"><w:numStyleLink w:val="OutlineList"/></w:abstractNum>
+<w:abstractNum w:abstractNumId="2"><w:styleLink w:val="OutlineList"/>
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="第%1条"/><w:suff w:val="space"/></w:lvl>
+</w:abstractNum>
+<w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num>
+<w:num w:numId="2"><w:abstractNumId w:val="2"/></w:num>"#;
+    let styles = r#"<w:style w:type="numbering" w:styleId="OutlineList"><w:name w:val="Outline List"/>
+        <w:pPr><w:numPr><w:numId w:val="2"/></w:numPr></w:pPr></w:style>"#;
+    let np = |num: u32, t: &str| {
+        format!(
+            r#"<w:p><w:pPr><w:numPr><w:numId w:val="{num}"/></w:numPr></w:pPr><w:r><w:t>{t}</w:t></w:r></w:p>"#
+        )
+    };
+    let body = [np(1, "总则"), np(2, "适用范围"), np(1, "附则")].concat();
+    let doc = read_docx(&Docx::body(&body).numbering(numbering).styles(styles));
+    assert_eq!(
+        texts(&doc),
+        ["第一条 总则", "第二条 适用范围", "第三条 附则"]
+    );
 }

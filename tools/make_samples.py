@@ -1,0 +1,1834 @@
+#!/usr/bin/env python3
+"""Reproducible generator of sample 政府信息公开工作年度报告 in DOCX and ODT.
+
+Standard library only. Every file is hand-built WordprocessingML / ODF XML in a
+zip with fixed timestamps and a fixed member order, so the output is
+byte-for-byte deterministic for a given zlib build.
+
+Usage:
+    python3 tools/make_samples.py                 # regenerate samples/ in place
+    python3 tools/make_samples.py --out DIR       # the same default set into DIR
+    python3 tools/make_samples.py --bench N --out DIR   # N varied reports + DIR/expected.jsonl
+    python3 tools/make_samples.py --check DIR     # validate every .docx/.odt in DIR
+
+The layout of the reports follows ../shared/design/template.md (sections 2-8);
+the metric keys come from catalog/metrics.csv. For each sample an expected JSON
+(samples/expected/<file>.json) records exactly what was written: title,
+headings as displayed, every table cell with its spans, every metric value,
+the arithmetic checks that must fail and the deliberate variants.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import re
+import sys
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "catalog" / "metrics.csv"
+SEED = ROOT.parent / "shared" / "seed" / "000_aefcde8288a9dad5.txt"
+SEED_FALLBACK = Path("/work/shared/seed/000_aefcde8288a9dad5.txt")
+SEED_COPY = ROOT / "samples" / "seed_source.txt"
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+COLS = ["natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total"]
+CN = "一二三四五六七八九十"
+
+
+def esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+# ---------------------------------------------------------------------------
+# Catalog
+# ---------------------------------------------------------------------------
+
+def load_catalog():
+    """Return {version: [cell keys in catalog order]}."""
+    out = {"2019": [], "2021": []}
+    with open(CATALOG, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            if not row["kind"].startswith("cell"):
+                continue
+            for v in row["versions"].split():
+                out[v].append(row["key"])
+    return out
+
+
+CATALOG_KEYS = load_catalog()
+
+# ---------------------------------------------------------------------------
+# Traditional characters (labels and titles only)
+# ---------------------------------------------------------------------------
+
+_S2T_PAIRS = (
+    "开開 报報 请請 数數 结結 转轉 办辦 处處 计計 这這 国國 规規 护護 权權 属屬 类類 务務 过過 执執 询詢"
+    " 关關 没沒 现現 补補 确確 访訪 举舉 诉訴 复復 当當 获獲 总總 业業 构構 会會 组組 织織 况況 单單"
+    " 万萬 费費 额額 发發 废廢 项項 许許 罚罰 强強 审審 维維 纠糾 讼訟 议議 经經 财財 区區 门門 时時"
+    " 间間 与與 为為 应應 级級 认認 据據 条條 来來 读讀 网網 书書 长長 党黨 们們 动動 态態 导導 领領"
+    " 责責 负負 实實 贯貫 彻徹 见見 论論 围圍 质質 进進 传傳 统統 体體 众眾 层層 题題 问問 说說 专專"
+    " 县縣 镇鎮 乡鄉 华華 际際 险險 稳穩 护護 仍仍 于於 几幾 营營 机機 产產 卫衛 设設 资資 源源 规規"
+    " 划劃 旅旅 测測 绘繪 环環 态態 农農 厅廳 观觀 质質 监監 级級 义義 标標 准準 严嚴 优優 线線 编編"
+    " 后後 内內 隐隱 预預 决決 算算 护護 险險 码碼 务務 报報 销銷 达達 图圖 频頻 视視"
+)
+S2T = {}
+for _p in _S2T_PAIRS.split():
+    S2T[_p[0]] = _p[1]
+
+
+def to_trad(s: str) -> str:
+    return "".join(S2T.get(ch, ch) for ch in s)
+
+
+# ---------------------------------------------------------------------------
+# Cell values
+# ---------------------------------------------------------------------------
+
+def parse_raw(raw: str):
+    """Value a reader must extract from a cell text (None for blank, '/', '—')."""
+    t = raw.strip()
+    if t in ("", "/", "／", "—", "-", "无"):
+        return None
+    t = t.replace("元", "").replace(",", "")
+    if t.startswith("+"):
+        t = t[1:]
+    if re.fullmatch(r"-?\d+", t):
+        return int(t)
+    return float(t)
+
+
+# ---------------------------------------------------------------------------
+# Section 三 row specification
+# ---------------------------------------------------------------------------
+
+S3_TOP = "三、本年度办理结果"
+S3_H1 = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+# (row key, group, label); group None = top-level row (colspan 3),
+# "" = directly under 三 (colspan 2), otherwise the group label.
+S3_ROWS_COMMON_HEAD = [
+    ("new_received", None, "一、本年新收政府信息公开申请数量"),
+    ("carried_over", None, "二、上年结转政府信息公开申请数量"),
+    ("granted", "", "（一）予以公开"),
+    ("partial", "", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
+    ("denied.state_secret", "（三）不予公开", "1.属于国家秘密"),
+    ("denied.law_forbidden", "（三）不予公开", "2.其他法律行政法规禁止公开"),
+    ("denied.three_security_one_stability", "（三）不予公开", "3.危及“三安全一稳定”"),
+    ("denied.third_party", "（三）不予公开", "4.保护第三方合法权益"),
+    ("denied.internal_affairs", "（三）不予公开", "5.属于三类内部事务信息"),
+    ("denied.process_info", "（三）不予公开", "6.属于四类过程性信息"),
+    ("denied.enforcement_file", "（三）不予公开", "7.属于行政执法案卷"),
+    ("denied.admin_query", "（三）不予公开", "8.属于行政查询事项"),
+    ("unable.not_held", "（四）无法提供", "1.本机关不掌握相关政府信息"),
+    ("unable.needs_creation", "（四）无法提供", "2.没有现成信息需要另行制作"),
+    ("unable.still_unclear", "（四）无法提供", "3.补正后申请内容仍不明确"),
+    ("not_processed.petition", "（五）不予处理", "1.信访举报投诉类申请"),
+    ("not_processed.duplicate", "（五）不予处理", "2.重复申请"),
+    ("not_processed.publication", "（五）不予处理", "3.要求提供公开出版物"),
+    ("not_processed.excessive", "（五）不予处理", "4.无正当理由大量反复申请"),
+    ("not_processed.confirm_or_reissue", "（五）不予处理", "5.要求行政机关确认或重新出具已获取信息"),
+]
+S3_ROWS_OTHER_2019 = [("other.total", "", "（六）其他处理")]
+S3_ROWS_OTHER_2021 = [
+    ("other.no_correction", "（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+    ("other.no_fee", "（六）其他处理", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    ("other.misc", "（六）其他处理", "3.其他"),
+]
+S3_ROWS_TAIL = [
+    ("total_processed", "", "（七）总计"),
+    ("carried_forward", None, "四、结转下年度继续办理"),
+]
+
+
+def s3_rows(template):
+    other = S3_ROWS_OTHER_2019 if template == "2019" else S3_ROWS_OTHER_2021
+    return S3_ROWS_COMMON_HEAD + other + S3_ROWS_TAIL
+
+
+def outcome_keys(template):
+    return [k for k, g, _ in s3_rows(template) if g is not None and k != "total_processed"]
+
+
+OUTCOME_WEIGHTS = {
+    "granted": 45, "partial": 7,
+    "denied.state_secret": 0.5, "denied.law_forbidden": 1, "denied.three_security_one_stability": 0.5,
+    "denied.third_party": 2, "denied.internal_affairs": 2, "denied.process_info": 3,
+    "denied.enforcement_file": 1, "denied.admin_query": 1,
+    "unable.not_held": 20, "unable.needs_creation": 3, "unable.still_unclear": 2,
+    "not_processed.petition": 3, "not_processed.duplicate": 2, "not_processed.publication": 0.5,
+    "not_processed.excessive": 0.5, "not_processed.confirm_or_reissue": 1,
+    "other.total": 4, "other.no_correction": 2.5, "other.no_fee": 0.3, "other.misc": 2,
+}
+
+# ---------------------------------------------------------------------------
+# Metric generation
+# ---------------------------------------------------------------------------
+
+
+class AgencyState:
+    """What carries over from one year to the next for one agency."""
+
+    def __init__(self, rng: random.Random, scale: int):
+        self.scale = scale
+        self.carried = [0] * 6
+        base = max(0, scale // 60)
+        for i in range(6):
+            self.carried[i] = rng.randint(0, base) if i == 0 else (rng.randint(0, 1) if rng.random() < 0.1 else 0)
+        self.normative_total = rng.randint(5, 60)
+        self.normative_in_force = rng.randint(3, 40)
+        self.license_items = rng.randint(0, 80)
+        self.other_service_items = rng.randint(0, 30)
+        self.penalty_items = rng.randint(0, 300)
+        self.coercion_items = rng.randint(0, 20)
+        self.fee_items = rng.randint(0, 12)
+
+
+def gen_s3(rng, st: AgencyState, template):
+    """Return {row key: [7 ints]} satisfying R1, R2, R3; updates st.carried."""
+    total_new = max(0, int(rng.gauss(st.scale, st.scale * 0.25)))
+    np_share = rng.uniform(0.6, 0.97)
+    new = [0] * 6
+    new[0] = round(total_new * np_share)
+    rest = total_new - new[0]
+    if rest > 0:
+        for c in rng.choices(range(1, 6), weights=[60, 5, 4, 16, 15], k=rest):
+            new[c] += 1
+    carried = list(st.carried)
+    fwd = [0] * 6
+    for i in range(6):
+        avail = new[i] + carried[i]
+        if i == 0 and avail >= 5 and rng.random() < 0.75:
+            fwd[i] = rng.randint(1, max(1, avail // 6))
+        elif avail > 0 and rng.random() < 0.3:
+            fwd[i] = rng.randint(0, max(0, avail // 8))
+    keys = outcome_keys(template)
+    weights = [OUTCOME_WEIGHTS[k] for k in keys]
+    rows = {k: [0] * 7 for k, _, _ in s3_rows(template)}
+    for i in range(6):
+        processed = new[i] + carried[i] - fwd[i]
+        if processed > 0:
+            for k in rng.choices(keys, weights=weights, k=processed):
+                rows[k][i] += 1
+        rows["new_received"][i] = new[i]
+        rows["carried_over"][i] = carried[i]
+        rows["carried_forward"][i] = fwd[i]
+        rows["total_processed"][i] = processed
+    for k in rows:
+        rows[k][6] = sum(rows[k][:6])
+    st.carried = fwd
+    return rows
+
+
+def gen_s4(rng, busy: bool):
+    out = {}
+    for g in ("review", "suit_direct", "suit_after_review"):
+        if busy and rng.random() < 0.7:
+            vals = [rng.choice([0, 0, 1, 1, 2, 3, 5]) for _ in range(4)]
+            vals[1] = rng.choice([0, 0, 0, 1])
+        else:
+            vals = [0, 0, 0, 0]
+        for name, v in zip(("upheld", "corrected", "other", "pending"), vals):
+            out[f"s4.{g}.{name}"] = v
+        out[f"s4.{g}.total"] = sum(vals)
+    return out
+
+
+def gen_s2(rng, st: AgencyState, template, government: bool):
+    m = {}
+    if template == "2021":
+        if government:
+            m["s2.regulation.issued"] = rng.randint(0, 3)
+            m["s2.regulation.repealed"] = rng.randint(0, 1)
+            m["s2.regulation.in_force_or_total"] = rng.randint(10, 60)
+        else:
+            m["s2.regulation.issued"] = 0
+            m["s2.regulation.repealed"] = 0
+            m["s2.regulation.in_force_or_total"] = 0
+        issued = rng.randint(0, 8)
+        repealed = rng.randint(0, min(3, st.normative_in_force))
+        st.normative_in_force = st.normative_in_force + issued - repealed
+        m["s2.normative.issued"] = issued
+        m["s2.normative.repealed"] = repealed
+        m["s2.normative.in_force_or_total"] = st.normative_in_force
+        m["s2.license.decisions"] = rng.choice([0, rng.randint(1, 60), rng.randint(100, 6000)])
+        m["s2.penalty.decisions"] = rng.choice([0, rng.randint(1, 30), rng.randint(30, 800)])
+        m["s2.coercion.decisions"] = rng.choice([0, 0, rng.randint(1, 40)])
+        m["s2.fee.amount_wan_yuan"] = rng.choice([0, round(rng.uniform(0.5, 900), 2)])
+    else:
+        if government:
+            made = rng.randint(0, 3)
+            m["s2.regulation.issued"] = made
+            m["s2.regulation.published_new"] = made
+            m["s2.regulation.in_force_or_total"] = rng.randint(10, 60) + made
+        else:
+            m["s2.regulation.issued"] = 0
+            m["s2.regulation.published_new"] = 0
+            m["s2.regulation.in_force_or_total"] = 0
+        made = rng.randint(0, 8)
+        st.normative_total += made
+        m["s2.normative.issued"] = made
+        m["s2.normative.published_new"] = made
+        m["s2.normative.in_force_or_total"] = st.normative_total
+        for key, attr, dec in (("license", "license_items", (0, 3000)),
+                               ("other_service", "other_service_items", (0, 500)),
+                               ("penalty", "penalty_items", (0, 600)),
+                               ("coercion", "coercion_items", (0, 30))):
+            prev = getattr(st, attr)
+            delta = rng.choice([0, 0, 0, rng.randint(-2, 5)])
+            delta = max(delta, -prev)
+            setattr(st, attr, prev + delta)
+            m[f"s2.{key}.items_prev"] = prev
+            m[f"s2.{key}.items_delta"] = delta
+            m[f"s2.{key}.decisions"] = rng.choice([0, rng.randint(dec[0], dec[1])]) if prev + delta > 0 else 0
+        prev = st.fee_items
+        delta = rng.choice([0, 0, rng.randint(-1, 1)])
+        delta = max(delta, -prev)
+        st.fee_items = prev + delta
+        m["s2.fee.items_prev"] = prev
+        m["s2.fee.items_delta"] = delta
+        m["s2.procurement.projects"] = rng.randint(0, 25)
+        m["s2.procurement.amount"] = rng.randint(1, 900) * 1000 if m["s2.procurement.projects"] else 0
+    return m
+
+
+def s3_metrics(rows):
+    m = {}
+    for k, vals in rows.items():
+        for c, v in zip(COLS, vals):
+            m[f"s3.{k}.{c}"] = v
+    return m
+
+
+def fmt_num(v):
+    if isinstance(v, float):
+        s = f"{v:.2f}".rstrip("0").rstrip(".")
+        return s if s else "0"
+    return str(v)
+
+
+# ---------------------------------------------------------------------------
+# Checks R1, R2, R3, R5 on the expected metrics (None = not given)
+# ---------------------------------------------------------------------------
+
+def failing_checks(metrics, template):
+    fails = []
+    g = metrics.get
+    sub_keys = [k for k in outcome_keys(template)]
+
+    def ssum(vals):
+        return None if any(v is None for v in vals) else sum(vals)
+
+    for c in COLS:  # R1
+        a = ssum([g(f"s3.new_received.{c}"), g(f"s3.carried_over.{c}")])
+        b = ssum([g(f"s3.total_processed.{c}"), g(f"s3.carried_forward.{c}")])
+        if a is not None and b is not None and a != b:
+            fails.append({"rule": "R1", "column": c})
+    for c in COLS:  # R2
+        t = g(f"s3.total_processed.{c}")
+        s = ssum([g(f"s3.{k}.{c}") for k in sub_keys])
+        if t is not None and s is not None and t != s:
+            fails.append({"rule": "R2", "column": c})
+    for k, _, _ in s3_rows(template):  # R3
+        t = g(f"s3.{k}.total")
+        s = ssum([g(f"s3.{k}.{c}") for c in COLS[:6]])
+        if t is not None and s is not None and t != s:
+            fails.append({"rule": "R3", "column": k})
+    for grp in ("review", "suit_direct", "suit_after_review"):  # R5
+        t = g(f"s4.{grp}.total")
+        s = ssum([g(f"s4.{grp}.{n}") for n in ("upheld", "corrected", "other", "pending")])
+        if t is not None and s is not None and t != s:
+            fails.append({"rule": "R5", "column": grp})
+    return fails
+
+
+# ---------------------------------------------------------------------------
+# Tables (grid with anchor cells)
+# ---------------------------------------------------------------------------
+
+class Table:
+    def __init__(self, n_cols, widths):
+        self.n_cols = n_cols
+        self.widths = widths  # twips per grid column
+        self.cells = []  # dicts row, col, row_span, col_span, text, br
+        self.n_rows = 0
+        self.header_rows = 0
+
+    def add(self, row, col, text, rs=1, cs=1, br=False):
+        self.cells.append({"row": row, "col": col, "row_span": rs, "col_span": cs, "text": text, "br": br})
+        self.n_rows = max(self.n_rows, row + rs)
+
+    def sorted_cells(self):
+        return sorted(self.cells, key=lambda c: (c["row"], c["col"]))
+
+    def expected(self):
+        return {
+            "n_rows": self.n_rows,
+            "n_cols": self.n_cols,
+            "cells": [{k: c[k] for k in ("row", "col", "row_span", "col_span", "text")} for c in self.sorted_cells()],
+        }
+
+    def layout(self):
+        """Per row: list of (kind, cell) with kind 'anchor' | 'vcont' (DOCX continuation,
+        carrying the anchor) | 'covered' (one grid position hidden by a span)."""
+        owner = {}
+        for c in self.cells:
+            for r in range(c["row"], c["row"] + c["row_span"]):
+                for k in range(c["col"], c["col"] + c["col_span"]):
+                    if (r, k) in owner:
+                        raise ValueError(f"overlap at {(r, k)}")
+                    owner[(r, k)] = c
+        rows = []
+        for r in range(self.n_rows):
+            items = []
+            for k in range(self.n_cols):
+                c = owner.get((r, k))
+                if c is None:
+                    raise ValueError(f"hole at {(r, k)}")
+                if c["row"] == r and c["col"] == k:
+                    items.append(("anchor", c))
+                elif c["col"] == k:
+                    items.append(("vcont", c))
+                else:
+                    items.append(("covered", c))
+            rows.append(items)
+        return rows
+
+
+def val(raw, key):
+    return raw.get(key, "")
+
+
+def build_s2_table(template, raw, lab):
+    if template == "2021":
+        t = Table(4, [2600, 2066, 2066, 2068])
+        r = 0
+        t.add(r, 0, lab("第二十条第（一）项"), cs=4); r += 1
+        t.add(r, 0, lab("信息内容")); t.add(r, 1, lab("本年制发件数")); t.add(r, 2, lab("本年废止件数")); t.add(r, 3, lab("现行有效件数")); r += 1
+        for key, label in (("regulation", "规章"), ("normative", "行政规范性文件")):
+            t.add(r, 0, lab(label))
+            for i, f in enumerate(("issued", "repealed", "in_force_or_total")):
+                t.add(r, 1 + i, val(raw, f"s2.{key}.{f}"))
+            r += 1
+        for item, rowsdef, head in (("（五）", [("license", "行政许可")], "本年处理决定数量"),
+                                    ("（六）", [("penalty", "行政处罚"), ("coercion", "行政强制")], "本年处理决定数量")):
+            t.add(r, 0, lab(f"第二十条第{item}项"), cs=4); r += 1
+            t.add(r, 0, lab("信息内容")); t.add(r, 1, lab(head), cs=3); r += 1
+            for key, label in rowsdef:
+                t.add(r, 0, lab(label)); t.add(r, 1, val(raw, f"s2.{key}.decisions"), cs=3); r += 1
+        t.add(r, 0, lab("第二十条第（八）项"), cs=4); r += 1
+        t.add(r, 0, lab("信息内容")); t.add(r, 1, lab("本年收费金额（单位：万元）"), cs=3); r += 1
+        t.add(r, 0, lab("行政事业性收费")); t.add(r, 1, val(raw, "s2.fee.amount_wan_yuan"), cs=3); r += 1
+        return t
+    t = Table(5, [2600, 1550, 1050, 1050, 2550])
+    r = 0
+    t.add(r, 0, lab("第二十条第（一）项"), cs=5); r += 1
+    t.add(r, 0, lab("信息内容")); t.add(r, 1, lab("本年新制作数量")); t.add(r, 2, lab("本年新公开数量"), cs=2); t.add(r, 4, lab("对外公开总数量")); r += 1
+    for key, label in (("regulation", "规章"), ("normative", "规范性文件")):
+        t.add(r, 0, lab(label)); t.add(r, 1, val(raw, f"s2.{key}.issued")); t.add(r, 2, val(raw, f"s2.{key}.published_new"), cs=2)
+        t.add(r, 4, val(raw, f"s2.{key}.in_force_or_total")); r += 1
+    for item, rowsdef in (("（五）", [("license", "行政许可"), ("other_service", "其他对外管理服务事项")]),
+                          ("（六）", [("penalty", "行政处罚"), ("coercion", "行政强制")])):
+        t.add(r, 0, lab(f"第二十条第{item}项"), cs=5); r += 1
+        t.add(r, 0, lab("信息内容")); t.add(r, 1, lab("上一年项目数量")); t.add(r, 2, lab("本年增/减"), cs=2); t.add(r, 4, lab("处理决定数量")); r += 1
+        for key, label in rowsdef:
+            t.add(r, 0, lab(label)); t.add(r, 1, val(raw, f"s2.{key}.items_prev")); t.add(r, 2, val(raw, f"s2.{key}.items_delta"), cs=2)
+            t.add(r, 4, val(raw, f"s2.{key}.decisions")); r += 1
+    t.add(r, 0, lab("第二十条第（八）项"), cs=5); r += 1
+    t.add(r, 0, lab("信息内容")); t.add(r, 1, lab("上一年项目数量"), cs=2); t.add(r, 3, lab("本年增/减"), cs=2); r += 1
+    t.add(r, 0, lab("行政事业性收费")); t.add(r, 1, val(raw, "s2.fee.items_prev"), cs=2); t.add(r, 3, val(raw, "s2.fee.items_delta"), cs=2); r += 1
+    t.add(r, 0, lab("第二十条第（九）项"), cs=5); r += 1
+    t.add(r, 0, lab("信息内容")); t.add(r, 1, lab("采购项目数量"), cs=2); t.add(r, 3, lab("采购总金额"), cs=2); r += 1
+    t.add(r, 0, lab("政府集中采购")); t.add(r, 1, val(raw, "s2.procurement.projects"), cs=2); t.add(r, 3, val(raw, "s2.procurement.amount"), cs=2); r += 1
+    return t
+
+
+def build_s3_table(template, raw, lab, split_labels=False):
+    t = Table(10, [480, 700, 2300] + [760] * 7)
+    t.header_rows = 3
+    t.add(0, 0, lab(S3_H1), rs=3, cs=3)
+    t.add(0, 3, lab("申请人情况"), cs=7)
+    t.add(1, 3, lab("自然人"), rs=2)
+    t.add(1, 4, lab("法人或其他组织"), cs=5)
+    t.add(1, 9, lab("总计"), rs=2)
+    for i, h in enumerate(("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")):
+        t.add(2, 4 + i, lab(h))
+    rows = s3_rows(template)
+    first = 3
+    under3 = [i for i, (k, g, _) in enumerate(rows) if g is not None]
+    if not split_labels:
+        t.add(first + under3[0], 0, lab(S3_TOP), rs=len(under3))
+    i = 0
+    while i < len(rows):
+        k, g, label = rows[i]
+        r = first + i
+        if g is None:
+            t.add(r, 0, lab(label), cs=3)
+        elif g == "":
+            if split_labels:
+                t.add(r, 0, lab(S3_TOP))
+            t.add(r, 1, lab(label), cs=2)
+        else:
+            j = i
+            while j < len(rows) and rows[j][1] == g:
+                j += 1
+            if split_labels:
+                for q in range(i, j):
+                    t.add(first + q, 0, lab(S3_TOP))
+                    t.add(first + q, 1, lab(g))
+            else:
+                t.add(r, 1, lab(g), rs=j - i)
+            for q in range(i, j):
+                t.add(first + q, 2, lab(rows[q][2]))
+                for ci, c in enumerate(COLS):
+                    t.add(first + q, 3 + ci, val(raw, f"s3.{rows[q][0]}.{c}"))
+            i = j
+            continue
+        for ci, c in enumerate(COLS):
+            t.add(r, 3 + ci, val(raw, f"s3.{k}.{c}"))
+        i += 1
+    return t
+
+
+def build_s4_table(raw, lab, br_labels=False):
+    t = Table(15, [586] * 15)
+    t.header_rows = 3
+    t.add(0, 0, lab("行政复议"), cs=5)
+    t.add(0, 5, lab("行政诉讼"), cs=10)
+    heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+
+    def hl(h):
+        if br_labels and h != "总计":
+            return lab(h[:2] + "\n" + h[2:])
+        return lab(h)
+
+    for i, h in enumerate(heads):
+        t.add(1, i, hl(h), rs=2, br=br_labels)
+    t.add(1, 5, lab("未经复议直接起诉"), cs=5)
+    t.add(1, 10, lab("复议后起诉"), cs=5)
+    for g in range(2):
+        for i, h in enumerate(heads):
+            t.add(2, 5 + 5 * g + i, hl(h), br=br_labels)
+    names = ["upheld", "corrected", "other", "pending", "total"]
+    for gi, grp in enumerate(("review", "suit_direct", "suit_after_review")):
+        for i, n in enumerate(names):
+            t.add(3, 5 * gi + i, val(raw, f"s4.{grp}.{n}"))
+    return t
+
+
+# ---------------------------------------------------------------------------
+# Prose
+# ---------------------------------------------------------------------------
+
+P_ACTIVE = [
+    "{Y}年，{we}严格落实《条例》要求，坚持“以公开为常态、不公开为例外”原则，全年通过政府网站主动公开政府信息{n_pub}条，其中政策文件{n_doc}条，工作动态{n_news}条。",
+    "围绕中心工作，及时发布通知公告和政策解读，坚持政策文件与解读材料同步起草、同步审签、同步发布，全年发布政策解读{n_jd}篇，其中图文解读{n_tw}篇。",
+    "持续做好财政预决算、“三公”经费等重点领域信息公开，部门预决算及时公开率达到100%。",
+    "加强政务新媒体建设，通过政务微信公众号发布信息{n_wx}条，进一步拓宽信息公开渠道。",
+    "按照主动公开基本目录要求，动态更新机构职能、领导分工、权责清单等基础信息，确保信息准确、完整、及时。",
+    "全年制发行政规范性文件{n_norm}件，均按要求在政府信息公开平台公开，并同步做好文件解读。",
+]
+P_REQUEST = [
+    "{Y}年，{we}共新收政府信息公开申请{new}件，上年结转{car}件，均在法定期限内予以答复，按时答复率100%。",
+    "进一步规范依申请公开办理流程，严格落实登记、审核、办理、答复、归档等环节要求，做到依法依规、规范高效。",
+    "对申请内容不明确的，及时与申请人沟通，一次性告知需要补正的事项；对涉及第三方合法权益的，依法书面征求第三方意见。",
+    "完善依申请公开答复文书模板，规范答复格式和告知内容，切实保障申请人合法权益。",
+]
+P_MANAGE = [
+    "严格落实政府信息公开保密审查制度，坚持“先审查、后公开”和“一事一审”原则，明确审查主体和审查程序，全年未发生泄密事件。",
+    "开展行政规范性文件清理工作，对现行有效的规范性文件进行全面梳理，及时公布清理结果。",
+    "规范信息发布流程，实行信息公开“三审三校”制度，确保发布信息内容准确、格式规范。",
+    "加强政府信息公开属性源头认定，公文在拟制环节明确公开属性，提升信息管理规范化水平。",
+]
+P_PLATFORM = [
+    "充分发挥政府门户网站信息公开第一平台作用，优化完善政府信息公开专栏，及时调整栏目设置，方便群众查阅。",
+    "加强政务新媒体规范管理，每季度开展一次自查，及时整改错别字、链接失效等问题。",
+    "依托政务服务大厅设置政府信息公开查阅点，配备电脑查询终端，为群众提供便捷的查阅服务。",
+    "全年对信息公开专栏进行常态化巡查{n_xc}次，发现并整改问题{n_zg}个。",
+]
+P_SUPERVISE = [
+    "成立以主要负责同志为组长的政务公开工作领导小组，明确分管领导和具体工作人员，形成主要领导亲自抓、分管领导具体抓、业务科室协同配合的工作格局。",
+    "将政务公开工作纳入年度目标考核，定期开展督促检查，对发现的问题及时通报整改。",
+    "组织开展政务公开专题培训{n_tr}次，参训人员{n_trp}人次，不断提升工作人员业务能力。",
+    "{Y}年，{we}未发生因政府信息公开工作被责任追究的情况。",
+]
+P_PROBLEMS = [
+    "信息公开的及时性和全面性还有待加强，个别栏目更新不够及时。",
+    "政策解读形式较为单一，图解、视频等多样化解读形式运用不足。",
+    "工作人员业务水平有待进一步提高，对《条例》的理解和把握还不够深入。",
+    "依申请公开办理的规范化水平仍需提升，答复文书格式有待进一步统一。",
+]
+P_MEASURES = [
+    "加强统筹协调，进一步明确各科室信息公开职责，做到信息发布及时、准确、全面。",
+    "丰富解读形式，综合运用图片图表、音频视频等多种形式，提高政策解读的可读性。",
+    "加强业务培训，定期组织工作人员学习政府信息公开相关法规政策，提升业务能力。",
+    "规范依申请公开办理工作，完善办理流程和答复模板，不断提升依申请公开工作质量。",
+]
+PAD_OPEN = ["一年来，", "与此同时，", "在此基础上，", "按照上级部署，", "对照年度工作要点，", "围绕群众关切，",
+            "结合部门职责，", "为进一步提升公开质效，", "在日常工作中，", "针对年初排查发现的问题，", "根据考核评估意见，",
+            "聚焦重点领域，", "坚持问题导向，", "在疫情防控常态化背景下，", "结合优化营商环境工作，"]
+PAD_ACT = ["{we}进一步加强", "{we}持续深化", "{we}认真落实", "{we}扎实推进", "{we}全面规范", "{we}统筹推进",
+           "{we}积极探索", "{we}不断完善", "{we}着力抓好", "{we}主动做好", "{we}切实强化", "{we}稳步推进"]
+PAD_OBJ = ["政策文件解读工作", "重点领域信息公开", "政务公开标准目录编制", "政府网站内容保障", "政务新媒体运维管理",
+           "依申请公开答复规范化建设", "行政执法公示制度落实", "财政资金信息公开", "民生实事项目信息发布",
+           "基层政务公开标准化规范化建设", "政策咨询和回应关切", "政府开放日活动组织", "公开属性源头认定",
+           "信息发布保密审查", "政务服务事项办事指南更新", "“双随机、一公开”监管信息发布", "公共资源配置信息公开",
+           "重大建设项目批准和实施信息公开", "社会公益事业建设信息公开", "惠民惠农补贴政策公开"]
+PAD_DETAIL = ["，全年累计发布相关信息{r1}条", "，共梳理事项{r1}项", "，召开专题会议{r2}次", "，印发工作方案{r2}份",
+              "，开展督导检查{r2}次", "，更新办事指南{r1}项", "，回应群众关切{r1}次", "，整改各类问题{r2}个", ""]
+PAD_END = ["，取得了明显成效。", "，推动政务公开工作提质增效。", "，群众满意度不断提升。", "，工作规范化水平进一步提高。",
+           "，切实保障了人民群众的知情权、参与权、表达权和监督权。", "，为经济社会高质量发展提供了有力支撑。",
+           "，确保各项工作要求落到实处。", "，形成了可复制、可推广的经验做法。"]
+
+
+PAD_MEET = ["政务公开工作推进会", "党组会议", "局务会议", "专题培训会", "工作部署会", "业务座谈会", "政府开放日活动",
+            "政策解读发布会", "信息公开工作例会", "网站与政务新媒体工作会议"]
+PAD_WHO = ["各科室负责人", "全体干部职工", "班子成员及各股室负责同志", "各镇街信息公开工作人员", "二级单位分管领导",
+           "群众代表和人大代表", "新闻媒体记者", "信息员及网站编辑"]
+PAD_WHAT = ["传达学习了上级政务公开工作要点", "研究部署了年度信息公开重点任务", "通报了网站和新媒体检查情况",
+            "解读了《政府信息公开信息处理费管理办法》", "听取了各科室信息公开工作情况汇报", "就依申请公开答复规范进行了专题辅导",
+            "围绕群众关心的热点问题进行了现场答疑", "明确了政策解读的责任分工和时限要求"]
+PAD_DOC = ["政务公开工作要点", "政府信息公开保密审查办法", "依申请公开办理工作规程", "政策解读工作实施细则",
+           "政务新媒体管理办法", "信息发布审核制度", "主动公开基本目录", "政务公开考核评估办法", "行政执法公示实施方案"]
+PAD_ABBR = ["办发", "财发", "政办发", "字", "办字", "发", "综发"]
+
+
+def pad_event(rng, we, year):
+    m, d = rng.randint(1, 12), rng.randint(1, 28)
+    k = rng.random()
+    if k < 0.5:
+        return (f"{m}月{d}日，{we}组织召开{rng.choice(PAD_MEET)}，{rng.choice(PAD_WHO)}共{rng.randint(8, 160)}人参加，"
+                f"会议{rng.choice(PAD_WHAT)}。")
+    return (f"{m}月{d}日，印发《{rng.choice(['关于印发', '关于进一步规范', '关于做好'])}{rng.choice(PAD_DOC)}的通知》"
+            f"（{rng.choice(PAD_ABBR)}〔{year}〕{rng.randint(1, 160)}号），明确了{rng.randint(3, 25)}项具体措施。")
+
+
+def pad_para(rng, we, year):
+    out = []
+    for _ in range(rng.randint(3, 6)):
+        out.append(pad_event(rng, we, year) if rng.random() < 0.4 else pad_sentence(rng, we))
+    return "".join(out)
+
+
+_PAD_POOL = []
+
+
+def pad_pool_para(rng, we, year):
+    """A padding paragraph drawn from a pool built once (fast path for bench mode)."""
+    if not _PAD_POOL:
+        prng = random.Random(7)
+        for _ in range(4000):
+            _PAD_POOL.append(pad_para(prng, "\x01", 9999).replace("9999", "\x02"))
+    return _PAD_POOL[rng.randrange(len(_PAD_POOL))].replace("\x01", we).replace("\x02", str(year))
+
+
+def pad_sentence(rng, we):
+    return (rng.choice(PAD_OPEN) + rng.choice(PAD_ACT).format(we=we) + rng.choice(PAD_OBJ)
+            + rng.choice(PAD_DETAIL).format(r1=rng.randint(3, 480), r2=rng.randint(2, 36)) + rng.choice(PAD_END))
+
+
+def pick(rng, bank, n, **kw):
+    sel = rng.sample(bank, min(n, len(bank)))
+    order = sorted(sel, key=bank.index)
+    return "".join(s.format(**kw) for s in order)
+
+
+# ---------------------------------------------------------------------------
+# Report model
+# ---------------------------------------------------------------------------
+
+class Report:
+    def __init__(self, stem, agency, agency_as_written, year, template, heading_style):
+        self.stem = stem
+        self.agency = agency
+        self.agency_as_written = agency_as_written
+        self.year = year
+        self.template = template
+        self.heading_style = heading_style  # style | numbering | bold | plain
+        self.blocks = []
+        self.title_lines = []
+        self.headings = []
+        self.tables = []
+        self.period = None
+        self.fee = None
+        self.metrics = {}
+        self.variants = []
+        self.failing = []
+        self.extra = {}
+        self.h_counters = [0, 0]
+        self.creator = "Administrator"
+        self.created = f"{year + 1}-01-15T08:30:00Z"
+        self.seal = None
+
+    def title(self, *lines):
+        self.title_lines = list(lines)
+        for ln in lines:
+            self.blocks.append(("title", ln))
+
+    def h(self, level, text, number=None):
+        if number is None:
+            if level == 1:
+                self.h_counters[0] += 1
+                self.h_counters[1] = 0
+                number = CN[self.h_counters[0] - 1] + "、"
+            else:
+                self.h_counters[1] += 1
+                number = "（" + CN[self.h_counters[1] - 1] + "）"
+        self.blocks.append(("h", level, number, text))
+        self.headings.append([level, number + text])
+
+    def p(self, text, kind="body"):
+        self.blocks.append((kind, text))
+
+    def table(self, t: Table):
+        self.blocks.append(("table", t))
+        self.tables.append(t)
+
+    def expected(self, fmt):
+        return {
+            "file": f"{self.stem}.{fmt}",
+            "format": fmt,
+            "agency": self.agency,
+            "agency_as_written": self.agency_as_written,
+            "year": self.year,
+            "template": self.template,
+            "template_inferred": not self.tables,
+            "period": self.period,
+            "fee": self.fee,
+            "title": "".join(self.title_lines),
+            "headings": self.headings,
+            "heading_style": self.heading_style,
+            "tables": [t.expected() for t in self.tables],
+            "metrics": self.metrics,
+            "failing_checks": self.failing,
+            "variant": self.variants,
+            "seal_image": self.seal is not None,
+            **self.extra,
+        }
+
+
+# ---------------------------------------------------------------------------
+# Building a standard report
+# ---------------------------------------------------------------------------
+
+PERIOD_FORMS = [
+    "本报告中所列数据的统计期限自{Y}年1月1日起至{Y}年12月31日止。",
+    "本报告所列数据的统计期限为{Y}年1月1日至{Y}年12月31日。",
+    "报告中所列数据统计期限从{Y}年1月1日到12月31日止。",
+    "数据统计时限为{Y}年1月1日至{Y}年12月31日。",
+]
+
+
+class Spec:
+    """Options of one generated report."""
+
+    def __init__(self, **kw):
+        self.stem = kw["stem"]
+        self.agency = kw["agency"]
+        self.year = kw["year"]
+        self.heading_style = kw.get("heading_style", "style")
+        self.title_form = kw.get("title_form", "normal")  # normal | year_first | two_lines | trad
+        self.we = kw.get("we", "本机关")
+        self.period_form = kw.get("period_form", 0)
+        self.intro_in_preamble = kw.get("intro_in_preamble", True)
+        self.s5_title = kw.get("s5_title", "存在的主要问题及改进情况")
+        self.s5_style = kw.get("s5_style", "sub")  # sub | list
+        self.s6_style = kw.get("s6_style", "plain")  # plain | sub
+        self.sign_date = kw.get("sign_date", f"{self.year + 1}年1月16日")
+        self.site = kw.get("site", "政府门户网站")
+        self.pad = kw.get("pad", 0)  # extra prose paragraphs (bench)
+        self.seal = kw.get("seal")  # index of a seal image before the signature, or None
+        self.variants = list(kw.get("variants", []))
+
+
+def template_of(year):
+    return "2019" if year <= 2020 else "2021"
+
+
+def label_fn(trad=False, halfwidth=False, item_sep=None, fullwidth_digits=False, overrides=None):
+    overrides = overrides or {}
+
+    def lab(s):
+        if s in overrides:
+            return overrides[s]
+        out = s
+        if item_sep is not None:
+            out = re.sub(r"^(\d)\.", lambda m: m.group(1) + item_sep, out)
+        if fullwidth_digits:
+            out = re.sub(r"^(\d)\.", lambda m: chr(0xFF10 + int(m.group(1))) + "．", out)
+        if halfwidth:
+            out = out.replace("（", "(").replace("）", ")").replace("：", ":").replace("“", '"').replace("”", '"')
+        if trad:
+            out = to_trad(out)
+        return out
+
+    return lab
+
+
+def build_report(spec: Spec, values: dict, raw_over: dict, table_opts: dict, rng: random.Random) -> Report:
+    """values: true generated metrics; raw_over: cell text overrides (key -> raw)."""
+    year, template = spec.year, template_of(spec.year)
+    agency = spec.agency
+    written = agency
+    if spec.title_form == "trad":
+        written = to_trad(agency)
+    r = Report(spec.stem, agency, written, year, template, spec.heading_style)
+    r.variants = spec.variants
+    we = spec.we
+    if spec.title_form == "year_first":
+        r.title(f"{year}年{agency}政府信息公开工作年度报告")
+    elif spec.title_form == "two_lines":
+        r.title(agency, f"{year}年政府信息公开工作年度报告")
+    elif spec.title_form == "trad":
+        r.title(to_trad(f"{agency}{year}年政府信息公开工作年度报告"))
+    else:
+        r.title(f"{agency}{year}年政府信息公开工作年度报告")
+
+    notice = ("《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）"
+              if template == "2021" else
+              "《国务院办公厅政府信息与政务公开办公室关于政府信息公开工作年度报告有关事项的通知》（国办公开办函〔2019〕60号）")
+    period = PERIOD_FORMS[spec.period_form % len(PERIOD_FORMS)].format(Y=year)
+    intro = (f"本报告由{agency}根据《中华人民共和国政府信息公开条例》和{notice}要求编制。"
+             f"全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议、行政诉讼情况、"
+             f"存在的主要问题及改进情况、其他需要报告的事项。{period}"
+             f"本报告电子版可在{spec.site}查阅或下载。如对本报告有疑问，请与{agency}联系。")
+    r.period = {"start": f"{year}-01-01", "end": f"{year}-12-31", "full_year": True}
+    if spec.intro_in_preamble:
+        r.p(intro)
+
+    # raw cell texts
+    raw = {k: fmt_num(v) for k, v in values.items()}
+    raw.update(raw_over)
+    keys = CATALOG_KEYS[template]
+    metrics = {}
+    for k in keys:
+        if k.startswith("s3.other.total.") and template == "2021":
+            c = k.rsplit(".", 1)[-1]
+            parts = [parse_raw(raw[f"s3.other.{s}.{c}"]) for s in ("no_correction", "no_fee", "misc")]
+            metrics[k] = None if any(p is None for p in parts) else sum(parts)
+        else:
+            metrics[k] = parse_raw(raw[k])
+    r.metrics = metrics
+    r.failing = failing_checks(metrics, template)
+
+    v = values
+    np_new = v["s3.new_received.natural_person"]
+    nums = dict(
+        Y=year, we=we, new=v["s3.new_received.total"], car=v["s3.carried_over.total"],
+        n_pub=rng.randint(80, 1500), n_doc=rng.randint(5, 80), n_news=rng.randint(30, 600),
+        n_jd=rng.randint(2, 30), n_tw=rng.randint(1, 10), n_wx=rng.randint(50, 900),
+        n_norm=v.get("s2.normative.issued", 0), n_xc=rng.randint(4, 52), n_zg=rng.randint(0, 20),
+        n_tr=rng.randint(1, 6), n_trp=rng.randint(20, 300),
+    )
+
+    # 一
+    r.h(1, "总体情况")
+    if not spec.intro_in_preamble:
+        r.p(intro)
+    r.p(f"{year}年，{we}坚持以习近平新时代中国特色社会主义思想为指导，认真贯彻落实《中华人民共和国政府信息公开条例》（以下简称《条例》）和上级关于政务公开工作的部署要求，"
+        f"紧紧围绕中心工作，持续深化政务公开，不断提升政府工作透明度，现将有关情况报告如下。")
+    themes = [("主动公开", P_ACTIVE, 3), ("依申请公开", P_REQUEST, 2), ("政府信息管理", P_MANAGE, 2),
+              ("政府信息公开平台建设", P_PLATFORM, 2), ("监督保障", P_SUPERVISE, 2)]
+    for i, (name, bank, n) in enumerate(themes):
+        r.h(2, name)
+        r.p(pick(rng, bank, n + 1, **nums))
+        if name == "依申请公开":
+            org = v["s3.new_received.total"] - np_new
+            r.p(f"从申请主体看，自然人申请{np_new}件，法人或其他组织申请{org}件。"
+                f"从办理结果看，予以公开{v['s3.granted.total']}件，部分公开{v['s3.partial.total']}件，"
+                f"本机关不掌握相关政府信息{v['s3.unable.not_held.total']}件。")
+        for _ in range(spec.pad // 5):
+            r.p(pad_pool_para(rng, we, year))
+
+    # 二
+    r.h(1, "主动公开政府信息情况")
+    if rng.random() < 0.6:
+        r.p(f"{year}年，{we}主动公开政府信息情况如下：")
+    lab2 = table_opts.get("s2_label", label_fn())
+    r.table(build_s2_table(template, raw, lab2))
+
+    # 三
+    r.h(1, "收到和处理政府信息公开申请情况")
+    d = sum(v[f"s3.{k}.total"] for k in outcome_keys(template) if k.startswith("denied."))
+    u = sum(v[f"s3.{k}.total"] for k in outcome_keys(template) if k.startswith("unable."))
+    n = sum(v[f"s3.{k}.total"] for k in outcome_keys(template) if k.startswith("not_processed."))
+    o = sum(v[f"s3.{k}.total"] for k in outcome_keys(template) if k.startswith("other."))
+    r.p(f"{year}年，{we}共新收政府信息公开申请{v['s3.new_received.total']}件，上年结转{v['s3.carried_over.total']}件。"
+        f"全年办结{v['s3.total_processed.total']}件，其中予以公开{v['s3.granted.total']}件，部分公开{v['s3.partial.total']}件，"
+        f"不予公开{d}件，无法提供{u}件，不予处理{n}件，其他处理{o}件；结转下年度继续办理{v['s3.carried_forward.total']}件。")
+    lab3 = table_opts.get("s3_label", label_fn())
+    r.table(build_s3_table(template, raw, lab3, split_labels=table_opts.get("split_labels", False)))
+
+    # 四
+    r.h(1, "政府信息公开行政复议、行政诉讼情况")
+    rv, sd, sa = v["s4.review.total"], v["s4.suit_direct.total"], v["s4.suit_after_review.total"]
+    if rv + sd + sa == 0:
+        r.p(f"{year}年，{we}未发生因政府信息公开工作引起的行政复议、行政诉讼案件。")
+    else:
+        r.p(f"{year}年，{we}共发生政府信息公开行政复议案件{rv}件，行政诉讼案件{sd + sa}件，具体情况如下：")
+    r.table(build_s4_table(raw, table_opts.get("s4_label", label_fn()), br_labels=table_opts.get("s4_br", False)))
+
+    # 五
+    r.h(1, spec.s5_title)
+    probs = rng.sample(P_PROBLEMS, 2)
+    meas = rng.sample(P_MEASURES, 3)
+    if spec.s5_style == "sub":
+        r.h(2, "存在的主要问题")
+        r.p(f"{year}年，{we}政府信息公开工作取得了一定成效，但也存在一些不足：一是{probs[0]}二是{probs[1]}")
+        r.h(2, "改进情况")
+        r.p(f"{year + 1}年，{we}将重点做好以下工作：一是{meas[0]}二是{meas[1]}三是{meas[2]}")
+    else:
+        r.p(f"{year}年，{we}政府信息公开工作取得了一定成效，但也存在一些不足，主要表现在：")
+        for i, s in enumerate(probs):
+            r.p(f"{CN[i]}是{s}")
+        r.p("针对上述问题，下一步将采取以下改进措施：")
+        for i, s in enumerate(meas):
+            r.p(f"{CN[i]}是{s}")
+    for _ in range(spec.pad - 5 * (spec.pad // 5)):
+        r.p(pad_pool_para(rng, we, year))
+
+    # 六
+    r.h(1, "其他需要报告的事项")
+    fee = table_opts.get("fee")  # (cases, amount) or None
+    if fee:
+        fee_s = f"{year}年有{fee[0]}件政府信息公开申请案件收取信息处理费共计{fee[1]}元。"
+        r.fee = {"collected": True, "amount_yuan": fee[1], "cases": fee[0]}
+    else:
+        fee_s = (f"{year}年本机关未收取信息处理费。" if template == "2021"
+                 else f"{year}年，{we}依申请公开政府信息未收取任何费用。")
+        r.fee = {"collected": False, "amount_yuan": 0, "cases": 0}
+    if spec.s6_style == "sub":
+        r.h(2, "信息处理费收取情况")
+        r.p(fee_s)
+        r.h(2, "人大代表建议和政协提案办理结果公开情况")
+        r.p(f"{year}年，{we}共承办人大代表建议{rng.randint(1, 30)}件、政协提案{rng.randint(1, 30)}件，均已按期办结，"
+            f"办理结果已按规定在政府门户网站公开。")
+        r.h(2, "政务公开工作创新情况")
+        r.p(f"{year}年，{we}积极推进基层政务公开标准化规范化建设，探索开展“政府开放日”活动，邀请群众代表走进机关，"
+            f"面对面听取意见建议，增进社会各界对政府工作的了解和支持。")
+    else:
+        r.p(fee_s)
+        r.p("无其他需要报告的事项。")
+    if spec.seal is not None:
+        r.blocks.append(("image", spec.seal))
+        r.seal = spec.seal
+    r.p(agency, "sign")
+    r.p(spec.sign_date, "sign")
+    return r
+
+
+# ---------------------------------------------------------------------------
+# Seal image (a scanned-looking red stamp, PNG built with zlib)
+# ---------------------------------------------------------------------------
+
+_SEALS = {}
+
+
+def seal_png(idx: int) -> bytes:
+    """Deterministic RGBA PNG of a red official seal with scan noise (about 10-20 KB)."""
+    if idx in _SEALS:
+        return _SEALS[idx]
+    import math
+    import struct
+    size = 180 + 20 * (idx % 3)
+    rng = random.Random(1000 + idx)
+    cx = cy = size / 2
+    r_out, r_in = size / 2 - 4, size / 2 - 14
+    raw = bytearray()
+    for y in range(size):
+        raw.append(0)
+        for x in range(size):
+            d = math.hypot(x - cx, y - cy)
+            ang = math.atan2(y - cy, x - cx)
+            star = d < size * 0.16 and (d < size * 0.16 * (0.55 + 0.45 * abs(math.cos(2.5 * ang))))
+            ring = r_in <= d <= r_out
+            text = size * 0.24 < d < r_in - 6 and (int((ang + math.pi) * 9) % 2 == 0) and rng.random() < 0.7
+            if ring or star or text:
+                raw += bytes((220, 30, 36, rng.choice((170, 200, 230, 255, 255, 255))))
+            else:
+                raw += bytes((255, 255, 255, 0)) if rng.random() < 0.995 else bytes((220, 30, 36, 40))
+
+    def chunk(tag, data):
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(bytes(raw), 9)) + chunk(b"IEND", b""))
+    _SEALS[idx] = png
+    return png
+
+
+# ---------------------------------------------------------------------------
+# DOCX writer
+# ---------------------------------------------------------------------------
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+PIC_NS = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+
+
+def docx_run(text, bold=False, size=None):
+    rpr = ""
+    if bold or size:
+        rpr = "<w:rPr>" + ("<w:b/><w:bCs/>" if bold else "") + (f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>' if size else "") + "</w:rPr>"
+    parts = text.split("\n")
+    inner = '<w:br/>'.join(f'<w:t xml:space="preserve">{esc(s)}</w:t>' for s in parts)
+    return f"<w:r>{rpr}{inner}</w:r>"
+
+
+def docx_para(text, ppr="", bold=False, size=None):
+    return f"<w:p>{'<w:pPr>' + ppr + '</w:pPr>' if ppr else ''}{docx_run(text, bold, size)}</w:p>"
+
+
+def docx_table(t: Table):
+    o = ['<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>'
+         '<w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+         '<w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+         '<w:insideH w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="000000"/></w:tblBorders>'
+         '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>']
+    o.extend(f'<w:gridCol w:w="{w}"/>' for w in t.widths)
+    o.append("</w:tblGrid>")
+    for ri, items in enumerate(t.layout()):
+        o.append("<w:tr>")
+        if ri < t.header_rows:
+            o.append("<w:trPr><w:tblHeader/></w:trPr>")
+        for kind, c in items:
+            if kind == "covered":
+                continue
+            w = sum(t.widths[c["col"]:c["col"] + c["col_span"]])
+            pr = f'<w:tcW w:w="{w}" w:type="dxa"/>'
+            if c["col_span"] > 1:
+                pr += f'<w:gridSpan w:val="{c["col_span"]}"/>'
+            if kind == "vcont":
+                pr += "<w:vMerge/>"
+            elif c["row_span"] > 1:
+                pr += '<w:vMerge w:val="restart"/>'
+            pr += '<w:vAlign w:val="center"/>'
+            o.append(f"<w:tc><w:tcPr>{pr}</w:tcPr>")
+            if kind == "vcont":
+                o.append('<w:p><w:pPr><w:jc w:val="center"/></w:pPr></w:p>')
+            else:
+                if c["br"]:
+                    o.append(docx_para(c["text"], '<w:jc w:val="center"/>'))
+                else:
+                    for line in c["text"].split("\n"):
+                        o.append(docx_para(line, '<w:jc w:val="center"/>'))
+            o.append("</w:tc>")
+        o.append("</w:tr>")
+    o.append("</w:tbl>")
+    return "".join(o)
+
+
+def docx_document(r: Report):
+    o = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}" xmlns:wp="{WP_NS}" xmlns:a="{A_NS}" xmlns:pic="{PIC_NS}"><w:body>']
+    for b in r.blocks:
+        kind = b[0]
+        if kind == "title":
+            o.append(docx_para(b[1], '<w:spacing w:after="120"/><w:jc w:val="center"/>', bold=True, size=44))
+        elif kind == "h":
+            _, level, number, text = b
+            if r.heading_style == "style":
+                o.append(docx_para(number + text, f'<w:pStyle w:val="Heading{level}"/>'))
+            elif r.heading_style == "numbering":
+                o.append(docx_para(text, f'<w:pStyle w:val="Heading{level}"/><w:numPr><w:ilvl w:val="{level - 1}"/><w:numId w:val="1"/></w:numPr>'))
+            elif r.heading_style == "bold":
+                o.append(docx_para(number + text, '<w:ind w:firstLineChars="200" w:firstLine="640"/>', bold=True))
+            else:
+                o.append(docx_para(number + text))
+        elif kind == "body":
+            o.append(docx_para(b[1], '<w:ind w:firstLineChars="200" w:firstLine="640"/>'))
+        elif kind == "plain":
+            o.append(docx_para(b[1]))
+        elif kind == "sign":
+            o.append(docx_para(b[1], '<w:jc w:val="right"/>'))
+        elif kind == "table":
+            o.append(docx_table(b[1]))
+            o.append("<w:p/>")
+        elif kind == "image":
+            emu = 1440000
+            o.append('<w:p><w:pPr><w:jc w:val="right"/></w:pPr><w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
+                     f'<wp:extent cx="{emu}" cy="{emu}"/><wp:docPr id="1" name="图片 1"/>'
+                     '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+                     '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+                     '<pic:pic><pic:nvPicPr><pic:cNvPr id="0" name="seal.png"/><pic:cNvPicPr/></pic:nvPicPr>'
+                     '<pic:blipFill><a:blip r:embed="rId10"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+                     f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{emu}" cy="{emu}"/></a:xfrm>'
+                     '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
+                     '</wp:inline></w:drawing></w:r></w:p>')
+    o.append('<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" '
+             'w:header="851" w:footer="992" w:gutter="0"/><w:cols w:space="425"/><w:docGrid w:type="lines" w:linePitch="579"/></w:sectPr>')
+    o.append("</w:body></w:document>")
+    return "".join(o)
+
+
+DOCX_STYLES = f'''<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles xmlns:w="{W_NS}"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:eastAsia="仿宋_GB2312" w:hAnsi="Times New Roman" w:cs="Times New Roman"/><w:kern w:val="2"/><w:sz w:val="32"/><w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:line="560" w:lineRule="exact"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:link w:val="Heading1Char"/><w:uiPriority w:val="9"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:ind w:firstLineChars="200" w:firstLine="640"/><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:rFonts w:eastAsia="黑体"/><w:kern w:val="44"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:link w:val="Heading2Char"/><w:uiPriority w:val="9"/><w:unhideWhenUsed/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:ind w:firstLineChars="200" w:firstLine="640"/><w:outlineLvl w:val="1"/></w:pPr><w:rPr><w:rFonts w:eastAsia="楷体_GB2312"/></w:rPr></w:style><w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style><w:style w:type="character" w:customStyle="1" w:styleId="Heading1Char"><w:name w:val="标题 1 字符"/><w:basedOn w:val="DefaultParagraphFont"/><w:link w:val="Heading1"/><w:rPr><w:rFonts w:eastAsia="黑体"/></w:rPr></w:style><w:style w:type="character" w:customStyle="1" w:styleId="Heading2Char"><w:name w:val="标题 2 字符"/><w:basedOn w:val="DefaultParagraphFont"/><w:link w:val="Heading2"/><w:rPr><w:rFonts w:eastAsia="楷体_GB2312"/></w:rPr></w:style><w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style><w:style w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/><w:basedOn w:val="TableNormal"/><w:uiPriority w:val="39"/><w:pPr><w:spacing w:line="240" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr><w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:left w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:right w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="auto"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="auto"/></w:tblBorders></w:tblPr></w:style><w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/></w:style></w:styles>'''
+
+DOCX_NUMBERING = f'''<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:numbering xmlns:w="{W_NS}"><w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="multilevel"/><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:suff w:val="nothing"/><w:lvlText w:val="%1、"/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="0" w:firstLine="640"/></w:pPr></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:suff w:val="nothing"/><w:lvlText w:val="（%2）"/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="0" w:firstLine="640"/></w:pPr></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>'''
+
+DOCX_CT = '''<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>'''
+
+DOCX_RELS = '''<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'''
+
+DOCX_DOC_RELS = '''<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/></Relationships>'''
+
+DOCX_SETTINGS = f'''<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:settings xmlns:w="{W_NS}"><w:zoom w:percent="100"/><w:defaultTabStop w:val="420"/><w:drawingGridVerticalSpacing w:val="156"/><w:characterSpacingControl w:val="compressPunctuation"/><w:compat><w:spaceForUL/><w:balanceSingleByteDoubleByteWidth/><w:doNotLeaveBackslashAlone/><w:ulTrailSpace/><w:doNotExpandShiftReturn/><w:adjustLineHeightInTable/><w:useFELayout/></w:compat><w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/><w:decimalSymbol w:val="."/><w:listSeparator w:val=","/></w:settings>'''
+
+
+def docx_core(r: Report):
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f'<dc:title>{esc("".join(r.title_lines))}</dc:title><dc:creator>{esc(r.creator)}</dc:creator>'
+            f'<cp:lastModifiedBy>{esc(r.creator)}</cp:lastModifiedBy><cp:revision>3</cp:revision>'
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{r.created}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{r.created}</dcterms:modified></cp:coreProperties>')
+
+
+def docx_app(r: Report):
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            '<Template>Normal.dotm</Template><TotalTime>12</TotalTime><Pages>6</Pages><Application>Microsoft Office Word</Application>'
+            '<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><Company></Company><LinksUpToDate>false</LinksUpToDate>'
+            '<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged><AppVersion>16.0000</AppVersion></Properties>')
+
+
+def zip_bytes(members, level=6):
+    """members: list of (name, bytes, stored?)."""
+    import io
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data, stored in members:
+            zi = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            zi.create_system = 0
+            zi.external_attr = 0
+            zi.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            z.writestr(zi, data, compresslevel=None if stored else level)
+    return buf.getvalue()
+
+
+def write_docx(r: Report, level=6) -> bytes:
+    ct, rels, media = DOCX_CT, DOCX_DOC_RELS, []
+    if r.seal is not None:
+        ct = ct.replace('<Default Extension="xml"', '<Default Extension="png" ContentType="image/png"/><Default Extension="xml"')
+        rels = rels.replace("</Relationships>", '<Relationship Id="rId10" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image1.png"/></Relationships>')
+        media = [("word/media/image1.png", seal_png(r.seal), True)]
+    return zip_bytes([
+        ("[Content_Types].xml", ct.encode(), False),
+        ("_rels/.rels", DOCX_RELS.encode(), False),
+        ("word/document.xml", docx_document(r).encode(), False),
+        ("word/_rels/document.xml.rels", rels.encode(), False),
+        ("word/styles.xml", DOCX_STYLES.encode(), False),
+        ("word/numbering.xml", DOCX_NUMBERING.encode(), False),
+        ("word/settings.xml", DOCX_SETTINGS.encode(), False),
+        ("docProps/core.xml", docx_core(r).encode(), False),
+        ("docProps/app.xml", docx_app(r).encode(), False),
+    ] + media, level)
+
+
+# ---------------------------------------------------------------------------
+# ODT writer
+# ---------------------------------------------------------------------------
+
+ODF_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" '
+          'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
+          'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+          'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" '
+          'xmlns:xlink="http://www.w3.org/1999/xlink" '
+          'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"')
+
+ODT_FONTS = ('<office:font-face-decls><style:font-face style:name="Times New Roman" svg:font-family="&apos;Times New Roman&apos;" '
+             'style:font-family-generic="roman"/><style:font-face style:name="仿宋_GB2312" svg:font-family="仿宋_GB2312" '
+             'style:font-family-generic="system"/><style:font-face style:name="黑体" svg:font-family="黑体" '
+             'style:font-family-generic="system"/></office:font-face-decls>')
+
+
+def odt_text(s):
+    """Escape text for ODF; '\n' becomes text:line-break; runs of spaces use text:s."""
+    out = []
+    for i, line in enumerate(s.split("\n")):
+        if i:
+            out.append("<text:line-break/>")
+        e = esc(line)
+        e = re.sub(r"  +", lambda m: " " + f'<text:s text:c="{len(m.group(0)) - 1}"/>', e)
+        if e.startswith(" "):
+            e = "<text:s/>" + e[1:]
+        out.append(e)
+    return "".join(out)
+
+
+def cm(twips):
+    return f"{twips / 567:.3f}cm"
+
+
+def odt_table(t: Table, idx):
+    name = f"Table{idx}"
+    o = [f'<table:table table:name="表格{idx}" table:style-name="{name}">']
+    for ci in range(t.n_cols):
+        o.append(f'<table:table-column table:style-name="{name}.C{ci}"/>')
+    layout = t.layout()
+    for ri, items in enumerate(layout):
+        if ri == 0 and t.header_rows:
+            o.append("<table:table-header-rows>")
+        o.append("<table:table-row>")
+        for kind, c in items:
+            if kind != "anchor":
+                o.append("<table:covered-table-cell/>")
+                continue
+            attrs = f' table:style-name="{name}.Cell" office:value-type="string"'
+            if c["col_span"] > 1:
+                attrs += f' table:number-columns-spanned="{c["col_span"]}"'
+            if c["row_span"] > 1:
+                attrs += f' table:number-rows-spanned="{c["row_span"]}"'
+            o.append(f"<table:table-cell{attrs}>")
+            if c["br"]:
+                o.append(f'<text:p text:style-name="PCell">{odt_text(c["text"])}</text:p>')
+            else:
+                for line in c["text"].split("\n"):
+                    o.append(f'<text:p text:style-name="PCell">{odt_text(line)}</text:p>')
+            o.append("</table:table-cell>")
+        o.append("</table:table-row>")
+        if t.header_rows and ri == t.header_rows - 1:
+            o.append("</table:table-header-rows>")
+    o.append("</table:table>")
+    return "".join(o)
+
+
+def odt_content(r: Report):
+    auto = ['<style:style style:name="PTitle" style:family="paragraph" style:parent-style-name="Standard">'
+            '<style:paragraph-properties fo:text-align="center" fo:margin-bottom="0.2cm"/>'
+            '<style:text-properties fo:font-size="22pt" fo:font-weight="bold" style:font-size-asian="22pt" style:font-weight-asian="bold"/></style:style>',
+            '<style:style style:name="PBody" style:family="paragraph" style:parent-style-name="Text_20_body">'
+            '<style:paragraph-properties fo:text-indent="1.129cm"/></style:style>',
+            '<style:style style:name="PBold" style:family="paragraph" style:parent-style-name="Standard">'
+            '<style:paragraph-properties fo:text-indent="1.129cm"/>'
+            '<style:text-properties fo:font-weight="bold" style:font-weight-asian="bold" style:font-weight-complex="bold"/></style:style>',
+            '<style:style style:name="PSign" style:family="paragraph" style:parent-style-name="Standard">'
+            '<style:paragraph-properties fo:text-align="end"/></style:style>',
+            '<style:style style:name="PCell" style:family="paragraph" style:parent-style-name="Standard">'
+            '<style:paragraph-properties fo:text-align="center"/><style:text-properties fo:font-size="9pt" style:font-size-asian="9pt"/></style:style>']
+    for i, t in enumerate(r.tables, 1):
+        total = sum(t.widths)
+        auto.append(f'<style:style style:name="Table{i}" style:family="table"><style:table-properties style:width="{cm(total)}" table:align="center"/></style:style>')
+        for ci, w in enumerate(t.widths):
+            auto.append(f'<style:style style:name="Table{i}.C{ci}" style:family="table-column"><style:table-column-properties style:column-width="{cm(w)}"/></style:style>')
+        auto.append(f'<style:style style:name="Table{i}.Cell" style:family="table-cell"><style:table-cell-properties style:vertical-align="middle" '
+                    'fo:padding="0.05cm" fo:border="0.5pt solid #000000"/></style:style>')
+    body = []
+    ti = 0
+    for b in r.blocks:
+        kind = b[0]
+        if kind == "title":
+            body.append(f'<text:p text:style-name="PTitle">{odt_text(b[1])}</text:p>')
+        elif kind == "h":
+            _, level, number, text = b
+            if r.heading_style in ("style", "numbering"):
+                shown = text if r.heading_style == "numbering" else number + text
+                body.append(f'<text:h text:style-name="Heading_20_{level}" text:outline-level="{level}">{odt_text(shown)}</text:h>')
+            elif r.heading_style == "bold":
+                body.append(f'<text:p text:style-name="PBold">{odt_text(number + text)}</text:p>')
+            else:
+                body.append(f'<text:p text:style-name="Standard">{odt_text(number + text)}</text:p>')
+        elif kind == "body":
+            body.append(f'<text:p text:style-name="PBody">{odt_text(b[1])}</text:p>')
+        elif kind == "plain":
+            body.append(f'<text:p text:style-name="Standard">{odt_text(b[1])}</text:p>')
+        elif kind == "sign":
+            body.append(f'<text:p text:style-name="PSign">{odt_text(b[1])}</text:p>')
+        elif kind == "image":
+            body.append('<text:p text:style-name="PSign"><draw:frame draw:name="图像1" text:anchor-type="as-char" '
+                        'svg:width="4cm" svg:height="4cm" draw:z-index="0"><draw:image xlink:href="Pictures/seal.png" '
+                        'xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/></draw:frame></text:p>')
+        elif kind == "table":
+            ti += 1
+            body.append(odt_table(b[1], ti))
+            body.append('<text:p text:style-name="Standard"/>')
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<office:document-content {ODF_NS} office:version="1.3">{ODT_FONTS}'
+            f'<office:automatic-styles>{"".join(auto)}</office:automatic-styles>'
+            f'<office:body><office:text>{"".join(body)}</office:text></office:body></office:document-content>')
+
+
+def odt_styles(numbered: bool):
+    levels = []
+    for lvl in range(1, 11):
+        if numbered and lvl == 1:
+            fmt = 'style:num-suffix="、" style:num-format="一, 二, 三, ..."'
+        elif numbered and lvl == 2:
+            fmt = 'style:num-prefix="（" style:num-suffix="）" style:num-format="一, 二, 三, ..."'
+        else:
+            fmt = 'style:num-format=""'
+        levels.append(f'<text:outline-level-style text:level="{lvl}" {fmt}><style:list-level-properties '
+                      'text:list-level-position-and-space-mode="label-alignment"><style:list-level-label-alignment '
+                      'text:label-followed-by="nothing" fo:text-indent="0cm" fo:margin-left="0cm"/></style:list-level-properties>'
+                      '</text:outline-level-style>')
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<office:document-styles {ODF_NS} office:version="1.3">{ODT_FONTS}<office:styles>'
+            '<style:default-style style:family="paragraph"><style:paragraph-properties fo:line-height="0.988cm"/>'
+            '<style:text-properties style:font-name="Times New Roman" fo:font-size="16pt" style:font-name-asian="仿宋_GB2312" '
+            'style:font-size-asian="16pt" fo:language="en" fo:country="US" style:language-asian="zh" style:country-asian="CN"/></style:default-style>'
+            '<style:style style:name="Standard" style:family="paragraph" style:class="text"/>'
+            '<style:style style:name="Heading" style:family="paragraph" style:parent-style-name="Standard" '
+            'style:next-style-name="Text_20_body" style:class="text"><style:paragraph-properties fo:keep-with-next="always"/></style:style>'
+            '<style:style style:name="Text_20_body" style:display-name="Text body" style:family="paragraph" style:parent-style-name="Standard" style:class="text"/>'
+            '<style:style style:name="Heading_20_1" style:display-name="Heading 1" style:family="paragraph" style:parent-style-name="Heading" '
+            'style:next-style-name="Text_20_body" style:default-outline-level="1" style:class="text">'
+            '<style:paragraph-properties fo:text-indent="1.129cm"/><style:text-properties style:font-name-asian="黑体"/></style:style>'
+            '<style:style style:name="Heading_20_2" style:display-name="Heading 2" style:family="paragraph" style:parent-style-name="Heading" '
+            'style:next-style-name="Text_20_body" style:default-outline-level="2" style:class="text">'
+            '<style:paragraph-properties fo:text-indent="1.129cm"/><style:text-properties fo:font-weight="bold" style:font-weight-asian="bold"/></style:style>'
+            f'<text:outline-style style:name="Outline">{"".join(levels)}</text:outline-style>'
+            '</office:styles><office:automatic-styles><style:page-layout style:name="pm1"><style:page-layout-properties '
+            'fo:page-width="21.001cm" fo:page-height="29.7cm" fo:margin-top="3.7cm" fo:margin-bottom="3.5cm" fo:margin-left="2.8cm" '
+            'fo:margin-right="2.6cm" style:print-orientation="portrait"/></style:page-layout></office:automatic-styles>'
+            '<office:master-styles><style:master-page style:name="Standard" style:page-layout-name="pm1"/></office:master-styles>'
+            '</office:document-styles>')
+
+
+def odt_meta(r: Report):
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<office:document-meta {ODF_NS} office:version="1.3"><office:meta>'
+            '<meta:generator>LibreOffice/7.4.7.2$Linux_X86_64 LibreOffice_project/40$Build-2</meta:generator>'
+            f'<dc:title>{esc("".join(r.title_lines))}</dc:title>'
+            f'<meta:initial-creator>{esc(r.creator)}</meta:initial-creator><dc:creator>{esc(r.creator)}</dc:creator>'
+            f'<meta:creation-date>{r.created[:-1]}</meta:creation-date><dc:date>{r.created[:-1]}</dc:date>'
+            '<dc:language>zh-CN</dc:language><meta:editing-cycles>3</meta:editing-cycles></office:meta></office:document-meta>')
+
+
+ODT_MANIFEST = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+                '<manifest:file-entry manifest:full-path="/" manifest:version="1.3" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                '<manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>'
+                '<manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/>'
+                '</manifest:manifest>')
+
+
+def write_odt(r: Report, level=6) -> bytes:
+    manifest, media = ODT_MANIFEST, []
+    if r.seal is not None:
+        manifest = manifest.replace("</manifest:manifest>", '<manifest:file-entry manifest:full-path="Pictures/seal.png" '
+                                    'manifest:media-type="image/png"/></manifest:manifest>')
+        media = [("Pictures/seal.png", seal_png(r.seal), True)]
+    return zip_bytes([
+        ("mimetype", b"application/vnd.oasis.opendocument.text", True),
+        ("content.xml", odt_content(r).encode(), False),
+        ("styles.xml", odt_styles(r.heading_style == "numbering").encode(), False),
+        ("meta.xml", odt_meta(r).encode(), False),
+    ] + media + [
+        ("META-INF/manifest.xml", manifest.encode(), False),
+    ], level)
+
+
+# ---------------------------------------------------------------------------
+# Default sample set
+# ---------------------------------------------------------------------------
+
+AGENCIES = {
+    "A": dict(name="威海市文登区财政局", slug="wendeng_caizheng", heading_style="style", we="本机关", period_form=0,
+              sign_day="1月16日", scale=40, government=False, s6_style="sub", site="威海市文登区人民政府门户网站"),
+    "B": dict(name="武汉市汉阳区文化和旅游局", slug="hanyang_wenlv", heading_style="numbering", we="我局", period_form=1,
+              sign_day="1月20日", scale=12, government=False, s6_style="plain", site="武汉市汉阳区人民政府门户网站",
+              s5_title="存在问题和改进措施"),
+    "C": dict(name="开平市自然资源局", slug="kaiping_ziranziyuan", heading_style="bold", we="我局", period_form=2,
+              sign_day="1月28日", scale=150, government=False, s6_style="plain", site="开平市人民政府门户网站"),
+}
+
+
+def default_set():
+    """Return list of (Report) for the committed samples."""
+    reports = []
+    for code in "ABC":
+        a = AGENCIES[code]
+        rng = random.Random(zlib.crc32(a["slug"].encode()))
+        st = AgencyState(rng, a["scale"])
+        prev_fwd = None
+        for year in (2020, 2021, 2022):
+            template = template_of(year)
+            stem = f"{a['slug']}_{year}"
+            kw = dict(stem=stem, agency=a["name"], year=year, heading_style=a["heading_style"], we=a["we"],
+                      period_form=a["period_form"], sign_date=f"{year + 1}年{a['sign_day']}", site=a["site"],
+                      s6_style=a["s6_style"] if template == "2021" else "plain",
+                      s5_title=a.get("s5_title", "存在的主要问题及改进情况"),
+                      s5_style="list" if code == "C" else "sub",
+                      intro_in_preamble=(code != "C"))
+            variants = []
+            over = {}
+            topts = {}
+            rows = gen_s3(rng, st, template)
+            # carry-over mismatch: C 2021 claims a different 上年结转 (R1 kept by raising 结转下年度)
+            if code == "C" and year == 2021:
+                for c, d in (("natural_person", 3),):
+                    rows["carried_over"][0] += d
+                    rows["carried_over"][6] += d
+                    rows["carried_forward"][0] += d
+                    rows["carried_forward"][6] += d
+                st.carried = rows["carried_forward"][:6]
+                variants.append("carryover_mismatch")
+            values = s3_metrics(rows)
+            values.update(gen_s4(rng, busy=(code == "C")))
+            values.update(gen_s2(rng, st, template, a["government"]))
+            # -------- per-file variants
+            if code == "A" and year == 2020:
+                values["s2.license.items_delta"] = 3
+                values["s2.penalty.items_delta"] = -1
+                values["s2.procurement.projects"] = max(values["s2.procurement.projects"], 2)
+                values["s2.procurement.amount"] = 251000
+                over["s2.license.items_delta"] = "+3"
+                over["s2.penalty.items_delta"] = "-1"
+                over["s2.procurement.amount"] = "251000元"
+                variants.append("signed_delta_and_amount_unit")
+            if code == "A" and year == 2021:
+                values["s2.fee.amount_wan_yuan"] = 0.35
+                kw["title_form"] = "trad"
+                variants += ["traditional_title", "decimal_wan_yuan"]
+            if code == "A" and year == 2022:
+                for f in ("issued", "repealed", "in_force_or_total"):
+                    over[f"s2.regulation.{f}"] = "/"
+                over["s2.coercion.decisions"] = "—"
+                topts["fee"] = (2, 300)
+                variants.append("slash_and_dash_cells")
+            if code == "B" and year == 2020:
+                kw["title_form"] = "year_first"
+                topts["s2_label"] = label_fn(overrides={"本年新制作数量": "本年新 制作数量", "本年新公开数量": "本年新\n公开数量"})
+                topts["s3_label"] = label_fn(fullwidth_digits=True)
+                variants += ["year_first_title", "label_variants"]
+            if code == "B" and year == 2021:
+                topts["s2_label"] = label_fn(overrides={"本年收费金额（单位：万元）": "本年收费金额(单位:万元)",
+                                                        "现行有效件数": "现行有效件", "本年制发件数": "本年制发\n件数"})
+                topts["s3_label"] = label_fn(trad=True, halfwidth=True, item_sep="、",
+                                             overrides={"商业企业": "商業 企業"})
+                topts["s4_br"] = True
+                variants.append("label_variants")
+            if code == "B" and year == 2022:
+                values["s3.new_received.natural_person"] += 2
+                values["s3.new_received.total"] += 2
+                values["s4.review.total"] += 1
+                variants.append("inconsistent_arithmetic")
+            if code == "C" and year == 2020:
+                for k, g, _ in s3_rows(template):
+                    if k not in ("new_received", "carried_over", "total_processed", "carried_forward"):
+                        over[f"s3.{k}.total"] = ""
+                variants.append("blank_total_column")
+            if code == "C" and year == 2022:
+                kw["title_form"] = "two_lines"
+                topts["split_labels"] = True
+                variants += ["two_line_title", "split_merged_labels", "seal_image"]
+                kw["seal"] = 0
+            if code == "B":
+                variants.append("section5_title_variant")
+            kw["variants"] = variants
+            spec = Spec(**kw)
+            rep = build_report(spec, values, over, topts, random.Random(zlib.crc32(stem.encode())))
+            if prev_fwd is not None:
+                rep.extra["carryover_from_previous_consistent"] = (code != "C" or year != 2021)
+            reports.append(rep)
+            prev_fwd = rows["carried_forward"]
+            # conflict: a corrected re-issue of A 2022 with one different number
+            if code == "A" and year == 2022:
+                v2 = dict(values)
+                v2["s2.license.decisions"] = values["s2.license.decisions"] + 1
+                kw2 = dict(kw, stem=stem + "_reissue", variants=variants + ["conflict_reissue"])
+                rep2 = build_report(Spec(**kw2), v2, over, topts, random.Random(zlib.crc32(stem.encode())))
+                rep2.extra["conflicts_with"] = f"{stem}"
+                rep2.extra["differs"] = {"s2.license.decisions": [values["s2.license.decisions"], v2["s2.license.decisions"]]}
+                rep2.created = f"{year + 1}-02-03T09:00:00Z"
+                reports.append(rep2)
+    reports.append(seed_report())
+    return reports
+
+
+def seed_report():
+    path = SEED if SEED.exists() else (SEED_FALLBACK if SEED_FALLBACK.exists() else SEED_COPY)
+    text = path.read_text(encoding="utf-8")
+    r = Report("kaiping_kegongshangwu_2022_seed", "开平市科工商务局", "開平市科工商務局", 2022, "2021", "plain")
+    r.title("開平市科工商務局2022年信息公開工作年度報告")
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        m = re.match(r"^([一二三四五六])、(.*)$", line)
+        if m and len(line) < 30:
+            r.blocks.append(("h", 1, m.group(1) + "、", m.group(2)))
+            r.headings.append([1, line])
+        else:
+            r.p(line, "plain")
+    r.period = {"start": "2022-01-01", "end": "2022-12-15", "full_year": False}
+    r.fee = {"collected": False, "amount_yuan": 0, "cases": 0}
+    r.metrics = {k: None for k in CATALOG_KEYS["2021"]}
+    r.failing = []
+    r.variants = ["seed_text", "traditional_with_pinyin", "partial_year_period", "no_tables"]
+    r.created = "2023-01-10T02:00:00Z"
+    r.creator = "user"
+    return r
+
+
+def write_expected(path: Path, obj):
+    path.write_text(json.dumps(obj, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def write_default(out: Path):
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "expected").mkdir(exist_ok=True)
+    reports = default_set()
+    names = []
+    for r in reports:
+        for fmt, fn in (("docx", write_docx), ("odt", write_odt)):
+            data = fn(r)
+            (out / f"{r.stem}.{fmt}").write_bytes(data)
+            write_expected(out / "expected" / f"{r.stem}.{fmt}.json", r.expected(fmt))
+            names.append((f"{r.stem}.{fmt}", len(data), r))
+    return names
+
+
+# ---------------------------------------------------------------------------
+# Bench mode
+# ---------------------------------------------------------------------------
+
+CITIES = {
+    "威海市": ["文登区", "环翠区", "荣成市", "乳山市"], "武汉市": ["汉阳区", "洪山区", "硚口区", "江岸区", "武昌区"],
+    "岳阳市": ["南湖新区", "岳阳楼区", "君山区", "华容县"], "开平市": [""], "宿迁市": ["宿城区", "宿豫区", "沭阳县", "泗阳县"],
+    "广州市": ["白云区", "从化区", "天河区", "番禺区"], "深圳市": ["龙岗区", "盐田区", "南山区", "宝安区"],
+    "淄博市": ["张店区", "淄川区", "博山区", "临淄区"], "贵阳市": ["开阳县", "息烽县", "修文县"],
+    "济宁市": ["微山县", "任城区", "兖州区", "曲阜市"], "天门市": [""], "上海市": ["浦东新区", "黄浦区", "徐汇区", "静安区"],
+    "红河州": ["建水县", "蒙自市", "个旧市"], "杭州市": ["西湖区", "余杭区", "萧山区"], "成都市": ["武侯区", "锦江区", "双流区"],
+}
+BUREAUS = ["人民政府办公室", "财政局", "统计局", "自然资源和规划局", "教育局", "卫生健康局", "市场监督管理局", "生态环境局",
+           "住房和城乡建设局", "交通运输局", "农业农村局", "水务局", "审计局", "民政局", "司法局", "应急管理局", "文化和旅游局",
+           "科学技术局", "商务局", "人力资源和社会保障局", "医疗保障局", "退役军人事务局", "城市管理局", "发展和改革局"]
+TOWNS = ["两城镇", "中埠镇", "青龙镇", "冯三镇", "拖市镇", "河包镇", "唐村镇", "金山镇", "汉正街道办事处"]
+
+
+def bench_agency(rng):
+    city = rng.choice(sorted(CITIES))
+    dist = rng.choice(CITIES[city])
+    if rng.random() < 0.12:
+        return f"{city}{dist}{rng.choice(TOWNS)}" if dist else f"{city}{rng.choice(TOWNS)}"
+    bureau = rng.choice(BUREAUS)
+    return f"{city}{dist}{bureau}"
+
+
+def run_bench(n: int, out: Path, jobs: int = 1):
+    """Write n reports into out (files split across `jobs` processes; the output does
+    not depend on `jobs`) plus out/expected.jsonl."""
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    jobs = max(1, min(jobs, n or 1))
+    if jobs == 1:
+        results = [_bench_part(n, str(out), 1, 0)]
+    else:
+        import multiprocessing
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            results = pool.starmap(_bench_part, [(n, str(out), jobs, k) for k in range(jobs)])
+    lines = sorted(ln for part, _ in results for ln in part)
+    total_bytes = sum(b for _, b in results)
+    with open(out / "expected.jsonl", "w", encoding="utf-8") as f:
+        for _, ln in lines:
+            f.write(ln + "\n")
+    dt = time.time() - t0
+    print(f"bench: {n} files, {total_bytes / 1e6:.1f} MB (avg {total_bytes / max(n, 1) / 1024:.1f} KB) "
+          f"in {dt:.1f}s with {jobs} job(s)", file=sys.stderr)
+
+
+def _bench_part(n: int, out: str, jobs: int, part: int):
+    """Run the whole deterministic sequence, building and writing only reports i with
+    i % jobs == part. Returns ([(i, expected json line)], bytes written)."""
+    out = Path(out)
+    master = random.Random(20240601 + n)
+    lines = []
+    total_bytes = 0
+    i = 0
+    seen = set()
+    while i < n:
+        agency = bench_agency(master)
+        while agency in seen:
+            agency = bench_agency(master) + rng_suffix(master)
+        seen.add(agency)
+        start = master.randint(2019, 2024)
+        length = min(master.randint(1, 6), 2024 - start + 1, n - i)
+        scale = master.choice([3, 8, 20, 60, 150, 600])
+        hs = master.choice(["style", "numbering", "bold"])
+        st = AgencyState(master, scale)
+        government = "人民政府" in agency
+        for year in range(start, start + length):
+            template = template_of(year)
+            rng = random.Random(master.getrandbits(32))
+            stem = f"bench_{i:05d}_{year}"
+            fmt = "docx" if rng.random() < 0.6 else "odt"
+            variants = []
+            over = {}
+            topts = {}
+            rows = gen_s3(rng, st, template)
+            values = s3_metrics(rows)
+            values.update(gen_s4(rng, busy=scale >= 60))
+            values.update(gen_s2(rng, st, template, government))
+            kw = dict(stem=stem, agency=agency, year=year, heading_style=hs, we=rng.choice(["本机关", "我局", "我单位"]),
+                      period_form=rng.randint(0, 3), site="政府门户网站", s6_style=rng.choice(["plain", "sub"]),
+                      s5_style=rng.choice(["sub", "list"]), intro_in_preamble=rng.random() < 0.7,
+                      pad=rng.randint(120, 420), seal=rng.randrange(3) if rng.random() < 0.75 else None)
+            x = rng.random()
+            kw["title_form"] = "normal" if x < 0.75 else ("year_first" if x < 0.85 else ("two_lines" if x < 0.95 else "trad"))
+            if kw["title_form"] != "normal":
+                variants.append({"year_first": "year_first_title", "two_lines": "two_line_title", "trad": "traditional_title"}[kw["title_form"]])
+            if rng.random() < 0.05:
+                for k, g, _ in s3_rows(template):
+                    if k not in ("new_received", "carried_over", "total_processed", "carried_forward"):
+                        over[f"s3.{k}.total"] = ""
+                variants.append("blank_total_column")
+            if rng.random() < 0.05:
+                if template == "2021":
+                    for f in ("issued", "repealed", "in_force_or_total"):
+                        over[f"s2.regulation.{f}"] = "/"
+                else:
+                    for f in ("issued", "published_new", "in_force_or_total"):
+                        over[f"s2.regulation.{f}"] = "/"
+                variants.append("slash_cells")
+            if rng.random() < 0.05:
+                topts["split_labels"] = True
+                variants.append("split_merged_labels")
+            if rng.random() < 0.08:
+                topts["s3_label"] = label_fn(trad=rng.random() < 0.5, halfwidth=rng.random() < 0.5,
+                                             item_sep=rng.choice([None, "、"]))
+                topts["s4_br"] = rng.random() < 0.5
+                variants.append("label_variants")
+            if rng.random() < 0.03:
+                values["s3.new_received.natural_person"] += 1
+                values["s3.new_received.total"] += 1
+                variants.append("inconsistent_arithmetic")
+            if template == "2021" and rng.random() < 0.2:
+                topts["fee"] = (rng.randint(1, 5), rng.choice([100, 200, 300, 450, 1200]))
+            kw["variants"] = variants
+            if i % jobs == part:
+                rep = build_report(Spec(**kw), values, over, topts, rng)
+                data = (write_docx if fmt == "docx" else write_odt)(rep)
+                (out / f"{stem}.{fmt}").write_bytes(data)
+                total_bytes += len(data)
+                e = rep.expected(fmt)
+                del e["tables"]
+                lines.append((i, json.dumps(e, ensure_ascii=False)))
+            i += 1
+    return lines, total_bytes
+
+
+def rng_suffix(rng):
+    return rng.choice(["第二分局", "直属分局", "执法大队", "事务中心"])
+
+
+# ---------------------------------------------------------------------------
+# Validation
+# ---------------------------------------------------------------------------
+
+W = "{%s}" % W_NS
+TBL = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+
+def check_file(path: Path):
+    """Well-formedness and span consistency. Returns list of problems."""
+    import xml.etree.ElementTree as ET
+    probs = []
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        for n in names:
+            if n.endswith(".xml") or n.endswith(".rels"):
+                try:
+                    ET.fromstring(z.read(n))
+                except ET.ParseError as e:
+                    probs.append(f"{n}: {e}")
+        if path.suffix == ".odt":
+            if names[0] != "mimetype" or z.getinfo("mimetype").compress_type != zipfile.ZIP_STORED:
+                probs.append("mimetype not first/stored")
+            root = ET.fromstring(z.read("content.xml"))
+            for tbl in root.iter(TBL + "table"):
+                ncols = len(tbl.findall(TBL + "table-column"))
+                rows = list(tbl.iter(TBL + "table-row"))
+                pending = {}  # (row, col) covered by spans
+                for ri, row in enumerate(rows):
+                    ci = 0
+                    for cell in row:
+                        if cell.tag == TBL + "covered-table-cell":
+                            if (ri, ci) not in pending:
+                                probs.append(f"stray covered cell at {ri},{ci}")
+                            ci += 1
+                            continue
+                        if (ri, ci) in pending:
+                            probs.append(f"anchor over covered position {ri},{ci}")
+                        cs = int(cell.get(TBL + "number-columns-spanned", "1"))
+                        rs = int(cell.get(TBL + "number-rows-spanned", "1"))
+                        for r in range(ri, ri + rs):
+                            for c in range(ci, ci + cs):
+                                if (r, c) != (ri, ci):
+                                    pending[(r, c)] = True
+                        ci += 1
+                    if ci != ncols:
+                        probs.append(f"row {ri} has {ci} positions, expected {ncols}")
+                if any(r >= len(rows) for r, _ in pending):
+                    probs.append("row span beyond table")
+        else:
+            root = ET.fromstring(z.read("word/document.xml"))
+            for tbl in root.iter(W + "tbl"):
+                ncols = len(tbl.find(W + "tblGrid").findall(W + "gridCol"))
+                prev_merge = None
+                for ri, tr in enumerate(tbl.findall(W + "tr")):
+                    ci = 0
+                    merge = {}
+                    for tc in tr.findall(W + "tc"):
+                        pr = tc.find(W + "tcPr")
+                        gs = pr.find(W + "gridSpan") if pr is not None else None
+                        span = int(gs.get(W + "val")) if gs is not None else 1
+                        vm = pr.find(W + "vMerge") if pr is not None else None
+                        if vm is not None:
+                            v = vm.get(W + "val", "continue")
+                            if v == "continue":
+                                if not prev_merge or prev_merge.get(ci) != span:
+                                    probs.append(f"vMerge continue without restart at {ri},{ci}")
+                            merge[ci] = span
+                        if tc.find(W + "p") is None:
+                            probs.append(f"cell without paragraph at {ri},{ci}")
+                        ci += span
+                    if ci != ncols:
+                        probs.append(f"row {ri} spans {ci} columns, expected {ncols}")
+                    prev_merge = merge
+    return probs
+
+
+def read_tables(path: Path):
+    """Minimal independent reader: resolve every table of a sample into anchor cells
+    (row, col, row_span, col_span, text) so they can be compared with the expected JSON."""
+    import xml.etree.ElementTree as ET
+    out = []
+    with zipfile.ZipFile(path) as z:
+        if path.suffix == ".odt":
+            T = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+            root = ET.fromstring(z.read("content.xml"))
+
+            def ptext(p):
+                s = p.text or ""
+                for ch in p:
+                    if ch.tag == T + "line-break":
+                        s += "\n"
+                    elif ch.tag == T + "s":
+                        s += " " * int(ch.get(T + "c", "1"))
+                    else:
+                        s += "".join(ch.itertext())
+                    s += ch.tail or ""
+                return s
+
+            for tbl in root.iter(TBL + "table"):
+                cells = []
+                for ri, row in enumerate(tbl.iter(TBL + "table-row")):
+                    for ci, cell in enumerate(row):
+                        if cell.tag != TBL + "table-cell":
+                            continue
+                        cells.append({"row": ri, "col": ci,
+                                      "row_span": int(cell.get(TBL + "number-rows-spanned", "1")),
+                                      "col_span": int(cell.get(TBL + "number-columns-spanned", "1")),
+                                      "text": "\n".join(ptext(p) for p in cell.findall(T + "p"))})
+                out.append(cells)
+        else:
+            root = ET.fromstring(z.read("word/document.xml"))
+
+            def ptext(p):
+                s = ""
+                for el in p.iter():
+                    if el.tag == W + "t":
+                        s += el.text or ""
+                    elif el.tag == W + "br":
+                        s += "\n"
+                return s
+
+            for tbl in root.iter(W + "tbl"):
+                cells = []
+                open_ = {}
+                for ri, tr in enumerate(tbl.findall(W + "tr")):
+                    ci = 0
+                    for tc in tr.findall(W + "tc"):
+                        pr = tc.find(W + "tcPr")
+                        gs = pr.find(W + "gridSpan")
+                        span = int(gs.get(W + "val")) if gs is not None else 1
+                        vm = pr.find(W + "vMerge")
+                        if vm is not None and vm.get(W + "val", "continue") == "continue":
+                            open_[ci]["row_span"] += 1
+                        else:
+                            c = {"row": ri, "col": ci, "row_span": 1, "col_span": span,
+                                 "text": "\n".join(ptext(p) for p in tc.findall(W + "p"))}
+                            cells.append(c)
+                            open_[ci] = c
+                        ci += span
+                out.append(cells)
+    return out
+
+
+def check_expected(path: Path, exp: dict):
+    probs = []
+    got = read_tables(path)
+    want = [t["cells"] for t in exp["tables"]]
+    if len(got) != len(want):
+        return [f"{len(got)} tables, expected {len(want)}"]
+    for i, (g, w) in enumerate(zip(got, want)):
+        g = sorted(g, key=lambda c: (c["row"], c["col"]))
+        if g != w:
+            for a, b in zip(g, w):
+                if a != b:
+                    probs.append(f"table {i}: got {a} want {b}")
+                    break
+            else:
+                probs.append(f"table {i}: {len(g)} cells, expected {len(w)}")
+    return probs
+
+
+def check_dir(d: Path):
+    bad = 0
+    files = sorted(p for p in d.iterdir() if p.suffix in (".docx", ".odt"))
+    for p in files:
+        probs = check_file(p)
+        ej = d / "expected" / (p.name + ".json")
+        if ej.exists():
+            probs += check_expected(p, json.loads(ej.read_text(encoding="utf-8")))
+        if probs:
+            bad += 1
+            print(f"{p.name}: {'; '.join(probs[:5])}")
+    print(f"checked {len(files)} files, {bad} with problems", file=sys.stderr)
+    return bad == 0
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", type=Path, help="output directory (default: samples/ in the repository)")
+    ap.add_argument("--bench", type=int, metavar="N", help="write N varied reports (needs --out)")
+    ap.add_argument("--check", type=Path, metavar="DIR", help="validate every .docx/.odt in DIR")
+    ap.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
+                    help="processes for --bench (output is identical for any value)")
+    a = ap.parse_args(argv)
+    if a.check:
+        return 0 if check_dir(a.check) else 1
+    if a.bench is not None:
+        if not a.out:
+            ap.error("--bench needs --out")
+        run_bench(a.bench, a.out, a.jobs)
+        return 0
+    out = a.out or (ROOT / "samples")
+    names = write_default(out)
+    for n, size, _ in names:
+        print(f"{n}\t{size}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
