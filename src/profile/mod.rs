@@ -187,7 +187,9 @@ pub struct Report {
     pub tables_found: TablesFound,
     /// Canonical key → value. Every cell key of the template version is present
     /// (null when blank, `/`, `—`, … or when the table is missing); keys of the
-    /// other version are absent; derived keys are present when computable.
+    /// other version are absent; `s3.other.total.*` is always present in both
+    /// versions (a cell in 2019, the sum of the three （六） sub-rows in 2021);
+    /// the other derived keys are present when computable.
     pub metrics: BTreeMap<String, Option<Num>>,
     /// Key → the cell it was read from.
     pub metric_sources: BTreeMap<String, MetricSource>,
@@ -467,8 +469,10 @@ fn derive(m: &mut BTreeMap<String, Option<f64>>, t: Template) {
             let s: Option<f64> = members
                 .iter()
                 .try_fold(0.0, |a, r| Some(a + get(m, &format!("s3.{r}.{c}"))?));
-            if let Some(v) = s {
-                m.insert(format!("s3.{g}.total.{c}"), Some(v));
+            // `other.total` is comparable across versions (a cell in 2019): always
+            // present; the other group totals only when computable.
+            if s.is_some() || g == "other" {
+                m.insert(format!("s3.{g}.total.{c}"), s);
             }
         }
     }

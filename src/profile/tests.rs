@@ -826,7 +826,7 @@ fn seed_like_document_without_tables() {
     );
     assert_eq!(r.tables_found, TablesFound::default());
     // Tables missing: every 2021 cell key present as null, no zeros, no checks run.
-    assert_eq!(r.metrics.len(), 200);
+    assert_eq!(r.metrics.len(), 207);
     assert!(r.metrics.values().all(Option::is_none));
     assert!(r.checks.is_empty());
 }
