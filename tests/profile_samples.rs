@@ -142,3 +142,39 @@ fn inconsistent_sample_names_rule_and_column_with_values() {
     let (exp, act) = (c.expected.unwrap().0, c.actual.unwrap().0);
     assert_eq!(exp - act, 2.0, "一 was raised by 2: {c:?}");
 }
+
+#[test]
+fn seed_sample_paragraphs_carry_a_clean_normalized_form() {
+    use reportdex::output::{Content, Section};
+    fn walk(s: &[Section], out: &mut Vec<(String, Option<String>)>) {
+        for sec in s {
+            for c in &sec.content {
+                if let Content::Paragraph(p) = c {
+                    out.push((p.text.clone(), p.normalized.clone()));
+                }
+            }
+            walk(&sec.sections, out);
+        }
+    }
+    let f = support::root().join("samples/kaiping_kegongshangwu_2022_seed.odt");
+    let rel = "samples/kaiping_kegongshangwu_2022_seed.odt";
+    let out = convert_file(&f, rel, &ConvertOptions::default()).unwrap();
+    let mut paras = Vec::new();
+    walk(&out.sections, &mut paras);
+    let all: String = paras
+        .iter()
+        .map(|(t, n)| n.clone().unwrap_or_else(|| t.clone()))
+        .collect();
+    assert!(
+        all.contains("现向社会公布开平市科工商务局2022年信息公开工作年度报告"),
+        "{all}"
+    );
+    let pinyin = regex::Regex::new(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)").unwrap();
+    assert_eq!(pinyin.find(&all).map(|m| m.as_str()), None);
+    // The original text is kept as it was.
+    assert!(paras
+        .iter()
+        .any(|(t, _)| t.contains("開平市科工商務(wù)局")));
+    // `normalized` only appears where it differs.
+    assert!(paras.iter().all(|(t, n)| n.as_ref() != Some(t)));
+}
