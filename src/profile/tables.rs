@@ -589,6 +589,28 @@ pub fn read_s3(table_index: u32, t: &Table, out: &mut Extracted) {
             prev = Some(idx);
             values.push((idx, v));
         }
+        // A short row (group label only on the first row of its span, no
+        // merges; the grid pads the row at its end) puts values under the label
+        // columns: then read it as §8.7 says, the last 7 cells are the values.
+        let misaligned = labels
+            .iter()
+            .any(|&i| matches!(parse_cell(cell_text(t, i)), CellValue::Number(_)));
+        if misaligned {
+            // Labels are the leading text cells; the next 7 cells are the values
+            // (a blank value stays in its place; the padding is after them).
+            let segs: Vec<usize> = row_segments(t, r).into_iter().map(|(i, _)| i).collect();
+            let n_labels = segs
+                .iter()
+                .take_while(|&&i| parse_cell(cell_text(t, i)) == CellValue::Text)
+                .count();
+            if segs.len() >= n_labels + 7 {
+                labels = segs[..n_labels].to_vec();
+                values = segs[n_labels..n_labels + 7]
+                    .iter()
+                    .map(|&i| (i, parse_cell(cell_text(t, i))))
+                    .collect();
+            }
+        }
         if values.iter().all(|v| v.1 == CellValue::Text) {
             continue;
         }

@@ -889,3 +889,66 @@ fn section_titles_vary() {
     );
     assert_eq!(r.metrics.len(), 22 + 161 + 15);
 }
+
+#[test]
+fn v2019_flattened_rows_and_truncated_headers() {
+    // No merges at all: a group label appears only on the first row of its
+    // span, so rows have 1–3 label cells and the grid pads them at the end.
+    let values = s3_values(Template::V2019);
+    let spec = s3_rows_spec(Template::V2019);
+    let mut rows: Vec<Vec<RawCell>> = Vec::new();
+    let mut h: Vec<RawCell> = (0..3).map(|_| cell("")).collect();
+    h.push(cell("自然人"));
+    h.extend(ORG.iter().map(|o| cell(o)));
+    h.push(cell("总计"));
+    rows.push(h);
+    let mut prev_group = "";
+    let mut results_open = false;
+    for ((group, text, _), (_, vals)) in spec.iter().zip(values.iter()) {
+        let mut r = Vec::new();
+        if !group.is_empty() && !results_open {
+            r.push(cell("三、本年度办理结果"));
+            results_open = true;
+        }
+        if !group.is_empty() && *group != "三" && *group != prev_group {
+            r.push(cell(group));
+        }
+        prev_group = group;
+        r.push(cell(text));
+        r.extend(vals.iter().map(|v| cell(&v.to_string())));
+        rows.push(r);
+    }
+    let mut raw_rows = rows;
+    // Lost merges in the header: make the first row as wide as the grid.
+    raw_rows[0].truncate(10);
+    let t3 = table(raw_rows);
+    let s2 = table(vec![
+        vec![span("第二十条第（一）项", 4)],
+        vec![
+            cell("信息内容"),
+            cell("本年新"),
+            cell("本年新"),
+            cell("对外公开总数量"),
+        ],
+        vec![cell("规章"), cell("1"), cell("2"), cell("3")],
+        vec![cell("规范性文件"), cell("4"), cell("5"), cell("6")],
+    ]);
+    let d = standard_doc(
+        "两城镇人民政府2020年政府信息公开工作年度报告",
+        s2,
+        t3,
+        s4_table(S4_VALUES, true),
+    );
+    let r = analyze(&d).unwrap();
+    assert_eq!(r.template, Some(Template::V2019));
+    assert_eq!(
+        metric_map(&r, "s3.", Template::V2019),
+        expected_s3(Template::V2019)
+    );
+    assert_eq!(failing(&r), Vec::<(String, String)>::new());
+    assert_eq!(r.metrics["s2.regulation.issued"], Some(Num(1.0)));
+    assert_eq!(r.metrics["s2.regulation.published_new"], Some(Num(2.0)));
+    assert_eq!(r.metrics["s2.normative.in_force_or_total"], Some(Num(6.0)));
+    assert_eq!(r.metrics["s2.license.decisions"], None);
+    assert!(r.extra_rows.is_empty(), "{:?}", r.extra_rows);
+}
