@@ -72,12 +72,41 @@ pub fn light_normalize(s: &str) -> String {
 }
 
 fn nfkc_bounded(s: &str) -> String {
-    if s.chars().count() > MAX_NORMALIZE_CHARS {
-        let cut: String = s.chars().take(MAX_NORMALIZE_CHARS).collect();
-        cut.nfkc().collect()
-    } else {
-        s.nfkc().collect()
+    match s.char_indices().nth(MAX_NORMALIZE_CHARS) {
+        Some((cut, _)) => nfkc(&s[..cut]),
+        None => nfkc(s),
     }
+}
+
+/// CJK unified ideographs (and extension A): starters without decompositions
+/// that compose with nothing, so NFKC leaves them and splits around them.
+fn is_plain_ideograph(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
+}
+
+/// NFKC, skipping runs of ideographs (most of a Chinese text), which NFKC
+/// leaves unchanged; ASCII-only text is returned as is.
+fn nfkc(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while !rest.is_empty() {
+        let split = rest
+            .char_indices()
+            .find(|&(_, c)| is_plain_ideograph(c))
+            .map_or(rest.len(), |(i, _)| i);
+        out.extend(rest[..split].nfkc());
+        rest = &rest[split..];
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| !is_plain_ideograph(c))
+            .map_or(rest.len(), |(i, _)| i);
+        out.push_str(&rest[..end]);
+        rest = &rest[end..];
+    }
+    out
 }
 
 /// Remove pinyin annotations inserted after CJK characters (`規(guī)定` → `規定`),
@@ -388,6 +417,20 @@ mod tests {
         assert_eq!(label_key("1.5万元"), "1.5万元");
         assert_eq!(label_key("(2022)年"), "(2022)年");
         assert_eq!(strip_item_marker("十二、其他").0, Some(Marker::Chinese(12)));
+    }
+
+    #[test]
+    fn fast_nfkc_equals_nfkc() {
+        for t in [
+            "本年收费金额（单位：万元）１２３ａｂｃ",
+            "e\u{301}中文\u{301}ｅ\u{301}",
+            "㈠予以公开⑴２０２２年　“三安全一稳定”",
+            "plain ascii",
+            "",
+        ] {
+            let want: String = t.nfkc().collect();
+            assert_eq!(nfkc(t), want, "{t:?}");
+        }
     }
 
     #[test]

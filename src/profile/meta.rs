@@ -50,7 +50,25 @@ fn agency_at(light: &[char], simp: &str, range: std::ops::Range<usize>) -> Optio
     let len = simp[range.clone()].chars().count();
     let normalized = simp[range].to_string();
     let written: String = light.iter().skip(start).take(len).collect();
-    let bad_start = ["我", "本", "贵", "该", "社会", "现", "公布", "关于"];
+    // Self-references and sentence words, not names (`本溪市`, `贵阳市` are names).
+    let bad_start = [
+        "我",
+        "本机关",
+        "本单位",
+        "本局",
+        "本办",
+        "本委",
+        "本部门",
+        "本级",
+        "本行政机关",
+        "贵单位",
+        "贵局",
+        "该",
+        "社会",
+        "现",
+        "公布",
+        "关于",
+    ];
     if normalized.chars().count() < 2
         || normalized == "政府"
         || bad_start.iter().any(|b| normalized.starts_with(b))
@@ -231,6 +249,9 @@ pub fn parse_period(text: &str) -> Option<Period> {
         &P,
         r"(?P<y1>(?:19|20)\d{2})(?:\d{0,2}年)?(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日(?:起)?(?:至|到|—|-|~)(?:(?P<y2>(?:19|20)\d{2})(?:\d{0,2}年)?)?(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日",
     )?;
+    if !text.contains('月') {
+        return None;
+    }
     let norm = normalize_text(text);
     let keywords = ["统计", "期限", "时限", "时段", "涵盖", "期间", "报告期"];
     for sentence in sentences(&norm) {
@@ -281,6 +302,9 @@ pub fn parse_fee(text: &str) -> Option<Fee> {
     static NEG: OnceLock<Option<Regex>> = OnceLock::new();
     static AMT: OnceLock<Option<Regex>> = OnceLock::new();
     static CASES: OnceLock<Option<Regex>> = OnceLock::new();
+    if !(text.contains('费') || text.contains('費')) {
+        return None;
+    }
     let norm = normalize_text(text);
     for sentence in sentences(&norm) {
         let about_fee = sentence.contains("信息处理费")

@@ -83,6 +83,31 @@ pub struct Extracted {
     pub found: [bool; 3],
 }
 
+/// Label keys of a table's cells, computed once per cell on first use.
+struct Keys<'a> {
+    t: &'a Table,
+    cache: Vec<std::cell::OnceCell<String>>,
+}
+
+impl<'a> Keys<'a> {
+    fn new(t: &'a Table) -> Self {
+        Keys {
+            t,
+            cache: (0..t.cells.len())
+                .map(|_| std::cell::OnceCell::new())
+                .collect(),
+        }
+    }
+
+    /// The label key of cell `idx` (empty for an index out of range).
+    fn get(&self, idx: usize) -> &str {
+        match self.cache.get(idx) {
+            Some(c) => c.get_or_init(|| label_key(cell_text(self.t, idx))),
+            None => "",
+        }
+    }
+}
+
 /// Label keys of every anchor cell of a table (bounded).
 fn cell_keys(t: &Table) -> Vec<String> {
     t.cells
@@ -300,15 +325,13 @@ pub fn read_s2(tables: &[(u32, &Table)], out: &mut Extracted) {
     let mut measures: ColMeasures = Vec::new();
     let mut measures_block: u32 = u32::MAX;
     for &(ti, t) in tables {
+        let kc = Keys::new(t);
         for r in 0..(t.n_rows as usize).min(MAX_ROWS) {
             let segs = row_segments(t, r);
             let Some(&(first_idx, _)) = segs.first() else {
                 continue;
             };
-            let keys: Vec<String> = segs
-                .iter()
-                .map(|&(i, _)| label_key(cell_text(t, i)))
-                .collect();
+            let keys: Vec<String> = segs.iter().map(|&(i, _)| kc.get(i).to_string()).collect();
             if let Some(b) = keys.iter().find_map(|k| block_number(k)) {
                 block = b;
                 measures.clear();
@@ -504,16 +527,16 @@ fn s3_column(key: &str) -> Option<usize> {
 }
 
 /// The 7 value columns of a 三 table and the first data row.
-fn s3_layout(t: &Table) -> (Vec<usize>, usize) {
+fn s3_layout(t: &Table, kc: &Keys) -> (Vec<usize>, usize) {
     let n_rows = (t.n_rows as usize).min(MAX_ROWS);
     let n_cols = t.n_cols as usize;
     // First data row: the first row whose label cells name 一/二.
     let mut first_data = n_rows;
     'rows: for r in 0..n_rows {
         for (idx, _) in row_segments(t, r) {
-            let k = label_key(cell_text(t, idx));
+            let k = kc.get(idx);
             if matches!(
-                s3_label(&k, None),
+                s3_label(k, None),
                 S3Label::Row("new_received")
                     | S3Label::Row("carried_over")
                     | S3Label::Row("granted")
@@ -525,11 +548,11 @@ fn s3_layout(t: &Table) -> (Vec<usize>, usize) {
     }
     let header_end = first_data.min(8);
     let mut cols: [Option<usize>; 7] = [None; 7];
-    for c in &t.cells {
+    for (i, c) in t.cells.iter().enumerate() {
         if (c.row as usize) >= header_end {
             continue;
         }
-        if let Some(k) = s3_column(&label_key(&c.text)) {
+        if let Some(k) = s3_column(kc.get(i)) {
             if cols[k].is_none() {
                 cols[k] = Some(c.col as usize);
             }
@@ -555,7 +578,8 @@ fn s3_layout(t: &Table) -> (Vec<usize>, usize) {
 
 /// Read the 三 table (`table_index` is its index in document order).
 pub fn read_s3(table_index: u32, t: &Table, out: &mut Extracted) {
-    let (vcols, first_data) = s3_layout(t);
+    let kc = Keys::new(t);
+    let (vcols, first_data) = s3_layout(t, &kc);
     if vcols.len() != 7 {
         return;
     }
@@ -616,14 +640,14 @@ pub fn read_s3(table_index: u32, t: &Table, out: &mut Extracted) {
         }
         // Context from the outer label cells.
         for &idx in labels.iter().rev().skip(1).rev() {
-            match s3_label(&label_key(cell_text(t, idx)), group) {
+            match s3_label(kc.get(idx), group) {
                 S3Label::Group(g) if g != "results" => group = Some(g),
                 S3Label::OtherProcessing => group = Some("other"),
                 _ => {}
             }
         }
         let last = labels.last().copied();
-        let label = last.map(|i| s3_label(&label_key(cell_text(t, i)), group));
+        let label = last.map(|i| s3_label(kc.get(i), group));
         let has_number = values.iter().any(|v| matches!(v.1, CellValue::Number(_)));
         let reads = |out_key: &str| -> Vec<(String, CellRead)> {
             values
@@ -755,6 +779,7 @@ fn s4_result(path: &str) -> Option<usize> {
 
 /// Read the 四 table.
 pub fn read_s4(table_index: u32, t: &Table, out: &mut Extracted) {
+    let kc = Keys::new(t);
     let n_rows = (t.n_rows as usize).min(MAX_ROWS);
     // The data row: the first row with at least 5 distinct cells, none of them text.
     let mut data_row = None;
@@ -792,7 +817,7 @@ pub fn read_s4(table_index: u32, t: &Table, out: &mut Extracted) {
             };
             let i = i as usize;
             if i != last {
-                path.push_str(&label_key(cell_text(t, i)));
+                path.push_str(kc.get(i));
                 last = i;
             }
         }

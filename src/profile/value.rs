@@ -50,7 +50,12 @@ const PLACEHOLDERS: &[&str] = &[
 
 /// Parse a cell's text.
 pub fn parse_cell(raw: &str) -> CellValue {
-    let n = crate::normalize::label_key(raw);
+    // ASCII needs no Unicode normalization (the common case: plain digits).
+    let n = if raw.is_ascii() {
+        raw.chars().filter(|c| !c.is_ascii_whitespace()).collect()
+    } else {
+        crate::normalize::label_key(raw)
+    };
     // Thousands separators: a comma between digits.
     let chars: Vec<char> = n.chars().collect();
     let mut s = String::with_capacity(n.len());
