@@ -420,6 +420,16 @@ pub fn read_s2(tables: &[(u32, &Table)], out: &mut Extracted) {
                     })
                 });
                 if let Some(m) = measure {
+                    // The fee amount is in 万元; a cell written in 元 is converted.
+                    let v = match v {
+                        CellValue::Number(x)
+                            if m == "amount_wan_yuan"
+                                && super::value::money_unit(cell_text(t, idx)) == Some("元") =>
+                        {
+                            CellValue::Number(x / 10_000.0)
+                        }
+                        other => other,
+                    };
                     let key = format!("s2.{item}.{m}");
                     out.cells.entry(key).or_insert(CellRead {
                         value: v,

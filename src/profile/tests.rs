@@ -952,3 +952,21 @@ fn v2019_flattened_rows_and_truncated_headers() {
     assert_eq!(r.metrics["s2.license.decisions"], None);
     assert!(r.extra_rows.is_empty(), "{:?}", r.extra_rows);
 }
+
+#[test]
+fn s2_fee_written_in_yuan_is_converted_to_wan_yuan() {
+    let t = table(vec![
+        vec![span("第二十条第（八）项", 4)],
+        vec![cell("信息内容"), span("本年收费金额（单位：万元）", 3)],
+        vec![cell("行政事业性收费"), span("3500元", 3)],
+    ]);
+    let mut ex = tables::Extracted::default();
+    tables::read_s2(&[(4, &t)], &mut ex);
+    let got = &ex.cells["s2.fee.amount_wan_yuan"];
+    assert_eq!(got.value, value::CellValue::Number(0.35));
+    assert_eq!(
+        (got.source.table, got.source.row, got.source.col),
+        (4, 2, 1)
+    );
+    assert_eq!(got.source.raw, "3500元");
+}

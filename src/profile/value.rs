@@ -48,6 +48,18 @@ const PLACEHOLDERS: &[&str] = &[
     "/", "//", "\\", "-", "--", "—", "——", "–", "―", "─", "无", "空", "暂无", "n/a", "N/A", "×",
 ];
 
+/// The money unit written inside a cell (`万元` or `元`), if any.
+pub fn money_unit(raw: &str) -> Option<&'static str> {
+    let t = raw.trim_end();
+    if t.ends_with("万元") {
+        Some("万元")
+    } else if t.ends_with('元') {
+        Some("元")
+    } else {
+        None
+    }
+}
+
 /// Parse a cell's text.
 pub fn parse_cell(raw: &str) -> CellValue {
     // ASCII needs no Unicode normalization (the common case: plain digits).
@@ -114,6 +126,9 @@ mod tests {
             assert_eq!(parse_cell(e), CellValue::Empty, "{e:?}");
         }
         assert_eq!(parse_cell("自然人"), CellValue::Text);
+        assert_eq!(money_unit("3500元"), Some("元"));
+        assert_eq!(money_unit("0.35万元 "), Some("万元"));
+        assert_eq!(money_unit("0.35"), None);
         assert_eq!(parse_cell("1.2.3"), CellValue::Text);
         assert_eq!(parse_cell("1."), CellValue::Text);
     }
