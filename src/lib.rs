@@ -17,6 +17,7 @@ pub mod error;
 pub mod model;
 pub mod normalize;
 pub mod output;
+pub mod pipeline;
 pub mod profile;
 pub mod read;
 pub mod schema;
