@@ -166,6 +166,19 @@ pub fn parse_opening(text: &str) -> TitleInfo {
     info
 }
 
+/// The year of the publication date at the end of the document (a line that is
+/// only a date, among the last lines), minus one: reports are published
+/// early in the following year (template.md §8.1, step 4).
+pub fn signature_year(lines: &[&str]) -> Option<i32> {
+    static D: OnceLock<Option<Regex>> = OnceLock::new();
+    let date = cached_regex(&D, r"^((?:19|20)\d{2})年\d{1,2}月\d{1,2}日$")?;
+    lines.iter().rev().find_map(|l| {
+        let (_, simp) = forms(l);
+        let y: i32 = date.captures(&simp)?.get(1)?.as_str().parse().ok()?;
+        Some(y - 1)
+    })
+}
+
 /// The first `YYYY年,` of a text (the year the opening section talks about).
 pub fn leading_year(text: &str) -> Option<i32> {
     static Y: OnceLock<Option<Regex>> = OnceLock::new();
@@ -425,6 +438,11 @@ mod tests {
             parse_signature(&["无。", "威海市文登区人民政府办公室", "2023 年 1 月 16 日"]).unwrap();
         assert_eq!(s.normalized, "威海市文登区人民政府办公室");
         assert!(parse_signature(&["我们将继续努力。", "2023年1月16日"]).is_none());
+        assert_eq!(
+            signature_year(&["无。", "某局", "2023 年 1 月 16 日"]),
+            Some(2022)
+        );
+        assert_eq!(signature_year(&["无。", "某局"]), None);
         let f = parse_file_name("in/a.zip!2021年汉阳区文旅局政府信息公开年报.docx");
         assert_eq!(f.agency.unwrap().normalized, "汉阳区文旅局");
         assert_eq!(

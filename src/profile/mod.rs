@@ -51,7 +51,8 @@ pub enum MetaSource {
     Period,
     /// The document properties' title.
     Properties,
-    /// The signature at the end (agency line above a date).
+    /// The signature at the end: the agency line above the date; for the year,
+    /// the publication date's year minus one (last resort).
     Signature,
     /// The file name.
     FileName,
@@ -349,6 +350,7 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         (MetaSource::OpeningSentence, opening.year),
         (MetaSource::Properties, pi.year),
         (MetaSource::FileName, file.year),
+        (MetaSource::Signature, meta::signature_year(tail)),
     ]);
 
     // Is this an annual report at all?

@@ -970,3 +970,35 @@ fn s2_fee_written_in_yuan_is_converted_to_wan_yuan() {
     );
     assert_eq!(got.source.raw, "3500元");
 }
+
+#[test]
+fn year_from_the_signature_date_as_last_resort() {
+    let d = doc(
+        "misc/untitled.docx",
+        vec![],
+        vec![
+            section("一、总体情况", vec![para("我办认真贯彻落实《条例》。")]),
+            section("二、主动公开政府信息情况", vec![]),
+            section("三、收到和处理政府信息公开申请情况", vec![]),
+            section("四、政府信息公开行政复议、行政诉讼情况", vec![]),
+            section("五、存在的主要问题及改进情况", vec![]),
+            section(
+                "六、其他需要报告的事项",
+                vec![
+                    para("无。"),
+                    para("威海市文登区人民政府办公室"),
+                    para("2023年1月16日"),
+                ],
+            ),
+        ],
+    );
+    let r = analyze(&d).unwrap();
+    assert_eq!(r.year, Some(2022));
+    assert_eq!(r.year_source, Some(MetaSource::Signature));
+    assert_eq!(r.agency.as_deref(), Some("威海市文登区人民政府办公室"));
+    assert_eq!(r.agency_source, Some(MetaSource::Signature));
+    assert_eq!(
+        (r.template, r.template_inferred),
+        (Some(Template::V2021), true)
+    );
+}
