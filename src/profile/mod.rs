@@ -230,10 +230,18 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         }
     }
     let mut ex = Extracted::default();
-    tables::read_s2(&s2, &mut ex);
     if let Some((i, t)) = s3 {
         tables::read_s3(i, t, &mut ex);
     }
+    // The 三 table tells the version for 二 rows that have no header row.
+    let s2_hint = if ex.s3_has_2021_other_rows {
+        Some(true)
+    } else if ex.s3_other_row.is_some() {
+        Some(false)
+    } else {
+        None
+    };
+    tables::read_s2(&s2, s2_hint, &mut ex);
     if let Some((i, t)) = s4 {
         tables::read_s4(i, t, &mut ex);
     }

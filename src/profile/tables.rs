@@ -319,8 +319,22 @@ fn block_number(key: &str) -> Option<u32> {
 /// Column measure map of the current block: (first col, last col, measure).
 type ColMeasures = Vec<(usize, usize, Option<&'static str>)>;
 
-/// Read the 二 tables (one or several, in document order).
-pub fn read_s2(tables: &[(u32, &Table)], out: &mut Extracted) {
+/// Read the 二 tables (one or several, in document order). `prefer_2021` says
+/// which version's column order to assume for value rows without a `信息内容`
+/// header row (from the 三 table); `None` decides from the 二 labels.
+pub fn read_s2(tables: &[(u32, &Table)], prefer_2021: Option<bool>, out: &mut Extracted) {
+    let prefer_2021 = prefer_2021.unwrap_or_else(|| {
+        let (a, b) = tables
+            .iter()
+            .map(|&(_, t)| count_markers(t))
+            .fold((0, 0), |acc, m| (acc.0 + m.0, acc.1 + m.1));
+        b > a
+    });
+    let order = if prefer_2021 {
+        [true, false]
+    } else {
+        [false, true]
+    };
     let mut block: u32 = 0;
     let mut measures: ColMeasures = Vec::new();
     let mut measures_block: u32 = u32::MAX;
@@ -412,7 +426,7 @@ pub fn read_s2(tables: &[(u32, &Table)], out: &mut Extracted) {
                 };
                 let measure = from_header.or_else(|| {
                     // No header: place by position if the count matches one version.
-                    [false, true].iter().find_map(|&v21| {
+                    order.iter().find_map(|&v21| {
                         let e = s2_block_measures(block, v21);
                         (e.len() == values.len())
                             .then(|| e.get(pos).copied())
@@ -790,7 +804,8 @@ fn s4_result(path: &str) -> Option<usize> {
 /// Read the 四 table.
 pub fn read_s4(table_index: u32, t: &Table, out: &mut Extracted) {
     let kc = Keys::new(t);
-    let n_rows = (t.n_rows as usize).min(MAX_ROWS);
+    // The data row follows 2–4 header rows; look no further than this.
+    let n_rows = (t.n_rows as usize).min(32);
     // The data row: the first row with at least 5 distinct cells, none of them text.
     let mut data_row = None;
     for r in 0..n_rows {

@@ -961,7 +961,7 @@ fn s2_fee_written_in_yuan_is_converted_to_wan_yuan() {
         vec![cell("行政事业性收费"), span("3500元", 3)],
     ]);
     let mut ex = tables::Extracted::default();
-    tables::read_s2(&[(4, &t)], &mut ex);
+    tables::read_s2(&[(4, &t)], None, &mut ex);
     let got = &ex.cells["s2.fee.amount_wan_yuan"];
     assert_eq!(got.value, value::CellValue::Number(0.35));
     assert_eq!(
@@ -1001,4 +1001,30 @@ fn year_from_the_signature_date_as_last_resort() {
         (r.template, r.template_inferred),
         (Some(Template::V2021), true)
     );
+}
+
+#[test]
+fn s2_without_header_rows_takes_the_version_of_the_s3_table() {
+    // Block rows but no 信息内容 rows: columns are placed by position, in the
+    // order of the version the 三 table shows (2021 here: 制发/废止/现行有效).
+    let t2 = table(vec![
+        vec![span("第二十条第（一）项", 4)],
+        vec![cell("规章"), cell("1"), cell("2"), cell("3")],
+        vec![cell("行政规范性文件"), cell("4"), cell("5"), cell("6")],
+        vec![span("第二十条第（五）项", 4)],
+        vec![cell("行政许可"), span("7", 3)],
+    ]);
+    let d = standard_doc(
+        "某某局2022年政府信息公开工作年度报告",
+        t2,
+        s3_table(Template::V2021, true, &plain, &|_, _, v| num(v)),
+        s4_table(S4_VALUES, true),
+    );
+    let r = analyze(&d).unwrap();
+    assert_eq!(r.template, Some(Template::V2021));
+    assert_eq!(r.metrics["s2.regulation.repealed"], Some(Num(2.0)));
+    assert_eq!(r.metrics["s2.normative.in_force_or_total"], Some(Num(6.0)));
+    assert_eq!(r.metrics["s2.license.decisions"], Some(Num(7.0)));
+    assert!(!r.metrics.contains_key("s2.regulation.published_new"));
+    assert!(r.extra_rows.is_empty(), "{:?}", r.extra_rows);
 }
