@@ -1028,3 +1028,66 @@ fn s2_without_header_rows_takes_the_version_of_the_s3_table() {
     assert!(!r.metrics.contains_key("s2.regulation.published_new"));
     assert!(r.extra_rows.is_empty(), "{:?}", r.extra_rows);
 }
+
+#[test]
+fn s3_trailing_empty_columns_and_group_subtotal_row() {
+    let vals = |v: [&str; 7]| v.iter().map(|x| cell(x)).collect::<Vec<_>>();
+    let mut rows = Vec::new();
+    let mut h = vec![cell(""), cell(""), cell("")];
+    h.push(cell("自然人"));
+    h.extend(ORG.iter().map(|o| cell(o)));
+    h.extend([cell("总计"), cell(""), cell("")]);
+    rows.push(h);
+    let mut r = vec![span("一、本年新收政府信息公开申请数量", 3)];
+    r.extend(vals(["3", "1", "0", "0", "0", "0", "4"]));
+    r.extend([cell(""), cell("")]);
+    rows.push(r);
+    // A subtotal row of its own for （三）, which the template does not have.
+    let mut r = vec![cell("三、本年度办理结果"), span("（三）不予公开", 2)];
+    r.extend(vals(["2", "0", "0", "0", "0", "0", "2"]));
+    r.extend([cell(""), cell("")]);
+    rows.push(r);
+    let subs = [
+        "1.属于国家秘密",
+        "2.其他法律行政法规禁止公开",
+        "3.危及“三安全一稳定”",
+        "4.保护第三方合法权益",
+        "5.属于三类内部事务信息",
+        "6.属于四类过程性信息",
+        "7.属于行政执法案卷",
+        "8.属于行政查询事项",
+    ];
+    for (i, s) in subs.iter().enumerate() {
+        let mut r = vec![cell("三、本年度办理结果"), cell("（三）不予公开"), cell(s)];
+        let v = if i == 0 { "1" } else { "0" };
+        r.extend(vals([v, "0", "0", "0", "0", "0", v]));
+        r.extend([cell(""), cell("")]);
+        rows.push(r);
+    }
+    let d = standard_doc(
+        "某某局2022年政府信息公开工作年度报告",
+        s2_2021(&plain),
+        table(rows),
+        s4_table(S4_VALUES, true),
+    );
+    let r = analyze(&d).unwrap();
+    let m = |k: &str| r.metrics[k].map(|n| n.0);
+    assert_eq!(m("s3.new_received.natural_person"), Some(3.0));
+    assert_eq!(m("s3.new_received.commercial"), Some(1.0));
+    assert_eq!(m("s3.new_received.total"), Some(4.0));
+    assert_eq!(m("s3.denied.state_secret.total"), Some(1.0));
+    assert_eq!(m("s3.denied.admin_query.natural_person"), Some(0.0));
+    assert_eq!(m("s3.granted.natural_person"), None);
+    assert_eq!(m("s3.denied.total.natural_person"), Some(1.0));
+    assert_eq!(r.extra_rows.len(), 1);
+    assert_eq!(r.extra_rows[0].label, "（三）不予公开");
+    assert_eq!(r.extra_rows[0].values[0], "2");
+    let r4: Vec<_> = r.checks.iter().filter(|c| c.rule == "R4").collect();
+    assert_eq!(r4.len(), 7);
+    let fails: Vec<&str> = r4
+        .iter()
+        .filter(|c| c.status == CheckStatus::Fail)
+        .map(|c| c.column.as_str())
+        .collect();
+    assert_eq!(fails, vec!["denied.natural_person", "denied.total"]);
+}
