@@ -361,7 +361,23 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         (MetaSource::Signature, meta::signature_year(tail)),
     ]);
 
-    // Is this an annual report at all?
+    // Is this an annual report at all? Periodic statistics that share the
+    // vocabulary (`2022年上半年政府信息公开数据统计`) are not.
+    let head: Vec<String> = doc
+        .title
+        .iter()
+        .map(String::as_str)
+        .chain(preamble.iter().take(2).copied())
+        .map(crate::normalize::label_key)
+        .collect();
+    if head.iter().any(|h| {
+        h.contains("信息公开")
+            && ["上半年", "下半年", "季度", "月份", "半年度"]
+                .iter()
+                .any(|p| h.contains(p))
+    }) {
+        return None;
+    }
     let titled = title_info.is_some()
         || props.is_some()
         || opening.agency.is_some() && opening.year.is_some();

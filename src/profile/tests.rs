@@ -848,6 +848,16 @@ fn non_reports_get_no_profile() {
         vec![],
     );
     assert!(analyze(&d).is_none());
+    // Even with the standard tables inside.
+    let mut d = standard_doc(
+        "某某局2022年第三季度政府信息公开数据统计",
+        s2_2021(&plain),
+        s3_table(Template::V2021, true, &plain, &|_, _, v| num(v)),
+        s4_table(S4_VALUES, true),
+    );
+    assert!(analyze(&d).is_none());
+    d.sections[0].content = vec![para("某某局2022年政府信息公开工作年度报告")];
+    assert!(analyze(&d).is_some());
 }
 
 #[test]
