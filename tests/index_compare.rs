@@ -30,51 +30,6 @@ fn metric(stem: &str, key: &str) -> Option<f64> {
     expected(stem)["metrics"][key].as_f64()
 }
 
-/// Until the report profile (issue 3) is on this branch, `report` is null in
-/// `reports.jsonl`; fill it from the expected JSON of the samples so that the
-/// index is exercised on the samples' real values and section trees.
-fn fill_reports_from_expected(out: &Path) -> bool {
-    let path = out.join("reports.jsonl");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let mut lines: Vec<Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    if lines.iter().any(|l| !l["report"].is_null()) {
-        return false;
-    }
-    for l in &mut lines {
-        let file = Path::new(l["path"].as_str().unwrap())
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .to_string();
-        let e: Value = serde_json::from_str(
-            &std::fs::read_to_string(support::root().join(format!("samples/expected/{file}.json")))
-                .unwrap(),
-        )
-        .unwrap();
-        let checks: Vec<Value> = e["failing_checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| json!({"rule": c["rule"], "column": c["column"], "status": "fail"}))
-            .collect();
-        l["report"] = json!({
-            "agency": e["agency_as_written"], "agency_normalized": e["agency"],
-            "agency_forms": [e["agency_as_written"]], "year": e["year"],
-            "template": e["template"], "metrics": e["metrics"], "checks": checks,
-        });
-    }
-    let mut s = String::new();
-    for l in lines {
-        s.push_str(&l.to_string());
-        s.push('\n');
-    }
-    std::fs::write(path, s).unwrap();
-    true
-}
-
 /// `samples/` converted into a temporary OUT and indexed, once per test binary.
 fn dataset() -> &'static Path {
     static OUT: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
@@ -88,9 +43,6 @@ fn dataset() -> &'static Path {
             .status()
             .unwrap();
         assert!(st.success(), "convert failed");
-        if fill_reports_from_expected(&out) {
-            eprintln!("note: report profile absent; reports filled from samples/expected");
-        }
         let o = bin().arg("index").arg(&out).output().unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         (dir, out)

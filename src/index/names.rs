@@ -4,9 +4,11 @@
 //! # Matching rule
 //!
 //! Every report's agency name is first **normalized** ([`normalize_agency`]):
-//! Unicode NFKC (full-width letters and digits become ASCII), every whitespace,
+//! Unicode NFKC (full-width letters and digits become ASCII), pinyin
+//! annotations of mirror copies removed (`開(kāi)平` → `開平`), every whitespace,
 //! control and zero-width character removed, traditional characters converted
-//! to simplified, and quotation marks or brackets around the whole name dropped.
+//! to simplified, and quotation marks or brackets around the whole name dropped
+//! (the shared steps come from [`crate::normalize`]).
 //! Then, in this order:
 //!
 //! 1. **Alias.** When `aliases.csv` lists the (normalized) name form, the name
@@ -28,7 +30,6 @@
 
 use super::IndexError;
 use std::collections::{BTreeMap, BTreeSet};
-use unicode_normalization::UnicodeNormalization;
 
 /// Administrative level characters that titles sometimes drop (rule 3).
 pub const LEVEL_CHARS: [char; 4] = ['区', '县', '市', '旗'];
@@ -56,41 +57,32 @@ pub enum MatchRule {
     Alias,
 }
 
-/// Normalize an agency name for matching: NFKC, whitespace / control /
-/// zero-width characters removed, traditional → simplified, surrounding quotes
-/// and brackets removed.
+/// Normalize an agency name for matching: the shared light normalization
+/// ([`crate::normalize::light_normalize`]: NFKC, pinyin annotations removed,
+/// quotes unified, whitespace removed), traditional → simplified
+/// ([`crate::normalize::to_simplified`]), then control and zero-width
+/// characters removed and quotes or brackets around the whole name dropped.
 ///
-/// This is the one place agency names are normalized; when the shared
-/// `crate::normalize` module lands it can delegate there.
+/// This is the one place agency names are normalized for the index.
 pub fn normalize_agency(name: &str) -> String {
-    let nfkc: String = name
-        .nfkc()
+    let light = crate::normalize::light_normalize(name);
+    let simplified = crate::normalize::to_simplified(&light);
+    let cleaned: String = simplified
+        .chars()
         .filter(|c| {
             !(c.is_whitespace()
                 || c.is_control()
                 || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{feff}'))
         })
         .collect();
-    let simplified = fast2s::convert(&nfkc);
-    let trimmed = simplified.trim_matches(|c: char| {
-        matches!(
-            c,
-            '"' | '\''
-                | '“'
-                | '”'
-                | '‘'
-                | '’'
-                | '《'
-                | '》'
-                | '「'
-                | '」'
-                | '【'
-                | '】'
-                | '('
-                | ')'
-        )
-    });
-    trimmed.to_string()
+    cleaned
+        .trim_matches(|c: char| {
+            matches!(
+                c,
+                '"' | '\'' | '《' | '》' | '「' | '」' | '【' | '】' | '(' | ')'
+            )
+        })
+        .to_string()
 }
 
 /// The user's pinned name forms: `aliases.csv`.
@@ -288,6 +280,11 @@ mod tests {
         );
         assert_eq!(normalize_agency("“ＡＢＣ市商务局”"), "ABC市商务局");
         assert_eq!(normalize_agency("開平市科工商務局"), "开平市科工商务局");
+        assert_eq!(
+            normalize_agency("開(kāi)平市科工商務局"),
+            "开平市科工商务局"
+        );
+        assert_eq!(normalize_agency("\u{feff}某局\u{200b}"), "某局");
     }
 
     #[test]
