@@ -1,4 +1,5 @@
-//! Browser test of `compare --format html` (issue 5): the page opened in
+//! Browser tests of `compare --format html` (issue 5): pages (a synthetic
+//! agency, and every agency of the converted samples) opened in
 //! headless Chromium renders its tables and charts, logs nothing to the
 //! console, and its screenshot is clearly not blank.
 //!
@@ -111,7 +112,7 @@ fn screenshot(html: &Path, profile: &Path, png: &Path) -> u64 {
     len
 }
 
-fn page(dir: &Path, all: bool) -> PathBuf {
+fn page(dir: &Path) -> PathBuf {
     let data = dir.join("out");
     synthetic::write_dataset(
         &data,
@@ -124,13 +125,12 @@ fn page(dir: &Path, all: bool) -> PathBuf {
     .unwrap();
     let idx = index::build_dir(&data, None).unwrap();
     let opts = CompareOptions {
-        agency: (!all).then(|| "合成市第1区测试局".to_string()),
-        all,
+        agency: Some("合成市第1区测试局".to_string()),
         format: Format::Html,
         ..Default::default()
     };
     let html = compare::run(&idx, &opts).unwrap();
-    let path = dir.join(if all { "all.html" } else { "agency.html" });
+    let path = dir.join("agency.html");
     std::fs::write(&path, html).unwrap();
     path
 }
@@ -138,7 +138,7 @@ fn page(dir: &Path, all: bool) -> PathBuf {
 #[test]
 fn html_page_renders_tables_and_charts_without_console_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let html = page(dir.path(), false);
+    let html = page(dir.path());
     let profile = dir.path().join("profile");
 
     // The rendered DOM has the tables and the five charts with bars.
@@ -173,21 +173,53 @@ fn html_page_renders_tables_and_charts_without_console_errors() {
     std::fs::copy(&png, &keep).unwrap();
 }
 
+/// The `--all` page of the converted samples (4 agencies, conflicts, both
+/// template versions).
+fn samples_page(dir: &Path) -> PathBuf {
+    let out = dir.join("samples-out");
+    let st = Command::new(env!("CARGO_BIN_EXE_reportdex"))
+        .args(["convert", "-q", "-o"])
+        .arg(&out)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples"))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let idx = index::read(&out).unwrap();
+    let opts = CompareOptions {
+        all: true,
+        format: Format::Html,
+        ..Default::default()
+    };
+    let path = dir.join("samples.html");
+    std::fs::write(&path, compare::run(&idx, &opts).unwrap()).unwrap();
+    path
+}
+
 #[test]
-fn all_agencies_page_renders_with_its_index() {
+fn samples_page_with_every_agency_renders_with_its_index() {
     let dir = tempfile::tempdir().unwrap();
-    let html = page(dir.path(), true);
-    let run = browse(
-        &html,
-        &dir.path().join("profile"),
-        &["--dump-dom".to_string()],
-    );
-    assert!(run.stdout.contains("<nav id=\"index\">"));
-    for i in 1..=3 {
-        assert!(run.stdout.contains(&format!("href=\"#agency-{i}\"")));
+    let html = samples_page(dir.path());
+    let profile = dir.path().join("profile");
+    let run = browse(&html, &profile, &["--dump-dom".to_string()]);
+    let dom = &run.stdout;
+    assert!(dom.contains("<nav id=\"index\">"));
+    for i in 1..=4 {
+        assert!(dom.contains(&format!("href=\"#agency-{i}\"")));
     }
-    assert_eq!(run.stdout.matches("<svg").count(), 15);
+    assert_eq!(dom.matches("<section class=\"agency\"").count(), 4);
+    assert_eq!(dom.matches("<table class=\"metrics\">").count(), 4);
+    assert_eq!(dom.matches("<svg").count(), 4 * 5);
+    assert!(dom.contains("武汉市汉阳区文化和旅游局"));
+    assert!(
+        dom.contains("冲突：4 份报告数值不同"),
+        "the 文登 2022 re-issue"
+    );
     assert!(console_errors(&run.stderr).is_empty(), "{}", run.stderr);
+    let png = dir.path().join("samples.png");
+    let size = screenshot(&html, &profile, &png);
+    assert!(size > 30_000, "screenshot looks blank: {size} bytes");
+    let keep = Path::new(env!("CARGO_TARGET_TMPDIR")).join("compare-samples-all.png");
+    std::fs::copy(&png, &keep).unwrap();
 }
 
 #[test]
