@@ -1,7 +1,7 @@
 //! Browser tests of `compare --format html` (issue 5): pages (a synthetic
 //! agency, and every agency of the converted samples) opened in
-//! headless Chromium renders its tables and charts, logs nothing to the
-//! console, and its screenshot is clearly not blank.
+//! headless Chromium render their tables and charts, log nothing to the
+//! console, and their screenshots are clearly not blank.
 //!
 //! Needs the `chromium` binary (Debian package `chromium`; `.ci/run` installs
 //! it). Set `REPORTDEX_CHROMIUM` to use another binary. Without a browser the
