@@ -185,6 +185,19 @@ fn samples_page(dir: &Path) -> PathBuf {
         .unwrap();
     assert!(st.success());
     let idx = index::read(&out).unwrap();
+    // The index `convert` wrote validates against its schema.
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/index.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("index.json")).unwrap()).unwrap();
+    assert!(jsonschema::validator_for(&schema)
+        .unwrap()
+        .is_valid(&written));
     let opts = CompareOptions {
         all: true,
         format: Format::Html,

@@ -477,4 +477,45 @@ fn convert_builds_the_index_unless_told_not_to() {
         .unwrap();
     assert!(st.success());
     assert!(!out2.join("index.json").exists());
+    // compare builds the index in memory when index.json is missing ...
+    let o = bin()
+        .args([
+            "compare",
+            "--agency",
+            "汉阳",
+            "--metrics",
+            "s3.new_received.total",
+        ])
+        .arg(&out2)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert!(String::from_utf8(o.stdout)
+        .unwrap()
+        .contains("s3.new_received.total"));
+    // ... and warns when index.json is older than reports.jsonl.
+    assert!(bin()
+        .arg("index")
+        .arg("-q")
+        .arg(&out2)
+        .status()
+        .unwrap()
+        .success());
+    let f = std::fs::File::options()
+        .append(true)
+        .open(out2.join("reports.jsonl"))
+        .unwrap();
+    f.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(60))
+        .unwrap();
+    let o = bin()
+        .args(["compare", "--agency", "汉阳"])
+        .arg(&out2)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.contains("is older than reports.jsonl: run `reportdex index"),
+        "{err}"
+    );
 }

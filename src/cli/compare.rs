@@ -8,10 +8,33 @@ use reportdex::compare::{self, CompareError, CompareOptions};
 use reportdex::index::{self, IndexError};
 use std::io::Write;
 
+/// Is `OUT/index.json` older than `OUT/reports.jsonl` (after `convert --no-index`)?
+fn is_stale(out: &std::path::Path) -> bool {
+    let mtime = |name: &str| {
+        std::fs::metadata(out.join(name))
+            .and_then(|m| m.modified())
+            .ok()
+    };
+    matches!(
+        (mtime(index::INDEX_FILE), mtime(index::REPORTS_FILE)),
+        (Some(i), Some(r)) if i < r
+    )
+}
+
 /// Run `reportdex compare`.
 pub fn run(args: CompareArgs) -> anyhow::Result<ExitStatus> {
     let idx = match index::read(&args.out) {
-        Ok(idx) => idx,
+        Ok(idx) => {
+            if is_stale(&args.out) {
+                eprintln!(
+                    "reportdex: warning: {} is older than {}: run `reportdex index {}`",
+                    args.out.join(index::INDEX_FILE).display(),
+                    index::REPORTS_FILE,
+                    args.out.display()
+                );
+            }
+            idx
+        }
         Err(IndexError::MissingIndex(p)) => {
             tracing::info!("{} missing: building the index in memory", p.display());
             index::build_dir(&args.out, args.aliases.as_deref())

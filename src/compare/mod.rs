@@ -121,6 +121,18 @@ pub enum CompareError {
     /// The metric pattern matches no known metric.
     #[error("no metric matches {0:?}")]
     NoMetrics(String),
+    /// The agency has no report in the requested years.
+    #[error("{agency} has no report in {from}–{to} (years with reports: {available})")]
+    NoYears {
+        /// The agency.
+        agency: String,
+        /// First requested year.
+        from: i32,
+        /// Last requested year.
+        to: i32,
+        /// Years with reports, comma-separated.
+        available: String,
+    },
     /// Output could not be produced.
     #[error("output: {0}")]
     Output(String),
@@ -604,7 +616,19 @@ pub fn comparisons(index: &Index, opts: &CompareOptions) -> Result<Vec<Compariso
         index.agencies.iter().collect()
     } else {
         let q = opts.agency.as_deref().ok_or(CompareError::NoAgency)?;
-        vec![find_agency(index, q)?]
+        let a = find_agency(index, q)?;
+        if let Some((from, to)) = opts.years {
+            if !a.years.iter().any(|y| (from..=to).contains(&y.year)) {
+                let available: Vec<String> = a.years.iter().map(|y| y.year.to_string()).collect();
+                return Err(CompareError::NoYears {
+                    agency: a.key.clone(),
+                    from,
+                    to,
+                    available: available.join(", "),
+                });
+            }
+        }
+        vec![a]
     };
     Ok(agencies
         .par_iter()

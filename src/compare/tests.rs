@@ -242,6 +242,19 @@ fn years_and_metric_patterns_select_columns_and_rows() {
         ),
         Err(CompareError::NoMetrics(_))
     ));
+    let e = run(
+        &index,
+        &CompareOptions {
+            years: Some((2030, 2031)),
+            ..opts("文登")
+        },
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "威海市文登区人民政府办公室 has no report in 2030–2031 (years with reports: 2019, 2020, 2021)"
+    );
+    assert_eq!(e.exit_code(), 2);
     assert_eq!(parse_years("2019").unwrap(), (2019, 2019));
     assert_eq!(parse_years("2023-2019").unwrap(), (2019, 2023));
     assert!(parse_years("19-20").is_err());
