@@ -192,9 +192,11 @@ pub fn parse_years(s: &str) -> Result<(i32, i32), CompareError> {
     }
 }
 
-/// Find the agency a name designates: first an exact match of the normalized
-/// name against every agency's key and name forms; else agencies whose key or
-/// a form contains the name. Exactly one agency must match.
+/// Find the agency a name designates. The normalized name is tried against,
+/// in order: each agency's key and matched report names (equal), the other
+/// name forms its reports mention (equal), the key and matched names
+/// (containing it), the other forms (containing it). The first step with any
+/// match decides; exactly one agency must match there.
 pub fn find_agency<'a>(index: &'a Index, query: &str) -> Result<&'a Agency, CompareError> {
     let q = normalize_agency(query);
     if index.agencies.is_empty() {
@@ -206,25 +208,35 @@ pub fn find_agency<'a>(index: &'a Index, query: &str) -> Result<&'a Agency, Comp
             candidates: Vec::new(),
         });
     }
-    let names = |a: &'a Agency| {
+    // The names an agency is known by: its own (key and the report names
+    // matched to it), then every other form its reports mention.
+    let own = |a: &Agency| -> Vec<String> {
         std::iter::once(a.key.clone())
             .chain(a.matched.iter().map(|m| m.name.clone()))
-            .chain(a.forms.iter().map(|f| normalize_agency(f)))
+            .collect()
     };
-    let exact: Vec<&Agency> = index
-        .agencies
-        .iter()
-        .filter(|a| names(a).any(|n| n == q))
-        .collect();
-    let hits = if exact.is_empty() {
-        index
+    let mentioned =
+        |a: &Agency| -> Vec<String> { a.forms.iter().map(|f| normalize_agency(f)).collect() };
+    // Tiers, first non-empty wins: own name equal, a form equal, own name
+    // contains the query, a form contains it.
+    let mut hits: Vec<&Agency> = Vec::new();
+    for tier in 0..4 {
+        hits = index
             .agencies
             .iter()
-            .filter(|a| names(a).any(|n| n.contains(&q)))
-            .collect()
-    } else {
-        exact
-    };
+            .filter(|a| {
+                let names = if tier % 2 == 0 { own(a) } else { mentioned(a) };
+                if tier < 2 {
+                    names.contains(&q)
+                } else {
+                    names.iter().any(|n| n.contains(&q))
+                }
+            })
+            .collect();
+        if !hits.is_empty() {
+            break;
+        }
+    }
     match hits.as_slice() {
         [one] => Ok(one),
         [] => Err(CompareError::UnknownAgency {

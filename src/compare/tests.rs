@@ -45,6 +45,28 @@ fn agency_is_found_by_any_form_or_a_unique_fragment() {
 }
 
 #[test]
+fn an_agency_own_name_wins_over_a_form_another_report_mentions() {
+    let (_d, mut index) = fixture_index();
+    // 某市某局's report also mentions 开平市科工商务局 (say, in a contact line)
+    // and a liaison office nobody else is called.
+    for a in index.agencies.iter_mut().filter(|a| a.key == "某市某局") {
+        a.forms.push("开平市科工商务局".into());
+        a.forms.push("某某联络处".into());
+    }
+    assert_eq!(
+        find_agency(&index, "开平市科工商务局").unwrap().key,
+        "开平市科工商务局"
+    );
+    // A fragment of own names first, too.
+    assert_eq!(
+        find_agency(&index, "科工商务").unwrap().key,
+        "开平市科工商务局"
+    );
+    // Only a mentioned form matches: that agency.
+    assert_eq!(find_agency(&index, "某某联络处").unwrap().key, "某市某局");
+}
+
+#[test]
 fn ambiguous_and_unknown_agencies_list_candidates() {
     let (_d, index) = fixture_index();
     let e = find_agency(&index, "市").unwrap_err();
