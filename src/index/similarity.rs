@@ -32,10 +32,13 @@ use unicode_normalization::UnicodeNormalization;
 pub const MIN_SENTENCE_CHARS: usize = 6;
 /// Length of the character n-grams.
 pub const NGRAM: usize = 5;
-/// n-grams are sampled: only those whose hash has these bits clear are kept
-/// (1 in 4). Both years keep the same n-grams, so the reuse share is an
-/// unbiased estimate, at a quarter of the work on long reports.
+/// n-grams of long texts (more than [`SAMPLE_ABOVE`] of them) are sampled:
+/// only those whose hash has these bits clear are kept (1 in 4). When either
+/// year is sampled, both are compared on the sample; the sample is chosen by
+/// hash, so the reuse share is an unbiased estimate at a quarter of the work.
 pub const NGRAM_SAMPLE_MASK: u64 = 0b11;
+/// Texts with more n-gram windows than this are sampled.
+pub const SAMPLE_ABOVE: usize = 2000;
 /// Characters of text kept per section (bounds work on huge documents).
 pub const MAX_SECTION_CHARS: usize = 200_000;
 
@@ -110,10 +113,17 @@ pub type HashSet64 = HashSet<u64, BuildHasherDefault<PreHashed>>;
 pub struct Fingerprint {
     /// Distinct sentence hashes.
     pub sentences: HashSet64,
-    /// Distinct n-gram hashes.
+    /// Distinct n-gram hashes (only the sampled ones when `sampled`).
     pub ngrams: HashSet64,
+    /// True when the n-grams were sampled (long texts).
+    pub sampled: bool,
     /// Characters after normalization.
     pub chars: usize,
+}
+
+/// Is an n-gram hash in the sample?
+fn in_sample(g: u64) -> bool {
+    g & NGRAM_SAMPLE_MASK == 0
 }
 
 /// Fingerprints of a document: index 0 is the whole document, 1–6 the standard
@@ -213,6 +223,11 @@ pub fn fingerprint(text: &str) -> Fingerprint {
     // Rolling polynomial hash over the window: h = Σ c_i · B^(n-1-i).
     const B: u64 = 0x0000_0100_0000_01b3;
     let b_n = (0..NGRAM).fold(1u64, |acc, _| acc.wrapping_mul(B));
+    let windows: usize = chars
+        .split(|c| *c == '\n')
+        .map(|s| (s.len() + 1).saturating_sub(NGRAM))
+        .sum();
+    fp.sampled = windows > SAMPLE_ABOVE;
     for sentence in chars.split(|c| *c == '\n') {
         fp.chars += sentence.len();
         if sentence.len() >= MIN_SENTENCE_CHARS {
@@ -228,7 +243,7 @@ pub fn fingerprint(text: &str) -> Fingerprint {
             }
             if i + 1 >= NGRAM {
                 let g = mix(h);
-                if g & NGRAM_SAMPLE_MASK == 0 {
+                if !fp.sampled || in_sample(g) {
                     fp.ngrams.insert(g);
                 }
             }
@@ -248,7 +263,18 @@ impl Fingerprint {
     /// Add another text's sentences and n-grams (the fingerprint of both texts).
     pub fn extend(&mut self, other: &Fingerprint) {
         self.sentences.extend(other.sentences.iter().copied());
-        self.ngrams.extend(other.ngrams.iter().copied());
+        if other.sampled && !self.sampled {
+            self.ngrams.retain(|g| in_sample(*g));
+            self.sampled = true;
+        }
+        let sampled = self.sampled;
+        self.ngrams.extend(
+            other
+                .ngrams
+                .iter()
+                .copied()
+                .filter(|g| !sampled || in_sample(*g)),
+        );
         self.chars += other.chars;
     }
 }
@@ -260,17 +286,22 @@ pub fn compare(cur: &Fingerprint, prev: &Fingerprint) -> Reuse {
         .iter()
         .filter(|s| prev.sentences.contains(s))
         .count();
-    let ngrams_reused = cur
-        .ngrams
-        .iter()
-        .filter(|g| prev.ngrams.contains(g))
-        .count();
+    // Compare on the sample when either side is sampled (a sampled set holds
+    // exactly the sampled members of the full one).
+    let sampled = cur.sampled || prev.sampled;
+    let (mut ngrams, mut ngrams_reused) = (0usize, 0usize);
+    for g in cur.ngrams.iter().filter(|g| !sampled || in_sample(**g)) {
+        ngrams += 1;
+        if prev.ngrams.contains(g) {
+            ngrams_reused += 1;
+        }
+    }
     let ratio = |a: usize, b: usize| (b > 0).then(|| round4(a as f64 / b as f64));
     Reuse {
         sentences: cur.sentences.len(),
         sentences_reused: reused,
         sentence_reuse: ratio(reused, cur.sentences.len()),
-        ngram_reuse: ratio(ngrams_reused, cur.ngrams.len()),
+        ngram_reuse: ratio(ngrams_reused, ngrams),
         chars: cur.chars,
         prev_chars: prev.chars,
     }
@@ -408,14 +439,40 @@ mod tests {
         let r = compare(&b, &a);
         assert_eq!((r.sentences, r.sentences_reused), (4, 2));
         assert_eq!(r.sentence_reuse, Some(0.5));
-        // About half of b's 5-grams come from the kept sentences (an estimate
-        // on the 1-in-4 sample).
+        // About half of b's 5-grams come from the kept sentences.
         let n = r.ngram_reuse.unwrap();
         assert!(n > 0.3 && n < 0.7, "{n}");
         // Unrelated text: nothing reused.
         let c = fingerprint("下一步将围绕群众关切持续深化政务公开，推动政策解读更加精准有效。");
         assert_eq!(compare(&c, &a).ngram_reuse, Some(0.0));
         assert_eq!(compare(&c, &a).sentence_reuse, Some(0.0));
+    }
+
+    #[test]
+    fn long_texts_are_sampled_and_compared_on_the_sample() {
+        // 40 distinct sentences of ~30 characters: > 2000 windows.
+        let sentence = |i: usize| {
+            let c =
+                |k: usize| char::from_u32(0x4e00 + ((i * 131 + k * 17) % 20000) as u32).unwrap();
+            let body: String = (0..30).map(c).collect();
+            format!("{body}。")
+        };
+        let long: String = (0..80).map(sentence).collect();
+        let short: String = (0..2).map(sentence).collect();
+        let (l, s) = (fingerprint(&long), fingerprint(&short));
+        assert!(l.sampled && !s.sampled);
+        assert!(l.ngrams.len() < 80 * 26 / 2, "sampled: {}", l.ngrams.len());
+        assert_eq!(s.ngrams.len(), 2 * 26);
+        // The short text is part of the long one: all of it reused.
+        assert_eq!(compare(&s, &l).ngram_reuse, Some(1.0));
+        assert_eq!(compare(&l, &l).ngram_reuse, Some(1.0));
+        // 2 of 80 sentences of the long text are in the short one.
+        let r = compare(&l, &s).ngram_reuse.unwrap();
+        assert!(r > 0.0 && r < 0.1, "{r}");
+        // Union with a sampled part is sampled and keeps only sampled n-grams.
+        let mut u = s.clone();
+        u.extend(&l);
+        assert!(u.sampled && u.ngrams.iter().all(|g| in_sample(*g)));
     }
 
     #[test]
