@@ -67,8 +67,12 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitStatus> {
                 _ => (e.to_string(), &Vec::new()),
             };
             eprintln!("reportdex: {head}");
-            for c in list {
+            const SHOWN: usize = 30;
+            for c in list.iter().take(SHOWN) {
                 eprintln!("  {c}");
+            }
+            if list.len() > SHOWN {
+                eprintln!("  … and {} more: give a longer name", list.len() - SHOWN);
             }
             return Ok(ExitStatus::Failure);
         }
