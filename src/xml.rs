@@ -7,7 +7,7 @@
 use crate::container::Limits;
 use crate::error::ReadError;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::ResolveResult;
+use quick_xml::name::{PrefixDeclaration, ResolveResult};
 use quick_xml::NsReader;
 use std::borrow::Cow;
 
@@ -105,38 +105,66 @@ impl Ns {
     }
 }
 
-fn ns_of(r: &ResolveResult<'_>) -> Ns {
-    match r {
-        ResolveResult::Bound(ns) => Ns::from_uri(ns.as_ref()),
-        ResolveResult::Unbound => Ns::None,
-        ResolveResult::Unknown(p) if p.as_slice() == b"xml" => Ns::Xml,
-        ResolveResult::Unknown(_) => Ns::Other,
-    }
-}
-
-/// One attribute with its resolved namespace.
+/// One attribute with its resolved namespace. Names and values borrow the part's
+/// bytes; a value is owned only when it contained entity or character references.
 #[derive(Debug, Clone)]
-pub struct Attr {
+pub struct Attr<'a> {
     /// Namespace.
     pub ns: Ns,
     /// Local name.
-    pub local: Vec<u8>,
+    pub local: &'a [u8],
     /// Unescaped value.
-    pub value: String,
+    pub value: Cow<'a, str>,
 }
+
+const EMPTY_ATTR: Attr<'static> = Attr {
+    ns: Ns::None,
+    local: b"",
+    value: Cow::Borrowed(""),
+};
+
+/// Attributes kept without a heap allocation (most elements have fewer).
+const INLINE_ATTRS: usize = 4;
 
 /// A start tag (empty elements are reported as a start followed by an end).
+/// Borrows the part's bytes.
 #[derive(Debug, Clone)]
-pub struct Elem {
+pub struct Elem<'a> {
     /// Namespace.
     pub ns: Ns,
     /// Local name.
-    pub local: Vec<u8>,
-    /// Attributes with resolved namespaces.
-    pub attrs: Vec<Attr>,
+    pub local: &'a [u8],
+    inline: [Attr<'a>; INLINE_ATTRS],
+    n_inline: usize,
+    spill: Vec<Attr<'a>>,
 }
 
-impl Elem {
+impl<'a> Elem<'a> {
+    fn new(ns: Ns, local: &'a [u8]) -> Self {
+        Elem {
+            ns,
+            local,
+            inline: [EMPTY_ATTR; INLINE_ATTRS],
+            n_inline: 0,
+            spill: Vec::new(),
+        }
+    }
+
+    fn push_attr(&mut self, a: Attr<'a>) {
+        if self.n_inline < INLINE_ATTRS {
+            self.inline[self.n_inline] = a;
+            self.n_inline += 1;
+        } else {
+            self.spill.push(a);
+        }
+    }
+
+    /// Attributes with resolved namespaces (namespace declarations excluded), in
+    /// document order.
+    pub fn attrs(&self) -> impl Iterator<Item = &Attr<'a>> {
+        self.inline[..self.n_inline].iter().chain(self.spill.iter())
+    }
+
     /// Whether this is `ns:local`.
     pub fn is(&self, ns: Ns, local: &str) -> bool {
         self.ns == ns && self.local == local.as_bytes()
@@ -144,8 +172,7 @@ impl Elem {
 
     /// Attribute value by namespace and local name.
     pub fn attr(&self, ns: Ns, local: &str) -> Option<&str> {
-        self.attrs
-            .iter()
+        self.attrs()
             .find(|a| a.ns == ns && a.local == local.as_bytes())
             .map(|a| a.value.as_ref())
     }
@@ -155,21 +182,66 @@ impl Elem {
 #[derive(Debug, Clone)]
 pub enum Ev<'a> {
     /// Start of an element.
-    Start(Elem),
+    Start(Elem<'a>),
     /// End of an element (namespace and local name).
-    End(Ns, Vec<u8>),
+    End(Ns, &'a [u8]),
     /// Character data, unescaped (text or CDATA).
     Text(Cow<'a, str>),
     /// End of the document.
     Eof,
 }
 
+/// A namespace declaration in scope: prefix (empty for the default namespace) and
+/// the namespace, `None` when the declaration undeclares (`xmlns=""`, `xmlns:p=""`).
+#[derive(Debug)]
+struct Binding {
+    prefix: Vec<u8>,
+    ns: Option<Ns>,
+}
+
+/// One open element.
+#[derive(Debug, Clone, Copy)]
+struct Frame<'a> {
+    ns: Ns,
+    local: &'a [u8],
+    /// Number of bindings in scope before this element's own declarations.
+    bindings_before: usize,
+}
+
+/// Most recently resolved prefixes (prefixes of up to 7 bytes packed with their
+/// length into a `u64`), cleared
+/// whenever the declarations in scope change.
+const MEMO_SIZE: usize = 8;
+
+fn prefix_key(prefix: &[u8]) -> Option<u64> {
+    if prefix.is_empty() || prefix.len() > 7 {
+        return None;
+    }
+    let mut buf = [0u8; 8];
+    buf[..prefix.len()].copy_from_slice(prefix);
+    buf[7] = prefix.len() as u8;
+    Some(u64::from_le_bytes(buf))
+}
+
 /// A streaming, namespace-resolving reader over one part held in memory.
+///
+/// quick-xml's `NsReader` tokenizes and checks the namespace declarations; names
+/// are resolved here against a mirror of the declarations in scope, mapped once to
+/// [`Ns`] per declaration (quick-xml's own resolution compares URIs for every name).
+/// When the whole part is valid UTF-8 (checked once up front), text and attribute
+/// values are sliced from it without decoding them again; otherwise every text and
+/// value is decoded on its own, as quick-xml does, so errors are reported the same.
 pub struct XmlReader<'a> {
     inner: NsReader<&'a [u8]>,
+    input: &'a [u8],
+    /// `input` as text, when it is valid UTF-8.
+    input_str: Option<&'a str>,
     part: String,
-    depth: usize,
     max_depth: usize,
+    frames: Vec<Frame<'a>>,
+    bindings: Vec<Binding>,
+    memo: Vec<(u64, Ns)>,
+    default_ns: Option<Ns>,
 }
 
 impl<'a> XmlReader<'a> {
@@ -183,9 +255,14 @@ impl<'a> XmlReader<'a> {
         cfg.check_end_names = true;
         XmlReader {
             inner,
+            input: bytes,
+            input_str: simdutf8::basic::from_utf8(bytes).ok(),
             part: part.to_string(),
-            depth: 0,
             max_depth: limits.max_depth,
+            frames: Vec::new(),
+            bindings: Vec::new(),
+            memo: Vec::with_capacity(MEMO_SIZE),
+            default_ns: None,
         }
     }
 
@@ -216,7 +293,7 @@ impl<'a> XmlReader<'a> {
 
     /// Current element depth.
     pub fn depth(&self) -> usize {
-        self.depth
+        self.frames.len()
     }
 
     fn xml_error(&self, offset: u64, message: String) -> ReadError {
@@ -227,11 +304,75 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    /// `s`, a slice of the input, with the input's lifetime.
+    fn reslice(&self, s: &[u8]) -> Option<&'a [u8]> {
+        let base = self.input.as_ptr() as usize;
+        let start = (s.as_ptr() as usize).checked_sub(base)?;
+        self.input.get(start..start.checked_add(s.len())?)
+    }
+
+    /// `s`, a slice of the input, as text with the input's lifetime (only when the
+    /// input is valid UTF-8).
+    fn reslice_str(&self, s: &[u8]) -> Option<&'a str> {
+        let input = self.input_str?;
+        let base = input.as_ptr() as usize;
+        let start = (s.as_ptr() as usize).checked_sub(base)?;
+        input.get(start..start.checked_add(s.len())?)
+    }
+
+    fn internal_error(&self) -> ReadError {
+        let off = self.offset();
+        self.xml_error(off, "internal error: event outside the input".into())
+    }
+
+    /// Namespace of a prefixed name.
+    fn resolve_prefix(&mut self, prefix: &[u8]) -> Ns {
+        let key = prefix_key(prefix);
+        if let Some(k) = key {
+            if let Some(&(_, ns)) = self.memo.iter().find(|(mk, _)| *mk == k) {
+                return ns;
+            }
+        }
+        let ns = match self.bindings.iter().rev().find(|b| b.prefix == prefix) {
+            // `xmlns:p=""` makes `p` unknown again.
+            Some(b) => b.ns.unwrap_or(Ns::Other),
+            None if prefix == b"xml" => Ns::Xml,
+            None => Ns::Other,
+        };
+        if let Some(k) = key {
+            if self.memo.len() < MEMO_SIZE {
+                self.memo.push((k, ns));
+            }
+        }
+        ns
+    }
+
+    /// Namespace of an unprefixed element name.
+    fn resolve_default(&mut self) -> Ns {
+        if let Some(ns) = self.default_ns {
+            return ns;
+        }
+        let ns = self
+            .bindings
+            .iter()
+            .rev()
+            .find(|b| b.prefix.is_empty())
+            .and_then(|b| b.ns)
+            .unwrap_or(Ns::None);
+        self.default_ns = Some(ns);
+        ns
+    }
+
+    fn bindings_changed(&mut self) {
+        self.memo.clear();
+        self.default_ns = None;
+    }
+
     /// Next event, skipping declarations, comments and processing instructions.
     #[allow(clippy::should_implement_trait)] // fallible, so not an Iterator
     pub fn next(&mut self) -> Result<Ev<'a>, ReadError> {
         loop {
-            let (res, ev) = match self.inner.read_resolved_event() {
+            let ev = match self.inner.read_event() {
                 Ok(x) => x,
                 Err(e) => {
                     let off = self.inner.error_position();
@@ -240,24 +381,43 @@ impl<'a> XmlReader<'a> {
             };
             match ev {
                 Event::Start(start) => {
-                    self.depth += 1;
-                    if self.depth > self.max_depth {
+                    if self.frames.len() + 1 > self.max_depth {
                         return Err(ReadError::TooDeep {
                             part: self.part.clone(),
                             limit: self.max_depth,
                         });
                     }
-                    let ns = ns_of(&res);
-                    let elem = self.elem(ns, &start)?;
+                    let elem = self.start(&start)?;
                     return Ok(Ev::Start(elem));
                 }
                 Event::End(end) => {
-                    self.depth = self.depth.saturating_sub(1);
-                    let ns = ns_of(&res);
-                    return Ok(Ev::End(ns, end.local_name().as_ref().to_vec()));
+                    return Ok(match self.frames.pop() {
+                        Some(f) => {
+                            if self.bindings.len() > f.bindings_before {
+                                self.bindings.truncate(f.bindings_before);
+                                self.bindings_changed();
+                            }
+                            Ev::End(f.ns, f.local)
+                        }
+                        // Unreachable with end-name checks on; kept total.
+                        None => {
+                            let (local, prefix) = end.name().decompose();
+                            let ns = match prefix {
+                                Some(p) => self.resolve_prefix(p.as_ref()),
+                                None => self.resolve_default(),
+                            };
+                            let local = self.reslice(local.as_ref()).unwrap_or(b"");
+                            Ev::End(ns, local)
+                        }
+                    });
                 }
                 Event::Text(t) => {
                     let off = self.offset();
+                    if let Some(s) = self.reslice_str(&t) {
+                        if memchr::memchr(b'&', s.as_bytes()).is_none() {
+                            return Ok(Ev::Text(Cow::Borrowed(s)));
+                        }
+                    }
                     let text = t
                         .unescape()
                         .map_err(|e| self.xml_error(off, e.to_string()))?;
@@ -275,13 +435,13 @@ impl<'a> XmlReader<'a> {
                         });
                     }
                 }
-                Event::Eof if self.depth > 0 => {
+                Event::Eof if !self.frames.is_empty() => {
                     let off = self.offset();
                     return Err(self.xml_error(
                         off,
                         format!(
                             "unexpected end of part, {} element(s) left open",
-                            self.depth
+                            self.frames.len()
                         ),
                     ));
                 }
@@ -291,37 +451,132 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    fn elem(&self, ns: Ns, start: &BytesStart<'_>) -> Result<Elem, ReadError> {
-        let local = start.local_name().as_ref().to_vec();
-        let mut attrs = Vec::new();
-        for a in start.attributes() {
+    /// A start tag: record its namespace declarations, resolve its name and
+    /// attributes, push its frame.
+    fn start(&mut self, start: &BytesStart<'_>) -> Result<Elem<'a>, ReadError> {
+        let content: &[u8] = start;
+        let (local, prefix) = start.name().decompose();
+        let local = self
+            .reslice(local.as_ref())
+            .ok_or_else(|| self.internal_error())?;
+        let mut elem = Elem::new(Ns::None, local);
+        // Attribute prefixes, resolved once all declarations of the tag are known.
+        let mut prefixes: [&[u8]; INLINE_ATTRS] = [b""; INLINE_ATTRS];
+        let mut spill_prefixes: Vec<&[u8]> = Vec::new();
+        // Keys seen so far (offset in the tag, qualified name), for the duplicate check
+        // quick-xml would otherwise do with a heap-allocated list per tag.
+        let mut keys: [(usize, &[u8]); 8] = [(0, b""); 8];
+        let mut n_keys = 0usize;
+        let mut more_keys: Vec<(usize, &[u8])> = Vec::new();
+        let bindings_before = self.bindings.len();
+        let mut attrs = start.attributes();
+        attrs.with_checks(false);
+        for a in attrs {
             let off = self.offset();
             let a = a.map_err(|e| self.xml_error(off, e.to_string()))?;
-            if a.key.as_namespace_binding().is_some() {
+            let key: &[u8] = a.key.into_inner();
+            let pos = (key.as_ptr() as usize).saturating_sub(content.as_ptr() as usize);
+            if let Some(&(prev, _)) = keys[..n_keys]
+                .iter()
+                .chain(more_keys.iter())
+                .find(|(_, k)| *k == key)
+            {
+                let e = quick_xml::events::attributes::AttrError::Duplicated(pos, prev);
+                return Err(self.xml_error(off, e.to_string()));
+            }
+            if n_keys < keys.len() {
+                keys[n_keys] = (pos, key);
+                n_keys += 1;
+            } else {
+                more_keys.push((pos, key));
+            }
+            if let Some(decl) = a.key.as_namespace_binding() {
+                let prefix: &[u8] = match decl {
+                    PrefixDeclaration::Default => b"",
+                    // Declarations of `xml` add nothing (quick-xml refuses any
+                    // other value for it, and any declaration of `xmlns`).
+                    PrefixDeclaration::Named(b"xml") => continue,
+                    PrefixDeclaration::Named(p) => p,
+                };
+                let ns = (!a.value.is_empty()).then(|| Ns::from_uri(&a.value));
+                self.bindings.push(Binding {
+                    prefix: prefix.to_vec(),
+                    ns,
+                });
                 continue;
             }
-            let (res, local_name) = self.inner.resolve_attribute(a.key);
-            let ans = ns_of(&res);
-            let value = a
-                .unescape_value()
-                .map_err(|e| self.xml_error(off, e.to_string()))?
-                .into_owned();
-            let local_bytes = local_name.as_ref().to_vec();
-            attrs.push(Attr {
-                ns: ans,
-                local: local_bytes,
+            let (alocal, aprefix) = a.key.decompose();
+            let alocal = self
+                .reslice(alocal.as_ref())
+                .ok_or_else(|| self.internal_error())?;
+            let value = self.attr_value(&a, off)?;
+            let aprefix: &[u8] = aprefix.map_or(b"", |p| p.into_inner());
+            if elem.n_inline < INLINE_ATTRS {
+                prefixes[elem.n_inline] = aprefix;
+            } else {
+                spill_prefixes.push(aprefix);
+            }
+            elem.push_attr(Attr {
+                ns: Ns::None,
+                local: alocal,
                 value,
             });
         }
-        Ok(Elem { ns, local, attrs })
+        if self.bindings.len() > bindings_before {
+            self.bindings_changed();
+        }
+        elem.ns = match prefix {
+            Some(p) => self.resolve_prefix(p.as_ref()),
+            None => self.resolve_default(),
+        };
+        for (i, p) in prefixes[..elem.n_inline].iter().enumerate() {
+            if !p.is_empty() {
+                elem.inline[i].ns = self.resolve_prefix(p);
+            }
+        }
+        for (a, p) in elem.spill.iter_mut().zip(&spill_prefixes) {
+            if !p.is_empty() {
+                a.ns = self.resolve_prefix(p);
+            }
+        }
+        self.frames.push(Frame {
+            ns: elem.ns,
+            local,
+            bindings_before,
+        });
+        Ok(elem)
+    }
+
+    /// An attribute's unescaped value, borrowed from the input when it has no
+    /// references.
+    fn attr_value(
+        &self,
+        a: &quick_xml::events::attributes::Attribute<'_>,
+        off: u64,
+    ) -> Result<Cow<'a, str>, ReadError> {
+        if let Some(s) = self.reslice_str(&a.value) {
+            if memchr::memchr(b'&', s.as_bytes()).is_none() {
+                return Ok(Cow::Borrowed(s));
+            }
+        }
+        let v = a
+            .unescape_value()
+            .map_err(|e| self.xml_error(off, e.to_string()))?;
+        Ok(match v {
+            Cow::Owned(s) => Cow::Owned(s),
+            Cow::Borrowed(s) => match self.reslice_str(s.as_bytes()) {
+                Some(s) => Cow::Borrowed(s),
+                None => Cow::Owned(s.to_string()),
+            },
+        })
     }
 
     /// Skip the rest of the element whose start was just read.
     pub fn skip_element(&mut self) -> Result<(), ReadError> {
-        let target = self.depth - 1;
+        let target = self.depth().wrapping_sub(1);
         loop {
             match self.next()? {
-                Ev::End(..) if self.depth == target => return Ok(()),
+                Ev::End(..) if self.depth() == target => return Ok(()),
                 Ev::Eof => return Ok(()),
                 _ => {}
             }
@@ -330,12 +585,12 @@ impl<'a> XmlReader<'a> {
 
     /// Collect all text inside the element whose start was just read.
     pub fn element_text(&mut self) -> Result<String, ReadError> {
-        let target = self.depth - 1;
+        let target = self.depth().wrapping_sub(1);
         let mut out = String::new();
         loop {
             match self.next()? {
                 Ev::Text(t) => out.push_str(&t),
-                Ev::End(..) if self.depth == target => return Ok(out),
+                Ev::End(..) if self.depth() == target => return Ok(out),
                 Ev::Eof => return Ok(out),
                 _ => {}
             }

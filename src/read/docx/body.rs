@@ -212,7 +212,7 @@ impl<'a> Ctx<'a> {
         out: &mut Vec<Block>,
     ) -> Result<(), ReadError> {
         if e.ns == Ns::W {
-            match e.local.as_slice() {
+            match e.local {
                 b"p" => return self.paragraph(r, out),
                 b"tbl" => {
                     let t = self.table(r)?;
@@ -305,7 +305,7 @@ impl<'a> Ctx<'a> {
                 r.skip_element()?;
                 continue;
             }
-            match e.local.as_slice() {
+            match e.local {
                 b"pStyle" => {
                     p.style = e.attr(Ns::W, "val").map(str::to_string);
                     r.skip_element()?;
@@ -348,7 +348,7 @@ impl<'a> Ctx<'a> {
     fn inline(&mut self, r: &mut XmlReader<'_>, p: &mut ParaBuilder) -> Result<(), ReadError> {
         while let Some(e) = next_child(r)? {
             if e.ns == Ns::W {
-                match e.local.as_slice() {
+                match e.local {
                     b"pPr" => self.ppr(r, p)?,
                     b"r" => self.run(r, p)?,
                     b"hyperlink" | b"smartTag" | b"customXml" | b"ins" | b"moveTo"
@@ -435,7 +435,7 @@ impl<'a> Ctx<'a> {
                 r.skip_element()?;
                 continue;
             }
-            match e.local.as_slice() {
+            match e.local {
                 b"rPr" => {
                     let (direct, rstyle) = parse_rpr(r)?;
                     let from_char = match rstyle {
@@ -689,7 +689,7 @@ impl<'a> Ctx<'a> {
                 r.skip_element()?;
                 continue;
             }
-            match e.local.as_slice() {
+            match e.local {
                 b"tblGrid" => {
                     let mut n = 0u32;
                     while let Some(c) = next_child(r)? {
@@ -739,7 +739,7 @@ impl<'a> Ctx<'a> {
                 r.skip_element()?;
                 continue;
             }
-            match e.local.as_slice() {
+            match e.local {
                 b"trPr" => {
                     while let Some(c) = next_child(r)? {
                         let val = c.attr(Ns::W, "val");

@@ -90,7 +90,7 @@ fn parse_level(r: &mut XmlReader<'_>) -> Result<Level, ReadError> {
     while let Some(e) = next_child(r)? {
         if e.ns == Ns::W {
             let val = e.attr(Ns::W, "val");
-            match e.local.as_slice() {
+            match e.local {
                 b"start" => l.start = val.and_then(parse_u32),
                 b"numFmt" => l.fmt = val.map(str::to_string),
                 b"lvlText" => l.text = Some(val.unwrap_or_default().to_string()),

@@ -170,7 +170,7 @@ impl<'s> Ctx<'s> {
         loop {
             match r.next()? {
                 Ev::Start(e) => match e.ns {
-                    Ns::Text => match e.local.as_slice() {
+                    Ns::Text => match e.local {
                         b"p" | b"h" => self.paragraph(r, &e, out, item.as_deref_mut())?,
                         b"list" => {
                             let parent = item.as_deref().map(|i| i.frame.clone());
@@ -196,7 +196,7 @@ impl<'s> Ctx<'s> {
                     }
                     Ns::Table => r.skip_element()?,
                     Ns::Draw => self.drawing(r, out)?,
-                    Ns::Office => match e.local.as_slice() {
+                    Ns::Office => match e.local {
                         b"annotation" | b"annotation-end" | b"forms" | b"scripts" => {
                             r.skip_element()?
                         }
@@ -416,7 +416,7 @@ impl<'s> Ctx<'s> {
         bold: bool,
     ) -> Result<(), ReadError> {
         match e.ns {
-            Ns::Text => match e.local.as_slice() {
+            Ns::Text => match e.local {
                 b"span" => {
                     let b = e
                         .attr(Ns::Text, "style-name")
@@ -577,7 +577,7 @@ impl<'s> Ctx<'s> {
         let depth = r.depth();
         loop {
             match r.next()? {
-                Ev::Start(e) if e.ns == Ns::Table => match e.local.as_slice() {
+                Ev::Start(e) if e.ns == Ns::Table => match e.local {
                     b"table-column" => {
                         let n = repeat_attr(&e, "number-columns-repeated");
                         let left = MAX_COLS - acc.cols;
