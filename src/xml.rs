@@ -117,15 +117,6 @@ pub struct Attr<'a> {
     pub value: Cow<'a, str>,
 }
 
-const EMPTY_ATTR: Attr<'static> = Attr {
-    ns: Ns::None,
-    local: b"",
-    value: Cow::Borrowed(""),
-};
-
-/// Attributes kept without a heap allocation (most elements have fewer).
-const INLINE_ATTRS: usize = 4;
-
 /// A start tag (empty elements are reported as a start followed by an end).
 /// Borrows the part's bytes.
 #[derive(Debug, Clone)]
@@ -134,35 +125,16 @@ pub struct Elem<'a> {
     pub ns: Ns,
     /// Local name.
     pub local: &'a [u8],
-    inline: [Attr<'a>; INLINE_ATTRS],
-    n_inline: usize,
-    spill: Vec<Attr<'a>>,
+    /// Attributes (namespace declarations excluded), in document order. Kept small:
+    /// readers recurse once per element, so an `Elem` lives in every frame.
+    attrs: Vec<Attr<'a>>,
 }
 
 impl<'a> Elem<'a> {
-    fn new(ns: Ns, local: &'a [u8]) -> Self {
-        Elem {
-            ns,
-            local,
-            inline: [EMPTY_ATTR; INLINE_ATTRS],
-            n_inline: 0,
-            spill: Vec::new(),
-        }
-    }
-
-    fn push_attr(&mut self, a: Attr<'a>) {
-        if self.n_inline < INLINE_ATTRS {
-            self.inline[self.n_inline] = a;
-            self.n_inline += 1;
-        } else {
-            self.spill.push(a);
-        }
-    }
-
     /// Attributes with resolved namespaces (namespace declarations excluded), in
     /// document order.
     pub fn attrs(&self) -> impl Iterator<Item = &Attr<'a>> {
-        self.inline[..self.n_inline].iter().chain(self.spill.iter())
+        self.attrs.iter()
     }
 
     /// Whether this is `ns:local`.
@@ -217,10 +189,11 @@ fn prefix_key(prefix: &[u8]) -> Option<u64> {
     if prefix.is_empty() || prefix.len() > 7 {
         return None;
     }
-    let mut buf = [0u8; 8];
-    buf[..prefix.len()].copy_from_slice(prefix);
-    buf[7] = prefix.len() as u8;
-    Some(u64::from_le_bytes(buf))
+    let mut key = (prefix.len() as u64) << 56;
+    for (i, &b) in prefix.iter().enumerate() {
+        key |= u64::from(b) << (8 * i);
+    }
+    Some(key)
 }
 
 /// A streaming, namespace-resolving reader over one part held in memory.
@@ -459,10 +432,10 @@ impl<'a> XmlReader<'a> {
         let local = self
             .reslice(local.as_ref())
             .ok_or_else(|| self.internal_error())?;
-        let mut elem = Elem::new(Ns::None, local);
+        let mut attr_list: Vec<Attr<'a>> = Vec::new();
         // Attribute prefixes, resolved once all declarations of the tag are known.
-        let mut prefixes: [&[u8]; INLINE_ATTRS] = [b""; INLINE_ATTRS];
-        let mut spill_prefixes: Vec<&[u8]> = Vec::new();
+        let mut prefixes: [&[u8]; 8] = [b""; 8];
+        let mut more_prefixes: Vec<&[u8]> = Vec::new();
         // Keys seen so far (offset in the tag, qualified name), for the duplicate check
         // quick-xml would otherwise do with a heap-allocated list per tag.
         let mut keys: [(usize, &[u8]); 8] = [(0, b""); 8];
@@ -511,12 +484,12 @@ impl<'a> XmlReader<'a> {
                 .ok_or_else(|| self.internal_error())?;
             let value = self.attr_value(&a, off)?;
             let aprefix: &[u8] = aprefix.map_or(b"", |p| p.into_inner());
-            if elem.n_inline < INLINE_ATTRS {
-                prefixes[elem.n_inline] = aprefix;
+            if attr_list.len() < prefixes.len() {
+                prefixes[attr_list.len()] = aprefix;
             } else {
-                spill_prefixes.push(aprefix);
+                more_prefixes.push(aprefix);
             }
-            elem.push_attr(Attr {
+            attr_list.push(Attr {
                 ns: Ns::None,
                 local: alocal,
                 value,
@@ -525,26 +498,26 @@ impl<'a> XmlReader<'a> {
         if self.bindings.len() > bindings_before {
             self.bindings_changed();
         }
-        elem.ns = match prefix {
+        let ns = match prefix {
             Some(p) => self.resolve_prefix(p.as_ref()),
             None => self.resolve_default(),
         };
-        for (i, p) in prefixes[..elem.n_inline].iter().enumerate() {
-            if !p.is_empty() {
-                elem.inline[i].ns = self.resolve_prefix(p);
-            }
-        }
-        for (a, p) in elem.spill.iter_mut().zip(&spill_prefixes) {
+        let all_prefixes = prefixes.iter().chain(more_prefixes.iter());
+        for (a, p) in attr_list.iter_mut().zip(all_prefixes) {
             if !p.is_empty() {
                 a.ns = self.resolve_prefix(p);
             }
         }
         self.frames.push(Frame {
-            ns: elem.ns,
+            ns,
             local,
             bindings_before,
         });
-        Ok(elem)
+        Ok(Elem {
+            ns,
+            local,
+            attrs: attr_list,
+        })
     }
 
     /// An attribute's unescaped value, borrowed from the input when it has no
@@ -585,11 +558,23 @@ impl<'a> XmlReader<'a> {
 
     /// Collect all text inside the element whose start was just read.
     pub fn element_text(&mut self) -> Result<String, ReadError> {
+        self.element_text_cow().map(Cow::into_owned)
+    }
+
+    /// [`XmlReader::element_text`] without a copy when the element holds a single
+    /// piece of text (the usual `w:t`).
+    pub fn element_text_cow(&mut self) -> Result<Cow<'a, str>, ReadError> {
         let target = self.depth().wrapping_sub(1);
-        let mut out = String::new();
+        let mut out: Cow<'a, str> = Cow::Borrowed("");
         loop {
             match self.next()? {
-                Ev::Text(t) => out.push_str(&t),
+                Ev::Text(t) => {
+                    if out.is_empty() {
+                        out = t;
+                    } else {
+                        out.to_mut().push_str(&t);
+                    }
+                }
                 Ev::End(..) if self.depth() == target => return Ok(out),
                 Ev::Eof => return Ok(out),
                 _ => {}

@@ -379,7 +379,7 @@ impl<'a> Ctx<'a> {
     fn math(&mut self, r: &mut XmlReader<'_>, p: &mut ParaBuilder) -> Result<(), ReadError> {
         while let Some(e) = next_child(r)? {
             if e.is(Ns::Math, "t") {
-                let t = r.element_text()?;
+                let t = r.element_text_cow()?;
                 self.emit(p, &t, p.base);
             } else if e.is(Ns::W, "r") {
                 self.run(r, p)?;
@@ -449,7 +449,7 @@ impl<'a> Ctx<'a> {
                     continue;
                 }
                 b"t" => {
-                    let t = r.element_text()?;
+                    let t = r.element_text_cow()?;
                     self.emit(p, &t, *props);
                     continue;
                 }

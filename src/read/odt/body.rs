@@ -74,25 +74,43 @@ struct Para {
 
 impl Para {
     /// Character data: XML white space collapses to one space (ODF 1.2 §6.1.2).
+    /// Works on runs between XML white space bytes (ASCII, so the runs are whole
+    /// characters) rather than character by character.
     fn push_text(&mut self, s: &str, bold: bool) {
-        for c in s.chars() {
-            if matches!(c, ' ' | '\t' | '\n' | '\r') {
+        let is_xml_ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+        // Carriage returns are rare (parsers normalize them away): without one,
+        // the next white space byte is found with a vectorized search.
+        let has_cr = memchr::memchr(b'\r', s.as_bytes()).is_some();
+        let mut rest = s;
+        while !rest.is_empty() {
+            let ws = rest.bytes().take_while(is_xml_ws).count();
+            if ws > 0 {
                 if self.started {
                     self.pending_space = true;
                 }
+                rest = &rest[ws..];
+            }
+            let run_len = if has_cr {
+                rest.bytes().position(|b| is_xml_ws(&b))
+            } else {
+                memchr::memchr3(b' ', b'\t', b'\n', rest.as_bytes())
+            }
+            .unwrap_or(rest.len());
+            if run_len == 0 {
                 continue;
             }
+            let (run, tail) = rest.split_at(run_len);
+            rest = tail;
             if self.pending_space {
                 self.text.push(' ');
                 self.pending_space = false;
             }
             self.started = true;
-            self.text.push(c);
-            if !c.is_whitespace() {
-                self.visible += 1;
-                if bold {
-                    self.bold_visible += 1;
-                }
+            self.text.push_str(run);
+            let visible = visible_chars(run);
+            self.visible += visible;
+            if bold {
+                self.bold_visible += visible;
             }
         }
     }
@@ -106,6 +124,47 @@ impl Para {
         self.started = true;
         self.text.push_str(s);
     }
+}
+
+/// Number of characters of `s` that are not white space (`!char::is_whitespace`),
+/// counted on bytes: characters are the non-continuation bytes, minus the
+/// encodings of the Unicode `White_Space` characters.
+fn visible_chars(s: &str) -> usize {
+    let b = s.as_bytes();
+    // Continuation bytes are 0b10xxxxxx: counted eight at a time.
+    let mut continuation = 0usize;
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(w);
+        let x = u64::from_le_bytes(word);
+        continuation += (x & !(x << 1) & 0x8080_8080_8080_8080).count_ones() as usize;
+    }
+    continuation += words
+        .remainder()
+        .iter()
+        .filter(|&&x| x & 0xC0 == 0x80)
+        .count();
+    let chars = b.len() - continuation;
+    // U+0009..U+000D and U+0020.
+    let mut ws = memchr::memchr3_iter(0x09, 0x0A, 0x0B, b).count()
+        + memchr::memchr3_iter(0x0C, 0x0D, 0x20, b).count();
+    // U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F.
+    for i in memchr::memchr3_iter(0xC2, 0xE1, 0xE2, b) {
+        ws += match (b[i], b.get(i + 1), b.get(i + 2)) {
+            (0xC2, Some(0x85 | 0xA0), _) => 1,
+            // U+1680.
+            (0xE1, Some(0x9A), Some(0x80)) => 1,
+            // U+2000..U+200A, U+2028, U+2029, U+202F.
+            (0xE2, Some(0x80), Some(0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)) => 1,
+            // U+205F.
+            (0xE2, Some(0x81), Some(0x9F)) => 1,
+            _ => 0,
+        };
+    }
+    // U+3000.
+    ws += memchr::memmem::find_iter(b, "\u{3000}".as_bytes()).count();
+    chars - ws
 }
 
 /// Reading state of one part.
@@ -749,6 +808,89 @@ fn push_table_text(t: &Table, lines: &mut Vec<String>) {
         }
         for n in &c.tables {
             push_table_text(n, lines);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The character-by-character definition `push_text` must match.
+    fn reference(p: &mut Para, s: &str, bold: bool) {
+        for c in s.chars() {
+            if matches!(c, ' ' | '\t' | '\n' | '\r') {
+                if p.started {
+                    p.pending_space = true;
+                }
+                continue;
+            }
+            if p.pending_space {
+                p.text.push(' ');
+                p.pending_space = false;
+            }
+            p.started = true;
+            p.text.push(c);
+            if !c.is_whitespace() {
+                p.visible += 1;
+                if bold {
+                    p.bold_visible += 1;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn visible_chars_counts_like_is_whitespace() {
+        let all: String = (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|c| !matches!(c, ' ' | '\t' | '\n' | '\r'))
+            .collect();
+        let expected = all.chars().filter(|c| !c.is_whitespace()).count();
+        assert_eq!(visible_chars(&all), expected);
+        // Every white space character is below U+3001.
+        for c in (0..=0x3100u32).filter_map(char::from_u32) {
+            let s = format!("中{c}文");
+            assert_eq!(
+                visible_chars(&s),
+                s.chars().filter(|c| !c.is_whitespace()).count(),
+                "{:?}",
+                c
+            );
+        }
+    }
+
+    #[test]
+    fn push_text_matches_character_definition() {
+        let pieces = [
+            "",
+            "  ",
+            "一、总体情况",
+            "  lead\tand\r\n trail  ",
+            "全角\u{3000}空格\u{a0}nbsp\u{2003}em\u{b}vt",
+            "\n",
+            "“引号”。",
+            "x",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for bold in [false, true] {
+                    let (mut fast, mut slow) = (Para::default(), Para::default());
+                    for s in [a, b, a] {
+                        fast.push_text(s, bold);
+                        reference(&mut slow, s, bold);
+                    }
+                    assert_eq!(fast.text, slow.text);
+                    assert_eq!(
+                        (fast.started, fast.pending_space),
+                        (slow.started, slow.pending_space)
+                    );
+                    assert_eq!(
+                        (fast.visible, fast.bold_visible),
+                        (slow.visible, slow.bold_visible)
+                    );
+                }
+            }
         }
     }
 }
