@@ -186,6 +186,21 @@ pub(crate) struct Ctx<'s> {
     endnotes: usize,
     tables: usize,
     cells_left: u64,
+    /// What paragraph styles give (memo by style name).
+    para_memo: Vec<(Option<String>, ParaFacts)>,
+}
+
+/// Most paragraph styles memoized per part (more are resolved each time).
+const MAX_PARA_MEMO: usize = 256;
+
+/// What a paragraph style gives through its parents.
+#[derive(Debug, Clone)]
+struct ParaFacts {
+    defined: bool,
+    bold: bool,
+    outline_level: Option<u8>,
+    display_name: Option<String>,
+    centered: bool,
 }
 
 impl<'s> Ctx<'s> {
@@ -206,6 +221,7 @@ impl<'s> Ctx<'s> {
             endnotes: 0,
             tables: 0,
             cells_left: MAX_PART_CELLS,
+            para_memo: Vec::new(),
         }
     }
 
@@ -362,6 +378,26 @@ impl<'s> Ctx<'s> {
         counters.label(ls?, level)
     }
 
+    /// What paragraph style `style` gives (memoized: styles do not change while a
+    /// part is read).
+    fn para_facts(&mut self, style: Option<&str>) -> ParaFacts {
+        if let Some((_, f)) = self.para_memo.iter().find(|(k, _)| k.as_deref() == style) {
+            return f.clone();
+        }
+        let facts = ParaFacts {
+            defined: style.is_some_and(|s| self.styles.has_para(s)),
+            bold: self.styles.para_bold(style),
+            outline_level: self.styles.para_outline_level(style),
+            display_name: style.and_then(|s| self.styles.para_display_name(s)),
+            centered: self.styles.para_centered(style),
+        };
+        if self.para_memo.len() < MAX_PARA_MEMO {
+            self.para_memo
+                .push((style.map(str::to_string), facts.clone()));
+        }
+        facts
+    }
+
     /// A `text:p` / `text:h` whose start was just read.
     fn paragraph(
         &mut self,
@@ -372,21 +408,19 @@ impl<'s> Ctx<'s> {
     ) -> Result<(), ReadError> {
         let is_h = e.local == b"h";
         let style = e.attr(Ns::Text, "style-name").filter(|s| !s.is_empty());
-        if let Some(s) = style {
-            if !self.styles.has_para(s) {
-                self.unresolved_styles += 1;
-            }
+        let facts = self.para_facts(style);
+        if style.is_some() && !facts.defined {
+            self.unresolved_styles += 1;
         }
         let mut p = Para::default();
-        let para_bold = self.styles.para_bold(style);
-        self.inline(r, &mut p, para_bold)?;
+        self.inline(r, &mut p, facts.bold)?;
 
         let heading = if is_h {
             let level = e
                 .attr(Ns::Text, "outline-level")
                 .and_then(|v| v.trim().parse::<u8>().ok())
                 .filter(|&l| l > 0)
-                .or_else(|| self.styles.para_outline_level(style))
+                .or(facts.outline_level)
                 .unwrap_or(1)
                 .min(MAX_LEVELS as u8);
             Some(Heading {
@@ -394,7 +428,7 @@ impl<'s> Ctx<'s> {
                 source: HeadingSource::OutlineLevel,
             })
         } else {
-            self.styles.para_outline_level(style).map(|level| Heading {
+            facts.outline_level.map(|level| Heading {
                 level: level.min(MAX_LEVELS as u8),
                 source: HeadingSource::Style,
             })
@@ -442,10 +476,10 @@ impl<'s> Ctx<'s> {
             out.push(Block::Paragraph(Paragraph {
                 text,
                 number_label: label.map(|l| l.text),
-                style: style.and_then(|s| self.styles.para_display_name(s)),
+                style: facts.display_name,
                 heading,
                 bold: p.visible > 0 && p.bold_visible == p.visible,
-                centered: self.styles.para_centered(style),
+                centered: facts.centered,
                 note_refs: std::mem::take(&mut p.note_refs),
             }));
         }
