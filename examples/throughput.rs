@@ -12,6 +12,8 @@
 //! `.error.txt`), e.g. to check that an optimization changes no output; the time
 //! then includes the writing.
 //! Reading happens before the clock starts, so disk speed is not measured.
+//! On Linux the process CPU time of the conversion is printed too (docs per
+//! CPU-second): on a shared machine that figure is steadier than the wall clock.
 
 use rayon::prelude::*;
 use reportdex::convert::{convert_bytes, ConvertOptions};
@@ -31,6 +33,18 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// User + system CPU time of this process in seconds (Linux `/proc/self/stat`,
+/// in clock ticks of 1/100 s); `None` elsewhere.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // After the command name: state is field 3; utime and stime are 14 and 15.
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -78,6 +92,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .num_threads(threads)
         .build()?;
     let opts = ConvertOptions::default();
+    let cpu_start = cpu_seconds();
     let start = Instant::now();
     let (ok, failed, json_bytes) = pool.install(|| {
         (0..repeat)
@@ -108,6 +123,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .fold((0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2))
     });
     let secs = start.elapsed().as_secs_f64();
+    let cpu = match (cpu_start, cpu_seconds()) {
+        (Some(a), Some(b)) if b > a => Some(b - a),
+        _ => None,
+    };
     let docs = (files.len() * repeat) as f64;
     println!(
         "{ok} converted, {failed} failed, {:.1} MB JSON in {secs:.2}s: {:.0} docs/s, {:.1} MB/s",
@@ -115,5 +134,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         docs / secs,
         (total_bytes * repeat) as f64 / 1e6 / secs
     );
+    if let Some(cpu) = cpu {
+        println!(
+            "CPU {cpu:.2}s: {:.0} docs per CPU-second, {:.1} MB per CPU-second",
+            docs / cpu,
+            (total_bytes * repeat) as f64 / 1e6 / cpu
+        );
+    }
     Ok(())
 }
