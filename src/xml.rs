@@ -7,8 +7,8 @@
 use crate::container::Limits;
 use crate::error::ReadError;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::{PrefixDeclaration, ResolveResult};
-use quick_xml::NsReader;
+use quick_xml::name::{NamespaceError, PrefixDeclaration};
+use quick_xml::Reader;
 use std::borrow::Cow;
 
 /// Namespaces the readers care about. Anything else is [`Ns::Other`].
@@ -163,11 +163,18 @@ pub enum Ev<'a> {
     Eof,
 }
 
-/// A namespace declaration in scope: prefix (empty for the default namespace) and
-/// the namespace, `None` when the declaration undeclares (`xmlns=""`, `xmlns:p=""`).
+/// The namespace the `xml` prefix is bound to.
+const XML_URI: &[u8] = b"http://www.w3.org/XML/1998/namespace";
+/// The namespace the `xmlns` prefix is bound to.
+const XMLNS_URI: &[u8] = b"http://www.w3.org/2000/xmlns/";
+
+/// A namespace declaration in scope: prefix (empty for the default namespace),
+/// URI, and the namespace, `None` when the declaration undeclares (`xmlns=""`,
+/// `xmlns:p=""`).
 #[derive(Debug)]
 struct Binding {
     prefix: Vec<u8>,
+    uri: Vec<u8>,
     ns: Option<Ns>,
 }
 
@@ -198,14 +205,17 @@ fn prefix_key(prefix: &[u8]) -> Option<u64> {
 
 /// A streaming, namespace-resolving reader over one part held in memory.
 ///
-/// quick-xml's `NsReader` tokenizes and checks the namespace declarations; names
-/// are resolved here against a mirror of the declarations in scope, mapped once to
-/// [`Ns`] per declaration (quick-xml's own resolution compares URIs for every name).
+/// quick-xml's `Reader` tokenizes; namespace declarations are tracked here (with
+/// the checks and error messages of quick-xml's `NsReader`), mapped once to [`Ns`]
+/// per declaration, and names are resolved against them (quick-xml's own
+/// resolution compares URIs for every name).
 /// When the whole part is valid UTF-8 (checked once up front), text and attribute
 /// values are sliced from it without decoding them again; otherwise every text and
 /// value is decoded on its own, as quick-xml does, so errors are reported the same.
 pub struct XmlReader<'a> {
-    inner: NsReader<&'a [u8]>,
+    inner: Reader<&'a [u8]>,
+    /// Finds namespace declarations in a start tag.
+    xmlns: memchr::memmem::Finder<'static>,
     input: &'a [u8],
     /// `input` as text, when it is valid UTF-8.
     input_str: Option<&'a str>,
@@ -221,13 +231,14 @@ impl<'a> XmlReader<'a> {
     /// Start reading `bytes` (the part called `part`).
     pub fn new(bytes: &'a [u8], part: &str, limits: Limits) -> Self {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let mut inner = NsReader::from_reader(bytes);
+        let mut inner = Reader::from_reader(bytes);
         let cfg = inner.config_mut();
         cfg.expand_empty_elements = true;
         cfg.trim_text(false);
         cfg.check_end_names = true;
         XmlReader {
             inner,
+            xmlns: memchr::memmem::Finder::new(b"xmlns"),
             input: bytes,
             input_str: simdutf8::basic::from_utf8(bytes).ok(),
             part: part.to_string(),
@@ -253,15 +264,19 @@ impl<'a> XmlReader<'a> {
     /// element whose start was just read), e.g. to resolve the prefixes listed in an
     /// `mc:Choice Requires` attribute. `None` when the prefix is unbound.
     pub fn prefix_uri(&self, prefix: &str) -> Option<String> {
-        let qname = format!("{prefix}:x");
-        match self
-            .inner
-            .resolve_element(quick_xml::name::QName(qname.as_bytes()))
-            .0
-        {
-            ResolveResult::Bound(ns) => Some(String::from_utf8_lossy(ns.as_ref()).into_owned()),
-            _ => None,
+        // As a qualified name `prefix:x` resolves: the prefix ends at the first colon.
+        let prefix = prefix.split(':').next().unwrap_or_default().as_bytes();
+        if prefix.is_empty() {
+            return None;
         }
+        let uri = match self.bindings.iter().rev().find(|b| b.prefix == prefix) {
+            Some(b) if b.uri.is_empty() => return None,
+            Some(b) => b.uri.as_slice(),
+            None if prefix == b"xml" => XML_URI,
+            None if prefix == b"xmlns" => XMLNS_URI,
+            None => return None,
+        };
+        Some(String::from_utf8_lossy(uri).into_owned())
     }
 
     /// Current element depth.
@@ -354,6 +369,9 @@ impl<'a> XmlReader<'a> {
             };
             match ev {
                 Event::Start(start) => {
+                    if self.xmlns.find(&start).is_some() {
+                        self.check_declarations(&start)?;
+                    }
                     if self.frames.len() + 1 > self.max_depth {
                         return Err(ReadError::TooDeep {
                             part: self.part.clone(),
@@ -424,6 +442,40 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    /// The namespace declarations of a start tag that quick-xml's `NsReader`
+    /// refuses, with its error: `xml` bound to another URI, `xmlns` declared, or
+    /// another prefix bound to either reserved URI. Like `NsReader`, stops quietly
+    /// at the first malformed attribute and ignores duplicates (checked later).
+    fn check_declarations(&self, start: &BytesStart<'_>) -> Result<(), ReadError> {
+        let mut attrs = start.attributes();
+        attrs.with_checks(false);
+        for a in attrs {
+            let Ok(a) = a else { break };
+            let value: &[u8] = &a.value;
+            let err = match a.key.as_namespace_binding() {
+                Some(PrefixDeclaration::Named(b"xml")) if value != XML_URI => {
+                    Some(NamespaceError::InvalidXmlPrefixBind(value.to_vec()))
+                }
+                Some(PrefixDeclaration::Named(b"xml")) => None,
+                Some(PrefixDeclaration::Named(b"xmlns")) => {
+                    Some(NamespaceError::InvalidXmlnsPrefixBind(value.to_vec()))
+                }
+                Some(PrefixDeclaration::Named(p)) if value == XML_URI => {
+                    Some(NamespaceError::InvalidPrefixForXml(p.to_vec()))
+                }
+                Some(PrefixDeclaration::Named(p)) if value == XMLNS_URI => {
+                    Some(NamespaceError::InvalidPrefixForXmlns(p.to_vec()))
+                }
+                _ => None,
+            };
+            if let Some(e) = err {
+                let off = self.inner.error_position();
+                return Err(self.xml_error(off, quick_xml::Error::Namespace(e).to_string()));
+            }
+        }
+        Ok(())
+    }
+
     /// A start tag: record its namespace declarations, resolve its name and
     /// attributes, push its frame.
     fn start(&mut self, start: &BytesStart<'_>) -> Result<Elem<'a>, ReadError> {
@@ -474,6 +526,7 @@ impl<'a> XmlReader<'a> {
                 let ns = (!a.value.is_empty()).then(|| Ns::from_uri(&a.value));
                 self.bindings.push(Binding {
                     prefix: prefix.to_vec(),
+                    uri: a.value.to_vec(),
                     ns,
                 });
                 continue;
@@ -617,6 +670,143 @@ pub fn relationships(
             }
             Ev::Eof => return Ok(out),
             _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quick_xml::name::{QName, ResolveResult};
+    use quick_xml::NsReader;
+
+    const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    const T: &str = "urn:oasis:names:tc:opendocument:xmlns:text:1.0";
+
+    /// quick-xml's own namespace resolution, as the reader did it before.
+    fn ns_of(r: &ResolveResult<'_>) -> Ns {
+        match r {
+            ResolveResult::Bound(ns) => Ns::from_uri(ns.as_ref()),
+            ResolveResult::Unbound => Ns::None,
+            ResolveResult::Unknown(p) if p.as_slice() == b"xml" => Ns::Xml,
+            ResolveResult::Unknown(_) => Ns::Other,
+        }
+    }
+
+    type Seen = Vec<(Ns, Vec<u8>, Vec<(Ns, Vec<u8>, String)>)>;
+
+    /// Start tags with resolved names and attributes, through `NsReader`.
+    fn reference(xml: &str) -> Result<Seen, String> {
+        let mut r = NsReader::from_reader(xml.as_bytes());
+        r.config_mut().expand_empty_elements = true;
+        let mut out = Vec::new();
+        loop {
+            let (res, ev) = r.read_resolved_event().map_err(|e| e.to_string())?;
+            let ens = ns_of(&res);
+            match ev {
+                Event::Start(s) => {
+                    let mut attrs = Vec::new();
+                    for a in s.attributes() {
+                        let a = a.map_err(|e| e.to_string())?;
+                        if a.key.as_namespace_binding().is_some() {
+                            continue;
+                        }
+                        let (ares, local) = r.resolve_attribute(a.key);
+                        let v = a.unescape_value().map_err(|e| e.to_string())?;
+                        attrs.push((ns_of(&ares), local.as_ref().to_vec(), v.into_owned()));
+                    }
+                    out.push((ens, s.local_name().as_ref().to_vec(), attrs));
+                }
+                Event::Eof => return Ok(out),
+                _ => {}
+            }
+        }
+    }
+
+    fn ours(xml: &str) -> Result<Seen, String> {
+        let mut r = XmlReader::new(xml.as_bytes(), "t.xml", Limits::default());
+        let mut out = Vec::new();
+        loop {
+            match r.next() {
+                Ok(Ev::Start(e)) => {
+                    let attrs = e
+                        .attrs()
+                        .map(|a| (a.ns, a.local.to_vec(), a.value.to_string()))
+                        .collect();
+                    out.push((e.ns, e.local.to_vec(), attrs));
+                }
+                Ok(Ev::Eof) => return Ok(out),
+                Ok(_) => {}
+                Err(ReadError::Xml { message, .. }) => return Err(message),
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+    }
+
+    #[test]
+    fn resolves_like_quick_xml() {
+        let docs = [
+            format!(
+                r#"<w:document xmlns:w="{W}" xmlns:x="urn:other"><w:body><w:p x:a="1" w:val="v&amp;w">
+                <w:t xml:space="preserve">t</w:t><p:q xmlns:p="{T}" p:style-name="s"/>
+                <w:r xmlns:w="{T}" w:b="2"/><y:z/></w:p></w:body></w:document>"#
+            ),
+            format!(
+                r#"<root xmlns="{W}"><a b="1" q:c="2" xmlns:q="{T}"/><b xmlns=""><c/></b>
+                <d xmlns:q=""><q:e q:f="3"/></d><xmlns:g/><xml:h xml:i="4"/><q:j/></root>"#
+            ),
+            format!(r#"<a xmlns:="{W}"><b/></a>"#),
+        ];
+        for d in &docs {
+            let expected = reference(d).unwrap();
+            assert_eq!(ours(d).unwrap(), expected, "{d}");
+        }
+        // Sanity: the first document really resolves names.
+        let first = ours(&docs[0]).unwrap();
+        assert_eq!(first[0].0, Ns::W);
+        assert_eq!(
+            first[3].2[0],
+            (Ns::Xml, b"space".to_vec(), "preserve".into())
+        );
+    }
+
+    #[test]
+    fn declaration_and_attribute_errors_like_quick_xml() {
+        let docs = [
+            r#"<a xmlns:xml="urn:x"/>"#.to_string(),
+            r#"<a xmlns:xmlns="urn:x"/>"#.to_string(),
+            r#"<a xmlns:p="http://www.w3.org/XML/1998/namespace"/>"#.to_string(),
+            r#"<a xmlns:p="http://www.w3.org/2000/xmlns/"/>"#.to_string(),
+            r#"<a b="1" b="2"/>"#.to_string(),
+            r#"<a b="1" b="2" xmlns:xml="urn:x"/>"#.to_string(),
+            r#"<a b c="1" xmlns:xml="urn:x"/>"#.to_string(),
+            r#"<a b="&bogus;"/>"#.to_string(),
+        ];
+        for d in &docs {
+            let expected = reference(d).unwrap_err();
+            assert_eq!(ours(d).unwrap_err(), expected, "{d}");
+        }
+    }
+
+    #[test]
+    fn prefix_uri_like_quick_xml() {
+        let xml =
+            format!(r#"<r xmlns:w="{W}" xmlns:u=""><c xmlns:t="{T}" xmlns:w="urn:inner"/></r>"#);
+        let mut ours = XmlReader::new(xml.as_bytes(), "t.xml", Limits::default());
+        let mut theirs = NsReader::from_reader(xml.as_bytes());
+        for _ in 0..2 {
+            assert!(matches!(ours.next().unwrap(), Ev::Start(_)));
+            theirs.read_resolved_event().unwrap();
+            for p in ["w", "t", "u", "xml", "xmlns", "none", "w:extra", ""] {
+                let q = format!("{p}:x");
+                let expected = match theirs.resolve_element(QName(q.as_bytes())).0 {
+                    ResolveResult::Bound(ns) => {
+                        Some(String::from_utf8_lossy(ns.as_ref()).into_owned())
+                    }
+                    _ => None,
+                };
+                assert_eq!(ours.prefix_uri(p), expected, "{p}");
+            }
         }
     }
 }

@@ -163,7 +163,9 @@ fn visible_chars(s: &str) -> usize {
         };
     }
     // U+3000.
-    ws += memchr::memmem::find_iter(b, "\u{3000}".as_bytes()).count();
+    ws += memchr::memchr_iter(0xE3, b)
+        .filter(|&i| b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80))
+        .count();
     chars - ws
 }
 
