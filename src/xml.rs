@@ -1,8 +1,14 @@
-//! Streaming XML shared by the readers: a thin layer over quick-xml's `NsReader`
+//! Streaming XML shared by the readers: a thin layer over quick-xml's `Reader`
 //! that resolves every element and attribute name to a known namespace ([`Ns`]) +
-//! local name, so readers match by namespace URI and never by prefix; that maps
+//! local name (Namespaces in XML 1.0, with the declaration checks of quick-xml's
+//! `NsReader`), so readers match by namespace URI and never by prefix; that maps
 //! syntax errors to [`ReadError::Xml`] with the part name and byte offset; that
 //! refuses DOCTYPEs declaring entities; and that bounds nesting depth.
+//!
+//! Built for throughput: events borrow the part's bytes (names, attribute values
+//! and text are copied only when they contain references), each declaration is
+//! mapped to an [`Ns`] once, and a part that is valid UTF-8 as a whole (one SIMD
+//! check) is not decoded again piece by piece.
 
 use crate::container::Limits;
 use crate::error::ReadError;
