@@ -685,7 +685,7 @@ impl<'a> Ctx<'a> {
         if let Some(l) = label.filter(|l| !l.text.is_empty()) {
             let direct = l.suffix == Suffix::Nothing
                 || l.bullet
-                || l.text.ends_with(['、', '，', '．', '。', '）', '\u{3000}']);
+                || crate::read::numfmt::ends_with_cjk_punct(&l.text);
             text = if direct {
                 format!("{}{}", l.text, text)
             } else {

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# `make bench`: throughput and peak memory of `reportdex convert`.
+#
+# 1. builds the release binary;
+# 2. generates a corpus of BENCH_N (default 5000) varied reports with the
+#    samples generator (`python3 tools/make_samples.py --bench N --out DIR`),
+#    cached under BENCH_DIR between runs;
+# 3. converts it with -j 1 and -j 2 (fresh OUT each time) and prints
+#    documents/s, MB/s (input bytes) and peak RSS (GNU time);
+# 4. memory flatness: converts corpora of each size in BENCH_MEMORY_SIZES
+#    (default "1000 20000") with -j 2 and prints peak RSS for each;
+# 5. if pandoc is installed (or BENCH_INSTALL_PANDOC=1 lets this script
+#    apt-get it), converts BENCH_PANDOC_N (default 200) of the same files with
+#    `pandoc -t json` (2 processes in parallel) and prints our speed as a ratio.
+#
+# Not part of `make test`. Environment knobs: BENCH_N, BENCH_MEMORY_SIZES,
+# BENCH_DIR, BENCH_PANDOC_N, BENCH_INSTALL_PANDOC, MAKE_SAMPLES (generator path).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+N=${BENCH_N:-5000}
+SIZES=${BENCH_MEMORY_SIZES:-"1000 20000"}
+WORK=${BENCH_DIR:-target/bench}
+GEN=${MAKE_SAMPLES:-tools/make_samples.py}
+PANDOC_N=${BENCH_PANDOC_N:-200}
+BIN=target/release/reportdex
+
+if [ ! -f "$GEN" ]; then
+  echo "bench: samples generator $GEN not found (set MAKE_SAMPLES)" >&2
+  exit 2
+fi
+if [ ! -x /usr/bin/time ]; then
+  echo "bench: installing GNU time (Debian package 'time') for peak memory" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
+fi
+
+cargo build --release --locked >&2
+mkdir -p "$WORK"
+
+# corpus N -> prints the corpus directory (generated once, then cached)
+corpus() {
+  local n=$1 dir="$WORK/corpus-$1"
+  if [ ! -f "$dir/.complete" ]; then
+    rm -rf "$dir"
+    echo "bench: generating $n reports in $dir ..." >&2
+    python3 "$GEN" --bench "$n" --out "$dir" --jobs "$(nproc)" >&2
+    touch "$dir/.complete"
+  fi
+  echo "$dir"
+}
+
+# documents and bytes of a corpus
+docs_of() { find "$1/" -type f \( -iname '*.docx' -o -iname '*.odt' \) | wc -l; }
+bytes_of() { find "$1/" -type f \( -iname '*.docx' -o -iname '*.odt' \) -printf '%s\n' | awk '{s+=$1} END {print s+0}'; }
+
+# measure DIR JOBS LABEL: one full conversion into a fresh OUT
+measure() {
+  local dir=$1 jobs=$2 label=$3 out="$WORK/out" log="$WORK/time.log"
+  rm -rf "$out"
+  local docs bytes t0 t1 code=0
+  docs=$(docs_of "$dir")
+  bytes=$(bytes_of "$dir")
+  sync
+  t0=$(date +%s.%N)
+  /usr/bin/time -v -o "$log" "$BIN" convert "$dir" -o "$out" -j "$jobs" -q --no-index || code=$?
+  t1=$(date +%s.%N)
+  if [ "$code" -gt 1 ]; then
+    echo "bench: reportdex exited $code" >&2
+    exit 1
+  fi
+  local rss_kb
+  rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
+  awk -v l="$label" -v d="$docs" -v b="$bytes" -v t0="$t0" -v t1="$t1" -v r="$rss_kb" 'BEGIN {
+    t = t1 - t0; if (t <= 0) t = 1e-9;
+    printf "%-22s %6d docs %7.1f MB %7.2f s %8.0f docs/s %7.1f MB/s  peak RSS %6.1f MB\n",
+      l, d, b / 1e6, t, d / t, b / 1e6 / t, r / 1024 }'
+  LAST_RATE=$(awk -v d="$docs" -v t0="$t0" -v t1="$t1" 'BEGIN { print d / (t1 - t0) }')
+}
+
+echo "bench: machine has $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+MAIN=$(corpus "$N")
+measure "$MAIN" 1 "-j 1 ($N)"
+measure "$MAIN" 2 "-j 2 ($N)"
+OURS=$LAST_RATE
+
+echo "bench: memory flatness (-j 2)"
+for n in $SIZES; do
+  measure "$(corpus "$n")" 2 "-j 2 ($n)"
+done
+
+if ! command -v pandoc >/dev/null 2>&1 && [ "${BENCH_INSTALL_PANDOC:-0}" = 1 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pandoc >/dev/null || true
+fi
+if command -v pandoc >/dev/null 2>&1; then
+  list="$WORK/pandoc-files.txt"
+  find "$MAIN/" -type f \( -iname '*.docx' -o -iname '*.odt' \) | sort | head -n "$PANDOC_N" >"$list"
+  n=$(wc -l <"$list")
+  t0=$(date +%s.%N)
+  xargs -P 2 -I{} sh -c 'pandoc -t json "$1" >/dev/null 2>&1 || true' _ {} <"$list"
+  t1=$(date +%s.%N)
+  awk -v n="$n" -v t0="$t0" -v t1="$t1" -v ours="$OURS" 'BEGIN {
+    t = t1 - t0; rate = n / t;
+    printf "pandoc -t json (2 procs) %6d docs %7.2f s %8.1f docs/s; reportdex -j 2 is %.1fx faster\n",
+      n, t, rate, ours / rate }'
+else
+  echo "bench: pandoc not installed; set BENCH_INSTALL_PANDOC=1 to compare"
+fi

@@ -1,0 +1,539 @@
+//! Input discovery: command-line paths to a list of documents, each with its
+//! source path relative to its input root.
+//!
+//! * A directory is walked recursively (symlinks followed, loops detected by
+//!   canonical path); files with a document extension are inputs, `.zip` files
+//!   are archives, everything else is counted as skipped.
+//! * A zip archive is listed from its central directory; members are read in
+//!   memory through size caps, never extracted. Zips inside zips are opened in
+//!   memory down to [`InputLimits::max_archive_depth`].
+//! * Member names without the UTF-8 flag are CP437 by the zip specification but
+//!   GBK/GB18030 in practice when made on Chinese Windows: a name that is not
+//!   valid UTF-8 is decoded as GB18030 ([`decode_member_name`]).
+//! * A file named explicitly on the command line is an input whatever its
+//!   extension (it fails with a typed error if it is not a document).
+//!
+//! Source paths look like `reports/2022/a.docx` or `dl.zip!/dir/b.docx`
+//! (`!/` enters an archive); they never contain the absolute location of the
+//! input root, so outputs are machine-independent.
+
+use super::Failure;
+use std::fs::{self, File};
+use std::io::{self, Cursor, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Bounds on inputs.
+#[derive(Debug, Clone, Copy)]
+pub struct InputLimits {
+    /// Largest document read, in bytes (a file or an inflated archive member).
+    pub max_document_bytes: u64,
+    /// Largest nested archive read into memory, in bytes.
+    pub max_nested_archive_bytes: u64,
+    /// Deepest nesting of archives (1 = a zip on disk, 2 = a zip inside it...).
+    pub max_archive_depth: usize,
+    /// Deepest directory recursion.
+    pub max_dir_depth: usize,
+}
+
+impl Default for InputLimits {
+    fn default() -> Self {
+        InputLimits {
+            max_document_bytes: 256 * 1024 * 1024,
+            max_nested_archive_bytes: 512 * 1024 * 1024,
+            max_archive_depth: 4,
+            max_dir_depth: 128,
+        }
+    }
+}
+
+/// Extensions (lower case) of documents looked for in directories and archives.
+/// Legacy `.doc`/`.wps` are included on purpose: they fail with a typed error
+/// (`legacy_ole`) in `errors.jsonl` instead of disappearing silently.
+pub const DOCUMENT_EXTENSIONS: [&str; 8] =
+    ["docx", "docm", "dotx", "dotm", "odt", "ott", "doc", "wps"];
+
+fn extension(name: &str) -> Option<String> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let (stem, ext) = base.rsplit_once('.')?;
+    if stem.is_empty() {
+        return None;
+    }
+    Some(ext.to_ascii_lowercase())
+}
+
+/// Whether a file name has a document extension (case-insensitive).
+pub fn is_document_name(name: &str) -> bool {
+    extension(name).is_some_and(|e| DOCUMENT_EXTENSIONS.contains(&e.as_str()))
+}
+
+/// Whether a file name is a zip archive (case-insensitive `.zip`).
+pub fn is_archive_name(name: &str) -> bool {
+    extension(name).is_some_and(|e| e == "zip")
+}
+
+/// Decode a raw zip member name: UTF-8 when valid (the UTF-8 flag, the
+/// Info-ZIP Unicode path field, or plain ASCII), else GB18030 (a superset of
+/// GBK), which is what Chinese Windows tools write without setting the flag.
+pub fn decode_member_name(raw: &[u8]) -> String {
+    match std::str::from_utf8(raw) {
+        Ok(s) => s.to_string(),
+        Err(_) => {
+            let (text, _had_errors) = encoding_rs::GB18030.decode_without_bom_handling(raw);
+            text.into_owned()
+        }
+    }
+}
+
+/// A file opened once and read at explicit offsets, so that clones (one per
+/// worker) share the handle without sharing a file position.
+#[derive(Debug, Clone)]
+pub struct SharedFile {
+    file: Arc<File>,
+    len: u64,
+    pos: u64,
+}
+
+impl SharedFile {
+    /// Open a file.
+    pub fn open(path: &Path) -> io::Result<SharedFile> {
+        let file = File::open(path)?;
+        let len = file.metadata()?.len();
+        Ok(SharedFile {
+            file: Arc::new(file),
+            len,
+            pos: 0,
+        })
+    }
+
+    #[cfg(unix)]
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+        std::os::unix::fs::FileExt::read_at(&*self.file, buf, offset)
+    }
+
+    #[cfg(windows)]
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+        std::os::windows::fs::FileExt::seek_read(&*self.file, buf, offset)
+    }
+
+    #[cfg(not(any(unix, windows)))]
+    fn read_at(&self, _buf: &mut [u8], _offset: u64) -> io::Result<usize> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "positional reads are not supported on this platform",
+        ))
+    }
+}
+
+impl Read for SharedFile {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.read_at(buf, self.pos)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for SharedFile {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        let new = match pos {
+            SeekFrom::Start(p) => Some(p),
+            SeekFrom::End(d) => self.len.checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        match new {
+            Some(p) => {
+                self.pos = p;
+                Ok(p)
+            }
+            None => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "seek before the start of the file",
+            )),
+        }
+    }
+}
+
+/// An opened zip archive (on disk or nested, in memory); cheap to clone.
+#[derive(Debug, Clone)]
+pub enum Archive {
+    /// A zip file on disk.
+    Disk(zip::ZipArchive<SharedFile>),
+    /// A zip inside another zip, held in memory.
+    Memory(zip::ZipArchive<Cursor<Arc<[u8]>>>),
+}
+
+/// Facts about one archive member.
+struct MemberInfo {
+    name: String,
+    is_dir: bool,
+}
+
+impl Archive {
+    fn len(&self) -> usize {
+        match self {
+            Archive::Disk(z) => z.len(),
+            Archive::Memory(z) => z.len(),
+        }
+    }
+
+    fn info(&self, index: usize) -> Result<MemberInfo, Failure> {
+        fn get<R: Read + Seek + Clone>(
+            z: &zip::ZipArchive<R>,
+            index: usize,
+        ) -> Result<MemberInfo, Failure> {
+            let mut z = z.clone();
+            let f = z.by_index_raw(index).map_err(Failure::zip)?;
+            Ok(MemberInfo {
+                name: decode_member_name(f.name_raw()),
+                is_dir: f.is_dir(),
+            })
+        }
+        match self {
+            Archive::Disk(z) => get(z, index),
+            Archive::Memory(z) => get(z, index),
+        }
+    }
+
+    /// Read member `index` fully, refusing more than `cap` bytes.
+    pub fn read_member(&self, index: usize, cap: u64) -> Result<Vec<u8>, Failure> {
+        fn get<R: Read + Seek + Clone>(
+            z: &zip::ZipArchive<R>,
+            index: usize,
+            cap: u64,
+        ) -> Result<Vec<u8>, Failure> {
+            // Cloning shares the parsed central directory (an `Arc`) and clones
+            // the reader (a `SharedFile` or an `Arc`'d buffer): cheap.
+            let mut z = z.clone();
+            {
+                let raw = z.by_index_raw(index).map_err(Failure::zip)?;
+                if raw.encrypted() {
+                    return Err(Failure::new(
+                        "encrypted",
+                        "archive member is encrypted (zip password), cannot read",
+                    ));
+                }
+                if raw.size() > cap {
+                    return Err(Failure::too_large(raw.size(), cap));
+                }
+            }
+            let f = z.by_index(index).map_err(Failure::zip)?;
+            let mut buf = Vec::with_capacity(f.size().min(cap) as usize);
+            f.take(cap + 1)
+                .read_to_end(&mut buf)
+                .map_err(|e| Failure::new("corrupt_zip", format!("corrupt zip archive: {e}")))?;
+            if buf.len() as u64 > cap {
+                return Err(Failure::too_large(buf.len() as u64, cap));
+            }
+            Ok(buf)
+        }
+        match self {
+            Archive::Disk(z) => get(z, index, cap),
+            Archive::Memory(z) => get(z, index, cap),
+        }
+    }
+}
+
+/// Where a document's bytes are.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// A file on disk.
+    File(PathBuf),
+    /// Member `index` of an archive.
+    Member {
+        /// The archive.
+        archive: Arc<Archive>,
+        /// Member index.
+        index: usize,
+    },
+}
+
+/// One document to convert.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// Source path relative to its input root (`!/` enters an archive).
+    pub path: String,
+    /// Where its bytes are.
+    pub origin: Origin,
+}
+
+impl Input {
+    /// Read the document's bytes through the size cap.
+    pub fn read(&self, limits: &InputLimits) -> Result<Vec<u8>, Failure> {
+        let cap = limits.max_document_bytes;
+        match &self.origin {
+            Origin::File(p) => {
+                let f = File::open(p).map_err(Failure::io)?;
+                let len = f.metadata().map_err(Failure::io)?.len();
+                if len > cap {
+                    return Err(Failure::too_large(len, cap));
+                }
+                let mut buf = Vec::with_capacity(len as usize);
+                f.take(cap + 1).read_to_end(&mut buf).map_err(Failure::io)?;
+                if buf.len() as u64 > cap {
+                    return Err(Failure::too_large(buf.len() as u64, cap));
+                }
+                Ok(buf)
+            }
+            Origin::Member { archive, index } => archive.read_member(*index, cap),
+        }
+    }
+}
+
+/// What discovery found.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Documents, sorted by source path.
+    pub inputs: Vec<Input>,
+    /// Inputs that failed before any document could be read from them (missing
+    /// paths, unreadable directories, corrupt archives), by source path.
+    pub failures: Vec<(String, Failure)>,
+    /// Files ignored because they are neither documents nor archives, and
+    /// symlink loops.
+    pub skipped: u64,
+    /// How many command-line paths existed.
+    pub existing_roots: usize,
+}
+
+/// Why discovery could not proceed at all.
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    /// Two different command-line paths have the same last component, so their
+    /// source paths would be ambiguous.
+    #[error("two inputs are both named {name:?} ({first} and {second}); convert them separately or rename one")]
+    RootCollision {
+        /// The shared name.
+        name: String,
+        /// First path.
+        first: String,
+        /// Second path.
+        second: String,
+    },
+}
+
+/// Find every document under `roots`. `exclude` (the output directory) is
+/// never entered. Inputs are returned sorted by source path.
+pub fn discover(
+    roots: &[PathBuf],
+    exclude: Option<&Path>,
+    limits: &InputLimits,
+) -> Result<Discovery, DiscoverError> {
+    let mut d = Discovery::default();
+    let mut seen_roots: Vec<(String, PathBuf, String)> = Vec::new();
+    for root in roots {
+        let canonical = fs::canonicalize(root).ok();
+        let name = root_name(root, canonical.as_deref());
+        if let Some(c) = &canonical {
+            if let Some((_, _, first)) = seen_roots.iter().find(|(_, p, _)| p == c) {
+                tracing::warn!(
+                    "{} given twice (also as {first}); reading it once",
+                    root.display()
+                );
+                continue;
+            }
+            if let Some((_, _, first)) = seen_roots.iter().find(|(n, _, _)| *n == name) {
+                return Err(DiscoverError::RootCollision {
+                    name,
+                    first: first.clone(),
+                    second: root.display().to_string(),
+                });
+            }
+            seen_roots.push((name.clone(), c.clone(), root.display().to_string()));
+        }
+        let meta = match fs::metadata(root) {
+            Ok(m) => m,
+            Err(e) => {
+                d.failures.push((name, Failure::io(e)));
+                continue;
+            }
+        };
+        d.existing_roots += 1;
+        if meta.is_dir() {
+            let mut ancestors = Vec::new();
+            walk(root, &name, 0, &mut ancestors, exclude, limits, &mut d);
+        } else if is_archive_name(&name) {
+            add_disk_archive(root, &name, limits, &mut d);
+        } else {
+            d.inputs.push(Input {
+                path: name,
+                origin: Origin::File(root.clone()),
+            });
+        }
+    }
+    d.inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    d.failures.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(d)
+}
+
+fn root_name(root: &Path, canonical: Option<&Path>) -> String {
+    let from = |p: &Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .filter(|n| !n.is_empty() && n != "." && n != "..")
+    };
+    from(root)
+        .or_else(|| canonical.and_then(from))
+        .unwrap_or_else(|| "root".to_string())
+}
+
+fn walk(
+    dir: &Path,
+    rel: &str,
+    depth: usize,
+    ancestors: &mut Vec<PathBuf>,
+    exclude: Option<&Path>,
+    limits: &InputLimits,
+    d: &mut Discovery,
+) {
+    let canonical = match fs::canonicalize(dir) {
+        Ok(c) => c,
+        Err(e) => {
+            d.failures.push((rel.to_string(), Failure::io(e)));
+            return;
+        }
+    };
+    if exclude == Some(canonical.as_path()) {
+        return;
+    }
+    if ancestors.contains(&canonical) {
+        tracing::warn!("{rel}: symbolic link loop, not followed");
+        d.skipped += 1;
+        return;
+    }
+    if depth > limits.max_dir_depth {
+        d.failures.push((
+            rel.to_string(),
+            Failure::new(
+                "too_deep",
+                format!("directories nested deeper than {}", limits.max_dir_depth),
+            ),
+        ));
+        return;
+    }
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            d.failures.push((rel.to_string(), Failure::io(e)));
+            return;
+        }
+    };
+    ancestors.push(canonical);
+    let mut children: Vec<(String, PathBuf)> = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(e) => children.push((e.file_name().to_string_lossy().into_owned(), e.path())),
+            Err(e) => d.failures.push((rel.to_string(), Failure::io(e))),
+        }
+    }
+    children.sort();
+    for (name, path) in children {
+        let child_rel = format!("{rel}/{name}");
+        match fs::metadata(&path) {
+            Ok(m) if m.is_dir() => {
+                walk(&path, &child_rel, depth + 1, ancestors, exclude, limits, d)
+            }
+            Ok(_) if is_document_name(&name) => d.inputs.push(Input {
+                path: child_rel,
+                origin: Origin::File(path),
+            }),
+            Ok(_) if is_archive_name(&name) => add_disk_archive(&path, &child_rel, limits, d),
+            Ok(_) => d.skipped += 1,
+            Err(e) if is_document_name(&name) || is_archive_name(&name) => {
+                d.failures.push((child_rel, Failure::io(e)));
+            }
+            Err(_) => d.skipped += 1,
+        }
+    }
+    ancestors.pop();
+}
+
+fn add_disk_archive(path: &Path, rel: &str, limits: &InputLimits, d: &mut Discovery) {
+    let file = match SharedFile::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            d.failures.push((rel.to_string(), Failure::io(e)));
+            return;
+        }
+    };
+    match zip::ZipArchive::new(file) {
+        Ok(z) => add_archive(Archive::Disk(z), rel, 1, limits, d),
+        Err(e) => d.failures.push((rel.to_string(), Failure::zip(e))),
+    }
+}
+
+fn add_archive(archive: Archive, rel: &str, depth: usize, limits: &InputLimits, d: &mut Discovery) {
+    let archive = Arc::new(archive);
+    for index in 0..archive.len() {
+        let info = match archive.info(index) {
+            Ok(i) => i,
+            Err(f) => {
+                d.failures.push((format!("{rel}!/#{index}"), f));
+                continue;
+            }
+        };
+        if info.is_dir {
+            continue;
+        }
+        let member_rel = format!("{rel}!/{}", info.name);
+        if is_document_name(&info.name) {
+            d.inputs.push(Input {
+                path: member_rel,
+                origin: Origin::Member {
+                    archive: Arc::clone(&archive),
+                    index,
+                },
+            });
+        } else if is_archive_name(&info.name) {
+            if depth >= limits.max_archive_depth {
+                d.failures.push((
+                    member_rel,
+                    Failure::new(
+                        "archive_too_deep",
+                        format!(
+                            "archive nested deeper than {} levels, not opened",
+                            limits.max_archive_depth
+                        ),
+                    ),
+                ));
+                continue;
+            }
+            let bytes = match archive.read_member(index, limits.max_nested_archive_bytes) {
+                Ok(b) => b,
+                Err(f) => {
+                    d.failures.push((member_rel, f));
+                    continue;
+                }
+            };
+            let bytes: Arc<[u8]> = bytes.into();
+            match zip::ZipArchive::new(Cursor::new(bytes)) {
+                Ok(z) => add_archive(Archive::Memory(z), &member_rel, depth + 1, limits, d),
+                Err(e) => d.failures.push((member_rel, Failure::zip(e))),
+            }
+        } else {
+            d.skipped += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extensions() {
+        assert!(is_document_name("a/B.DOCX"));
+        assert!(is_document_name("x.Odt"));
+        assert!(is_document_name("old.doc"));
+        assert!(!is_document_name(".docx"));
+        assert!(!is_document_name("a.pdf"));
+        assert!(is_archive_name("d/x.ZIP"));
+        assert!(!is_archive_name("zip"));
+    }
+
+    #[test]
+    fn member_names_decode_gbk() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("开平市科工商务局2022年报告.docx");
+        assert_eq!(decode_member_name(&gbk), "开平市科工商务局2022年报告.docx");
+        assert_eq!(decode_member_name("报告.docx".as_bytes()), "报告.docx");
+        assert_eq!(decode_member_name(b"plain/a.docx"), "plain/a.docx");
+    }
+}

@@ -1,0 +1,546 @@
+//! Running a batch: the hash pass, the plan, the workers and the ordered writer.
+//!
+//! Workers (a rayon pool of `jobs` threads) take documents in source-path
+//! order from a shared counter, convert each inside `catch_unwind`, write its
+//! JSON atomically and send back only its small dataset rows. One writer (the
+//! calling thread) appends rows in source-path order, buffering the few that
+//! arrive early; workers never run more than a bounded window ahead of the
+//! writer, so memory does not grow with the corpus.
+
+use super::atomic::AtomicDir;
+use super::dataset::{self, Rows, METRICS_HEADER, TABLES_HEADER};
+use super::inputs::{self, Input};
+use super::manifest::{Entry, Manifest, Status, MANIFEST_FILE, TOOL_VERSION};
+use super::{naming, ErrorRecord, Event, Failure, Options, PipelineError, Progress, Summary};
+use crate::convert::{convert_bytes, sha256_hex};
+use crate::output::SCHEMA_VERSION;
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Condvar, Mutex};
+
+/// What to do with one input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Plan {
+    Convert,
+    Reuse,
+    Duplicate(usize),
+    Failed(Failure),
+}
+
+/// A worker's answer for one document.
+enum Done {
+    Rows { rows: Rows, converted: bool },
+    Failed(Failure),
+}
+
+fn out_err(path: &Path, source: std::io::Error) -> PipelineError {
+    PipelineError::Output {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// Convert `roots` into the dataset directory `out`. Returns the counts; the
+/// per-input failures are in `OUT/errors.jsonl` (and were reported to
+/// `progress`). An `Err` means the run itself could not proceed.
+pub fn run(
+    roots: &[PathBuf],
+    out: &Path,
+    opts: &Options,
+    progress: &dyn Progress,
+) -> Result<Summary, PipelineError> {
+    if out.exists() && !out.is_dir() {
+        return Err(PipelineError::OutNotDir(out.display().to_string()));
+    }
+    // OUT is never searched for inputs (it may sit inside an input directory).
+    let out_canonical = std::fs::canonicalize(out).ok();
+    let found = inputs::discover(roots, out_canonical.as_deref(), &opts.inputs)?;
+    if found.existing_roots == 0 {
+        let names: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
+        return Err(PipelineError::NoInputs(names.join(", ")));
+    }
+    tracing::info!(
+        "found {} documents ({} inputs failed before reading, {} files skipped)",
+        found.inputs.len(),
+        found.failures.len(),
+        found.skipped
+    );
+    let dir = AtomicDir::prepare(out).map_err(|e| out_err(out, e))?;
+    let names = naming::assign(found.inputs.iter().map(|i| i.path.as_str()));
+    let old = Manifest::load(out);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.unwrap_or(0))
+        .thread_name(|i| format!("reportdex-worker-{i}"))
+        .build()?;
+
+    // Hash pass: content hashes decide duplicates and what changed.
+    let hashes: Vec<Result<(String, u64), Failure>> = pool.install(|| {
+        found
+            .inputs
+            .par_iter()
+            .map(|i| {
+                i.read(&opts.inputs)
+                    .map(|b| (sha256_hex(&b), b.len() as u64))
+            })
+            .collect()
+    });
+
+    let plans = plan(&found.inputs, &names, &hashes, &old, opts.force, out);
+
+    let mut errors: Vec<ErrorRecord> = found
+        .failures
+        .iter()
+        .map(|(p, f)| ErrorRecord::new(p, f))
+        .collect();
+    for e in &errors {
+        progress.event(Event::Rejected(e));
+    }
+    for (input, p) in found.inputs.iter().zip(&plans) {
+        if let Plan::Failed(f) = p {
+            let rec = ErrorRecord::new(&input.path, f);
+            progress.event(Event::Rejected(&rec));
+            errors.push(rec);
+        }
+    }
+
+    let work: Vec<usize> = plans
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| matches!(p, Plan::Convert | Plan::Reuse))
+        .map(|(i, _)| i)
+        .collect();
+    tracing::info!(
+        "{} to convert or reuse, {} duplicates",
+        work.len(),
+        plans
+            .iter()
+            .filter(|p| matches!(p, Plan::Duplicate(_)))
+            .count()
+    );
+    progress.start(work.len() as u64);
+
+    let ctx = Ctx {
+        inputs: &found.inputs,
+        names: &names,
+        hashes: &hashes,
+        plans: &plans,
+        opts,
+        dir: &dir,
+    };
+    let mut summary = Summary {
+        documents: found.inputs.len() as u64,
+        skipped: found.skipped,
+        ..Summary::default()
+    };
+    let mut sink = DatasetSink::create(&dir, !opts.no_bom)?;
+    let mut outcomes: HashMap<usize, Result<(), Failure>> = HashMap::new();
+    execute(&pool, &ctx, &work, |k, done| {
+        let i = work[k];
+        let input = &found.inputs[i];
+        match done {
+            Done::Rows { rows, converted } => {
+                sink.append(&rows)
+                    .map_err(|e| out_err(&dir.temp_path("dataset"), e))?;
+                if converted {
+                    summary.converted += 1;
+                    summary.bytes_converted += hashes[i].as_ref().map_or(0, |h| h.1);
+                    progress.event(Event::Converted(&input.path));
+                } else {
+                    summary.up_to_date += 1;
+                    progress.event(Event::Reused(&input.path));
+                }
+                outcomes.insert(i, Ok(()));
+            }
+            Done::Failed(f) => {
+                let rec = ErrorRecord::new(&input.path, &f);
+                progress.event(Event::Failed(&rec));
+                errors.push(rec);
+                outcomes.insert(i, Err(f));
+            }
+        }
+        if opts.abort_after == Some(k + 1) {
+            // Test hook: die as a kill would, mid-run.
+            std::process::abort();
+        }
+        Ok(())
+    })?;
+    sink.commit(&dir)?;
+
+    // Errors, duplicates and the manifest.
+    errors.sort();
+    summary.failed = errors.len() as u64;
+    let mut buf = Vec::new();
+    for e in &errors {
+        serde_json::to_writer(&mut buf, e)?;
+        buf.push(b'\n');
+    }
+    dir.write("errors.jsonl", "errors.jsonl", &buf)
+        .map_err(|e| out_err(&out.join("errors.jsonl"), e))?;
+
+    #[derive(Serialize)]
+    struct DuplicateLine<'a> {
+        path: &'a str,
+        duplicate_of: &'a str,
+        sha256: &'a str,
+    }
+    let mut buf = Vec::new();
+    let mut entries = Vec::new();
+    let mut produced: HashSet<&str> = HashSet::new();
+    for (i, input) in found.inputs.iter().enumerate() {
+        let sha256 = hashes[i].as_ref().ok().map(|h| h.0.clone());
+        let mut entry = Entry {
+            path: input.path.clone(),
+            sha256,
+            status: Status::Failed,
+            json: None,
+            duplicate_of: None,
+            error_kind: None,
+            tool_version: TOOL_VERSION.to_string(),
+            schema_version: SCHEMA_VERSION.to_string(),
+        };
+        match &plans[i] {
+            Plan::Duplicate(j) => {
+                summary.duplicates += 1;
+                let first = &found.inputs[*j].path;
+                serde_json::to_writer(
+                    &mut buf,
+                    &DuplicateLine {
+                        path: &input.path,
+                        duplicate_of: first,
+                        sha256: entry.sha256.as_deref().unwrap_or(""),
+                    },
+                )?;
+                buf.push(b'\n');
+                entry.status = Status::Duplicate;
+                entry.duplicate_of = Some(first.clone());
+            }
+            Plan::Failed(f) => entry.error_kind = Some(f.kind.to_string()),
+            Plan::Convert | Plan::Reuse => match outcomes.get(&i) {
+                Some(Ok(())) => {
+                    entry.status = Status::Converted;
+                    entry.json = Some(names[i].clone());
+                    produced.insert(&names[i]);
+                }
+                Some(Err(f)) => entry.error_kind = Some(f.kind.to_string()),
+                None => entry.error_kind = Some("not_run".to_string()),
+            },
+        }
+        entries.push(entry);
+    }
+    for (p, f) in &found.failures {
+        entries.push(Entry {
+            path: p.clone(),
+            sha256: None,
+            status: Status::Failed,
+            json: None,
+            duplicate_of: None,
+            error_kind: Some(f.kind.to_string()),
+            tool_version: TOOL_VERSION.to_string(),
+            schema_version: SCHEMA_VERSION.to_string(),
+        });
+    }
+    entries.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.json.cmp(&b.json)));
+    dir.write("duplicates.jsonl", "duplicates.jsonl", &buf)
+        .map_err(|e| out_err(&out.join("duplicates.jsonl"), e))?;
+
+    // Outputs of the previous run that this run did not produce (inputs gone,
+    // now duplicates or failing) are removed, so OUT matches a clean run.
+    for e in &old.entries {
+        if let Some(j) = &e.json {
+            if !produced.contains(j.as_str()) && naming::is_safe_relative(j) {
+                dir.remove(j).map_err(|err| out_err(&out.join(j), err))?;
+            }
+        }
+    }
+
+    let manifest = Manifest {
+        tool: "reportdex".to_string(),
+        entries,
+    };
+    dir.write(MANIFEST_FILE, MANIFEST_FILE, &manifest.to_bytes()?)
+        .map_err(|e| out_err(&out.join(MANIFEST_FILE), e))?;
+    dir.finish().map_err(|e| out_err(out, e))?;
+    Ok(summary)
+}
+
+/// Decide per input: failed read, duplicate of an earlier identical input,
+/// unchanged since the previous run, or to convert.
+fn plan(
+    inputs: &[Input],
+    names: &[String],
+    hashes: &[Result<(String, u64), Failure>],
+    old: &Manifest,
+    force: bool,
+    out: &Path,
+) -> Vec<Plan> {
+    let previous = old.converted_by_json();
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut plans = Vec::with_capacity(inputs.len());
+    for (i, input) in inputs.iter().enumerate() {
+        let p = match &hashes[i] {
+            Err(f) => Plan::Failed(f.clone()),
+            Ok((h, _)) => {
+                if let Some(&j) = first.get(h.as_str()) {
+                    Plan::Duplicate(j)
+                } else {
+                    first.insert(h, i);
+                    let unchanged = !force
+                        && previous.get(names[i].as_str()).is_some_and(|e| {
+                            e.path == input.path
+                                && e.sha256.as_deref() == Some(h.as_str())
+                                && e.tool_version == TOOL_VERSION
+                                && e.schema_version == SCHEMA_VERSION
+                        })
+                        && out.join(&names[i]).is_file();
+                    if unchanged {
+                        Plan::Reuse
+                    } else {
+                        Plan::Convert
+                    }
+                }
+            }
+        };
+        plans.push(p);
+    }
+    plans
+}
+
+/// What the workers share.
+struct Ctx<'a> {
+    inputs: &'a [Input],
+    names: &'a [String],
+    hashes: &'a [Result<(String, u64), Failure>],
+    plans: &'a [Plan],
+    opts: &'a Options,
+    dir: &'a AtomicDir,
+}
+
+/// Keeps workers within a window of the writer.
+struct Gate {
+    written: Mutex<usize>,
+    cv: Condvar,
+    stop: AtomicBool,
+}
+
+impl Gate {
+    fn wait_for(&self, k: usize, window: usize) {
+        let mut w = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        while k >= *w + window && !self.stop.load(Ordering::SeqCst) {
+            w = self.cv.wait(w).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn advance(&self, written: usize) {
+        *self.written.lock().unwrap_or_else(|e| e.into_inner()) = written;
+        self.cv.notify_all();
+    }
+
+    fn stop(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _guard = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        self.cv.notify_all();
+    }
+}
+
+/// Run the work list on the pool; `on_done(k, result)` is called on this
+/// thread in work-list order.
+fn execute<F>(
+    pool: &rayon::ThreadPool,
+    ctx: &Ctx<'_>,
+    work: &[usize],
+    mut on_done: F,
+) -> Result<(), PipelineError>
+where
+    F: FnMut(usize, Done) -> Result<(), PipelineError>,
+{
+    let threads = pool.current_num_threads().max(1);
+    let window = 32 * threads;
+    let next = AtomicUsize::new(0);
+    let gate = Gate {
+        written: Mutex::new(0),
+        cv: Condvar::new(),
+        stop: AtomicBool::new(false),
+    };
+    let (tx, rx) = mpsc::channel::<(usize, Done)>();
+    pool.in_place_scope(|s| {
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let (next, gate) = (&next, &gate);
+            s.spawn(move |_| loop {
+                if gate.stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let k = next.fetch_add(1, Ordering::SeqCst);
+                if k >= work.len() {
+                    break;
+                }
+                gate.wait_for(k, window);
+                if gate.stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let done = process(ctx, work[k], k);
+                if tx.send((k, done)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        let mut pending: BTreeMap<usize, Done> = BTreeMap::new();
+        let mut expected = 0usize;
+        for (k, done) in rx {
+            pending.insert(k, done);
+            while let Some(done) = pending.remove(&expected) {
+                if let Err(e) = on_done(expected, done) {
+                    gate.stop();
+                    return Err(e);
+                }
+                expected += 1;
+                gate.advance(expected);
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Message of a panic payload.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic with a non-string payload".to_string()
+    }
+}
+
+/// Convert (or reuse) input `i`; `k` is its position in the work list.
+fn process(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        if ctx.plans[i] == Plan::Reuse {
+            if let Some(rows) = reuse(ctx, i) {
+                return Ok(Done::Rows {
+                    rows,
+                    converted: false,
+                });
+            }
+        }
+        convert_one(ctx, i, k).map(|rows| Done::Rows {
+            rows,
+            converted: true,
+        })
+    }));
+    match result {
+        Ok(Ok(done)) => done,
+        Ok(Err(f)) => Done::Failed(f),
+        Err(payload) => {
+            let msg = panic_message(payload.as_ref());
+            tracing::error!("{}: panic while converting: {msg}", ctx.inputs[i].path);
+            Done::Failed(Failure::new(
+                "panic",
+                format!("internal error (panic) while converting: {msg}"),
+            ))
+        }
+    }
+}
+
+/// Rows of an unchanged input, read back from its output; `None` when that
+/// output is unreadable or not the one expected (then it is converted again).
+fn reuse(ctx: &Ctx<'_>, i: usize) -> Option<Rows> {
+    let name = &ctx.names[i];
+    let bytes = std::fs::read(ctx.dir.root().join(name)).ok()?;
+    let value: Value = serde_json::from_slice(&bytes).ok()?;
+    let source = value.get("source")?;
+    let hash = ctx.hashes[i].as_ref().ok()?;
+    if source.get("path")?.as_str()? != ctx.inputs[i].path
+        || source.get("sha256")?.as_str()? != hash.0
+    {
+        return None;
+    }
+    dataset::rows(&value, name).ok()
+}
+
+fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Result<Rows, Failure> {
+    let input = &ctx.inputs[i];
+    if let Some(needle) = &ctx.opts.panic_on {
+        if input.path.contains(needle.as_str()) {
+            // Deliberate, documented test hook (`Options::panic_on`).
+            panic!("test panic requested for {}", input.path);
+        }
+    }
+    tracing::debug!("converting {}", input.path);
+    let bytes = input.read(&ctx.opts.inputs)?;
+    let doc = convert_bytes(bytes, &input.path, &ctx.opts.convert)?;
+    let internal =
+        |e: serde_json::Error| Failure::new("output_io", format!("cannot serialize: {e}"));
+    let mut json = serde_json::to_vec_pretty(&doc).map_err(internal)?;
+    json.push(b'\n');
+    let value = serde_json::to_value(&doc).map_err(internal)?;
+    let rows = dataset::rows(&value, &ctx.names[i])
+        .map_err(|e| Failure::new("output_io", format!("cannot encode CSV rows: {e}")))?;
+    ctx.dir
+        .write(&ctx.names[i], &format!("doc-{k}.json"), &json)
+        .map_err(|e| Failure::new("output_io", format!("cannot write {}: {e}", ctx.names[i])))?;
+    Ok(rows)
+}
+
+/// The three streamed dataset files, built in the temporary directory and
+/// renamed into OUT at the end.
+struct DatasetSink {
+    reports: BufWriter<File>,
+    metrics: BufWriter<File>,
+    tables: BufWriter<File>,
+}
+
+const DATASET_FILES: [&str; 3] = ["reports.jsonl", "metrics.csv", "tables.csv"];
+
+impl DatasetSink {
+    fn create(dir: &AtomicDir, bom: bool) -> Result<DatasetSink, PipelineError> {
+        let open =
+            |name: &str, header: Option<&[&str]>| -> Result<BufWriter<File>, PipelineError> {
+                let path = dir.temp_path(name);
+                let f = File::create(&path).map_err(|e| out_err(&path, e))?;
+                let mut w = BufWriter::with_capacity(1 << 16, f);
+                if let Some(cols) = header {
+                    if bom {
+                        w.write_all(b"\xEF\xBB\xBF")
+                            .map_err(|e| out_err(&path, e))?;
+                    }
+                    let row = dataset::header_row(cols)
+                        .map_err(|e| out_err(&path, std::io::Error::other(e.to_string())))?;
+                    w.write_all(&row).map_err(|e| out_err(&path, e))?;
+                }
+                Ok(w)
+            };
+        Ok(DatasetSink {
+            reports: open(DATASET_FILES[0], None)?,
+            metrics: open(DATASET_FILES[1], Some(&METRICS_HEADER))?,
+            tables: open(DATASET_FILES[2], Some(&TABLES_HEADER))?,
+        })
+    }
+
+    fn append(&mut self, rows: &Rows) -> std::io::Result<()> {
+        self.reports.write_all(&rows.report_line)?;
+        self.metrics.write_all(&rows.metrics)?;
+        self.tables.write_all(&rows.tables)
+    }
+
+    fn commit(self, dir: &AtomicDir) -> Result<(), PipelineError> {
+        for (w, name) in [self.reports, self.metrics, self.tables]
+            .into_iter()
+            .zip(DATASET_FILES)
+        {
+            let path = dir.temp_path(name);
+            let f = w.into_inner().map_err(|e| out_err(&path, e.into_error()))?;
+            drop(f);
+            dir.commit(&path, name).map_err(|e| out_err(&path, e))?;
+        }
+        Ok(())
+    }
+}
