@@ -148,9 +148,17 @@ fn catalog() -> &'static Catalog {
             };
             let mut parts = label_path.split(" | ");
             let default = parts.next().unwrap_or("").trim().to_string();
+            // A variant names only the trailing components that differ
+            // (`a/b/c | 2019: x` means `a/b/x` for template 2019).
+            let base: Vec<&str> = default.split('/').collect();
             let variants = parts
                 .filter_map(|p| p.split_once(':'))
-                .map(|(v, label)| (v.trim().to_string(), label.trim().to_string()))
+                .map(|(v, label)| {
+                    let tail: Vec<&str> = label.trim().split('/').collect();
+                    let keep = base.len().saturating_sub(tail.len());
+                    let full: Vec<&str> = base[..keep].iter().chain(&tail).copied().collect();
+                    (v.trim().to_string(), full.join("/"))
+                })
                 .collect();
             map.insert(key.to_string(), (default, variants));
         }
@@ -459,7 +467,7 @@ mod tests {
         assert_eq!(lines.len(), 3);
         assert_eq!(
             lines[1],
-            "开平市科工商务局,2022,2019,s2.regulation.issued,规章/本年新制作数量,3,3件,x.docx"
+            "开平市科工商务局,2022,2019,s2.regulation.issued,第二十条第（一）项/规章/本年新制作数量,3,3件,x.docx"
         );
         assert!(lines[0].starts_with("开平市科工商务局,2022,2019,s2.fee.amount_wan_yuan,"));
         assert!(lines[0].ends_with(",0.35,,x.docx"));
@@ -469,5 +477,10 @@ mod tests {
             catalog_label("s2.regulation.issued", "2021"),
             "第二十条第（一）项/规章/本年制发件数"
         );
+        assert_eq!(
+            catalog_label("s2.coercion.decisions", "2019"),
+            "第二十条第（六）项/行政强制/处理决定数量"
+        );
+        assert_eq!(catalog_label("no.such.key", "2019"), "");
     }
 }

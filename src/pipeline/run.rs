@@ -119,7 +119,10 @@ pub fn run(
     tracing::info!(
         "{} to convert or reuse, {} duplicates",
         work.len(),
-        plans.iter().filter(|p| matches!(p, Plan::Duplicate(_))).count()
+        plans
+            .iter()
+            .filter(|p| matches!(p, Plan::Duplicate(_)))
+            .count()
     );
     progress.start(work.len() as u64);
 
