@@ -1,168 +1,11 @@
 //! Integration tests of the ODT reader: in-memory packages built with `zip`
-//! (including non-default namespace prefixes) and the public ODT corpus
-//! (`../shared/corpus/public`, LibreOffice plain-text exports as references).
+//! (including non-default namespace prefixes). The public corpus, both formats,
+//! is covered by `tests/corpus.rs`.
 
 use reportdex::container::{Limits, Package};
 use reportdex::model::{Block, Document, Table};
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
-
-fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/public")
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = rd.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p.extension().is_some_and(|e| e == "odt") {
-            out.push(p);
-        }
-    }
-}
-
-fn table_chars(t: &Table, out: &mut String) {
-    for c in &t.cells {
-        out.push_str(&c.text);
-        out.push('\n');
-        for n in &c.tables {
-            table_chars(n, out);
-        }
-    }
-}
-
-/// All text we extract: body paragraphs, table cells (recursively), notes,
-/// headers and footers.
-fn all_text(doc: &Document) -> String {
-    let mut s = String::new();
-    for b in &doc.body {
-        match b {
-            Block::Paragraph(p) => {
-                s.push_str(&p.text);
-                s.push('\n');
-            }
-            Block::Table(t) => table_chars(t, &mut s),
-        }
-    }
-    for n in &doc.notes {
-        s.push_str(&n.text);
-        s.push('\n');
-    }
-    for h in doc.headers.iter().chain(&doc.footers) {
-        s.push_str(&h.text);
-        s.push('\n');
-    }
-    s
-}
-
-fn char_counts(s: &str) -> HashMap<char, usize> {
-    let mut m = HashMap::new();
-    for c in s.chars().filter(|c| c.is_alphanumeric()) {
-        *m.entry(c).or_insert(0) += 1;
-    }
-    m
-}
-
-/// (matched, reference total) of the alphanumeric multiset.
-fn coverage(ours: &str, reference: &str) -> (usize, usize) {
-    let o = char_counts(ours);
-    let r = char_counts(reference);
-    let total = r.values().sum();
-    let matched = r
-        .iter()
-        .map(|(c, n)| (*n).min(o.get(c).copied().unwrap_or(0)))
-        .sum();
-    (matched, total)
-}
-
-fn read_with_timeout(path: &Path) -> Result<Result<Document, String>, String> {
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let res = Package::open(bytes, Limits::default())
-            .and_then(|mut pkg| reportdex::read::read(&mut pkg))
-            .map_err(|e| format!("{} ({e})", e.kind()));
-        let _ = tx.send(res);
-    });
-    rx.recv_timeout(Duration::from_secs(60))
-        .map_err(|_| format!("{}: no result within 60 s (hang or panic)", path.display()))
-}
-
-/// Files below 90 % coverage, with the reason (checked one by one).
-const EXCEPTIONS: &[(&str, &str)] = &[(
-    "pandoc/test/odt/odt/trackedChanges.odt",
-    "LibreOffice's text export shows tracked deletions (the word `deleted`); we show the \
-     document with changes accepted, so deleted text is dropped on purpose",
-)];
-
-#[test]
-fn corpus_coverage() {
-    let mut files = Vec::new();
-    walk(&corpus_dir(), &mut files);
-    assert!(
-        !files.is_empty(),
-        "no .odt files under {}",
-        corpus_dir().display()
-    );
-    let (mut sum_m, mut sum_t) = (0usize, 0usize);
-    let mut failures = Vec::new();
-    println!("{:>7} {:>7} {:>7}  file", "cover", "ref", "ours");
-    for path in &files {
-        let rel = path
-            .strip_prefix(corpus_dir())
-            .unwrap_or(path)
-            .display()
-            .to_string();
-        let outcome = read_with_timeout(path).unwrap_or_else(|e| panic!("{e}"));
-        let reference = {
-            let mut p = path.clone().into_os_string();
-            p.push(".ref.txt");
-            std::fs::read_to_string(PathBuf::from(p)).ok()
-        };
-        match (outcome, reference) {
-            (Ok(doc), Some(reference)) => {
-                let ours = all_text(&doc);
-                let (m, t) = coverage(&ours, &reference);
-                sum_m += m;
-                sum_t += t;
-                let pct = if t == 0 {
-                    100.0
-                } else {
-                    100.0 * m as f64 / t as f64
-                };
-                println!(
-                    "{pct:>6.1}% {t:>7} {:>7}  {rel}",
-                    char_counts(&ours).values().sum::<usize>()
-                );
-                if pct < 90.0 && !EXCEPTIONS.iter().any(|(f, _)| rel.ends_with(f)) {
-                    failures.push(format!("{rel}: {pct:.1}%"));
-                }
-            }
-            (Ok(doc), None) => println!(
-                "{:>7} {:>7} {:>7}  {rel} (no reference; {} blocks)",
-                "-",
-                "-",
-                "-",
-                doc.body.len()
-            ),
-            (Err(e), _) => println!("{:>7} {:>7} {:>7}  {rel} (error: {e})", "-", "-", "-"),
-        }
-    }
-    let agg = 100.0 * sum_m as f64 / sum_t.max(1) as f64;
-    println!(
-        "aggregate coverage: {agg:.2}% ({sum_m}/{sum_t}) over {} files",
-        files.len()
-    );
-    assert!(failures.is_empty(), "files below 90%: {failures:#?}");
-    assert!(agg >= 98.0, "aggregate coverage {agg:.2}% < 98%");
-}
 
 // ---------------------------------------------------------------------------
 // In-memory packages
@@ -175,7 +18,7 @@ use zip::write::SimpleFileOptions;
 use zip::CompressionMethod;
 
 /// Namespace declarations with non-default prefixes, as any producer may write.
-const NS: &str = r#"xmlns:of="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:tx="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:tb="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:st="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:f="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:dw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:sv="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" xmlns:m="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:d="http://purl.org/dc/elements/1.1/""#;
+const NS: &str = r#"xmlns:of="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:tx="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:tb="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:st="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:f="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:dw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:sv="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" xmlns:m="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:d="http://purl.org/dc/elements/1.1/" xmlns:lx="urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0""#;
 
 /// Build an ODT: `mimetype` first and stored, then the given parts.
 fn odt(parts: &[(&str, &str)]) -> Vec<u8> {
@@ -228,7 +71,7 @@ fn texts(doc: &Document) -> Vec<&str> {
 const OUTLINE_STYLES: &str = r#"
   <st:style st:name="Standard" st:family="paragraph"/>
   <st:style st:name="Heading" st:family="paragraph" st:parent-style-name="Standard">
-    <st:text-properties f:font-weight="bold"/></st:style>
+    <st:text-properties f:font-weight="bold" st:font-weight-asian="bold"/></st:style>
   <st:style st:name="Heading_20_1" st:display-name="Heading 1" st:family="paragraph"
             st:parent-style-name="Heading" st:default-outline-level="1">
     <st:paragraph-properties f:text-align="center"/></st:style>
@@ -253,9 +96,14 @@ fn outline_numbering_with_chinese_counting_and_foreign_prefixes() {
       <tx:h tx:style-name="Heading_20_2" tx:outline-level="2" tx:is-list-header="true">不编号</tx:h>
       <tx:h tx:style-name="Heading_20_2" tx:outline-level="2">结转申请</tx:h>
       <tx:h tx:style-name="Heading_20_2" tx:outline-level="2" tx:restart-numbering="true" tx:start-value="7">重新编号</tx:h>
-      <tx:p tx:style-name="Heading_20_1">样式标题</tx:p>"#;
-    let auto =
-        r#"<st:style st:name="P1" st:family="paragraph" st:parent-style-name="Heading_20_1"/>"#;
+      <tx:p tx:style-name="Heading_20_1">样式标题</tx:p>
+      <tx:list tx:style-name="Outline"><tx:list-item><tx:h tx:outline-level="1">在列表中</tx:h></tx:list-item></tx:list>
+      <tx:p><tx:span tx:style-name="W">Bold 中文</tx:span></tx:p>
+      <tx:p><tx:span tx:style-name="WA">Bold 中文</tx:span> <tx:span tx:style-name="A">中文</tx:span></tx:p>"#;
+    let auto = r#"<st:style st:name="P1" st:family="paragraph" st:parent-style-name="Heading_20_1"/>
+      <st:style st:name="W" st:family="text"><st:text-properties f:font-weight="bold"/></st:style>
+      <st:style st:name="WA" st:family="text"><st:text-properties f:font-weight="700" st:font-weight-asian="700"/></st:style>
+      <st:style st:name="A" st:family="text"><st:text-properties st:font-weight-asian="bold"/></st:style>"#;
     let doc = read(&[
         ("content.xml", &content(auto, body)),
         ("styles.xml", &styles(OUTLINE_STYLES, "", "")),
@@ -275,6 +123,9 @@ fn outline_numbering_with_chinese_counting_and_foreign_prefixes() {
             "（二）结转申请",
             "（七）重新编号",
             "样式标题",
+            "三、在列表中",
+            "Bold 中文",
+            "Bold 中文 中文",
         ]
     );
     let p = paras(&doc);
@@ -297,6 +148,9 @@ fn outline_numbering_with_chinese_counting_and_foreign_prefixes() {
         Some((1, HeadingSource::Style))
     );
     assert_eq!(p[10].number_label, None);
+    // CJK characters are bold by `style:font-weight-asian`, others by `fo:font-weight`.
+    assert!(!p[12].bold);
+    assert!(p[13].bold);
     assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
 }
 
@@ -307,10 +161,19 @@ const LIST_STYLES: &str = r#"
     <tx:list-level-style-number tx:level="3" st:num-format="a" st:num-suffix=")"/>
   </tx:list-style>
   <tx:list-style st:name="Cn">
-    <tx:list-level-style-number tx:level="1" st:num-format="①, ②, ③, ..."/>
+    <tx:list-level-style-number tx:level="1" st:num-format="①, ②, ③, ...">
+      <st:list-level-properties tx:list-level-position-and-space-mode="label-alignment">
+        <st:list-level-label-alignment tx:label-followed-by="nothing"/>
+      </st:list-level-properties>
+    </tx:list-level-style-number>
+    <tx:list-level-style-number tx:level="2" st:num-format="１, ２, ３, ..." st:num-suffix="."/>
+    <tx:list-level-style-number tx:level="3" st:num-format="1"/>
   </tx:list-style>
   <tx:list-style st:name="Bul">
     <tx:list-level-style-bullet tx:level="1" tx:bullet-char="•"/>
+  </tx:list-style>
+  <tx:list-style st:name="Lf">
+    <tx:list-level-style-number tx:level="1" st:num-format="1" st:num-suffix="." lx:num-list-format="第%1%条"/>
   </tx:list-style>
   <tx:list-style st:name="None">
     <tx:list-level-style-number tx:level="1" st:num-format=""/>
@@ -346,10 +209,15 @@ fn list_numbering_start_values_continuation_and_nesting() {
       </tx:list>
       <tx:list>
         <tx:list-item><tx:p tx:style-name="ListPara">style from paragraph</tx:p></tx:list-item>
-        <tx:list-item><tx:p tx:style-name="ListPara">circled</tx:p></tx:list-item>
+        <tx:list-item><tx:p tx:style-name="ListPara">circled</tx:p>
+          <tx:list><tx:list-item><tx:p tx:style-name="ListPara">full width</tx:p>
+            <tx:list><tx:list-item><tx:p tx:style-name="ListPara">no suffix</tx:p></tx:list-item></tx:list>
+          </tx:list-item></tx:list>
+        </tx:list-item>
       </tx:list>
       <tx:list tx:style-name="Bul"><tx:list-item><tx:p>bullet</tx:p></tx:list-item></tx:list>
-      <tx:list tx:style-name="None"><tx:list-item><tx:p>no number</tx:p></tx:list-item></tx:list>"#;
+      <tx:list tx:style-name="None"><tx:list-item><tx:p>no number</tx:p></tx:list-item></tx:list>
+      <tx:list tx:style-name="Lf"><tx:list-item><tx:p>list format</tx:p></tx:list-item></tx:list>"#;
     let doc = read(&[
         ("content.xml", &content("", body)),
         ("styles.xml", &styles(LIST_STYLES, "", "")),
@@ -372,15 +240,18 @@ fn list_numbering_start_values_continuation_and_nesting() {
             "11. back to list1",
             "①style from paragraph",
             "②circled",
+            "１. full width",
+            "1 no suffix",
             "•bullet",
             "no number",
+            "第1条 list format",
         ]
     );
     let p = paras(&doc);
     assert_eq!(p[2].number_label.as_deref(), Some("4.1."));
     assert_eq!(p[3].number_label, None);
-    assert_eq!(p[14].number_label.as_deref(), Some("•"));
-    assert_eq!(p[15].number_label, None);
+    assert_eq!(p[16].number_label.as_deref(), Some("•"));
+    assert_eq!(p[17].number_label, None);
 }
 
 #[test]
@@ -512,7 +383,7 @@ fn tables_spans_covered_repeats_headers_nested() {
           <tb:table-row>
             <tb:table-cell tb:number-columns-spanned="2"><tx:p>信息内容</tx:p></tb:table-cell>
             <tb:covered-table-cell/>
-            <tb:table-cell tb:number-rows-spanned="2"><tx:p>本年</tx:p><tx:p>新制作</tx:p></tb:table-cell>
+            <tb:table-cell tb:number-rows-spanned="2"><tx:p>本年</tx:p><tx:p/><tx:p>新制作</tx:p></tb:table-cell>
             <tb:table-cell><tx:p>H4</tx:p></tb:table-cell>
           </tb:table-row>
         </tb:table-header-rows>
@@ -526,6 +397,7 @@ fn tables_spans_covered_repeats_headers_nested() {
               <tb:table><tb:table-column tb:number-columns-repeated="2"/>
                 <tb:table-row><tb:table-cell><tx:p>in1</tx:p></tb:table-cell><tb:table-cell><tx:p>in2</tx:p></tb:table-cell></tb:table-row>
               </tb:table>
+              <tx:p/>
             </tb:table-cell>
           </tb:table-row>
           <tb:table-row tb:number-rows-repeated="2">
@@ -543,8 +415,8 @@ fn tables_spans_covered_repeats_headers_nested() {
     assert_eq!(
         grid_texts(t),
         [
-            ["信息内容", "信息内容", "本年\n新制作", "H4"],
-            ["规章", "0", "本年\n新制作", "outer"],
+            ["信息内容", "信息内容", "本年\n\n新制作", "H4"],
+            ["规章", "0", "本年\n\n新制作", "outer"],
             ["5", "5", "5", "5"],
             ["5", "5", "5", "5"],
         ]
@@ -684,8 +556,8 @@ fn broken_parts() {
     assert_eq!(
         w,
         [
-            ("malformed_part", Some("styles.xml")),
-            ("malformed_part", Some("meta.xml"))
+            ("bad_part", Some("styles.xml")),
+            ("bad_part", Some("meta.xml"))
         ]
     );
 
@@ -703,4 +575,87 @@ fn broken_parts() {
         ["missing_styles"]
     );
     assert_eq!(paras(&doc)[0].style.as_deref(), Some("Text_20_body"));
+}
+
+/// Run `f` on a thread with a 2 MiB stack (the default for spawned threads and
+/// rayon workers), failing after 60 s.
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || {
+            let _ = tx.send(f());
+        })
+        .unwrap();
+    rx.recv_timeout(Duration::from_secs(60))
+        .expect("no result in 60 s")
+}
+
+#[test]
+fn hostile_repeats_and_nesting_stay_bounded() {
+    // A spreadsheet-like table: a million repeated rows of 1024 repeated non-empty cells.
+    let big = "x".repeat(1000);
+    let body = format!(
+        r#"<tb:table><tb:table-column tb:number-columns-repeated="16384"/>
+           <tb:table-row tb:number-rows-repeated="1048576"><tb:table-cell tb:number-columns-repeated="16384"><tx:p>{big}</tx:p></tb:table-cell></tb:table-row>
+           </tb:table>
+           <tx:p>a{}b</tx:p>"#,
+        r#"<tx:s tx:c="1000"/>"#.repeat(5000)
+    );
+    let doc = on_small_stack(move || read(&[("content.xml", &content("", &body))]).unwrap());
+    let Block::Table(t) = &doc.body[0] else {
+        panic!("not a table")
+    };
+    assert_eq!(t.n_cols, 1024);
+    assert!(t.n_rows >= 1 && t.n_rows < 100, "{} rows", t.n_rows);
+    let Block::Paragraph(p) = &doc.body[1] else {
+        panic!("not a paragraph")
+    };
+    // 1 000 000 spaces from the part budget, then one per text:s.
+    assert_eq!(p.text.len(), 1_000_000 + 4000 + 2);
+    assert!(doc.warnings.iter().all(|w| w.code == "repeat_capped"));
+    assert!(doc.warnings.len() >= 3);
+
+    // Nesting close to the depth limit: spans, sections, lists and tables.
+    let n = 165;
+    let spans = format!(
+        "<tx:p>{}deep{}</tx:p>",
+        "<tx:span>".repeat(n),
+        "</tx:span>".repeat(n)
+    );
+    let sections = format!(
+        "{}<tx:p>in</tx:p>{}",
+        "<tx:section>".repeat(n),
+        "</tx:section>".repeat(n)
+    );
+    let lists = format!(
+        "{}<tx:p>item</tx:p>{}",
+        "<tx:list><tx:list-item>".repeat(n),
+        "</tx:list-item></tx:list>".repeat(n)
+    );
+    let tables = format!(
+        "{}<tx:p>cell</tx:p>{}",
+        "<tb:table><tb:table-row><tb:table-cell>".repeat(n),
+        "</tb:table-cell></tb:table-row></tb:table>".repeat(n)
+    );
+    let body = format!("{spans}{sections}{lists}{tables}");
+    let doc = on_small_stack(move || read(&[("content.xml", &content("", &body))]).unwrap());
+    assert_eq!(texts(&doc), ["deep", "in", "item"]);
+    let mut t = match &doc.body[3] {
+        Block::Table(t) => t,
+        _ => panic!("not a table"),
+    };
+    let mut depth = 1;
+    while let Some(inner) = t.cells[0].tables.first() {
+        t = inner;
+        depth += 1;
+    }
+    assert_eq!((depth, t.cells[0].text.as_str()), (n, "cell"));
+
+    // Beyond the depth limit: a typed error, not a stack overflow.
+    let body = format!("{}x{}", "<tx:span>".repeat(600), "</tx:span>".repeat(600));
+    let err = on_small_stack(move || {
+        read(&[("content.xml", &content("", &format!("<tx:p>{body}</tx:p>")))]).unwrap_err()
+    });
+    assert_eq!(err.kind(), "too_deep");
 }

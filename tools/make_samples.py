@@ -352,6 +352,11 @@ def failing_checks(metrics, template):
 # Tables (grid with anchor cells)
 # ---------------------------------------------------------------------------
 
+class BrText(str):
+    """Cell text whose '\n' is a line break inside one paragraph (w:br / text:line-break),
+    not a paragraph break."""
+
+
 class Table:
     def __init__(self, n_cols, widths):
         self.n_cols = n_cols
@@ -361,7 +366,8 @@ class Table:
         self.header_rows = 0
 
     def add(self, row, col, text, rs=1, cs=1, br=False):
-        self.cells.append({"row": row, "col": col, "row_span": rs, "col_span": cs, "text": text, "br": br})
+        br = br or isinstance(text, BrText)
+        self.cells.append({"row": row, "col": col, "row_span": rs, "col_span": cs, "text": str(text), "br": br})
         self.n_rows = max(self.n_rows, row + rs)
 
     def sorted_cells(self):
@@ -665,6 +671,9 @@ class Report:
         self.creator = "Administrator"
         self.created = f"{year + 1}-01-15T08:30:00Z"
         self.seal = None
+        self.odt_repeat_cols = False  # ODT table-column runs with number-columns-repeated
+        self.odt_repeat_covered = False  # ODT adjacent covered cells as one repeated element
+        self.vmerge_explicit = False  # DOCX continuation written w:val="continue"
 
     def title(self, *lines):
         self.title_lines = list(lines)
@@ -709,6 +718,7 @@ class Report:
             "failing_checks": self.failing,
             "variant": self.variants,
             "seal_image": self.seal is not None,
+            "footers": [FOOTER_TEXT],
             **self.extra,
         }
 
@@ -844,7 +854,7 @@ def build_report(spec: Spec, values: dict, raw_over: dict, table_opts: dict, rng
                 f"从办理结果看，予以公开{v['s3.granted.total']}件，部分公开{v['s3.partial.total']}件，"
                 f"本机关不掌握相关政府信息{v['s3.unable.not_held.total']}件。")
         for _ in range(spec.pad // 5):
-            r.p(pad_pool_para(rng, we, year))
+            r.p(pad_pool_para(rng, we, year), "pad")
 
     # 二
     r.h(1, "主动公开政府信息情况")
@@ -891,7 +901,7 @@ def build_report(spec: Spec, values: dict, raw_over: dict, table_opts: dict, rng
         for i, s in enumerate(meas):
             r.p(f"{CN[i]}是{s}")
     for _ in range(spec.pad - 5 * (spec.pad // 5)):
-        r.p(pad_pool_para(rng, we, year))
+        r.p(pad_pool_para(rng, we, year), "pad")
 
     # 六
     r.h(1, "其他需要报告的事项")
@@ -983,11 +993,25 @@ def docx_run(text, bold=False, size=None):
     return f"<w:r>{rpr}{inner}</w:r>"
 
 
+_DIGITS = re.compile(r"(\d+)")
+_TNR = '<w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman"/></w:rPr>'
+_DOCX_DIGIT_RUN = r'</w:t></w:r><w:r>' + _TNR + r'<w:t xml:space="preserve">\1</w:t></w:r><w:r><w:t xml:space="preserve">'
+_EMPTY_RUN = '<w:r><w:t xml:space="preserve"></w:t></w:r>'
+_ODT_DIGIT_SPAN = r'<text:span text:style-name="T1">\1</text:span>'
+
+
+def docx_body_para(text, ppr):
+    """Body paragraph the way Word writes it: digits in their own runs (Times New Roman)."""
+    body = _DIGITS.sub(_DOCX_DIGIT_RUN, esc(text))
+    runs = ('<w:r><w:t xml:space="preserve">' + body + "</w:t></w:r>").replace(_EMPTY_RUN, "")
+    return f"<w:p><w:pPr>{ppr}</w:pPr>{runs}</w:p>"
+
+
 def docx_para(text, ppr="", bold=False, size=None):
     return f"<w:p>{'<w:pPr>' + ppr + '</w:pPr>' if ppr else ''}{docx_run(text, bold, size)}</w:p>"
 
 
-def docx_table(t: Table):
+def docx_table(t: Table, vmerge_explicit=False):
     o = ['<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>'
          '<w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:left w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
          '<w:bottom w:val="single" w:sz="4" w:space="0" w:color="000000"/><w:right w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
@@ -1007,7 +1031,7 @@ def docx_table(t: Table):
             if c["col_span"] > 1:
                 pr += f'<w:gridSpan w:val="{c["col_span"]}"/>'
             if kind == "vcont":
-                pr += "<w:vMerge/>"
+                pr += '<w:vMerge w:val="continue"/>' if vmerge_explicit else "<w:vMerge/>"
             elif c["row_span"] > 1:
                 pr += '<w:vMerge w:val="restart"/>'
             pr += '<w:vAlign w:val="center"/>'
@@ -1043,13 +1067,15 @@ def docx_document(r: Report):
             else:
                 o.append(docx_para(number + text))
         elif kind == "body":
+            o.append(docx_body_para(b[1], '<w:ind w:firstLineChars="200" w:firstLine="640"/>'))
+        elif kind == "pad":
             o.append(docx_para(b[1], '<w:ind w:firstLineChars="200" w:firstLine="640"/>'))
         elif kind == "plain":
             o.append(docx_para(b[1]))
         elif kind == "sign":
             o.append(docx_para(b[1], '<w:jc w:val="right"/>'))
         elif kind == "table":
-            o.append(docx_table(b[1]))
+            o.append(docx_table(b[1], r.vmerge_explicit))
             o.append("<w:p/>")
         elif kind == "image":
             emu = 1440000
@@ -1062,7 +1088,8 @@ def docx_document(r: Report):
                      f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{emu}" cy="{emu}"/></a:xfrm>'
                      '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
                      '</wp:inline></w:drawing></w:r></w:p>')
-    o.append('<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" '
+    o.append('<w:bookmarkStart w:id="0" w:name="_GoBack"/><w:bookmarkEnd w:id="0"/>')
+    o.append('<w:sectPr><w:footerReference w:type="default" r:id="rId4"/><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" '
              'w:header="851" w:footer="992" w:gutter="0"/><w:cols w:space="425"/><w:docGrid w:type="lines" w:linePitch="579"/></w:sectPr>')
     o.append("</w:body></w:document>")
     return "".join(o)
@@ -1075,13 +1102,23 @@ DOCX_NUMBERING = f'''<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:numbering xmlns:w="{W_NS}"><w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="multilevel"/><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:suff w:val="nothing"/><w:lvlText w:val="%1、"/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="0" w:firstLine="640"/></w:pPr></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:suff w:val="nothing"/><w:lvlText w:val="（%2）"/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="0" w:firstLine="640"/></w:pPr></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>'''
 
 DOCX_CT = '''<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>'''
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>'''
 
 DOCX_RELS = '''<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'''
 
 DOCX_DOC_RELS = '''<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/></Relationships>'''
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/><Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/></Relationships>'''
+
+DOCX_FOOTER = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:ftr xmlns:w="{W_NS}" xmlns:r="{R_NS}">'
+               '<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:t xml:space="preserve">— </w:t></w:r>'
+               '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:fldChar w:fldCharType="begin"/></w:r>'
+               '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:instrText xml:space="preserve"> PAGE   \\* MERGEFORMAT </w:instrText></w:r>'
+               '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:fldChar w:fldCharType="separate"/></w:r>'
+               '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:t>1</w:t></w:r>'
+               '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:fldChar w:fldCharType="end"/></w:r>'
+               '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:t xml:space="preserve"> —</w:t></w:r></w:p></w:ftr>')
+FOOTER_TEXT = "— 1 —"
 
 DOCX_SETTINGS = f'''<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:settings xmlns:w="{W_NS}"><w:zoom w:percent="100"/><w:defaultTabStop w:val="420"/><w:drawingGridVerticalSpacing w:val="156"/><w:characterSpacingControl w:val="compressPunctuation"/><w:compat><w:spaceForUL/><w:balanceSingleByteDoubleByteWidth/><w:doNotLeaveBackslashAlone/><w:ulTrailSpace/><w:doNotExpandShiftReturn/><w:adjustLineHeightInTable/><w:useFELayout/></w:compat><w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/><w:decimalSymbol w:val="."/><w:listSeparator w:val=","/></w:settings>'''
@@ -1135,6 +1172,7 @@ def write_docx(r: Report, level=6) -> bytes:
         ("word/styles.xml", DOCX_STYLES.encode(), False),
         ("word/numbering.xml", DOCX_NUMBERING.encode(), False),
         ("word/settings.xml", DOCX_SETTINGS.encode(), False),
+        ("word/footer1.xml", DOCX_FOOTER.encode(), False),
         ("docProps/core.xml", docx_core(r).encode(), False),
         ("docProps/app.xml", docx_app(r).encode(), False),
     ] + media, level)
@@ -1179,19 +1217,34 @@ def cm(twips):
     return f"{twips / 567:.3f}cm"
 
 
-def odt_table(t: Table, idx):
+def odt_table(t: Table, idx, repeat_cols=False, repeat_covered=False):
+    """repeat_cols / repeat_covered: write runs of equal columns / adjacent covered cells
+    as one element with table:number-columns-repeated, as LibreOffice does."""
     name = f"Table{idx}"
     o = [f'<table:table table:name="表格{idx}" table:style-name="{name}">']
-    for ci in range(t.n_cols):
-        o.append(f'<table:table-column table:style-name="{name}.C{ci}"/>')
+    ci = 0
+    while ci < t.n_cols:
+        n = 1
+        while repeat_cols and ci + n < t.n_cols and t.widths[ci + n] == t.widths[ci]:
+            n += 1
+        rp = f' table:number-columns-repeated="{n}"' if n > 1 else ""
+        o.append(f'<table:table-column table:style-name="{name}.C{ci}"{rp}/>')
+        ci += n
     layout = t.layout()
     for ri, items in enumerate(layout):
         if ri == 0 and t.header_rows:
             o.append("<table:table-header-rows>")
         o.append("<table:table-row>")
-        for kind, c in items:
+        run = 0
+        for pos, (kind, c) in enumerate(items):
             if kind != "anchor":
-                o.append("<table:covered-table-cell/>")
+                run += 1
+                if not repeat_covered or pos + 1 == len(items) or items[pos + 1][0] == "anchor":
+                    if repeat_covered and run > 1:
+                        o.append(f'<table:covered-table-cell table:number-columns-repeated="{run}"/>')
+                    else:
+                        o.extend(["<table:covered-table-cell/>"] * run)
+                    run = 0
                 continue
             attrs = f' table:style-name="{name}.Cell" office:value-type="string"'
             if c["col_span"] > 1:
@@ -1224,7 +1277,8 @@ def odt_content(r: Report):
             '<style:style style:name="PSign" style:family="paragraph" style:parent-style-name="Standard">'
             '<style:paragraph-properties fo:text-align="end"/></style:style>',
             '<style:style style:name="PCell" style:family="paragraph" style:parent-style-name="Standard">'
-            '<style:paragraph-properties fo:text-align="center"/><style:text-properties fo:font-size="9pt" style:font-size-asian="9pt"/></style:style>']
+            '<style:paragraph-properties fo:text-align="center"/><style:text-properties fo:font-size="9pt" style:font-size-asian="9pt"/></style:style>',
+            '<style:style style:name="T1" style:family="text"><style:text-properties style:font-name="Times New Roman"/></style:style>']
     for i, t in enumerate(r.tables, 1):
         total = sum(t.widths)
         auto.append(f'<style:style style:name="Table{i}" style:family="table"><style:table-properties style:width="{cm(total)}" table:align="center"/></style:style>')
@@ -1247,8 +1301,11 @@ def odt_content(r: Report):
                 body.append(f'<text:p text:style-name="PBold">{odt_text(number + text)}</text:p>')
             else:
                 body.append(f'<text:p text:style-name="Standard">{odt_text(number + text)}</text:p>')
+        elif kind == "pad":
+            body.append(f'<text:p text:style-name="PBody">{esc(b[1])}</text:p>')
         elif kind == "body":
-            body.append(f'<text:p text:style-name="PBody">{odt_text(b[1])}</text:p>')
+            inner = _DIGITS.sub(_ODT_DIGIT_SPAN, esc(b[1]))
+            body.append(f'<text:p text:style-name="PBody">{inner}</text:p>')
         elif kind == "plain":
             body.append(f'<text:p text:style-name="Standard">{odt_text(b[1])}</text:p>')
         elif kind == "sign":
@@ -1259,7 +1316,7 @@ def odt_content(r: Report):
                         'xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/></draw:frame></text:p>')
         elif kind == "table":
             ti += 1
-            body.append(odt_table(b[1], ti))
+            body.append(odt_table(b[1], ti, r.odt_repeat_cols, r.odt_repeat_covered))
             body.append('<text:p text:style-name="Standard"/>')
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<office:document-content {ODF_NS} office:version="1.3">{ODT_FONTS}'
@@ -1288,6 +1345,8 @@ def odt_styles(numbered: bool):
             '<style:style style:name="Standard" style:family="paragraph" style:class="text"/>'
             '<style:style style:name="Heading" style:family="paragraph" style:parent-style-name="Standard" '
             'style:next-style-name="Text_20_body" style:class="text"><style:paragraph-properties fo:keep-with-next="always"/></style:style>'
+            '<style:style style:name="Footer" style:family="paragraph" style:parent-style-name="Standard" style:class="extra">'
+            '<style:paragraph-properties fo:text-align="center"/><style:text-properties fo:font-size="14pt" style:font-size-asian="14pt"/></style:style>'
             '<style:style style:name="Text_20_body" style:display-name="Text body" style:family="paragraph" style:parent-style-name="Standard" style:class="text"/>'
             '<style:style style:name="Heading_20_1" style:display-name="Heading 1" style:family="paragraph" style:parent-style-name="Heading" '
             'style:next-style-name="Text_20_body" style:default-outline-level="1" style:class="text">'
@@ -1298,8 +1357,11 @@ def odt_styles(numbered: bool):
             f'<text:outline-style style:name="Outline">{"".join(levels)}</text:outline-style>'
             '</office:styles><office:automatic-styles><style:page-layout style:name="pm1"><style:page-layout-properties '
             'fo:page-width="21.001cm" fo:page-height="29.7cm" fo:margin-top="3.7cm" fo:margin-bottom="3.5cm" fo:margin-left="2.8cm" '
-            'fo:margin-right="2.6cm" style:print-orientation="portrait"/></style:page-layout></office:automatic-styles>'
-            '<office:master-styles><style:master-page style:name="Standard" style:page-layout-name="pm1"/></office:master-styles>'
+            'fo:margin-right="2.6cm" style:print-orientation="portrait"/><style:footer-style><style:header-footer-properties '
+            'fo:min-height="0cm" fo:margin-top="0.5cm"/></style:footer-style></style:page-layout></office:automatic-styles>'
+            '<office:master-styles><style:master-page style:name="Standard" style:page-layout-name="pm1"><style:footer>'
+            '<text:p text:style-name="Footer">— <text:page-number text:select-page="current">1</text:page-number> —</text:p>'
+            '</style:footer></style:master-page></office:master-styles>'
             '</office:document-styles>')
 
 
@@ -1413,7 +1475,7 @@ def default_set():
                 variants += ["year_first_title", "label_variants"]
             if code == "B" and year == 2021:
                 topts["s2_label"] = label_fn(overrides={"本年收费金额（单位：万元）": "本年收费金额(单位:万元)",
-                                                        "现行有效件数": "现行有效件", "本年制发件数": "本年制发\n件数"})
+                                                        "现行有效件数": "现行有效件", "本年制发件数": BrText("本年制发\n件数")})
                 topts["s3_label"] = label_fn(trad=True, halfwidth=True, item_sep="、",
                                              overrides={"商业企业": "商業 企業"})
                 topts["s4_br"] = True
@@ -1438,6 +1500,7 @@ def default_set():
             kw["variants"] = variants
             spec = Spec(**kw)
             rep = build_report(spec, values, over, topts, random.Random(zlib.crc32(stem.encode())))
+            set_layout_flags(rep, code)
             if prev_fwd is not None:
                 rep.extra["carryover_from_previous_consistent"] = (code != "C" or year != 2021)
             reports.append(rep)
@@ -1448,12 +1511,21 @@ def default_set():
                 v2["s2.license.decisions"] = values["s2.license.decisions"] + 1
                 kw2 = dict(kw, stem=stem + "_reissue", variants=variants + ["conflict_reissue"])
                 rep2 = build_report(Spec(**kw2), v2, over, topts, random.Random(zlib.crc32(stem.encode())))
+                set_layout_flags(rep2, code)
                 rep2.extra["conflicts_with"] = f"{stem}"
                 rep2.extra["differs"] = {"s2.license.decisions": [values["s2.license.decisions"], v2["s2.license.decisions"]]}
                 rep2.created = f"{year + 1}-02-03T09:00:00Z"
                 reports.append(rep2)
     reports.append(seed_report())
     return reports
+
+
+def set_layout_flags(rep, code):
+    """Per agency writer habits: A = LibreOffice-style repeated ODT columns and covered cells;
+    B = repeated ODT columns only; C = one element per position, DOCX w:vMerge w:val="continue"."""
+    rep.odt_repeat_cols = code in "AB"
+    rep.odt_repeat_covered = code == "A"
+    rep.vmerge_explicit = code == "C"
 
 
 def seed_report():
@@ -1576,6 +1648,14 @@ def _bench_part(n: int, out: str, jobs: int, part: int):
             over = {}
             topts = {}
             rows = gen_s3(rng, st, template)
+            mismatch = year > start and rng.random() < 0.03
+            if mismatch:  # R6 broken against the previous year, R1 kept inside the report
+                d = rng.randint(1, 4)
+                for k in ("carried_over", "carried_forward"):
+                    rows[k][0] += d
+                    rows[k][6] += d
+                st.carried = rows["carried_forward"][:6]
+                variants.append("carryover_mismatch")
             values = s3_metrics(rows)
             values.update(gen_s4(rng, busy=scale >= 60))
             values.update(gen_s2(rng, st, template, government))
@@ -1615,15 +1695,35 @@ def _bench_part(n: int, out: str, jobs: int, part: int):
             if template == "2021" and rng.random() < 0.2:
                 topts["fee"] = (rng.randint(1, 5), rng.choice([100, 200, 300, 450, 1200]))
             kw["variants"] = variants
-            if i % jobs == part:
-                rep = build_report(Spec(**kw), values, over, topts, rng)
-                data = (write_docx if fmt == "docx" else write_odt)(rep)
-                (out / f"{stem}.{fmt}").write_bytes(data)
-                total_bytes += len(data)
-                e = rep.expected(fmt)
-                del e["tables"]
-                lines.append((i, json.dumps(e, ensure_ascii=False)))
-            i += 1
+            reissue = rng.random() < 0.02 and i + 1 < n
+            state = rng.getstate()
+            jobs_list = [(i, kw, values, fmt, state)]
+            if reissue:  # a corrected re-issue: same agency and year, one different number
+                v2 = dict(values)
+                v2["s2.license.decisions"] = (v2.get("s2.license.decisions") or 0) + 1
+                kw2 = dict(kw, stem=f"bench_{i + 1:05d}_{year}_reissue", variants=variants + ["conflict_reissue"])
+                jobs_list.append((i + 1, kw2, v2, fmt, state))
+            for idx, kwx, vals, fx, stx in jobs_list:
+                if idx % jobs == part:
+                    r2 = random.Random()
+                    r2.setstate(stx)
+                    rep = build_report(Spec(**kwx), vals, over, topts, r2)
+                    set_layout_flags(rep, "ABC"[idx % 3])
+                    if year > start:
+                        rep.extra["carryover_from_previous_consistent"] = not mismatch
+                    if idx != i:
+                        rep.extra["conflicts_with"] = stem
+                        rep.extra["differs"] = {"s2.license.decisions": [values.get("s2.license.decisions"),
+                                                                         vals["s2.license.decisions"]]}
+                    data = (write_docx if fx == "docx" else write_odt)(rep)
+                    (out / f"{kwx['stem']}.{fx}").write_bytes(data)
+                    total_bytes += len(data)
+                    e = rep.expected(fx)
+                    del e["tables"]
+                    lines.append((idx, json.dumps(e, ensure_ascii=False)))
+            i += len(jobs_list)
+            if i >= n:
+                break
     return lines, total_bytes
 
 
@@ -1656,16 +1756,17 @@ def check_file(path: Path):
                 probs.append("mimetype not first/stored")
             root = ET.fromstring(z.read("content.xml"))
             for tbl in root.iter(TBL + "table"):
-                ncols = len(tbl.findall(TBL + "table-column"))
+                ncols = sum(int(c.get(TBL + "number-columns-repeated", "1")) for c in tbl.findall(TBL + "table-column"))
                 rows = list(tbl.iter(TBL + "table-row"))
                 pending = {}  # (row, col) covered by spans
                 for ri, row in enumerate(rows):
                     ci = 0
                     for cell in row:
                         if cell.tag == TBL + "covered-table-cell":
-                            if (ri, ci) not in pending:
-                                probs.append(f"stray covered cell at {ri},{ci}")
-                            ci += 1
+                            for _ in range(int(cell.get(TBL + "number-columns-repeated", "1"))):
+                                if (ri, ci) not in pending:
+                                    probs.append(f"stray covered cell at {ri},{ci}")
+                                ci += 1
                             continue
                         if (ri, ci) in pending:
                             probs.append(f"anchor over covered position {ri},{ci}")
@@ -1733,8 +1834,11 @@ def read_tables(path: Path):
             for tbl in root.iter(TBL + "table"):
                 cells = []
                 for ri, row in enumerate(tbl.iter(TBL + "table-row")):
-                    for ci, cell in enumerate(row):
+                    ci = -1
+                    for cell in row:
+                        ci += 1
                         if cell.tag != TBL + "table-cell":
+                            ci += int(cell.get(TBL + "number-columns-repeated", "1")) - 1
                             continue
                         cells.append({"row": ri, "col": ci,
                                       "row_span": int(cell.get(TBL + "number-rows-spanned", "1")),
@@ -1773,6 +1877,28 @@ def read_tables(path: Path):
                         ci += span
                 out.append(cells)
     return out
+
+
+def read_paragraphs(path: Path):
+    """Raw texts of the body-level paragraphs (outside tables), for cross-format comparison."""
+    import xml.etree.ElementTree as ET
+    with zipfile.ZipFile(path) as z:
+        if path.suffix == ".odt":
+            T = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+            OFF = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+            root = ET.fromstring(z.read("content.xml"))
+            body = root.find(f"{OFF}body/{OFF}text")
+            out = []
+            for el in body:
+                if el.tag in (T + "p", T + "h"):
+                    s = el.text or ""
+                    for ch in el:
+                        s += ("\n" if ch.tag == T + "line-break" else "".join(ch.itertext())) + (ch.tail or "")
+                    out.append(s)
+            return out
+        root = ET.fromstring(z.read("word/document.xml"))
+        return ["".join((t.text or "") if t.tag == W + "t" else "\n" for t in p.iter() if t.tag in (W + "t", W + "br"))
+                for p in root.find(W + "body").findall(W + "p")]
 
 
 def check_expected(path: Path, exp: dict):

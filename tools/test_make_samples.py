@@ -75,6 +75,13 @@ class DefaultSet(unittest.TestCase):
                 same = all(prev[f"s3.carried_forward.{c}"] == cur[f"s3.carried_over.{c}"] for c in ms.COLS)
                 self.assertEqual(same, (slug, year) != ("kaiping_ziranziyuan", 2021), (slug, year))
 
+    def test_docx_odt_same_paragraphs(self):
+        for d in sorted(self.out.glob("*.docx")):
+            a = ms.read_paragraphs(d)
+            b = ms.read_paragraphs(d.with_suffix(".odt"))
+            self.assertEqual(a, b, d.name)
+            self.assertGreater(len(a), 10, d.name)
+
     def test_docx_odt_equivalent(self):
         for j in sorted((self.out / "expected").glob("*.docx.json")):
             a = json.loads(j.read_text(encoding="utf-8"))

@@ -13,7 +13,7 @@
 //!   templates/sources, hidden sections.
 
 use super::lists::{Counters, Label, MAX_LEVELS};
-use super::styles::Styles;
+use super::styles::{Bold, Styles};
 use crate::error::ReadError;
 use crate::model::{
     Block, Heading, HeadingSource, Note, NoteKind, Paragraph, RawCell, RawRow, RawTable, Table,
@@ -28,8 +28,14 @@ const MAX_SPACES: usize = 1000;
 const MAX_COLS: u64 = 1024;
 /// Most rows in one table after row repeats.
 const MAX_ROWS: u64 = 10_000;
-/// Most table grid positions in a whole part after repeats.
-const MAX_PART_CELLS: u64 = 2_000_000;
+/// Bytes (estimated) that repeated table cells and rows may add to a part: copies
+/// of repeated content are charged against it, so a small hostile file cannot
+/// expand into gigabytes.
+const MAX_REPEAT_BYTES: u64 = 64 * 1024 * 1024;
+/// Estimated fixed cost of one cell, in bytes.
+const CELL_COST: u64 = 64;
+/// Most spaces all `text:s` of a part produce together (beyond it, one each).
+const MAX_PART_SPACES: u64 = 1_000_000;
 
 /// The list a paragraph sits in.
 #[derive(Debug, Clone)]
@@ -74,7 +80,7 @@ struct Para {
 
 impl Para {
     /// Character data: XML white space collapses to one space (ODF 1.2 §6.1.2).
-    fn push_text(&mut self, s: &str, bold: bool) {
+    fn push_text(&mut self, s: &str, bold: Bold) {
         for c in s.chars() {
             if matches!(c, ' ' | '\t' | '\n' | '\r') {
                 if self.started {
@@ -90,7 +96,7 @@ impl Para {
             self.text.push(c);
             if !c.is_whitespace() {
                 self.visible += 1;
-                if bold {
+                if bold.for_char(c) {
                     self.bold_visible += 1;
                 }
             }
@@ -126,7 +132,8 @@ pub(crate) struct Ctx<'s> {
     footnotes: usize,
     endnotes: usize,
     tables: usize,
-    cells_left: u64,
+    repeat_bytes_left: u64,
+    spaces_left: u64,
 }
 
 impl<'s> Ctx<'s> {
@@ -146,7 +153,8 @@ impl<'s> Ctx<'s> {
             footnotes: 0,
             endnotes: 0,
             tables: 0,
-            cells_left: MAX_PART_CELLS,
+            repeat_bytes_left: MAX_REPEAT_BYTES,
+            spaces_left: MAX_PART_SPACES,
         }
     }
 
@@ -341,16 +349,28 @@ impl<'s> Ctx<'s> {
             })
         };
 
+        // A heading is numbered by the outline style, also inside a list item whose
+        // list style is the outline style (or no list style at all).
+        let outline_heading = is_h
+            && match item.as_deref() {
+                None => true,
+                Some(it) => it
+                    .frame
+                    .style
+                    .clone()
+                    .or_else(|| self.styles.para_list_style(style))
+                    .is_none_or(|n| self.styles.is_outline_list(&n)),
+            };
         let label = match item {
-            Some(item) => {
-                if item.header || item.numbered {
-                    None
-                } else {
-                    item.numbered = true;
-                    self.list_label(item, style)
-                }
+            Some(item) if item.header || item.numbered => None,
+            Some(item) if !outline_heading => {
+                item.numbered = true;
+                self.list_label(item, style)
             }
-            None if is_h && e.attr(Ns::Text, "is-list-header") != Some("true") => {
+            _ if outline_heading && e.attr(Ns::Text, "is-list-header") != Some("true") => {
+                if let Some(item) = item {
+                    item.numbered = true;
+                }
                 let level = heading.map_or(0, |h| h.level as usize - 1);
                 let start = self.styles.outline.level(level).map_or(1, |l| l.start);
                 let start_value = e
@@ -365,7 +385,7 @@ impl<'s> Ctx<'s> {
                     .advance(Some(&self.styles.outline), level, set_to);
                 self.outline.label(&self.styles.outline, level)
             }
-            None => None,
+            _ => None,
         };
         let label = label.or_else(|| {
             p.number_elem
@@ -379,7 +399,9 @@ impl<'s> Ctx<'s> {
             Some(l) => l.apply(&p.text),
             None => std::mem::take(&mut p.text),
         };
-        if !text.trim().is_empty() || !p.note_refs.is_empty() {
+        // Empty paragraphs are kept, as the DOCX reader keeps them; later stages
+        // skip them.
+        {
             out.push(Block::Paragraph(Paragraph {
                 text,
                 number_label: label.map(|l| l.text),
@@ -395,7 +417,7 @@ impl<'s> Ctx<'s> {
     }
 
     /// Inline content until the end of the element whose start was just read.
-    fn inline(&mut self, r: &mut XmlReader<'_>, p: &mut Para, bold: bool) -> Result<(), ReadError> {
+    fn inline(&mut self, r: &mut XmlReader<'_>, p: &mut Para, bold: Bold) -> Result<(), ReadError> {
         let depth = r.depth();
         loop {
             match r.next()? {
@@ -413,15 +435,15 @@ impl<'s> Ctx<'s> {
         r: &mut XmlReader<'_>,
         e: &Elem,
         p: &mut Para,
-        bold: bool,
+        bold: Bold,
     ) -> Result<(), ReadError> {
         match e.ns {
             Ns::Text => match e.local.as_slice() {
                 b"span" => {
-                    let b = e
-                        .attr(Ns::Text, "style-name")
-                        .and_then(|n| self.styles.text_bold(n))
-                        .unwrap_or(bold);
+                    let b = match e.attr(Ns::Text, "style-name") {
+                        Some(n) => self.styles.text_bold(n, bold),
+                        None => bold,
+                    };
                     self.inline(r, p, b)
                 }
                 b"s" => {
@@ -429,15 +451,17 @@ impl<'s> Ctx<'s> {
                         .attr(Ns::Text, "c")
                         .and_then(|v| v.trim().parse::<u64>().ok())
                         .unwrap_or(1);
-                    if asked > MAX_SPACES as u64 {
+                    let n = asked.min(MAX_SPACES as u64).min(self.spaces_left).max(1);
+                    if n < asked {
                         let loc = format!("{} at byte {}", self.part, r.offset());
                         self.warn(
                             "repeat_capped",
-                            format!("text:s asks for {asked} spaces; capped at {MAX_SPACES}"),
+                            format!("text:s asks for {asked} spaces; {n} kept (at most {MAX_SPACES} each, {MAX_PART_SPACES} per part)"),
                             loc,
                         );
                     }
-                    let n = (asked as usize).clamp(1, MAX_SPACES);
+                    self.spaces_left = self.spaces_left.saturating_sub(n);
+                    let n = n as usize;
                     p.push_literal(&" ".repeat(n));
                     r.skip_element()
                 }
@@ -644,22 +668,29 @@ impl<'s> Ctx<'s> {
                                 Block::Table(t) => cell.tables.push(t),
                             }
                         }
-                        cell.text = texts.join("\n");
+                        // Like the DOCX reader: paragraphs joined by newlines,
+                        // trailing empty paragraphs add nothing.
+                        cell.text = texts.join("\n").trim_end_matches('\n').to_string();
                         cell.col_span = span_attr(&c, "number-columns-spanned", MAX_COLS);
                         cell.row_span = span_attr(&c, "number-rows-spanned", MAX_ROWS);
                         cell
                     };
+                    let cost = cell_weight(&cell);
                     let left = MAX_COLS.saturating_sub(cells.len() as u64);
-                    if n > left {
+                    let allowed = n.min(left).min(1 + self.repeat_bytes_left / cost);
+                    if allowed < n {
                         self.warn(
                             "repeat_capped",
                             format!(
-                                "table cell repeated {n} times; row capped at {MAX_COLS} cells"
+                                "table cell repeated {n} times; {allowed} kept (at most {MAX_COLS} cells a row)"
                             ),
                             acc.location.clone(),
                         );
                     }
-                    for _ in 0..n.min(left) {
+                    self.repeat_bytes_left = self
+                        .repeat_bytes_left
+                        .saturating_sub(allowed.saturating_sub(1) * cost);
+                    for _ in 0..allowed {
                         cells.push(cell.clone());
                     }
                 }
@@ -674,9 +705,16 @@ impl<'s> Ctx<'s> {
             header,
             ..RawRow::default()
         };
-        let width = (row.cells.len() as u64).max(1);
+        let weight = row
+            .cells
+            .iter()
+            .map(cell_weight)
+            .sum::<u64>()
+            .max(CELL_COST);
         let rows_left = MAX_ROWS.saturating_sub(acc.raw.rows.len() as u64);
-        let mut allowed = repeat.min(rows_left).min(self.cells_left / width);
+        let mut allowed = repeat
+            .min(rows_left)
+            .min(1 + self.repeat_bytes_left / weight);
         if allowed < repeat {
             acc.capped = true;
             let empty = row_is_empty(&row);
@@ -693,7 +731,9 @@ impl<'s> Ctx<'s> {
                 allowed = 0;
             }
         }
-        self.cells_left -= allowed * width;
+        self.repeat_bytes_left = self
+            .repeat_bytes_left
+            .saturating_sub(allowed.saturating_sub(1) * weight);
         for _ in 0..allowed {
             acc.raw.rows.push(row.clone());
         }
@@ -707,6 +747,20 @@ struct TableAcc {
     cols: u64,
     capped: bool,
     location: String,
+}
+
+/// Estimated memory of a cell and everything nested in it, in bytes.
+fn cell_weight(cell: &RawCell) -> u64 {
+    CELL_COST + cell.text.len() as u64 + cell.tables.iter().map(table_weight).sum::<u64>()
+}
+
+fn table_weight(t: &Table) -> u64 {
+    let grid = u64::from(t.n_rows) * u64::from(t.n_cols) * 4;
+    grid + t
+        .cells
+        .iter()
+        .map(|c| CELL_COST + c.text.len() as u64 + c.tables.iter().map(table_weight).sum::<u64>())
+        .sum::<u64>()
 }
 
 fn row_is_empty(row: &RawRow) -> bool {
@@ -730,7 +784,8 @@ fn span_attr(e: &Elem, name: &str, max: u64) -> u32 {
         .clamp(1, max) as u32
 }
 
-/// Plain text of blocks: paragraphs, and table cells row by row, one per line.
+/// Plain text of blocks: paragraphs, and table cells row by row, one per line;
+/// trailing empty lines dropped.
 pub(crate) fn blocks_text(blocks: &[Block]) -> String {
     let mut lines: Vec<String> = Vec::new();
     for b in blocks {
@@ -739,7 +794,7 @@ pub(crate) fn blocks_text(blocks: &[Block]) -> String {
             Block::Table(t) => push_table_text(t, &mut lines),
         }
     }
-    lines.join("\n")
+    lines.join("\n").trim_end_matches('\n').to_string()
 }
 
 fn push_table_text(t: &Table, lines: &mut Vec<String>) {
@@ -750,5 +805,72 @@ fn push_table_text(t: &Table, lines: &mut Vec<String>) {
         for n in &c.tables {
             push_table_text(n, lines);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::container::Limits;
+
+    const PLAIN: Bold = Bold {
+        western: false,
+        asian: false,
+    };
+
+    #[test]
+    fn white_space_collapses_across_pieces() {
+        let mut p = Para::default();
+        p.push_text("\n   a  \t b ", PLAIN);
+        p.push_text("  c", PLAIN);
+        p.push_literal("\t");
+        p.push_text(" d   ", PLAIN);
+        assert_eq!(p.text, "a b c\t d");
+        assert!(p.pending_space);
+        assert_eq!((p.visible, p.bold_visible), (4, 0));
+    }
+
+    #[test]
+    fn repeat_and_span_attributes_are_bounded() {
+        let xml = r#"<t:c xmlns:t="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+            t:number-columns-repeated="0" t:number-rows-repeated="x"
+            t:number-columns-spanned="99999" t:number-rows-spanned="3"/>"#;
+        let mut r = XmlReader::new(xml.as_bytes(), "t", Limits::default());
+        let Ok(Ev::Start(e)) = r.next() else {
+            panic!("no start")
+        };
+        assert_eq!(repeat_attr(&e, "number-columns-repeated"), 1);
+        assert_eq!(repeat_attr(&e, "number-rows-repeated"), 1);
+        assert_eq!(span_attr(&e, "number-columns-spanned", MAX_COLS), 1024);
+        assert_eq!(span_attr(&e, "number-rows-spanned", MAX_ROWS), 3);
+    }
+
+    #[test]
+    fn reads_a_body_fragment() {
+        let xml = r#"<o:text xmlns:o="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+            xmlns:x="urn:oasis:names:tc:opendocument:xmlns:text:1.0">
+            <x:h x:outline-level="2">Title</x:h>
+            <x:p>a<x:note><x:note-citation>1</x:note-citation><x:note-body><x:p>n</x:p></x:note-body></x:note></x:p>
+            <x:p>   </x:p></o:text>"#;
+        let styles = Styles::default();
+        let mut ctx = Ctx::new(&styles, "content.xml");
+        let mut r = XmlReader::new(xml.as_bytes(), "content.xml", Limits::default());
+        assert!(matches!(r.next(), Ok(Ev::Start(_))));
+        let mut out = Vec::new();
+        ctx.blocks(&mut r, &mut out).expect("blocks");
+        let ps: Vec<_> = out
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph(p) => (
+                    p.text.as_str(),
+                    p.heading.map(|h| h.level),
+                    p.note_refs.len(),
+                ),
+                Block::Table(_) => ("table", None, 0),
+            })
+            .collect();
+        assert_eq!(ps, [("Title", Some(2), 0), ("a", None, 1), ("", None, 0)]);
+        assert_eq!(ctx.notes[0].text, "n");
+        assert_eq!(blocks_text(&out), "Title\na");
     }
 }

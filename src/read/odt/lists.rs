@@ -39,6 +39,12 @@ pub(crate) struct ListLevel {
     pub display_levels: usize,
     /// `text:start-value` (default 1).
     pub start: i64,
+    /// `loext:num-list-format` (LibreOffice 7.2+): the whole label with `%N%`
+    /// placeholders; when present it replaces prefix, suffix and display levels.
+    pub list_format: Option<String>,
+    /// `text:label-followed-by="nothing"`: the text follows the label directly
+    /// (Word's `w:suff w:val="nothing"`); otherwise a tab or space separates them.
+    pub followed_by_nothing: bool,
 }
 
 impl Default for ListLevel {
@@ -52,6 +58,8 @@ impl Default for ListLevel {
             suffix: String::new(),
             display_levels: 1,
             start: 1,
+            list_format: None,
+            followed_by_nothing: false,
         }
     }
 }
@@ -75,8 +83,9 @@ impl ListStyle {
 pub(crate) struct Label {
     /// The label text, e.g. `一、` or `1.`.
     pub text: String,
-    /// Whether the text follows the label directly (empty suffix, CJK
-    /// punctuation at the end, bullets) instead of after one space.
+    /// Whether the text follows the label directly (nothing follows the label,
+    /// CJK punctuation at the end, bullets) instead of after one space, the same
+    /// rule as the DOCX reader's.
     pub direct: bool,
 }
 
@@ -99,7 +108,7 @@ impl Label {
 }
 
 fn ends_with_cjk_punct(s: &str) -> bool {
-    s.ends_with(['、', '，', '．', '。', '）'])
+    s.ends_with(['、', '，', '．', '。', '）', '\u{3000}'])
 }
 
 /// Running counters of one list (or of the outline).
@@ -134,41 +143,84 @@ impl Counters {
         }
     }
 
+    /// The formatted counter of `level`, `None` for levels without a number.
+    fn level_number(&self, style: &ListStyle, level: usize) -> Option<String> {
+        let ls = style.level(level)?;
+        let LevelKind::Number {
+            format,
+            letter_sync,
+        } = &ls.kind
+        else {
+            return None;
+        };
+        let n = self.vals.get(level).copied().flatten().unwrap_or(ls.start);
+        Some(format_number(n, format, *letter_sync)).filter(|s| !s.is_empty())
+    }
+
+    /// LibreOffice 7.2+ `loext:num-list-format` (`%1%.%2%.`): each `%N%` of levels
+    /// up to `level` becomes that level's number; a level without a number drops
+    /// its marker and the text up to the next marker (`%1%.%2%.%3%` with level 2
+    /// unnumbered reads `1.1`).
+    fn expand_list_format(&self, style: &ListStyle, level: usize, fmt: &str) -> String {
+        let mut out = fmt.to_string();
+        for l in 0..=level.min(MAX_LEVELS - 1) {
+            let token = format!("%{}%", l + 1);
+            let Some(pos) = out.find(&token) else {
+                continue;
+            };
+            match self.level_number(style, l) {
+                Some(num) => out.replace_range(pos..pos + token.len(), &num),
+                None => {
+                    let after = pos + token.len();
+                    let end = out[after..].find('%').map_or(out.len(), |i| after + i);
+                    out.replace_range(pos..end, "");
+                }
+            }
+        }
+        out
+    }
+
     /// The label of a paragraph at `level` just advanced, per `style`. `None` when
     /// the level shows nothing.
     pub fn label(&self, style: &ListStyle, level: usize) -> Option<Label> {
         let level = level.min(MAX_LEVELS - 1);
         let lvl = style.level(level)?;
         let (body, direct) = match &lvl.kind {
-            LevelKind::Bullet(c) => (c.clone(), true),
+            // LibreOffice shows a bullet alone: prefix and suffix apply to numbers.
+            LevelKind::Bullet(c) if c.is_empty() => return None,
+            LevelKind::Bullet(c) => {
+                return Some(Label {
+                    text: c.clone(),
+                    direct: true,
+                })
+            }
             LevelKind::Image => return None,
-            LevelKind::Number { format, .. } if format.is_empty() => (String::new(), false),
+            // `style:num-format=""`: no number.
+            LevelKind::Number { format, .. } if format.is_empty() => return None,
             LevelKind::Number { .. } => {
+                if let Some(list_format) = &lvl.list_format {
+                    let text = self.expand_list_format(style, level, list_format);
+                    if text.is_empty() {
+                        return None;
+                    }
+                    let direct = lvl.followed_by_nothing || ends_with_cjk_punct(&text);
+                    return Some(Label { text, direct });
+                }
                 let shown = lvl.display_levels.clamp(1, level + 1);
                 let mut parts = Vec::with_capacity(shown);
                 for l in (level + 1 - shown)..=level {
-                    let Some(ls) = style.level(l) else { continue };
-                    let LevelKind::Number {
-                        format,
-                        letter_sync,
-                    } = &ls.kind
-                    else {
-                        continue;
-                    };
-                    let n = self.vals[l].unwrap_or(ls.start);
-                    let s = format_number(n, format, *letter_sync);
-                    if !s.is_empty() {
+                    if let Some(s) = self.level_number(style, l) {
                         parts.push(s);
                     }
                 }
-                (parts.join("."), lvl.suffix.is_empty())
+                (parts.join("."), false)
             }
         };
         let text = format!("{}{}{}", lvl.prefix, body, lvl.suffix);
         if text.is_empty() {
             return None;
         }
-        let direct = direct || ends_with_cjk_punct(&text);
+        let direct = direct || lvl.followed_by_nothing || ends_with_cjk_punct(&text);
         Some(Label { text, direct })
     }
 }
@@ -183,8 +235,10 @@ pub(crate) fn format_number(n: i64, format: &str, letter_sync: bool) -> String {
         "A" => letters(n, true, letter_sync),
         "i" => roman(n).to_lowercase(),
         "I" => roman(n),
-        "一, 二, 三, ..." | "Native Numbering" => chinese(n, false),
-        "壹, 贰, 叁, ..." => chinese(n, true),
+        "一, 二, 三, ..." => chinese(n, Cjk::Lower),
+        "壹, 贰, 叁, ..." => chinese(n, Cjk::Upper),
+        "壹, 貳, 參, ..." => chinese(n, Cjk::UpperTw),
+        "Native Numbering" => chinese_digits(n),
         "甲, 乙, 丙, ..." => cyclic(
             n,
             &['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬', '癸'],
@@ -259,18 +313,25 @@ fn roman(n: i64) -> String {
     out
 }
 
-/// Chinese counting below 10 000: `一 … 十, 十一, 二十, 一百零一` (lower) or
-/// `壹 … 壹拾, 壹拾壹, 贰拾, 壹佰零壹` (upper, financial). Larger numbers use digits.
-fn chinese(n: i64, upper: bool) -> String {
-    let digits: [char; 10] = if upper {
-        ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖']
-    } else {
-        ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九']
-    };
-    let units: [&str; 4] = if upper {
-        ["", "拾", "佰", "仟"]
-    } else {
-        ["", "十", "百", "千"]
+/// Chinese counting below 10 000 the way LibreOffice renders list numbers
+/// (NatNum7 / NatNum8, the "short" format: a `1` before a multiplier and every
+/// zero digit are omitted): `一 … 十, 十一, 二十, 二十一, 百, 百一` (lower) or
+/// `壹 … 拾, 拾壹, 贰拾` (upper). Numbers below 100, all that headings and lists
+/// use in practice, read the same as Word's. Larger numbers use digits.
+fn chinese(n: i64, style: Cjk) -> String {
+    let (digits, units): ([char; 10], [&str; 4]) = match style {
+        Cjk::Lower => (
+            ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'],
+            ["", "十", "百", "千"],
+        ),
+        Cjk::Upper => (
+            ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'],
+            ["", "拾", "佰", "仟"],
+        ),
+        Cjk::UpperTw => (
+            ['零', '壹', '貳', '參', '肆', '伍', '陸', '柒', '捌', '玖'],
+            ["", "拾", "佰", "仟"],
+        ),
     };
     if n == 0 {
         return digits[0].to_string();
@@ -280,26 +341,35 @@ fn chinese(n: i64, upper: bool) -> String {
     }
     let ds = [n / 1000, (n / 100) % 10, (n / 10) % 10, n % 10];
     let mut out = String::new();
-    let mut zero_pending = false;
     for (i, &d) in ds.iter().enumerate() {
         let unit = units[3 - i];
         if d == 0 {
-            if !out.is_empty() {
-                zero_pending = true;
-            }
             continue;
         }
-        if zero_pending {
-            out.push(digits[0]);
-            zero_pending = false;
-        }
-        // Lower-case counting writes 10..19 as 十, 十一 (no leading 一).
-        if !(d == 1 && i == 2 && out.is_empty() && !upper) {
+        if d != 1 || unit.is_empty() {
             out.push(digits[d as usize]);
         }
         out.push_str(unit);
     }
     out
+}
+
+/// Digit sets of [`chinese`].
+#[derive(Clone, Copy)]
+enum Cjk {
+    Lower,
+    Upper,
+    UpperTw,
+}
+
+/// LibreOffice "Native Numbering" in a Chinese locale (NatNum1): digit by digit,
+/// `〇` for zero.
+fn chinese_digits(n: i64) -> String {
+    const D: [char; 10] = ['〇', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    n.to_string()
+        .chars()
+        .map(|c| c.to_digit(10).map_or(c, |d| D[d as usize]))
+        .collect()
 }
 
 fn cyclic(n: i64, table: &[char]) -> String {
@@ -333,14 +403,19 @@ mod tests {
         assert_eq!(f(11), "十一");
         assert_eq!(f(20), "二十");
         assert_eq!(f(21), "二十一");
-        assert_eq!(f(100), "一百");
-        assert_eq!(f(101), "一百零一");
-        assert_eq!(f(110), "一百一十");
-        assert_eq!(f(1001), "一千零一");
+        assert_eq!(f(99), "九十九");
+        // LibreOffice's short format from 100 on (omits 一 before multipliers and zeros).
+        assert_eq!(f(100), "百");
+        assert_eq!(f(101), "百一");
+        assert_eq!(f(110), "百十");
+        assert_eq!(f(2305), "二千三百五");
         let u = |n| format_number(n, "壹, 贰, 叁, ...", false);
         assert_eq!(u(3), "叁");
-        assert_eq!(u(10), "壹拾");
-        assert_eq!(u(12), "壹拾贰");
+        assert_eq!(u(10), "拾");
+        assert_eq!(u(12), "拾贰");
+        assert_eq!(u(23), "贰拾叁");
+        assert_eq!(format_number(23, "壹, 貳, 參, ...", false), "貳拾參");
+        assert_eq!(format_number(105, "Native Numbering", false), "一〇五");
     }
 
     #[test]
@@ -369,6 +444,8 @@ mod tests {
             suffix: suffix.into(),
             display_levels: display,
             start: 1,
+            list_format: None,
+            followed_by_nothing: false,
         })
     }
 
@@ -397,10 +474,27 @@ mod tests {
     }
 
     #[test]
-    fn bullets_join_directly_and_empty_suffix_too() {
+    fn list_format_placeholders() {
+        let mut style = ListStyle::default();
+        style.levels[0] = num("一, 二, 三, ...", "", "、", 1);
+        style.levels[1] = num("", "", "", 1);
+        style.levels[2] = num("1", "", ".", 1);
+        if let Some(l) = style.levels[2].as_mut() {
+            l.list_format = Some("%1%-%2%.%3%)".into());
+        }
+        let mut c = Counters::default();
+        c.advance(Some(&style), 0, Some(3));
+        c.advance(Some(&style), 2, None);
+        let l = c.label(&style, 2).expect("label");
+        assert_eq!((l.text.as_str(), l.direct), ("三-1)", false));
+    }
+
+    #[test]
+    fn bullets_and_followed_by_nothing_join_directly() {
         let mut style = ListStyle::default();
         style.levels[0] = Some(ListLevel {
             kind: LevelKind::Bullet("•".into()),
+            suffix: ".".into(),
             ..ListLevel::default()
         });
         style.levels[1] = num("1", "", "", 1);
@@ -408,8 +502,14 @@ mod tests {
         c.advance(Some(&style), 0, None);
         assert_eq!(c.label(&style, 0).expect("label").apply("a"), "•a");
         c.advance(Some(&style), 1, None);
+        assert_eq!(c.label(&style, 1).expect("label").apply("b"), "1 b");
+        if let Some(l) = style.levels[1].as_mut() {
+            l.followed_by_nothing = true;
+        }
         assert_eq!(c.label(&style, 1).expect("label").apply("b"), "1b");
         style.levels[1] = num("", "", "", 1);
+        assert_eq!(c.label(&style, 1), None);
+        style.levels[1] = num("", "（", "）", 1);
         assert_eq!(c.label(&style, 1), None);
     }
 }

@@ -2,14 +2,14 @@
 //! Part 3): `content.xml` (required), `styles.xml` and `meta.xml` (optional) into
 //! the shared [`Document`] model.
 //!
-//! * [`styles`]: common and automatic styles, list styles, outline style.
-//! * [`lists`]: list and heading numbering as LibreOffice shows it.
-//! * [`body`]: paragraphs, lists, notes, text boxes and tables.
+//! * `styles`: common and automatic styles, list styles, outline style.
+//! * `lists`: list and heading numbering as LibreOffice shows it.
+//! * `body`: paragraphs, lists, notes, text boxes and tables.
 //! * this module: orchestration, page headers/footers from the master pages of
 //!   `styles.xml` (§16.9), and `meta.xml` properties (§4).
 //!
 //! A malformed `content.xml` is an error; a malformed `styles.xml` or `meta.xml`
-//! is a `malformed_part` warning and the document is converted anyway.
+//! is a `bad_part` warning and the document is converted anyway.
 
 mod body;
 mod lists;
@@ -92,7 +92,7 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
 
 fn malformed(part: &str, e: &ReadError) -> Warning {
     Warning::new(
-        "malformed_part",
+        "bad_part",
         format!("{part} could not be read completely ({e}); converted without the rest of it"),
         Some(part.to_string()),
     )
@@ -118,7 +118,8 @@ fn read_master_pages(
             Ev::Start(e) if e.is(Ns::Office, "document-styles") => {}
             Ev::Start(e) if e.is(Ns::Office, "master-styles") => in_master = true,
             Ev::Start(e) if in_master && e.is(Ns::Style, "master-page") => {}
-            Ev::Start(e) if in_master && e.ns == Ns::Style => {
+            Ev::Start(e) if in_master && (e.ns == Ns::Style || e.ns == Ns::Other) => {
+                // LibreOffice before 7.6 wrote `loext:header-first`; match it by local name.
                 let (is_header, kind) = match e.local.as_slice() {
                     b"header" => (true, "default"),
                     b"header-left" => (true, "left"),
@@ -246,4 +247,26 @@ fn read_meta(bytes: &[u8], limits: Limits, props: &mut Properties) -> Result<(),
         }
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meta_keeps_what_it_read_before_an_error() {
+        let xml = r#"<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+            xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
+            xmlns:dc="http://purl.org/dc/elements/1.1/"><office:meta>
+            <dc:creator>B</dc:creator><meta:keyword>k1</meta:keyword><meta:keyword> k2 </meta:keyword>
+            <meta:user-defined meta:name="n">v</meta:user-defined><dc:title>T</dc:title><oops a="1></office:meta>"#;
+        let mut props = Properties::default();
+        let err = read_meta(xml.as_bytes(), Limits::default(), &mut props).unwrap_err();
+        assert_eq!(err.kind(), "malformed_xml");
+        assert_eq!(props.title.as_deref(), Some("T"));
+        assert_eq!(props.keywords.as_deref(), Some("k1, k2"));
+        assert_eq!(props.creator.as_deref(), Some("B"));
+        assert_eq!(props.last_modified_by.as_deref(), Some("B"));
+        assert_eq!(props.custom.get("n").map(String::as_str), Some("v"));
+    }
 }

@@ -21,8 +21,10 @@ pub(crate) struct StyleDef {
     pub display_name: Option<String>,
     /// `style:parent-style-name`.
     pub parent: Option<String>,
-    /// From `fo:font-weight` in the text properties.
+    /// From `fo:font-weight` in the text properties (Western script).
     pub bold: Option<bool>,
+    /// From `style:font-weight-asian` (CJK script).
+    pub bold_asian: Option<bool>,
     /// From `fo:text-align` in the paragraph properties.
     pub centered: Option<bool>,
     /// `style:default-outline-level`: `Some(0)` when present but empty.
@@ -52,6 +54,8 @@ pub(crate) struct Styles {
     pub auto: Layer,
     /// `text:outline-style`.
     pub outline: ListStyle,
+    /// Its `style:name` (LibreOffice: `Outline`).
+    pub outline_name: Option<String>,
     /// `style:default-style style:family="paragraph"`.
     pub default_para: StyleDef,
 }
@@ -105,9 +109,12 @@ impl Styles {
         })
     }
 
-    /// Whether the paragraph style makes text bold.
-    pub fn para_bold(&self, name: Option<&str>) -> bool {
-        self.para_find(name, |d| d.bold).unwrap_or(false)
+    /// Whether the paragraph style makes text bold, per script.
+    pub fn para_bold(&self, name: Option<&str>) -> Bold {
+        Bold {
+            western: self.para_find(name, |d| d.bold).unwrap_or(false),
+            asian: self.para_find(name, |d| d.bold_asian).unwrap_or(false),
+        }
     }
 
     /// Whether the paragraph style centers the paragraph.
@@ -126,28 +133,41 @@ impl Styles {
             .filter(|s| !s.is_empty())
     }
 
-    /// Bold as set by a text style (through its parents); `None` when unset.
-    pub fn text_bold(&self, name: &str) -> Option<bool> {
-        let mut cur = self
-            .auto
-            .text
-            .get(name)
-            .or_else(|| self.common.text.get(name));
-        let mut steps = 0;
-        while let Some(def) = cur {
-            if def.bold.is_some() {
-                return def.bold;
+    /// Bold inside a span with text style `name` (through its parents); what the
+    /// style leaves unset is `inherited`.
+    pub fn text_bold(&self, name: &str, inherited: Bold) -> Bold {
+        let find = |f: fn(&StyleDef) -> Option<bool>| {
+            let mut cur = self
+                .auto
+                .text
+                .get(name)
+                .or_else(|| self.common.text.get(name));
+            let mut steps = 0;
+            while let Some(def) = cur {
+                if let Some(v) = f(def) {
+                    return Some(v);
+                }
+                steps += 1;
+                if steps > MAX_CHAIN {
+                    return None;
+                }
+                cur = def
+                    .parent
+                    .as_deref()
+                    .and_then(|p| self.common.text.get(p).or_else(|| self.auto.text.get(p)));
             }
-            steps += 1;
-            if steps > MAX_CHAIN {
-                return None;
-            }
-            cur = def
-                .parent
-                .as_deref()
-                .and_then(|p| self.common.text.get(p).or_else(|| self.auto.text.get(p)));
+            None
+        };
+        Bold {
+            western: find(|d| d.bold).unwrap_or(inherited.western),
+            asian: find(|d| d.bold_asian).unwrap_or(inherited.asian),
         }
-        None
+    }
+
+    /// Whether list style `name` means the outline style (it names it, or names
+    /// no list style at all).
+    pub fn is_outline_list(&self, name: &str) -> bool {
+        self.outline_name.as_deref() == Some(name) || self.list_style(name).is_none()
     }
 
     /// A list style by name.
@@ -165,7 +185,7 @@ impl Styles {
 pub(crate) fn read_container(
     r: &mut XmlReader<'_>,
     layer: &mut Layer,
-    mut outline: Option<&mut ListStyle>,
+    mut outline: Option<(&mut ListStyle, &mut Option<String>)>,
     mut default_para: Option<&mut StyleDef>,
 ) -> Result<(), ReadError> {
     let depth = r.depth();
@@ -198,9 +218,11 @@ pub(crate) fn read_container(
                     let style = read_list_style(r)?;
                     layer.lists.insert(name, style);
                 } else if e.is(Ns::Text, "outline-style") {
+                    let name = nonempty(e.attr(Ns::Style, "name"));
                     let style = read_list_style(r)?;
-                    if let Some(o) = outline.as_deref_mut() {
-                        *o = style;
+                    if let Some((o, n)) = outline.as_mut() {
+                        **o = style;
+                        **n = name;
                     }
                 } else {
                     r.skip_element()?;
@@ -235,6 +257,9 @@ fn read_style(r: &mut XmlReader<'_>, e: &Elem) -> Result<StyleDef, ReadError> {
                     if let Some(w) = p.attr(Ns::Fo, "font-weight") {
                         def.bold = Some(is_bold_weight(w));
                     }
+                    if let Some(w) = p.attr(Ns::Style, "font-weight-asian") {
+                        def.bold_asian = Some(is_bold_weight(w));
+                    }
                 } else if p.is(Ns::Style, "paragraph-properties") {
                     if let Some(a) = p.attr(Ns::Fo, "text-align") {
                         def.centered = Some(a.trim() == "center");
@@ -249,10 +274,63 @@ fn read_style(r: &mut XmlReader<'_>, e: &Elem) -> Result<StyleDef, ReadError> {
     }
 }
 
+/// Bold state per script: LibreOffice renders CJK characters with the Asian
+/// font attributes (`style:font-weight-asian`) and others with `fo:font-weight`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Bold {
+    /// Western (and complex) script characters.
+    pub western: bool,
+    /// CJK characters.
+    pub asian: bool,
+}
+
+impl Bold {
+    /// Whether character `c` is bold.
+    pub fn for_char(self, c: char) -> bool {
+        if is_asian(c) {
+            self.asian
+        } else {
+            self.western
+        }
+    }
+}
+
+/// Characters LibreOffice treats as Asian script: CJK ideographs, kana, hangul,
+/// CJK punctuation and full-width forms.
+fn is_asian(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF
+        | 0x2E80..=0x2FFF
+        | 0x3000..=0x9FFF
+        | 0xA960..=0xA97F
+        | 0xAC00..=0xD7FF
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFFEF
+        | 0x20000..=0x3FFFF)
+}
+
 /// `fo:font-weight`: `bold` or a numeric weight of 700 and more.
 fn is_bold_weight(w: &str) -> bool {
     let w = w.trim();
     w == "bold" || w == "bolder" || w.parse::<u32>().is_ok_and(|n| n >= 700)
+}
+
+/// `text:label-followed-by` of the `style:list-level-label-alignment` inside the
+/// level style whose start was just read (consumes the level style).
+fn read_label_followed_by(r: &mut XmlReader<'_>) -> Result<Option<String>, ReadError> {
+    let depth = r.depth();
+    let mut out = None;
+    loop {
+        match r.next()? {
+            Ev::Start(e) if e.is(Ns::Style, "list-level-label-alignment") => {
+                out = e.attr(Ns::Text, "label-followed-by").map(str::to_string);
+            }
+            Ev::End(..) if r.depth() < depth => return Ok(out),
+            Ev::Eof => return Ok(out),
+            _ => {}
+        }
+    }
 }
 
 /// Read the level styles of a `text:list-style` / `text:outline-style` whose start
@@ -284,29 +362,38 @@ fn read_list_style(r: &mut XmlReader<'_>) -> Result<ListStyle, ReadError> {
                 } else {
                     None
                 };
-                if let Some(kind) = kind {
-                    let level = e
-                        .attr(Ns::Text, "level")
-                        .and_then(|v| v.trim().parse::<usize>().ok())
-                        .unwrap_or(1);
-                    if (1..=MAX_LEVELS).contains(&level) {
-                        style.levels[level - 1] = Some(ListLevel {
-                            kind,
-                            prefix: e.attr(Ns::Style, "num-prefix").unwrap_or_default().into(),
-                            suffix: e.attr(Ns::Style, "num-suffix").unwrap_or_default().into(),
-                            display_levels: e
-                                .attr(Ns::Text, "display-levels")
-                                .and_then(|v| v.trim().parse::<usize>().ok())
-                                .unwrap_or(1)
-                                .clamp(1, MAX_LEVELS),
-                            start: e
-                                .attr(Ns::Text, "start-value")
-                                .and_then(|v| v.trim().parse::<i64>().ok())
-                                .unwrap_or(1),
-                        });
-                    }
+                let Some(kind) = kind else {
+                    r.skip_element()?;
+                    continue;
+                };
+                let followed_by = read_label_followed_by(r)?;
+                let level = e
+                    .attr(Ns::Text, "level")
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .unwrap_or(1);
+                if (1..=MAX_LEVELS).contains(&level) {
+                    style.levels[level - 1] = Some(ListLevel {
+                        kind,
+                        prefix: e.attr(Ns::Style, "num-prefix").unwrap_or_default().into(),
+                        suffix: e.attr(Ns::Style, "num-suffix").unwrap_or_default().into(),
+                        display_levels: e
+                            .attr(Ns::Text, "display-levels")
+                            .and_then(|v| v.trim().parse::<usize>().ok())
+                            .unwrap_or(1)
+                            .clamp(1, MAX_LEVELS),
+                        start: e
+                            .attr(Ns::Text, "start-value")
+                            .and_then(|v| v.trim().parse::<i64>().ok())
+                            .unwrap_or(1),
+                        list_format: e
+                            .attrs
+                            .iter()
+                            .find(|a| a.ns == Ns::Other && a.local == b"num-list-format")
+                            .map(|a| a.value.clone())
+                            .filter(|v| !v.is_empty()),
+                        followed_by_nothing: followed_by.as_deref() == Some("nothing"),
+                    });
                 }
-                r.skip_element()?;
             }
             Ev::End(..) if r.depth() < depth => return Ok(style),
             Ev::Eof => return Ok(style),
@@ -331,7 +418,7 @@ pub(crate) fn read_part_styles(
                     read_container(
                         r,
                         &mut styles.common,
-                        Some(&mut styles.outline),
+                        Some((&mut styles.outline, &mut styles.outline_name)),
                         Some(&mut styles.default_para),
                     )?;
                 } else if e.is(Ns::Office, "automatic-styles") {
@@ -360,11 +447,12 @@ mod tests {
         xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0">
       <office:styles>
         <s:default-style s:family="paragraph"><s:paragraph-properties fo:text-align="start"/></s:default-style>
-        <s:style s:name="Heading" s:family="paragraph"><s:text-properties fo:font-weight="700"/></s:style>
+        <s:style s:name="Heading" s:family="paragraph"><s:text-properties fo:font-weight="700" s:font-weight-asian="bold"/></s:style>
         <s:style s:name="Heading_20_1" s:display-name="Heading 1" s:family="paragraph"
                  s:parent-style-name="Heading" s:default-outline-level="1">
           <s:paragraph-properties fo:text-align="center"/></s:style>
         <s:style s:name="Strong" s:family="text"><s:text-properties fo:font-weight="bold"/></s:style>
+        <s:style s:name="Weak" s:family="text" s:parent-style-name="Strong"><s:text-properties s:font-weight-asian="normal"/></s:style>
         <t:list-style s:name="L"><t:list-level-style-bullet t:level="1" t:bullet-char="•"/></t:list-style>
         <t:outline-style s:name="Outline">
           <t:outline-level-style t:level="1" s:num-format="一, 二, 三, ..." s:num-suffix="、"/>
@@ -387,12 +475,34 @@ mod tests {
             styles.para_display_name("Heading").as_deref(),
             Some("Heading")
         );
-        assert!(styles.para_bold(Some("P1")));
+        assert_eq!(
+            styles.para_bold(Some("P1")),
+            Bold {
+                western: true,
+                asian: true
+            }
+        );
         assert!(styles.para_centered(Some("P1")));
         assert!(!styles.para_centered(Some("Heading")));
         assert_eq!(styles.para_outline_level(Some("P1")), Some(1));
         assert_eq!(styles.para_outline_level(Some("Heading")), None);
-        assert_eq!(styles.text_bold("Strong"), Some(true));
+        let none = Bold::default();
+        let weak = styles.text_bold(
+            "Weak",
+            Bold {
+                western: false,
+                asian: true,
+            },
+        );
+        assert_eq!(
+            weak,
+            Bold {
+                western: true,
+                asian: false
+            }
+        );
+        assert!(weak.for_char('a') && !weak.for_char('公') && !weak.for_char('，'));
+        assert_eq!(styles.text_bold("Unknown", none), none);
         assert!(matches!(
             styles.list_style("L").and_then(|l| l.level(0)).map(|l| &l.kind),
             Some(LevelKind::Bullet(c)) if c == "•"
