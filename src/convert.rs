@@ -43,7 +43,7 @@ pub fn convert_bytes(
         sha256,
     };
     let built = crate::structure::build(doc);
-    Ok(DocumentOutput {
+    let mut out = DocumentOutput {
         schema_version: SCHEMA_VERSION.to_string(),
         source,
         properties: built.properties,
@@ -53,7 +53,11 @@ pub fn convert_bytes(
         headers: built.headers,
         footers: built.footers,
         warnings: built.warnings,
-    })
+        report: None,
+    };
+    crate::normalize::fill_normalized(&mut out.sections);
+    out.report = crate::profile::analyze(&out);
+    Ok(out)
 }
 
 /// Convert a file on disk; errors name the file.

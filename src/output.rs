@@ -33,6 +33,10 @@ pub struct DocumentOutput {
     pub footers: Vec<HeaderFooter>,
     /// Everything recovered from while reading.
     pub warnings: Vec<Warning>,
+    /// The annual-report profile (agency, year, template, metrics, checks);
+    /// absent when the document is not a 政府信息公开工作年度报告.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<crate::profile::Report>,
 }
 
 /// Where a document came from.
@@ -88,4 +92,8 @@ pub struct ParagraphOut {
     /// Ids of the notes referenced here.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Normalized form of `text` (NFKC, simplified, no pinyin artifacts, unified
+    /// quotes and item markers; see `normalize`), present only when it differs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub normalized: Option<String>,
 }

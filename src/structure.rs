@@ -120,6 +120,7 @@ fn paragraph_out(p: Paragraph) -> ParagraphOut {
         text: p.text,
         style: p.style,
         notes: p.note_refs,
+        normalized: None,
     }
 }
 

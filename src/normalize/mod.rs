@@ -1,0 +1,466 @@
+//! Text normalization for matching labels and deriving keys (issue 3; template.md §8.5).
+//!
+//! The original text is always kept; the forms made here are only used to match
+//! labels and titles, and are shown as `normalized` beside paragraph text.
+//!
+//! [`normalize_text`] applies, in order:
+//! 1. Unicode NFKC: full-width digits, letters and brackets fold to ASCII
+//!    (`（１）` → `(1)`, `：` → `:`).
+//! 2. Removal of the pinyin that spam mirror sites insert after characters
+//!    (`規(guī)定` → `規定`, `公(gong)開(kai)` → `公開`): a parenthesised run of
+//!    lower-case pinyin letters (tone marks allowed) directly after a CJK
+//!    character. Real parentheses (`(单位:万元)`, `(2022)`, `(以下简称《条例》)`)
+//!    never match.
+//! 3. Traditional → simplified Chinese with the `fast2s` crate (a character map
+//!    with context rules; one character in, one character out).
+//! 4. Quotes unified: `“ ” „ ‟ 〝 〞 ＂` → `"`, `‘ ’ ‚ ‛` → `'`.
+//! 5. Item markers at the start unified: `1.` `1、` `１．` `(1)` `1)` → `1.`;
+//!    `（一）` `(一)` → `(一)`; `一、` `一.` `一，` → `一、`. The parenthesised and the
+//!    `、` forms of Chinese numerals stay distinct: reports use them for different
+//!    levels (`一、本年新收…` vs `（一）予以公开`).
+//! 6. Whitespace: removed next to CJK characters and CJK punctuation (line breaks
+//!    inside cells, `2022 年`), other runs collapsed to one space, ends trimmed.
+//!
+//! [`label_key`] goes further for table labels and titles: all whitespace is
+//! removed. [`strip_item_marker`] splits a marker from the text after it.
+
+use crate::output::{Content, Section};
+use regex::Regex;
+use std::sync::OnceLock;
+use unicode_normalization::UnicodeNormalization;
+
+/// Upper bound on the characters normalized from one text (longer input is cut
+/// there for matching; the original text is untouched).
+pub const MAX_NORMALIZE_CHARS: usize = 200_000;
+
+/// Compile a static pattern once; `None` only if the pattern were invalid (it is
+/// covered by tests), so callers degrade to "no match" instead of panicking.
+pub(crate) fn cached_regex(
+    cell: &'static OnceLock<Option<Regex>>,
+    pattern: &str,
+) -> Option<&'static Regex> {
+    cell.get_or_init(|| Regex::new(pattern).ok()).as_ref()
+}
+
+fn pinyin_re() -> Option<&'static Regex> {
+    static RE: OnceLock<Option<Regex>> = OnceLock::new();
+    // A CJK ideograph followed by "(pinyin)". Letters: ASCII lower case plus the
+    // tone-marked vowels, ü, and the IPA-looking ɑ/ɡ some fonts substitute.
+    cached_regex(
+        &RE,
+        r"(\p{Han})\(([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿɑɡ]{1,8})\)",
+    )
+}
+
+/// Unicode NFKC, pinyin removal and traditional → simplified only (steps 1–3):
+/// the form used to find agency names, where character positions must match a
+/// lightly normalized copy of the original. One character of the output per
+/// character of [`light_normalize`]'s output.
+pub fn to_simplified(s: &str) -> String {
+    fast2s::convert(s)
+}
+
+/// Steps 1, 2, 4 and 6 of [`normalize_text`] without the traditional →
+/// simplified conversion and with all whitespace removed: the original characters
+/// (traditional ones kept), in a form whose character positions match
+/// `to_simplified(light_normalize(s))`.
+pub fn light_normalize(s: &str) -> String {
+    let nfkc = nfkc_bounded(s);
+    let no_pinyin = strip_pinyin(&nfkc);
+    let quoted = unify_quotes(&no_pinyin);
+    quoted.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn nfkc_bounded(s: &str) -> String {
+    match s.char_indices().nth(MAX_NORMALIZE_CHARS) {
+        Some((cut, _)) => nfkc(&s[..cut]),
+        None => nfkc(s),
+    }
+}
+
+/// CJK unified ideographs (and extension A): starters without decompositions
+/// that compose with nothing, so NFKC leaves them and splits around them.
+fn is_plain_ideograph(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
+}
+
+/// NFKC, skipping runs of ideographs (most of a Chinese text), which NFKC
+/// leaves unchanged; ASCII-only text is returned as is.
+fn nfkc(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while !rest.is_empty() {
+        let split = rest
+            .char_indices()
+            .find(|&(_, c)| is_plain_ideograph(c))
+            .map_or(rest.len(), |(i, _)| i);
+        out.extend(rest[..split].nfkc());
+        rest = &rest[split..];
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| !is_plain_ideograph(c))
+            .map_or(rest.len(), |(i, _)| i);
+        out.push_str(&rest[..end]);
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// Remove pinyin annotations inserted after CJK characters (`規(guī)定` → `規定`),
+/// and tone-marked pinyin in parentheses anywhere.
+/// Expects NFKC text (ASCII parentheses).
+pub fn strip_pinyin(s: &str) -> String {
+    // Repeated matches are handled by replace_all; a second pass catches
+    // annotations that were adjacent to a removed one's closing parenthesis.
+    let Some(re) = pinyin_re() else {
+        return s.to_string();
+    };
+    let once = re.replace_all(s, "$1");
+    let twice = re.replace_all(&once, "$1");
+    // Tone-marked pinyin is never real text: drop it after any character (mirror
+    // copies also garble the character before it, `⒐I(yè)`).
+    static TONED: OnceLock<Option<Regex>> = OnceLock::new();
+    match cached_regex(
+        &TONED,
+        r"\([a-z]{0,6}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿɑɡ]{0,6}\)",
+    ) {
+        Some(toned) => toned.replace_all(&twice, "").into_owned(),
+        None => twice.into_owned(),
+    }
+}
+
+/// Unify double and single quotes.
+pub fn unify_quotes(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '“' | '”' | '„' | '‟' | '〝' | '〞' | '＂' | '″' => '"',
+            '‘' | '’' | '‚' | '‛' | '＇' | '′' => '\'',
+            '−' | '－' => '-',
+            other => other,
+        })
+        .collect()
+}
+
+/// True for CJK ideographs and CJK/full-width punctuation, next to which
+/// whitespace carries no meaning.
+fn is_cjkish(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FFF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF
+        | 0x20000..=0x2FFFF)
+        || matches!(
+            c,
+            '(' | ')' | ',' | ':' | ';' | '"' | '《' | '》' | '、' | '。'
+        )
+}
+
+fn fold_whitespace(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            let start = i;
+            while i < chars.len() && chars[i].is_whitespace() {
+                i += 1;
+            }
+            let before = if start > 0 {
+                Some(chars[start - 1])
+            } else {
+                None
+            };
+            let after = chars.get(i).copied();
+            match (before, after) {
+                (Some(b), Some(a)) if !is_cjkish(b) && !is_cjkish(a) => out.push(' '),
+                _ => {}
+            }
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// Kind of an item marker at the start of a label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    /// `1.` `1、` `(1)` `1)`: an Arabic sub-item number.
+    Arabic(u32),
+    /// `(一)`: a parenthesised Chinese numeral.
+    ParenChinese(u32),
+    /// `一、`: a Chinese numeral with an enumeration comma or full stop.
+    Chinese(u32),
+}
+
+/// Value of a Chinese numeral from 一 to 九十九 (enough for item markers).
+pub fn chinese_numeral(s: &str) -> Option<u32> {
+    let digit = |c: char| -> Option<u32> {
+        Some(match c {
+            '一' => 1,
+            '二' => 2,
+            '三' => 3,
+            '四' => 4,
+            '五' => 5,
+            '六' => 6,
+            '七' => 7,
+            '八' => 8,
+            '九' => 9,
+            _ => return None,
+        })
+    };
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        [c] if *c == '十' => Some(10),
+        [c] => digit(*c),
+        ['十', d] => Some(10 + digit(*d)?),
+        [t, '十'] => Some(digit(*t)? * 10),
+        [t, '十', d] => Some(digit(*t)? * 10 + digit(*d)?),
+        _ => None,
+    }
+}
+
+fn is_cn_digit(c: char) -> bool {
+    "一二三四五六七八九十".contains(c)
+}
+
+/// Split a leading item marker off NFKC-normalized text. Returns the marker and
+/// the rest (leading whitespace after the marker removed). `1.5万元` and
+/// `(2022)` are not markers.
+pub fn strip_item_marker(s: &str) -> (Option<Marker>, &str) {
+    let t = s.trim_start();
+    let chars: Vec<(usize, char)> = t.char_indices().take(8).collect();
+    let at = |i: usize| chars.get(i).map(|&(_, c)| c);
+    let rest_from = |i: usize| -> &str {
+        match chars.get(i) {
+            Some(&(pos, _)) => t[pos..].trim_start(),
+            None => "",
+        }
+    };
+    // (1) / (一) / 1) forms.
+    if at(0) == Some('(') {
+        let mut j = 1;
+        while at(j).is_some_and(|c| c.is_ascii_digit() || is_cn_digit(c)) && j < 4 {
+            j += 1;
+        }
+        if j > 1 && at(j) == Some(')') {
+            let inner: String = chars[1..j].iter().map(|&(_, c)| c).collect();
+            if let Ok(n) = inner.parse::<u32>() {
+                if n < 100 {
+                    return (Some(Marker::Arabic(n)), rest_from(j + 1));
+                }
+            } else if let Some(n) = chinese_numeral(&inner) {
+                return (Some(Marker::ParenChinese(n)), rest_from(j + 1));
+            }
+        }
+        return (None, t);
+    }
+    // 1. / 1、 / 1) / 一、 / 一.
+    let mut j = 0;
+    while at(j).is_some_and(|c| c.is_ascii_digit()) && j < 3 {
+        j += 1;
+    }
+    if j > 0 {
+        let sep = at(j);
+        let next = at(j + 1);
+        let ok = match sep {
+            Some('.') => !next.is_some_and(|c| c.is_ascii_digit()),
+            Some('、') | Some(')') => true,
+            _ => false,
+        };
+        if ok {
+            let inner: String = chars[..j].iter().map(|&(_, c)| c).collect();
+            if let Ok(n) = inner.parse::<u32>() {
+                return (Some(Marker::Arabic(n)), rest_from(j + 1));
+            }
+        }
+        return (None, t);
+    }
+    let mut j = 0;
+    while at(j).is_some_and(is_cn_digit) && j < 3 {
+        j += 1;
+    }
+    if j > 0 && matches!(at(j), Some('、') | Some('.') | Some(',')) {
+        let inner: String = chars[..j].iter().map(|&(_, c)| c).collect();
+        if let Some(n) = chinese_numeral(&inner) {
+            return (Some(Marker::Chinese(n)), rest_from(j + 1));
+        }
+    }
+    (None, t)
+}
+
+fn to_chinese_numeral(n: u32) -> String {
+    const D: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        1..=9 => D[n as usize].to_string(),
+        10 => "十".to_string(),
+        11..=19 => format!("十{}", D[(n % 10) as usize]),
+        20..=99 => format!("{}十{}", D[(n / 10) as usize], D[(n % 10) as usize]),
+        _ => n.to_string(),
+    }
+}
+
+fn unify_marker(s: &str) -> String {
+    match strip_item_marker(s) {
+        (Some(Marker::Arabic(n)), rest) => format!("{n}.{rest}"),
+        (Some(Marker::ParenChinese(n)), rest) => format!("({}){rest}", to_chinese_numeral(n)),
+        (Some(Marker::Chinese(n)), rest) => format!("{}、{rest}", to_chinese_numeral(n)),
+        (None, rest) => rest.to_string(),
+    }
+}
+
+/// The normalized form of a text (all six steps in the module docs). Stable
+/// signature: the structure builder calls it for every paragraph.
+pub fn normalize_text(s: &str) -> String {
+    let nfkc = nfkc_bounded(s);
+    let no_pinyin = strip_pinyin(&nfkc);
+    let simplified = to_simplified(&no_pinyin);
+    let quoted = unify_quotes(&simplified);
+    let folded = fold_whitespace(quoted.trim());
+    unify_marker(&folded)
+}
+
+/// The matching key of a table label or title: [`normalize_text`] with every
+/// whitespace character removed (`商业 企业` → `商业企业`).
+pub fn label_key(s: &str) -> String {
+    let n = normalize_text(s);
+    let no_ws: String = n.chars().filter(|c| !c.is_whitespace()).collect();
+    // Re-unify: removing spaces can expose a marker (`1 .` is rare; cheap anyway).
+    unify_marker(&no_ws)
+}
+
+/// [`label_key`] without a leading item marker: the text that identifies a row.
+pub fn label_text(s: &str) -> String {
+    let k = label_key(s);
+    strip_item_marker(&k).1.to_string()
+}
+
+/// Set `normalized` on every paragraph of the section tree whose normalized form
+/// differs from its text. Bounded by the tree (no recursion past 64 levels).
+pub fn fill_normalized(sections: &mut [Section]) {
+    fn walk(sections: &mut [Section], depth: usize) {
+        if depth > 64 {
+            return;
+        }
+        for s in sections {
+            for c in &mut s.content {
+                if let Content::Paragraph(p) = c {
+                    let n = normalize_text(&p.text);
+                    p.normalized = if n != p.text { Some(n) } else { None };
+                }
+            }
+            walk(&mut s.sections, depth + 1);
+        }
+    }
+    walk(sections, 0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinyin_removed_real_parentheses_kept() {
+        assert_eq!(normalize_text("規(guī)定"), "规定");
+        assert_eq!(normalize_text("公(gong)開(kai)"), "公开");
+        assert_eq!(normalize_text("據(jù)"), "据");
+        assert_eq!(
+            normalize_text("本年收费金额（单位：万元）"),
+            "本年收费金额(单位:万元)"
+        );
+        assert_eq!(normalize_text("统计(2022)年"), "统计(2022)年");
+        assert_eq!(
+            normalize_text("《条例》(以下简称《条例》)"),
+            "《条例》(以下简称《条例》)"
+        );
+        // Upper-case abbreviations after a character are not pinyin.
+        assert_eq!(normalize_text("系统(OA)"), "系统(OA)");
+    }
+
+    #[test]
+    fn nfkc_quotes_and_whitespace() {
+        assert_eq!(
+            normalize_text("３.危及“三安全一稳定”"),
+            "3.危及\"三安全一稳定\""
+        );
+        assert_eq!(
+            normalize_text("3.危及\"三安全一稳定\""),
+            "3.危及\"三安全一稳定\""
+        );
+        assert_eq!(normalize_text("宿迁市 2025 年"), "宿迁市2025年");
+        assert_eq!(normalize_text("商业\n企业"), "商业企业");
+        assert_eq!(normalize_text("Open Office  text"), "Open Office text");
+        assert_eq!(label_key("本年新 制作数量"), "本年新制作数量");
+    }
+
+    #[test]
+    fn item_markers_unified() {
+        for s in [
+            "1.属于国家秘密",
+            "1、属于国家秘密",
+            "１．属于国家秘密",
+            "(1)属于国家秘密",
+            "（1）属于国家秘密",
+        ] {
+            assert_eq!(label_key(s), "1.属于国家秘密", "{s}");
+        }
+        assert_eq!(label_key("（一）予以公开"), "(一)予以公开");
+        assert_eq!(label_key("(一)予以公开"), "(一)予以公开");
+        assert_eq!(label_key("一、本年新收"), "一、本年新收");
+        assert_eq!(label_key("一.本年新收"), "一、本年新收");
+        assert_eq!(label_key("（七）总计"), "(七)总计");
+        assert_eq!(label_text("（七）总计"), "总计");
+        assert_eq!(label_key("1.5万元"), "1.5万元");
+        assert_eq!(label_key("(2022)年"), "(2022)年");
+        assert_eq!(strip_item_marker("十二、其他").0, Some(Marker::Chinese(12)));
+    }
+
+    #[test]
+    fn fast_nfkc_equals_nfkc() {
+        for t in [
+            "本年收费金额（单位：万元）１２３ａｂｃ",
+            "e\u{301}中文\u{301}ｅ\u{301}",
+            "㈠予以公开⑴２０２２年　“三安全一稳定”",
+            "plain ascii",
+            "",
+        ] {
+            let want: String = t.nfkc().collect();
+            assert_eq!(nfkc(t), want, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn traditional_to_simplified() {
+        assert_eq!(normalize_text("開平市科工商務局"), "开平市科工商务局");
+        assert_eq!(
+            label_key("二、上年結轉政府信息公開申請數量"),
+            "二、上年结转政府信息公开申请数量"
+        );
+        // Positions align between the light form and its simplified form.
+        let light = light_normalize("開平市科(kē)工商務(wù)局 2022年");
+        assert_eq!(light, "開平市科工商務局2022年");
+        assert_eq!(to_simplified(&light).chars().count(), light.chars().count());
+    }
+
+    #[test]
+    fn seed_text_normalizes_clean() {
+        let seed = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/seed/000_aefcde8288a9dad5.txt"
+        ));
+        let n = normalize_text(seed);
+        assert!(n.contains("开平市科工商务局"), "{n}");
+        assert!(n.contains("现向社会公布开平市科工商务局2022年信息公开工作年度报告"));
+        let pinyin_left = Regex::new(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)").unwrap();
+        let ctx = pinyin_left
+            .find(&n)
+            .map(|m| n[m.start()..m.end()].to_string());
+        assert!(ctx.is_none(), "{ctx:?}");
+        assert!(!n.contains("報") && !n.contains("開"));
+        assert!(n.contains("(以下简称《条例》)"));
+    }
+}

@@ -1,0 +1,194 @@
+//! Arithmetic consistency checks (勾稽关系, template.md §6), reported, never
+//! applied: the numbers are not "fixed".
+//!
+//! * R1 (stated by the template), per 三 column: 一 + 二 = 三（七）总计 + 四.
+//! * R2, per 三 column: （七）总计 = （一）+（二）+ Σ（三）1–8 + Σ（四）1–3 +
+//!   Σ（五）1–5 + （六） (2019 row, or Σ（六）1–3 in 2021).
+//! * R3, per 三 row (`column` is the row key): 总计 = sum of the six applicant columns.
+//! * R4, per 三 column, only when a document gives a group row
+//!   （三）/（四）/（五）/（六） values of its own: that value = sum of its sub-items
+//!   (`column` is `<group>.<column>`).
+//! * R5, per 四 group (`column` is the group): 总计 = 维持 + 纠正 + 其他 + 尚未审结.
+//!
+//! Blank cells are "not given": a check that needs one is `not_checkable`,
+//! except that a blank 总计 cell is filled from R3 (sum of its row) for R1 and R2
+//! when all six applicant cells are given, as §6 suggests.
+
+use super::tables::S3_COLUMNS;
+use super::value::Num;
+use super::{Check, CheckStatus, Template};
+use std::collections::BTreeMap;
+
+/// Row keys of the 三 table in order, for a template version.
+pub fn s3_rows(t: Template) -> Vec<&'static str> {
+    let mut rows = vec![
+        "new_received",
+        "carried_over",
+        "granted",
+        "partial",
+        "denied.state_secret",
+        "denied.law_forbidden",
+        "denied.three_security_one_stability",
+        "denied.third_party",
+        "denied.internal_affairs",
+        "denied.process_info",
+        "denied.enforcement_file",
+        "denied.admin_query",
+        "unable.not_held",
+        "unable.needs_creation",
+        "unable.still_unclear",
+        "not_processed.petition",
+        "not_processed.duplicate",
+        "not_processed.publication",
+        "not_processed.excessive",
+        "not_processed.confirm_or_reissue",
+    ];
+    match t {
+        Template::V2019 => rows.push("other.total"),
+        Template::V2021 => rows.extend(["other.no_correction", "other.no_fee", "other.misc"]),
+    }
+    rows.extend(["total_processed", "carried_forward"]);
+    rows
+}
+
+/// Sub-rows of each 三 group (for derived totals and R4).
+pub fn group_members(t: Template, group: &str) -> Vec<&'static str> {
+    s3_rows(t)
+        .into_iter()
+        .filter(|r| {
+            r.strip_prefix(group).is_some_and(|x| x.starts_with('.'))
+                && !(t == Template::V2019 && *r == "other.total")
+        })
+        .collect()
+}
+
+type Metrics = BTreeMap<String, Option<f64>>;
+
+fn get(m: &Metrics, key: &str) -> Option<f64> {
+    m.get(key).copied().flatten()
+}
+
+/// Value of a 三 cell for R1/R2: the cell, or for a blank 总计 the sum of its
+/// six applicant cells when all are given.
+fn s3_value(m: &Metrics, row: &str, col: usize) -> Option<f64> {
+    let v = get(m, &format!("s3.{row}.{}", S3_COLUMNS[col]));
+    if v.is_some() || col != 6 {
+        return v;
+    }
+    let mut sum = 0.0;
+    for c in &S3_COLUMNS[..6] {
+        sum += get(m, &format!("s3.{row}.{c}"))?;
+    }
+    Some(sum)
+}
+
+fn sum(values: impl IntoIterator<Item = Option<f64>>) -> Option<f64> {
+    values.into_iter().try_fold(0.0, |a, v| Some(a + v?))
+}
+
+fn check(rule: &str, column: String, expected: Option<f64>, actual: Option<f64>) -> Check {
+    let status = match (expected, actual) {
+        (Some(e), Some(a)) if (e - a).abs() < 1e-6 => CheckStatus::Pass,
+        (Some(_), Some(_)) => CheckStatus::Fail,
+        _ => CheckStatus::NotCheckable,
+    };
+    Check {
+        rule: rule.to_string(),
+        column,
+        status,
+        expected: expected.map(Num),
+        actual: actual.map(Num),
+    }
+}
+
+/// Run R1–R5 on the metrics of a report. `group_rows` are 三 group rows that
+/// carried their own values (for R4). `s3`/`s4` say whether those tables exist.
+pub fn run(
+    m: &Metrics,
+    t: Template,
+    s3: bool,
+    s4: bool,
+    group_rows: &[(String, [Option<f64>; 7])],
+) -> Vec<Check> {
+    let mut out = Vec::new();
+    if s3 {
+        for (col, name) in S3_COLUMNS.iter().enumerate() {
+            let v = |row: &str| s3_value(m, row, col);
+            let expected = sum([v("new_received"), v("carried_over")]);
+            let actual = sum([v("total_processed"), v("carried_forward")]);
+            out.push(check("R1", name.to_string(), expected, actual));
+        }
+        for (col, name) in S3_COLUMNS.iter().enumerate() {
+            let parts: Vec<Option<f64>> = s3_rows(t)
+                .into_iter()
+                .filter(|r| {
+                    !matches!(
+                        *r,
+                        "new_received" | "carried_over" | "total_processed" | "carried_forward"
+                    )
+                })
+                .map(|r| s3_value(m, r, col))
+                .collect();
+            out.push(check(
+                "R2",
+                name.to_string(),
+                sum(parts),
+                s3_value(m, "total_processed", col),
+            ));
+        }
+        for row in s3_rows(t) {
+            let parts = S3_COLUMNS[..6]
+                .iter()
+                .map(|c| get(m, &format!("s3.{row}.{c}")));
+            out.push(check(
+                "R3",
+                row.to_string(),
+                sum(parts),
+                get(m, &format!("s3.{row}.total")),
+            ));
+        }
+        for (group, values) in group_rows {
+            let members = group_members(t, group);
+            if members.is_empty() {
+                continue;
+            }
+            for (col, name) in S3_COLUMNS.iter().enumerate() {
+                let parts = members.iter().map(|r| get(m, &format!("s3.{r}.{name}")));
+                out.push(check(
+                    "R4",
+                    format!("{group}.{name}"),
+                    sum(parts),
+                    values[col],
+                ));
+            }
+        }
+    }
+    if s4 {
+        for g in ["review", "suit_direct", "suit_after_review"] {
+            let parts = ["upheld", "corrected", "other", "pending"]
+                .iter()
+                .map(|r| get(m, &format!("s4.{g}.{r}")));
+            out.push(check(
+                "R5",
+                g.to_string(),
+                sum(parts),
+                get(m, &format!("s4.{g}.total")),
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_per_version() {
+        assert_eq!(s3_rows(Template::V2019).len(), 23);
+        assert_eq!(s3_rows(Template::V2021).len(), 25);
+        assert_eq!(group_members(Template::V2019, "denied").len(), 8);
+        assert_eq!(group_members(Template::V2021, "other").len(), 3);
+        assert!(group_members(Template::V2019, "other").is_empty());
+    }
+}

@@ -1,0 +1,525 @@
+//! The annual-report profile (issue 3): recognise a 政府信息公开工作年度报告 and
+//! extract its agency, year, template version, reporting period, fee statement,
+//! the values of its three standard tables under canonical keys, and the
+//! arithmetic checks. Implements template.md §6–§8.
+//!
+//! * the canonical keys, in [`catalog`] (`catalog/metrics.csv`, documented in
+//!   `docs/metrics.md`);
+//! * the six standard sections matched by keyword and order, in [`sections`];
+//! * agency, year, period and fee, in [`meta`];
+//! * tables located by their labels and read into keys, in [`tables`];
+//! * cell values (blank and `/` stay null), in [`value`];
+//! * the checks R1–R5, in [`checks`].
+//!
+//! [`analyze`] returns `None` for documents that are not such reports; it never
+//! fails.
+
+pub mod catalog;
+pub mod checks;
+pub mod meta;
+pub mod sections;
+pub mod tables;
+pub mod value;
+
+use crate::output::DocumentOutput;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use tables::{Extracted, TableKind, S3_COLUMNS};
+pub use value::Num;
+
+/// Template version (template.md §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub enum Template {
+    /// 2019 trial format (国办公开办函〔2019〕60号), used for 2019–2020 reports.
+    #[serde(rename = "2019")]
+    V2019,
+    /// 2021 revision (国办公开办函〔2021〕30号), used from 2021 reports on.
+    #[serde(rename = "2021")]
+    V2021,
+}
+
+/// Which part of the document gave a metadata value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MetaSource {
+    /// The document title (first lines, or the title found by the structure builder).
+    Title,
+    /// An opening sentence (`现向社会公布…`, `现将…`, `请与…联系`, `YYYY年，`).
+    OpeningSentence,
+    /// The statistics-period sentence.
+    Period,
+    /// The document properties' title.
+    Properties,
+    /// The signature at the end: the agency line above the date; for the year,
+    /// the publication date's year minus one (last resort).
+    Signature,
+    /// The file name.
+    FileName,
+}
+
+/// The reporting period (template.md §8.3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Period {
+    /// First day, `YYYY-MM-DD`; null when the date is invalid.
+    pub start: Option<String>,
+    /// Last day, `YYYY-MM-DD`; null when the date is invalid.
+    pub end: Option<String>,
+    /// Whether the period is exactly 1 January to 31 December of one year
+    /// (`false` flags e.g. `1月1日至12月15日`); null when a date is invalid.
+    pub full_year: Option<bool>,
+    /// The sentence that states it (normalized).
+    pub text: String,
+}
+
+/// The 信息处理费 statement (template.md §8.4); not the 二 table's 行政事业性收费.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Fee {
+    /// Whether fees were collected; null when the sentence does not say.
+    pub collected: Option<bool>,
+    /// Amount in 元 (0 for negative wordings such as 未收取).
+    pub amount_yuan: Option<Num>,
+    /// Number of cases charged (0 for negative wordings).
+    pub cases: Option<u64>,
+    /// The sentence (normalized).
+    pub text: String,
+}
+
+/// A document section matched to a standard section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SectionMatch {
+    /// Standard section number, 1–6 (一 … 六).
+    pub standard: u8,
+    /// The section title as displayed.
+    pub title: String,
+}
+
+/// Which standard tables were found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct TablesFound {
+    /// 二、主动公开政府信息情况.
+    pub s2: bool,
+    /// 三、收到和处理政府信息公开申请情况.
+    pub s3: bool,
+    /// 四、政府信息公开行政复议、行政诉讼情况.
+    pub s4: bool,
+}
+
+/// The cell a metric was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct MetricSource {
+    /// Index of the table among the document's tables, in document order (0-based).
+    pub table: u32,
+    /// Grid row of the cell (0-based).
+    pub row: u32,
+    /// Grid column of the cell (0-based).
+    pub col: u32,
+    /// The cell text as written.
+    pub raw: String,
+}
+
+/// Outcome of a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    /// The two sides agree.
+    Pass,
+    /// The two sides differ.
+    Fail,
+    /// A blank cell prevents the check.
+    NotCheckable,
+}
+
+/// One arithmetic check (勾稽关系).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Check {
+    /// Rule id, `R1`–`R5` (template.md §6).
+    pub rule: String,
+    /// What it applies to: a 三 column key (R1, R2), a 三 row key (R3),
+    /// `<group>.<column>` (R4), a 四 group (R5).
+    pub column: String,
+    /// Outcome.
+    pub status: CheckStatus,
+    /// The sum the rule computes.
+    pub expected: Option<Num>,
+    /// The value the table states.
+    pub actual: Option<Num>,
+}
+
+/// A table row holding values that matches no template row (provincial variants,
+/// group subtotals), kept as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ExtraRow {
+    /// `s2`, `s3` or `s4`.
+    pub table: String,
+    /// The row label as written.
+    pub label: String,
+    /// The row's value cells as written.
+    pub values: Vec<String>,
+}
+
+/// The profile of an annual report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Report {
+    /// Agency as written in the source that gave it (traditional characters kept,
+    /// pinyin artifacts and spaces removed).
+    pub agency: Option<String>,
+    /// Agency normalized (NFKC, simplified).
+    pub agency_normalized: Option<String>,
+    /// Where the agency came from.
+    pub agency_source: Option<MetaSource>,
+    /// Every distinct agency name form seen (as written).
+    pub agency_forms: Vec<String>,
+    /// Report (data) year.
+    pub year: Option<i32>,
+    /// Where the year came from.
+    pub year_source: Option<MetaSource>,
+    /// Template version; null only when neither the tables nor the year tell.
+    pub template: Option<Template>,
+    /// True when the version was decided from the year, not from table labels.
+    pub template_inferred: bool,
+    /// The reporting period, when stated.
+    pub period: Option<Period>,
+    /// The 信息处理费 statement, when present.
+    pub fee: Option<Fee>,
+    /// Document sections matched to the standard ones.
+    pub sections: Vec<SectionMatch>,
+    /// Which standard tables were found.
+    pub tables_found: TablesFound,
+    /// Canonical key → value. Every cell key of the template version is present
+    /// (null when blank, `/`, `—`, … or when the table is missing); keys of the
+    /// other version are absent; `s3.other.total.*` is always present in both
+    /// versions (a cell in 2019, the sum of the three （六） sub-rows in 2021);
+    /// the other derived keys are present when computable.
+    pub metrics: BTreeMap<String, Option<Num>>,
+    /// Key → the cell it was read from.
+    pub metric_sources: BTreeMap<String, MetricSource>,
+    /// R1–R5 results.
+    pub checks: Vec<Check>,
+    /// Rows with values that match no template row.
+    pub extra_rows: Vec<ExtraRow>,
+}
+
+/// First found value with its source.
+fn first<T>(candidates: Vec<(MetaSource, Option<T>)>) -> (Option<T>, Option<MetaSource>) {
+    for (s, v) in candidates {
+        if let Some(v) = v {
+            return (Some(v), Some(s));
+        }
+    }
+    (None, None)
+}
+
+/// Profile a converted document; `None` when it is not an annual report.
+pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
+    let flat = sections::flatten(&doc.sections);
+
+    // Tables, located by their labels.
+    let mut s2: Vec<(u32, &crate::model::Table)> = Vec::new();
+    let mut s3 = None;
+    let mut s4 = None;
+    for &(idx, _, t) in &flat.tables {
+        if t.n_rows < 1 {
+            continue;
+        }
+        match tables::classify(t) {
+            Some(TableKind::S2) => s2.push((idx, t)),
+            Some(TableKind::S3) if s3.is_none() => s3 = Some((idx, t)),
+            Some(TableKind::S4) if s4.is_none() => s4 = Some((idx, t)),
+            _ => {}
+        }
+    }
+    let mut ex = Extracted::default();
+    if let Some((i, t)) = s3 {
+        tables::read_s3(i, t, &mut ex);
+    }
+    // The 三 table tells the version for 二 rows that have no header row.
+    let s2_hint = if ex.s3_has_2021_other_rows {
+        Some(true)
+    } else if ex.s3_other_row.is_some() {
+        Some(false)
+    } else {
+        None
+    };
+    tables::read_s2(&s2, s2_hint, &mut ex);
+    if let Some((i, t)) = s4 {
+        tables::read_s4(i, t, &mut ex);
+    }
+    let (mut m2019, mut m2021) = (0, 0);
+    for t in s2.iter().map(|x| x.1).chain(s3.map(|x| x.1)) {
+        let (a, b) = tables::count_markers(t);
+        m2019 += a;
+        m2021 += b;
+    }
+    if ex.s3_has_2021_other_rows {
+        m2021 += 1;
+    }
+    let found = TablesFound {
+        s2: !s2.is_empty(),
+        s3: s3.is_some(),
+        s4: s4.is_some(),
+    };
+
+    // Metadata.
+    let preamble: Vec<&str> = flat
+        .paragraphs
+        .iter()
+        .filter(|(s, t)| s.is_none() && !t.trim().is_empty())
+        .map(|(_, t)| *t)
+        .take(6)
+        .collect();
+    let mut title_candidates: Vec<String> = Vec::new();
+    title_candidates.extend(doc.title.clone());
+    title_candidates.extend(doc.sections.iter().take(2).map(|s| s.title.clone()));
+    for (i, p) in preamble.iter().enumerate() {
+        title_candidates.push((*p).to_string());
+        if let Some(next) = preamble.get(i + 1) {
+            title_candidates.push(format!("{p}{next}"));
+        }
+    }
+    let title_info = title_candidates
+        .iter()
+        .filter_map(|c| meta::parse_title(c))
+        .max_by_key(|i| (i.agency.is_some() as u8) * 2 + i.year.is_some() as u8);
+    let opening_paras: Vec<&str> = flat
+        .paragraphs
+        .iter()
+        .filter(|(s, _)| matches!(s, None | Some(1)))
+        .map(|(_, t)| *t)
+        .take(12)
+        .collect();
+    let mut opening = meta::TitleInfo::default();
+    for p in &opening_paras {
+        let o = meta::parse_opening(p);
+        if opening.agency.is_none() {
+            opening.agency = o.agency;
+        }
+        if opening.year.is_none() {
+            opening.year = o.year;
+        }
+    }
+    if opening.year.is_none() {
+        opening.year = opening_paras.iter().find_map(|p| meta::leading_year(p));
+    }
+    let props = doc.properties.title.as_deref().and_then(meta::parse_title);
+    let lines: Vec<&str> = flat
+        .paragraphs
+        .iter()
+        .flat_map(|(_, t)| t.split('\n'))
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let tail = &lines[lines.len().saturating_sub(8)..];
+    let signature = meta::parse_signature(tail);
+    let file = meta::parse_file_name(&doc.source.path);
+    let period = flat
+        .paragraphs
+        .iter()
+        .find_map(|(_, t)| meta::parse_period(t));
+    let fee = flat
+        .paragraphs
+        .iter()
+        .filter(|(s, _)| *s == Some(6))
+        .chain(flat.paragraphs.iter().filter(|(s, _)| *s != Some(6)))
+        .find_map(|(_, t)| meta::parse_fee(t));
+
+    let ti = title_info.clone().unwrap_or_default();
+    let pi = props.clone().unwrap_or_default();
+    let (agency, agency_source) = first(vec![
+        (MetaSource::Title, ti.agency.clone()),
+        (MetaSource::OpeningSentence, opening.agency.clone()),
+        (MetaSource::Properties, pi.agency.clone()),
+        (MetaSource::Signature, signature.clone()),
+        (MetaSource::FileName, file.agency.clone()),
+    ]);
+    let mut agency_forms: Vec<String> = Vec::new();
+    for a in [
+        &ti.agency,
+        &opening.agency,
+        &pi.agency,
+        &signature,
+        &file.agency,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if !agency_forms.contains(&a.written) {
+            agency_forms.push(a.written.clone());
+        }
+    }
+    let period_year = period
+        .as_ref()
+        .and_then(|p| p.start.as_deref().or(p.end.as_deref()))
+        .and_then(|d| d.get(..4))
+        .and_then(|y| y.parse().ok());
+    let (year, year_source) = first(vec![
+        (MetaSource::Title, ti.year),
+        (MetaSource::Period, period_year),
+        (MetaSource::OpeningSentence, opening.year),
+        (MetaSource::Properties, pi.year),
+        (MetaSource::FileName, file.year),
+        (MetaSource::Signature, meta::signature_year(tail)),
+    ]);
+
+    // Is this an annual report at all? Periodic statistics that share the
+    // vocabulary (`2022年上半年政府信息公开数据统计`) are not.
+    let head: Vec<String> = doc
+        .title
+        .iter()
+        .map(String::as_str)
+        .chain(preamble.iter().take(2).copied())
+        .map(crate::normalize::label_key)
+        .collect();
+    if head.iter().any(|h| {
+        h.contains("信息公开")
+            && ["上半年", "下半年", "季度", "月份", "半年度"]
+                .iter()
+                .any(|p| h.contains(p))
+    }) {
+        return None;
+    }
+    let titled = title_info.is_some()
+        || props.is_some()
+        || opening.agency.is_some() && opening.year.is_some();
+    let file_titled = meta::parse_title(
+        doc.source
+            .path
+            .rsplit(['/', '\\', '!'])
+            .next()
+            .unwrap_or(""),
+    )
+    .is_some();
+    let is_report = titled || file_titled || found.s3 || found.s4 || flat.matches.len() >= 4;
+    if !is_report {
+        return None;
+    }
+    if year.is_some_and(|y| y < 2019) && !found.s3 && !found.s4 {
+        return None;
+    }
+
+    // Template version.
+    let (template, template_inferred) = if m2021 > m2019 {
+        (Some(Template::V2021), false)
+    } else if m2019 > m2021 {
+        (Some(Template::V2019), false)
+    } else {
+        match year {
+            Some(y) if y <= 2020 => (Some(Template::V2019), true),
+            Some(_) => (Some(Template::V2021), true),
+            None => (None, true),
+        }
+    };
+
+    let mut metrics: BTreeMap<String, Option<f64>> = BTreeMap::new();
+    let mut metric_sources = BTreeMap::new();
+    let mut extra_rows = std::mem::take(&mut ex.extra_rows);
+    let mut group_rows = std::mem::take(&mut ex.group_rows);
+    if let Some(t) = template {
+        // The （六）其他处理 row: a data row in 2019, a subtotal in 2021.
+        if let Some(row) = ex.s3_other_row.take() {
+            match t {
+                Template::V2019 => ex.cells.extend(row),
+                Template::V2021 => {
+                    let vals: Vec<Option<f64>> =
+                        row.iter().map(|(_, r)| r.value.number()).collect();
+                    if vals.iter().any(Option::is_some) {
+                        let mut a = [None; 7];
+                        for (slot, v) in a.iter_mut().zip(&vals) {
+                            *slot = *v;
+                        }
+                        group_rows.push(("other".to_string(), a));
+                        extra_rows.push(ExtraRow {
+                            table: "s3".to_string(),
+                            label: "（六）其他处理".to_string(),
+                            values: row.iter().map(|(_, r)| r.source.raw.clone()).collect(),
+                        });
+                    }
+                }
+            }
+        }
+        for e in catalog::entries() {
+            if !e.in_version(t) || !e.is_cell_in(t) {
+                continue;
+            }
+            let read = ex.cells.remove(&e.key);
+            metrics.insert(e.key.clone(), read.as_ref().and_then(|r| r.value.number()));
+            if let Some(r) = read {
+                metric_sources.insert(e.key.clone(), r.source);
+            }
+        }
+        // Keys read from the tables that the version does not have.
+        for (key, r) in std::mem::take(&mut ex.cells) {
+            extra_rows.push(ExtraRow {
+                table: key.split('.').next().unwrap_or("").to_string(),
+                label: key,
+                values: vec![r.source.raw],
+            });
+        }
+        derive(&mut metrics, t);
+    }
+    let checks = match template {
+        Some(t) => checks::run(&metrics, t, found.s3, found.s4, &group_rows),
+        None => Vec::new(),
+    };
+
+    Some(Report {
+        agency: agency.as_ref().map(|a| a.written.clone()),
+        agency_normalized: agency.map(|a| a.normalized),
+        agency_source,
+        agency_forms,
+        year,
+        year_source,
+        template,
+        template_inferred,
+        period,
+        fee,
+        sections: flat.matches,
+        tables_found: found,
+        metrics: metrics.into_iter().map(|(k, v)| (k, v.map(Num))).collect(),
+        metric_sources,
+        checks,
+        extra_rows,
+    })
+}
+
+/// Add the derived keys of `t` that can be computed (all parts given).
+fn derive(m: &mut BTreeMap<String, Option<f64>>, t: Template) {
+    let get = |m: &BTreeMap<String, Option<f64>>, k: &str| m.get(k).copied().flatten();
+    let mut groups = vec!["denied", "unable", "not_processed"];
+    if t == Template::V2021 {
+        groups.push("other");
+    }
+    for g in groups {
+        let members = checks::group_members(t, g);
+        for c in S3_COLUMNS {
+            let s: Option<f64> = members
+                .iter()
+                .try_fold(0.0, |a, r| Some(a + get(m, &format!("s3.{r}.{c}"))?));
+            // `other.total` is comparable across versions (a cell in 2019): always
+            // present; the other group totals only when computable.
+            if s.is_some() || g == "other" {
+                m.insert(format!("s3.{g}.total.{c}"), s);
+            }
+        }
+    }
+    for e in catalog::entries() {
+        if !e.in_version(t) {
+            continue;
+        }
+        if let Some(row) = e
+            .key
+            .strip_prefix("s3.")
+            .and_then(|k| k.strip_suffix(".legal_org_subtotal"))
+        {
+            let s: Option<f64> = S3_COLUMNS[1..6]
+                .iter()
+                .try_fold(0.0, |a, c| Some(a + get(m, &format!("s3.{row}.{c}"))?));
+            if let Some(v) = s {
+                m.insert(e.key.clone(), Some(v));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

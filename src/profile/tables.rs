@@ -1,0 +1,888 @@
+//! The three standard tables → canonical metric keys (template.md §3–5, §7.2, §8.5–8.7).
+//!
+//! Tables are located by their labels, never by their position in the document
+//! ([`classify`]). Each is then read on its resolved grid (`Table::grid`), so
+//! merged cells (DOCX `vMerge`/`gridSpan`, ODT spans) and split labels (merged
+//! labels written out as repeated text) read the same:
+//!
+//! * 二 ([`read_s2`]): a stream of rows over one or more tables. `第二十条第（N）项`
+//!   rows open a block, `信息内容` rows define the measure of each value column
+//!   (by label, falling back to the block's expected order when a label is
+//!   truncated), data rows are identified by their first cell.
+//! * 三 ([`read_s3`]): the 7 value columns come from the header labels (自然人 …
+//!   总计); each data row is identified from its **last** non-empty label cell,
+//!   with a stack of open groups (（三）不予公开 …) for the ambiguous `3.其他`.
+//! * 四 ([`read_s4`]): the 15 value cells are placed by the header path above
+//!   each column (行政复议 / 未经复议直接起诉 / 复议后起诉 × result), and by position
+//!   when the header labels are incomplete.
+//!
+//! Unknown rows holding values are kept as `extra_rows`.
+
+use super::value::{parse_cell, CellValue};
+use super::{ExtraRow, MetricSource};
+use crate::model::Table;
+use crate::normalize::{label_key, strip_item_marker};
+use std::collections::BTreeMap;
+
+/// Which standard table a table is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableKind {
+    /// 二、主动公开政府信息情况.
+    S2,
+    /// 三、收到和处理政府信息公开申请情况.
+    S3,
+    /// 四、政府信息公开行政复议、行政诉讼情况.
+    S4,
+}
+
+/// Column keys of the 三 table, left to right.
+pub const S3_COLUMNS: [&str; 7] = [
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_service",
+    "other_org",
+    "total",
+];
+
+/// Upper bound on rows examined per table (hostile inputs).
+const MAX_ROWS: usize = 2_000;
+/// Upper bound on columns examined per row.
+const MAX_COLS: usize = 200;
+
+/// A value read from a cell, with where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellRead {
+    /// The parsed value.
+    pub value: CellValue,
+    /// The source cell.
+    pub source: MetricSource,
+}
+
+/// What the tables gave.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extracted {
+    /// Key → value read from a cell (keys of both versions may appear; the
+    /// caller keeps those of the detected version).
+    pub cells: BTreeMap<String, CellRead>,
+    /// Rows that hold values but match no template row.
+    pub extra_rows: Vec<ExtraRow>,
+    /// 三 group rows that carried values of their own (`denied`, `unable`,
+    /// `not_processed`, `other`): the 7 values, for check R4.
+    pub group_rows: Vec<(String, [Option<f64>; 7])>,
+    /// Labels characteristic of the 2019 format seen in the tables.
+    pub markers_2019: usize,
+    /// Labels characteristic of the 2021 format seen in the tables.
+    pub markers_2021: usize,
+    /// Whether the 三 table has the 2021 （六） sub-rows.
+    pub s3_has_2021_other_rows: bool,
+    /// Values of a （六）其他处理 row of its own (a data row in 2019).
+    pub s3_other_row: Option<Vec<(String, CellRead)>>,
+    /// Which tables were found.
+    pub found: [bool; 3],
+}
+
+/// Label keys of a table's cells, computed once per cell on first use.
+struct Keys<'a> {
+    t: &'a Table,
+    cache: Vec<std::cell::OnceCell<String>>,
+}
+
+impl<'a> Keys<'a> {
+    fn new(t: &'a Table) -> Self {
+        Keys {
+            t,
+            cache: (0..t.cells.len())
+                .map(|_| std::cell::OnceCell::new())
+                .collect(),
+        }
+    }
+
+    /// The label key of cell `idx` (empty for an index out of range).
+    fn get(&self, idx: usize) -> &str {
+        match self.cache.get(idx) {
+            Some(c) => c.get_or_init(|| label_key(cell_text(self.t, idx))),
+            None => "",
+        }
+    }
+}
+
+/// Label keys of every anchor cell of a table (bounded).
+fn cell_keys(t: &Table) -> Vec<String> {
+    t.cells
+        .iter()
+        .take(MAX_ROWS * 20)
+        .map(|c| label_key(&c.text))
+        .collect()
+}
+
+/// Decide which standard table `t` is, from its labels.
+pub fn classify(t: &Table) -> Option<TableKind> {
+    let keys = cell_keys(t);
+    let has = |needle: &str| keys.iter().any(|k| k.contains(needle));
+    let count = |needles: &[&str]| needles.iter().filter(|n| has(n)).count();
+    let s3 = count(&[
+        "申请人情况",
+        "本年新收",
+        "上年结转",
+        "本年度办理结果",
+        "予以公开",
+        "结转下年度",
+        "不予处理",
+        "无法提供",
+    ]);
+    if s3 >= 2 || (has("自然人") && has("商业企业")) {
+        return Some(TableKind::S3);
+    }
+    if has("行政复议") && (has("行政诉讼") || has("结果维持") || has("复议后起诉"))
+    {
+        return Some(TableKind::S4);
+    }
+    let s2 = count(&[
+        "第二十条",
+        "信息内容",
+        "规章",
+        "规范性文件",
+        "行政许可",
+        "行政处罚",
+        "行政强制",
+        "事业性收费",
+        "制发",
+        "现行有效",
+        "新制作",
+        "处理决定",
+        "集中采购",
+    ]);
+    if s2 >= 2 {
+        return Some(TableKind::S2);
+    }
+    None
+}
+
+/// Count the version markers of template.md §8.2 in a table's labels.
+pub fn count_markers(t: &Table) -> (usize, usize) {
+    let keys = cell_keys(t);
+    let has = |needle: &str| keys.iter().any(|k| k.contains(needle));
+    let m2021 = [
+        "本年制发件数",
+        "本年废止件数",
+        "现行有效件",
+        "本年收费金额",
+        "本年处理决定数量",
+        "逾期不补正",
+    ]
+    .iter()
+    .filter(|n| has(n))
+    .count();
+    let m2019 = [
+        "本年新制作数量",
+        "对外公开总数量",
+        "上一年项目数量",
+        "本年增/减",
+        "第二十条第(九)项",
+        "政府集中采购",
+        "其他对外管理服务事项",
+    ]
+    .iter()
+    .filter(|n| has(n))
+    .count();
+    (m2019, m2021)
+}
+
+/// Distinct cells of row `r`, left to right: (cell index, first grid column).
+fn row_segments(t: &Table, r: usize) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let Some(row) = t.grid.get(r) else {
+        return out;
+    };
+    for (c, &idx) in row.iter().enumerate().take(MAX_COLS) {
+        let idx = idx as usize;
+        if out.last().map(|&(i, _)| i) != Some(idx) && !out.iter().any(|&(i, _)| i == idx) {
+            out.push((idx, c));
+        }
+    }
+    out
+}
+
+fn source(table_index: u32, t: &Table, idx: usize) -> MetricSource {
+    match t.cells.get(idx) {
+        Some(c) => MetricSource {
+            table: table_index,
+            row: c.row,
+            col: c.col,
+            raw: c.text.clone(),
+        },
+        None => MetricSource {
+            table: table_index,
+            row: 0,
+            col: 0,
+            raw: String::new(),
+        },
+    }
+}
+
+fn cell_text(t: &Table, idx: usize) -> &str {
+    t.cells.get(idx).map(|c| c.text.as_str()).unwrap_or("")
+}
+
+// ---------------------------------------------------------------- section 二
+
+fn s2_item(label: &str) -> Option<&'static str> {
+    let l = strip_item_marker(label).1;
+    if l.starts_with("其他主动公开") {
+        return None;
+    }
+    if l.starts_with("规章") {
+        Some("regulation")
+    } else if l.starts_with("行政规范性文件") || l.starts_with("规范性文件") {
+        Some("normative")
+    } else if l.starts_with("行政许可") {
+        Some("license")
+    } else if l.starts_with("其他对外管理") {
+        Some("other_service")
+    } else if l.starts_with("行政处罚") {
+        Some("penalty")
+    } else if l.starts_with("行政强制") {
+        Some("coercion")
+    } else if l.contains("事业性收费") {
+        Some("fee")
+    } else if l.contains("集中采购") {
+        Some("procurement")
+    } else {
+        None
+    }
+}
+
+fn s2_measure(label: &str) -> Option<&'static str> {
+    let pairs: [(&str, &str); 14] = [
+        ("制发", "issued"),
+        ("废止", "repealed"),
+        ("现行有效", "in_force_or_total"),
+        ("新制作", "issued"),
+        ("新公开", "published_new"),
+        ("公开总数", "in_force_or_total"),
+        ("上一年项目", "items_prev"),
+        ("上年项目", "items_prev"),
+        ("增/减", "items_delta"),
+        ("增减", "items_delta"),
+        ("处理决定", "decisions"),
+        ("收费金额", "amount_wan_yuan"),
+        ("采购项目", "projects"),
+        ("采购总金额", "amount"),
+    ];
+    pairs
+        .iter()
+        .find(|(needle, _)| label.contains(needle))
+        .map(|&(_, m)| m)
+        .or_else(|| label.contains("采购金额").then_some("amount"))
+}
+
+/// Expected measures of a block in each version, in column order.
+fn s2_block_measures(block: u32, v2021: bool) -> &'static [&'static str] {
+    match (block, v2021) {
+        (1, false) => &["issued", "published_new", "in_force_or_total"],
+        (1, true) => &["issued", "repealed", "in_force_or_total"],
+        (5, false) | (6, false) => &["items_prev", "items_delta", "decisions"],
+        (5, true) | (6, true) => &["decisions"],
+        (8, false) => &["items_prev", "items_delta"],
+        (8, true) => &["amount_wan_yuan"],
+        (9, _) => &["projects", "amount"],
+        _ => &[],
+    }
+}
+
+fn item_block(item: &str) -> u32 {
+    match item {
+        "regulation" | "normative" => 1,
+        "license" | "other_service" => 5,
+        "penalty" | "coercion" => 6,
+        "fee" => 8,
+        "procurement" => 9,
+        _ => 0,
+    }
+}
+
+fn block_number(key: &str) -> Option<u32> {
+    // 第二十条第(一)项 / 第二十条第一项
+    let pos = key.find("第二十条")?;
+    let rest = &key[pos + "第二十条".len()..];
+    let rest = rest.strip_prefix('第')?;
+    let rest = rest.strip_prefix('(').unwrap_or(rest);
+    let num: String = rest
+        .chars()
+        .take_while(|c| "一二三四五六七八九十".contains(*c))
+        .collect();
+    crate::normalize::chinese_numeral(&num)
+}
+
+/// Column measure map of the current block: (first col, last col, measure).
+type ColMeasures = Vec<(usize, usize, Option<&'static str>)>;
+
+/// Read the 二 tables (one or several, in document order). `prefer_2021` says
+/// which version's column order to assume for value rows without a `信息内容`
+/// header row (from the 三 table); `None` decides from the 二 labels.
+pub fn read_s2(tables: &[(u32, &Table)], prefer_2021: Option<bool>, out: &mut Extracted) {
+    let prefer_2021 = prefer_2021.unwrap_or_else(|| {
+        let (a, b) = tables
+            .iter()
+            .map(|&(_, t)| count_markers(t))
+            .fold((0, 0), |acc, m| (acc.0 + m.0, acc.1 + m.1));
+        b > a
+    });
+    let order = if prefer_2021 {
+        [true, false]
+    } else {
+        [false, true]
+    };
+    let mut block: u32 = 0;
+    let mut measures: ColMeasures = Vec::new();
+    let mut measures_block: u32 = u32::MAX;
+    for &(ti, t) in tables {
+        let kc = Keys::new(t);
+        for r in 0..(t.n_rows as usize).min(MAX_ROWS) {
+            let segs = row_segments(t, r);
+            let Some(&(first_idx, _)) = segs.first() else {
+                continue;
+            };
+            let keys: Vec<String> = segs.iter().map(|&(i, _)| kc.get(i).to_string()).collect();
+            if let Some(b) = keys.iter().find_map(|k| block_number(k)) {
+                block = b;
+                measures.clear();
+                measures_block = u32::MAX;
+                continue;
+            }
+            let first = keys.first().map(String::as_str).unwrap_or("");
+            if first.starts_with("信息内容") {
+                let mut m: ColMeasures = segs
+                    .iter()
+                    .zip(&keys)
+                    .skip(1)
+                    .map(|(&(idx, c), k)| {
+                        let span = t
+                            .cells
+                            .get(idx)
+                            .map(|x| x.col_span.max(1) as usize)
+                            .unwrap_or(1);
+                        (c, c + span - 1, s2_measure(k))
+                    })
+                    .collect();
+                // Truncated labels (`本年新` twice): fill by the block's order.
+                if m.iter().any(|x| x.2.is_none()) {
+                    let known: Vec<&str> = m.iter().filter_map(|x| x.2).collect();
+                    let v2021 = known
+                        .iter()
+                        .any(|k| matches!(*k, "repealed" | "amount_wan_yuan"))
+                        || (m.len() == 1 && block != 9);
+                    let expected = s2_block_measures(block, v2021);
+                    if expected.len() == m.len() {
+                        for (slot, e) in m.iter_mut().zip(expected) {
+                            if slot.2.is_none() {
+                                slot.2 = Some(e);
+                            }
+                        }
+                    }
+                }
+                measures = m;
+                measures_block = block;
+                continue;
+            }
+            let values: Vec<(usize, usize, CellValue)> = segs
+                .iter()
+                .skip(1)
+                .map(|&(idx, c)| (idx, c, parse_cell(cell_text(t, idx))))
+                .collect();
+            if values.is_empty() || values.iter().all(|v| v.2 == CellValue::Text) {
+                continue;
+            }
+            let item = s2_item(first);
+            let Some(item) = item else {
+                if values.iter().any(|v| matches!(v.2, CellValue::Number(_))) {
+                    out.extra_rows.push(ExtraRow {
+                        table: "s2".to_string(),
+                        label: cell_text(t, first_idx).to_string(),
+                        values: values
+                            .iter()
+                            .map(|v| cell_text(t, v.0).to_string())
+                            .collect(),
+                    });
+                }
+                continue;
+            };
+            if item_block(item) != block {
+                // A table without block rows, or rows out of order: the item
+                // tells the block; the header measures no longer apply.
+                block = item_block(item);
+            }
+            let header_applies = measures_block == block;
+            for (pos, &(idx, c, v)) in values.iter().enumerate() {
+                let from_header = if header_applies {
+                    measures
+                        .iter()
+                        .find(|&&(a, b, _)| a <= c && c <= b)
+                        .and_then(|x| x.2)
+                } else {
+                    None
+                };
+                let measure = from_header.or_else(|| {
+                    // No header: place by position if the count matches one version.
+                    order.iter().find_map(|&v21| {
+                        let e = s2_block_measures(block, v21);
+                        (e.len() == values.len())
+                            .then(|| e.get(pos).copied())
+                            .flatten()
+                    })
+                });
+                if let Some(m) = measure {
+                    // The fee amount is in 万元; a cell written in 元 is converted.
+                    let v = match v {
+                        CellValue::Number(x)
+                            if m == "amount_wan_yuan"
+                                && super::value::money_unit(cell_text(t, idx)) == Some("元") =>
+                        {
+                            CellValue::Number(x / 10_000.0)
+                        }
+                        other => other,
+                    };
+                    let key = format!("s2.{item}.{m}");
+                    out.cells.entry(key).or_insert(CellRead {
+                        value: v,
+                        source: source(ti, t, idx),
+                    });
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- section 三
+
+/// A recognised 三 row label.
+#[derive(Debug, Clone, PartialEq)]
+enum S3Label {
+    /// A data row with this row key (`denied.state_secret`).
+    Row(&'static str),
+    /// A group label (`denied`, `unable`, `not_processed`, `results`).
+    Group(&'static str),
+    /// `（六）其他处理`: a data row in 2019, a group in 2021.
+    OtherProcessing,
+    /// Not recognised.
+    Unknown,
+}
+
+fn s3_label(key: &str, group: Option<&str>) -> S3Label {
+    let l = strip_item_marker(key).1;
+    let l_noquote: String = l.chars().filter(|c| *c != '"' && *c != '\'').collect();
+    let l = l_noquote.as_str();
+    const ROWS: [(&str, &str); 25] = [
+        ("本年新收", "new_received"),
+        ("上年结转", "carried_over"),
+        ("结转下年", "carried_forward"),
+        ("下年度继续办理", "carried_forward"),
+        ("予以公开", "granted"),
+        ("部分公开", "partial"),
+        ("国家秘密", "denied.state_secret"),
+        ("禁止公开", "denied.law_forbidden"),
+        ("三安全一稳定", "denied.three_security_one_stability"),
+        ("第三方", "denied.third_party"),
+        ("内部事务", "denied.internal_affairs"),
+        ("过程性", "denied.process_info"),
+        ("执法案卷", "denied.enforcement_file"),
+        ("行政查询", "denied.admin_query"),
+        ("不掌握", "unable.not_held"),
+        ("另行制作", "unable.needs_creation"),
+        ("仍不明确", "unable.still_unclear"),
+        ("信访", "not_processed.petition"),
+        ("重复申请", "not_processed.duplicate"),
+        ("出版物", "not_processed.publication"),
+        ("大量反复", "not_processed.excessive"),
+        ("重新出具", "not_processed.confirm_or_reissue"),
+        ("逾期不补正", "other.no_correction"),
+        ("缴纳费用", "other.no_fee"),
+        ("收费通知", "other.no_fee"),
+    ];
+    if let Some(&(_, k)) = ROWS.iter().find(|(n, _)| l.contains(n)) {
+        return S3Label::Row(k);
+    }
+    if l.contains("其他处理") {
+        return S3Label::OtherProcessing;
+    }
+    if l == "其他" || (l.starts_with("其他") && l.chars().count() <= 4 && group == Some("other"))
+    {
+        return S3Label::Row("other.misc");
+    }
+    if l == "总计" || l == "合计" || (l.ends_with("总计") && l.chars().count() <= 4) {
+        return S3Label::Row("total_processed");
+    }
+    if l.contains("不予公开") {
+        return S3Label::Group("denied");
+    }
+    if l.contains("无法提供") {
+        return S3Label::Group("unable");
+    }
+    if l.contains("不予处理") {
+        return S3Label::Group("not_processed");
+    }
+    if l.contains("本年度办理结果") || l.contains("办理结果") {
+        return S3Label::Group("results");
+    }
+    S3Label::Unknown
+}
+
+fn s3_column(key: &str) -> Option<usize> {
+    let l = strip_item_marker(key).1;
+    if l.contains("自然人") {
+        Some(0)
+    } else if l.contains("商业企业") {
+        Some(1)
+    } else if l.contains("科研机构") {
+        Some(2)
+    } else if l.contains("社会公益") {
+        Some(3)
+    } else if l.contains("法律服务") {
+        Some(4)
+    } else if l == "其他" || l == "其他组织" {
+        Some(5)
+    } else if l == "总计" || l == "合计" {
+        Some(6)
+    } else {
+        None
+    }
+}
+
+/// The 7 value columns of a 三 table and the first data row.
+fn s3_layout(t: &Table, kc: &Keys) -> (Vec<usize>, usize) {
+    let n_rows = (t.n_rows as usize).min(MAX_ROWS);
+    let n_cols = t.n_cols as usize;
+    // First data row: the first row whose label cells name 一/二.
+    let mut first_data = n_rows;
+    'rows: for r in 0..n_rows {
+        for (idx, _) in row_segments(t, r) {
+            let k = kc.get(idx);
+            if matches!(
+                s3_label(k, None),
+                S3Label::Row("new_received")
+                    | S3Label::Row("carried_over")
+                    | S3Label::Row("granted")
+            ) {
+                first_data = r;
+                break 'rows;
+            }
+        }
+    }
+    let header_end = first_data.min(8);
+    let mut cols: [Option<usize>; 7] = [None; 7];
+    for (i, c) in t.cells.iter().enumerate() {
+        if (c.row as usize) >= header_end {
+            continue;
+        }
+        if let Some(k) = s3_column(kc.get(i)) {
+            if cols[k].is_none() {
+                cols[k] = Some(c.col as usize);
+            }
+        }
+    }
+    let found: Vec<usize> = cols.iter().flatten().copied().collect();
+    let mut distinct = found.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if found.len() == 7 && distinct.len() == 7 {
+        return (cols.iter().flatten().copied().collect(), first_data);
+    }
+    // Lost header cells: start at 自然人 if known, else the last 7 grid columns.
+    let start = match cols[0] {
+        Some(c0) if c0 + 7 <= n_cols => c0,
+        _ => n_cols.saturating_sub(7),
+    };
+    (
+        (start..(start + 7).min(n_cols.max(start))).collect(),
+        first_data.min(n_rows),
+    )
+}
+
+/// Read the 三 table (`table_index` is its index in document order).
+pub fn read_s3(table_index: u32, t: &Table, out: &mut Extracted) {
+    let kc = Keys::new(t);
+    let (vcols, first_data) = s3_layout(t, &kc);
+    if vcols.len() != 7 {
+        return;
+    }
+    let first_vcol = vcols[0];
+    let n_rows = (t.n_rows as usize).min(MAX_ROWS);
+    let mut group: Option<&'static str> = None;
+    let start = if first_data < n_rows { first_data } else { 0 };
+    for r in start..n_rows {
+        let Some(row) = t.grid.get(r) else { break };
+        // Label cells: distinct cells over the label columns, non-empty.
+        let mut labels: Vec<usize> = Vec::new();
+        for &idx in row.iter().take(first_vcol) {
+            let idx = idx as usize;
+            if !labels.contains(&idx) && !cell_text(t, idx).trim().is_empty() {
+                labels.push(idx);
+            }
+        }
+        let mut values: Vec<(usize, CellValue)> = Vec::with_capacity(7);
+        let mut prev: Option<usize> = None;
+        for &c in &vcols {
+            let idx = row.get(c).map(|&i| i as usize).unwrap_or(usize::MAX);
+            let starts_left = t
+                .cells
+                .get(idx)
+                .is_some_and(|x| (x.col as usize) < first_vcol);
+            let v = if prev == Some(idx) || starts_left || idx == usize::MAX {
+                CellValue::Empty
+            } else {
+                parse_cell(cell_text(t, idx))
+            };
+            prev = Some(idx);
+            values.push((idx, v));
+        }
+        // A short row (group label only on the first row of its span, no
+        // merges; the grid pads the row at its end) puts values under the label
+        // columns: then read it as §8.7 says, the last 7 cells are the values.
+        let misaligned = labels
+            .iter()
+            .any(|&i| matches!(parse_cell(cell_text(t, i)), CellValue::Number(_)));
+        if misaligned {
+            // Labels are the leading text cells; the next 7 cells are the values
+            // (a blank value stays in its place; the padding is after them).
+            let segs: Vec<usize> = row_segments(t, r).into_iter().map(|(i, _)| i).collect();
+            let n_labels = segs
+                .iter()
+                .take_while(|&&i| parse_cell(cell_text(t, i)) == CellValue::Text)
+                .count();
+            if segs.len() >= n_labels + 7 {
+                labels = segs[..n_labels].to_vec();
+                values = segs[n_labels..n_labels + 7]
+                    .iter()
+                    .map(|&i| (i, parse_cell(cell_text(t, i))))
+                    .collect();
+            }
+        }
+        if values.iter().all(|v| v.1 == CellValue::Text) {
+            continue;
+        }
+        // Context from the outer label cells.
+        for &idx in labels.iter().rev().skip(1).rev() {
+            match s3_label(kc.get(idx), group) {
+                S3Label::Group(g) if g != "results" => group = Some(g),
+                S3Label::OtherProcessing => group = Some("other"),
+                _ => {}
+            }
+        }
+        let last = labels.last().copied();
+        let label = last.map(|i| s3_label(kc.get(i), group));
+        let has_number = values.iter().any(|v| matches!(v.1, CellValue::Number(_)));
+        let reads = |out_key: &str| -> Vec<(String, CellRead)> {
+            values
+                .iter()
+                .zip(S3_COLUMNS)
+                .map(|(&(idx, v), col)| {
+                    (
+                        format!("s3.{out_key}.{col}"),
+                        CellRead {
+                            value: v,
+                            source: source(table_index, t, idx),
+                        },
+                    )
+                })
+                .collect()
+        };
+        match label {
+            Some(S3Label::Row(k)) => {
+                if k.starts_with("other.") && k != "other.total" {
+                    out.s3_has_2021_other_rows = true;
+                }
+                group = ["denied", "unable", "not_processed", "other"]
+                    .into_iter()
+                    .find(|g| k.strip_prefix(g).is_some_and(|r| r.starts_with('.')));
+                let rs = reads(k);
+                if rs
+                    .first()
+                    .is_some_and(|(key, _)| out.cells.contains_key(key))
+                {
+                    push_extra(out, "s3", t, last, &values);
+                } else {
+                    out.cells.extend(rs);
+                }
+            }
+            Some(S3Label::OtherProcessing) => {
+                group = Some("other");
+                if out.s3_other_row.is_none() {
+                    out.s3_other_row = Some(reads("other.total"));
+                }
+            }
+            Some(S3Label::Group(g)) => {
+                if g != "results" {
+                    group = Some(g);
+                }
+                if has_number {
+                    let vals = values_array(&values);
+                    out.group_rows.push((g.to_string(), vals));
+                    push_extra(out, "s3", t, last, &values);
+                }
+            }
+            Some(S3Label::Unknown) | None => {
+                if has_number {
+                    push_extra(out, "s3", t, last, &values);
+                }
+            }
+        }
+    }
+}
+
+fn values_array(values: &[(usize, CellValue)]) -> [Option<f64>; 7] {
+    let mut a = [None; 7];
+    for (slot, v) in a.iter_mut().zip(values) {
+        *slot = v.1.number();
+    }
+    a
+}
+
+fn push_extra(
+    out: &mut Extracted,
+    table: &str,
+    t: &Table,
+    label: Option<usize>,
+    values: &[(usize, CellValue)],
+) {
+    out.extra_rows.push(ExtraRow {
+        table: table.to_string(),
+        label: label
+            .map(|i| cell_text(t, i).to_string())
+            .unwrap_or_default(),
+        values: values
+            .iter()
+            .map(|&(i, _)| cell_text(t, i).to_string())
+            .collect(),
+    });
+}
+
+// ---------------------------------------------------------------- section 四
+
+const S4_GROUPS: [&str; 3] = ["review", "suit_direct", "suit_after_review"];
+const S4_RESULTS: [&str; 5] = ["upheld", "corrected", "other", "pending", "total"];
+
+fn s4_group(path: &str) -> Option<usize> {
+    if path.contains("复议后起诉") {
+        Some(2)
+    } else if path.contains("直接起诉") {
+        Some(1)
+    } else if path.contains("行政复议") {
+        Some(0)
+    } else {
+        None
+    }
+}
+
+fn s4_result(path: &str) -> Option<usize> {
+    // The result label is the last part of the path; check the tail first.
+    let tail: String = path
+        .chars()
+        .rev()
+        .take(6)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    for s in [tail.as_str(), path] {
+        if s.contains("维持") {
+            return Some(0);
+        } else if s.contains("纠正") {
+            return Some(1);
+        } else if s.contains("其他") {
+            return Some(2);
+        } else if s.contains("尚未") || s.contains("未审结") {
+            return Some(3);
+        } else if s.contains("总计") || s.contains("合计") {
+            return Some(4);
+        }
+    }
+    None
+}
+
+/// Read the 四 table.
+pub fn read_s4(table_index: u32, t: &Table, out: &mut Extracted) {
+    let kc = Keys::new(t);
+    // The data row follows 2–4 header rows; look no further than this.
+    let n_rows = (t.n_rows as usize).min(32);
+    // The data row: the first row with at least 5 distinct cells, none of them text.
+    let mut data_row = None;
+    for r in 0..n_rows {
+        let segs = row_segments(t, r);
+        let vals: Vec<CellValue> = segs
+            .iter()
+            .map(|&(i, _)| parse_cell(cell_text(t, i)))
+            .collect();
+        let texts = vals.iter().filter(|v| **v == CellValue::Text).count();
+        let nums = vals
+            .iter()
+            .filter(|v| matches!(v, CellValue::Number(_)))
+            .count();
+        // A leading label cell (`件数`) is tolerated.
+        let enough = nums >= 1 || segs.len() >= 15;
+        if segs.len() >= 5 && texts <= 1 && enough && (texts == 0 || vals[0] == CellValue::Text) {
+            data_row = Some(r);
+            break;
+        }
+    }
+    let Some(dr) = data_row else { return };
+    let segs: Vec<(usize, usize)> = row_segments(t, dr)
+        .into_iter()
+        .filter(|&(i, _)| parse_cell(cell_text(t, i)) != CellValue::Text)
+        .collect();
+    // Header path of each value cell's first column.
+    let mut by_header: Vec<(usize, String)> = Vec::new();
+    for &(idx, c) in &segs {
+        let mut path = String::new();
+        let mut last = usize::MAX;
+        for h in 0..dr {
+            let Some(&i) = t.grid.get(h).and_then(|row| row.get(c)) else {
+                continue;
+            };
+            let i = i as usize;
+            if i != last {
+                path.push_str(kc.get(i));
+                last = i;
+            }
+        }
+        match (s4_group(&path), s4_result(&path)) {
+            (Some(g), Some(res)) => {
+                by_header.push((idx, format!("s4.{}.{}", S4_GROUPS[g], S4_RESULTS[res])))
+            }
+            _ => by_header.push((idx, String::new())),
+        }
+    }
+    let mut keys: Vec<&str> = by_header.iter().map(|(_, k)| k.as_str()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let header_ok = by_header.len() == 15 && keys.len() == 15 && !keys.contains(&"");
+    let assigned: Vec<(usize, String)> = if header_ok {
+        by_header
+    } else {
+        // By position: trim extra empty trailing/leading cells down to 15.
+        let mut s = segs.clone();
+        while s.len() > 15
+            && s.last()
+                .is_some_and(|&(i, _)| cell_text(t, i).trim().is_empty())
+        {
+            s.pop();
+        }
+        while s.len() > 15 {
+            s.remove(0);
+        }
+        s.iter()
+            .enumerate()
+            .map(|(p, &(i, _))| (i, format!("s4.{}.{}", S4_GROUPS[p / 5], S4_RESULTS[p % 5])))
+            .collect()
+    };
+    for (idx, key) in assigned {
+        if key.is_empty() {
+            continue;
+        }
+        out.cells.entry(key).or_insert(CellRead {
+            value: parse_cell(cell_text(t, idx)),
+            source: source(table_index, t, idx),
+        });
+    }
+}
