@@ -108,5 +108,4 @@ impl Manifest {
             .filter_map(|e| e.json.as_deref().map(|j| (j, e)))
             .collect()
     }
-
 }

@@ -13,11 +13,10 @@ use super::inputs::{self, Input};
 use super::manifest::{Entry, Manifest, Status, MANIFEST_FILE, TOOL_VERSION};
 use super::{naming, ErrorRecord, Event, Failure, Options, PipelineError, Progress, Summary};
 use crate::convert::convert_bytes;
-use sha2::{Digest, Sha256};
-use crate::output::SCHEMA_VERSION;
+use crate::output::{DocumentOutput, SCHEMA_VERSION};
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::Value;
+use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -310,9 +309,7 @@ impl ManifestWriter {
 
     fn commit(mut self, dir: &AtomicDir) -> Result<(), PipelineError> {
         let path = dir.temp_path(MANIFEST_FILE);
-        self.w
-            .write_all(b"\n]}\n")
-            .map_err(|e| out_err(&path, e))?;
+        self.w.write_all(b"\n]}\n").map_err(|e| out_err(&path, e))?;
         let f = self
             .w
             .into_inner()
@@ -508,15 +505,12 @@ fn process(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
 fn reuse(ctx: &Ctx<'_>, i: usize) -> Option<Rows> {
     let name = &ctx.names[i];
     let bytes = std::fs::read(ctx.dir.root().join(name)).ok()?;
-    let value: Value = serde_json::from_slice(&bytes).ok()?;
-    let source = value.get("source")?;
+    let doc: DocumentOutput = serde_json::from_slice(&bytes).ok()?;
     let hash = ctx.hashes[i].as_ref().ok()?;
-    if source.get("path")?.as_str()? != ctx.inputs[i].path
-        || source.get("sha256")?.as_str()? != hash.hex()
-    {
+    if doc.source.path != ctx.inputs[i].path || doc.source.sha256 != hash.hex() {
         return None;
     }
-    dataset::rows(&value, name).ok()
+    dataset::rows(&doc, name).ok()
 }
 
 fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Result<Rows, Failure> {
@@ -534,8 +528,7 @@ fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Result<Rows, Failure> {
         |e: serde_json::Error| Failure::new("output_io", format!("cannot serialize: {e}"));
     let mut json = serde_json::to_vec_pretty(&doc).map_err(internal)?;
     json.push(b'\n');
-    let value = serde_json::to_value(&doc).map_err(internal)?;
-    let rows = dataset::rows(&value, &ctx.names[i])
+    let rows = dataset::rows(&doc, &ctx.names[i])
         .map_err(|e| Failure::new("output_io", format!("cannot encode CSV rows: {e}")))?;
     ctx.dir
         .write(&ctx.names[i], &format!("doc-{k}.json"), &json)
