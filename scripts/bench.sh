@@ -68,12 +68,14 @@ measure() {
     echo "bench: reportdex exited $code" >&2
     exit 1
   fi
-  local rss_kb
+  local rss_kb cpu
   rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
-  awk -v l="$label" -v d="$docs" -v b="$bytes" -v t0="$t0" -v t1="$t1" -v r="$rss_kb" 'BEGIN {
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s + 0}' "$log")
+  # CPU ms/doc (user + system) does not depend on what else runs on the machine.
+  awk -v l="$label" -v d="$docs" -v b="$bytes" -v t0="$t0" -v t1="$t1" -v r="$rss_kb" -v cpu="$cpu" 'BEGIN {
     t = t1 - t0; if (t <= 0) t = 1e-9;
-    printf "%-22s %6d docs %7.1f MB %7.2f s %8.0f docs/s %7.1f MB/s  peak RSS %6.1f MB\n",
-      l, d, b / 1e6, t, d / t, b / 1e6 / t, r / 1024 }'
+    printf "%-16s %6d docs %7.1f MB %7.2f s %6.0f docs/s %6.1f MB/s  CPU %5.2f ms/doc  peak RSS %6.1f MB\n",
+      l, d, b / 1e6, t, d / t, b / 1e6 / t, cpu * 1000 / d, r / 1024 }'
   LAST_RATE=$(awk -v d="$docs" -v t0="$t0" -v t1="$t1" 'BEGIN { print d / (t1 - t0) }')
 }
 

@@ -525,3 +525,75 @@ fn run_that_cannot_proceed_exits_2() {
     // Everything fine: 0.
     assert_eq!(convert(&[&doc], &out, &[]).status.code(), Some(0));
 }
+
+#[test]
+fn generated_samples_convert_cleanly_and_identically_with_1_or_2_jobs() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let n = std::fs::read_dir(&samples)
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            let name = name.to_string_lossy();
+            name.ends_with(".docx") || name.ends_with(".odt")
+        })
+        .count();
+    assert!(n >= 20, "expected the generated samples, found {n}");
+    let tmp = tempfile::tempdir().unwrap();
+    // Also zip them, with GBK member names, and convert the archive beside them.
+    let mut members: Vec<(String, Vec<u8>)> = Vec::new();
+    for e in std::fs::read_dir(&samples).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "docx") {
+            members.push((
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            ));
+        }
+    }
+    members.sort();
+    let refs: Vec<(&str, &[u8])> = members
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let zip = tmp.path().join("samples.zip");
+    write(&zip, &zip_bytes(&refs));
+    let (o1, o2) = (tmp.path().join("o1"), tmp.path().join("o2"));
+    let r1 = convert(&[&samples, &zip], &o1, &["-j", "1"]);
+    assert_eq!(r1.status.code(), Some(0), "{}", stderr(&r1));
+    assert_eq!(
+        convert(&[&samples, &zip], &o2, &["-j", "2"]).status.code(),
+        Some(0)
+    );
+    assert_same_tree(&o1, &o2);
+    // The zipped copies are duplicates of the files.
+    let reports = jsonl(&o1.join("reports.jsonl"));
+    assert_eq!(reports.len(), n);
+    assert_eq!(jsonl(&o1.join("duplicates.jsonl")).len(), members.len());
+    assert!(jsonl(&o1.join("errors.jsonl")).is_empty());
+    // Every table cell of every sample is in tables.csv.
+    let tables = std::fs::read_to_string(o1.join("tables.csv")).unwrap();
+    let mut cells = 0;
+    for r in &reports {
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(o1.join(r["json"].as_str().unwrap())).unwrap())
+                .unwrap();
+        fn count(v: &serde_json::Value) -> usize {
+            let mut n = 0;
+            for c in v["content"].as_array().into_iter().flatten() {
+                if c["type"] == "table" {
+                    n += c["cells"].as_array().unwrap().len();
+                }
+            }
+            for s in v["sections"].as_array().into_iter().flatten() {
+                n += count(s);
+            }
+            n
+        }
+        for s in doc["sections"].as_array().unwrap() {
+            cells += count(s);
+        }
+    }
+    assert!(cells > 1000);
+    let mut rdr = csv::Reader::from_reader(tables.trim_start_matches('\u{feff}').as_bytes());
+    assert_eq!(rdr.records().count(), cells);
+}

@@ -2,13 +2,15 @@
 //! line, its `metrics.csv` rows and its `tables.csv` rows (report contract,
 //! "Dataset files written by `reportdex convert`").
 //!
-//! Rows are derived from the document's JSON value, so a fresh conversion and
-//! an output reused from a previous run (read back from OUT) give the same
-//! bytes. Each worker encodes its rows as CSV text; the writer only appends
+//! Rows are derived from the typed [`DocumentOutput`], whether it was just
+//! converted or read back from OUT (an unchanged input of a rerun), so both
+//! give the same bytes. Each worker encodes its rows as CSV text; the writer only appends
 //! them in source-path order, so memory stays flat however many documents run.
 
+use crate::model::{Format, Table};
+use crate::output::{Content, DocumentOutput, Section};
+use crate::profile::Report;
 use serde::Serialize;
-use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -47,12 +49,12 @@ pub struct Rows {
 
 #[derive(Serialize)]
 struct ReportLine<'a> {
-    path: &'a Value,
+    path: &'a str,
     json: &'a str,
-    sha256: &'a Value,
-    format: &'a Value,
-    title: &'a Value,
-    report: &'a Value,
+    sha256: &'a str,
+    format: Format,
+    title: Option<&'a str>,
+    report: Option<&'a Report>,
 }
 
 /// Encode a header row (used once per file).
@@ -62,67 +64,65 @@ pub fn header_row(columns: &[&str]) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// Derive the rows of a document from its JSON value; `json_rel` is where its
-/// JSON is written, relative to OUT.
-pub fn rows(doc: &Value, json_rel: &str) -> Result<Rows, csv::Error> {
-    let null = Value::Null;
-    let source = doc.get("source").unwrap_or(&null);
-    let path_value = source.get("path").unwrap_or(&null);
-    let path = path_value.as_str().unwrap_or("");
-    let report = doc.get("report").unwrap_or(&null);
+/// Derive the rows of a document; `json_rel` is where its JSON is written,
+/// relative to OUT.
+pub fn rows(doc: &DocumentOutput, json_rel: &str) -> Result<Rows, csv::Error> {
+    let path = doc.source.path.as_str();
     let line = ReportLine {
-        path: path_value,
+        path,
         json: json_rel,
-        sha256: source.get("sha256").unwrap_or(&null),
-        format: source.get("format").unwrap_or(&null),
-        title: doc.get("title").unwrap_or(&null),
-        report,
+        sha256: &doc.source.sha256,
+        format: doc.source.format,
+        title: doc.title.as_deref(),
+        report: doc.report.as_ref(),
     };
     let mut report_line = serde_json::to_vec(&line).map_err(std::io::Error::from)?;
     report_line.push(b'\n');
     Ok(Rows {
         report_line,
-        metrics: metric_rows(report, path)?,
-        tables: table_rows(doc, path)?,
+        metrics: match &doc.report {
+            Some(r) => metric_rows(r, path)?,
+            None => Vec::new(),
+        },
+        tables: table_rows(&doc.sections, path)?,
     })
 }
 
-fn scalar(v: Option<&Value>) -> String {
-    match v {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
+/// A serializable value as CSV text: strings unquoted, `null` empty.
+fn text_of<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(serde_json::Value::Null) | Err(_) => String::new(),
+        Ok(other) => other.to_string(),
     }
 }
 
-fn metric_rows(report: &Value, path: &str) -> Result<Vec<u8>, csv::Error> {
+fn metric_rows(report: &Report, path: &str) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    if let Some(metrics) = report.get("metrics").and_then(Value::as_object) {
-        let agency = report
-            .get("agency_normalized")
-            .filter(|v| !v.is_null())
-            .or_else(|| report.get("agency"));
-        let agency = scalar(agency);
-        let year = scalar(report.get("year"));
-        let template = scalar(report.get("template"));
-        let sources = report.get("metric_sources");
-        let mut keys: Vec<&String> = metrics.keys().collect();
-        keys.sort();
-        for key in keys {
-            let value = scalar(metrics.get(key));
-            let raw = scalar(sources.and_then(|s| s.get(key)).and_then(|s| s.get("raw")));
-            let label = catalog_label(key, &template);
-            w.write_record([
-                agency.as_str(),
-                year.as_str(),
-                template.as_str(),
-                key.as_str(),
-                label,
-                value.as_str(),
-                raw.as_str(),
-                path,
-            ])?;
-        }
+    let agency = report
+        .agency_normalized
+        .as_deref()
+        .or(report.agency.as_deref())
+        .unwrap_or("");
+    let year = report.year.map(|y| y.to_string()).unwrap_or_default();
+    let template = text_of(&report.template);
+    for (key, value) in &report.metrics {
+        let value = text_of(value);
+        let raw = report
+            .metric_sources
+            .get(key)
+            .map_or("", |s| s.raw.as_str());
+        let label = catalog_label(key, &template);
+        w.write_record([
+            agency,
+            year.as_str(),
+            template.as_str(),
+            key.as_str(),
+            label,
+            value.as_str(),
+            raw,
+            path,
+        ])?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
@@ -148,9 +148,17 @@ fn catalog() -> &'static Catalog {
             };
             let mut parts = label_path.split(" | ");
             let default = parts.next().unwrap_or("").trim().to_string();
+            // A variant names only the trailing components that differ
+            // (`a/b/c | 2019: x` means `a/b/x` for template 2019).
+            let base: Vec<&str> = default.split('/').collect();
             let variants = parts
                 .filter_map(|p| p.split_once(':'))
-                .map(|(v, label)| (v.trim().to_string(), label.trim().to_string()))
+                .map(|(v, label)| {
+                    let tail: Vec<&str> = label.trim().split('/').collect();
+                    let keep = base.len().saturating_sub(tail.len());
+                    let full: Vec<&str> = base[..keep].iter().chain(&tail).copied().collect();
+                    (v.trim().to_string(), full.join("/"))
+                })
                 .collect();
             map.insert(key.to_string(), (default, variants));
         }
@@ -169,42 +177,31 @@ pub fn catalog_label(key: &str, template: &str) -> &'static str {
     }
 }
 
-fn table_rows(doc: &Value, path: &str) -> Result<Vec<u8>, csv::Error> {
+fn table_rows(sections: &[Section], path: &str) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut index = 0usize;
-    if let Some(sections) = doc.get("sections").and_then(Value::as_array) {
-        for s in sections {
-            section_tables(s, path, &mut index, &mut w)?;
-        }
+    for s in sections {
+        section_tables(s, path, &mut index, &mut w)?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
 fn section_tables(
-    section: &Value,
+    section: &Section,
     path: &str,
     index: &mut usize,
     w: &mut csv::Writer<Vec<u8>>,
 ) -> Result<(), csv::Error> {
-    let title = section.get("title").and_then(Value::as_str).unwrap_or("");
-    if let Some(content) = section.get("content").and_then(Value::as_array) {
-        for item in content {
-            if item.get("type").and_then(Value::as_str) == Some("table") {
-                write_table(item, &index.to_string(), title, path, w)?;
-                *index += 1;
-            }
+    for item in &section.content {
+        if let Content::Table(t) = item {
+            write_table(t, &index.to_string(), &section.title, path, w)?;
+            *index += 1;
         }
     }
-    if let Some(children) = section.get("sections").and_then(Value::as_array) {
-        for c in children {
-            section_tables(c, path, index, w)?;
-        }
+    for c in &section.sections {
+        section_tables(c, path, index, w)?;
     }
     Ok(())
-}
-
-fn num(v: &Value, key: &str) -> usize {
-    v.get(key).and_then(Value::as_u64).unwrap_or(0) as usize
 }
 
 /// Whether a cell holds data rather than a label: a number (ASCII or
@@ -249,43 +246,27 @@ fn normalize_number(text: &str) -> String {
 /// * a label cell in a row holding numbers is a row label (no header path); a
 ///   label cell in a row without numbers is a header (no row-label path).
 fn write_table(
-    table: &Value,
+    table: &Table,
     id: &str,
     section: &str,
     path: &str,
     w: &mut csv::Writer<Vec<u8>>,
 ) -> Result<(), csv::Error> {
-    let empty = Vec::new();
-    let cells = table
-        .get("cells")
-        .and_then(Value::as_array)
-        .unwrap_or(&empty);
-    let grid: Vec<Vec<usize>> = table
-        .get("grid")
-        .and_then(Value::as_array)
-        .map(|rows| {
-            rows.iter()
-                .map(|r| {
-                    r.as_array()
-                        .map(|r| r.iter().map(|i| i.as_u64().unwrap_or(0) as usize).collect())
-                        .unwrap_or_default()
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let text_of = |i: usize| {
-        cells
-            .get(i)
-            .and_then(|c| c.get("text"))
-            .and_then(Value::as_str)
-            .unwrap_or("")
-    };
-    let data: Vec<bool> = (0..cells.len()).map(|i| is_data_like(text_of(i))).collect();
-    let row_has_numbers: Vec<bool> = grid
+    let cells = &table.cells;
+    let text_of = |i: usize| cells.get(i).map_or("", |c| c.text.as_str());
+    let data: Vec<bool> = cells.iter().map(|c| is_data_like(&c.text)).collect();
+    let row_has_numbers: Vec<bool> = table
+        .grid
         .iter()
-        .map(|row| row.iter().any(|&i| is_number(text_of(i))))
+        .map(|row| row.iter().any(|&i| is_number(text_of(i as usize))))
         .collect();
-    let at = |r: usize, c: usize| grid.get(r).and_then(|row| row.get(c)).copied();
+    let at = |r: usize, c: usize| {
+        table
+            .grid
+            .get(r)
+            .and_then(|row| row.get(c))
+            .map(|&i| i as usize)
+    };
     let join = |indices: &[usize]| {
         indices
             .iter()
@@ -327,9 +308,9 @@ fn write_table(
     };
     let mut nested = 0usize;
     for (own, cell) in cells.iter().enumerate() {
-        let (r, c) = (num(cell, "row"), num(cell, "col"));
+        let (r, c) = (cell.row as usize, cell.col as usize);
         let numbers_in_row = row_has_numbers.get(r).copied().unwrap_or(false);
-        let (header_path, row_label_path) = if data.get(own).copied().unwrap_or(true) {
+        let (header_path, row_label_path) = if data[own] {
             (header_path(own, r, c), row_labels(own, r, c))
         } else if numbers_in_row {
             (String::new(), row_labels(own, r, c))
@@ -342,17 +323,15 @@ fn write_table(
             section,
             &r.to_string(),
             &c.to_string(),
-            &num(cell, "row_span").to_string(),
-            &num(cell, "col_span").to_string(),
+            &cell.row_span.to_string(),
+            &cell.col_span.to_string(),
             &header_path,
             &row_label_path,
-            cell.get("text").and_then(Value::as_str).unwrap_or(""),
+            &cell.text,
         ])?;
-        if let Some(inner) = cell.get("tables").and_then(Value::as_array) {
-            for t in inner {
-                write_table(t, &format!("{id}.{nested}"), section, path, w)?;
-                nested += 1;
-            }
+        for t in &cell.tables {
+            write_table(t, &format!("{id}.{nested}"), section, path, w)?;
+            nested += 1;
         }
     }
     Ok(())
@@ -361,37 +340,52 @@ fn write_table(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
 
-    fn table() -> Value {
-        // | 项目 (2 cols)    | 数量 |
-        // | 申请 | 自然人    | 12   |
-        // |      | 法人      | 3    |
-        json!({
-            "type": "table", "n_rows": 3, "n_cols": 3, "header_rows": 1,
-            "cells": [
-                {"row":0,"col":0,"row_span":1,"col_span":2,"text":"项目"},
-                {"row":0,"col":2,"row_span":1,"col_span":1,"text":"数量"},
-                {"row":1,"col":0,"row_span":2,"col_span":1,"text":"申请"},
-                {"row":1,"col":1,"row_span":1,"col_span":1,"text":"自然人"},
-                {"row":1,"col":2,"row_span":1,"col_span":1,"text":"12"},
-                {"row":2,"col":1,"row_span":1,"col_span":1,"text":"法人"},
-                {"row":2,"col":2,"row_span":1,"col_span":1,"text":"3"}
-            ],
-            "grid": [[0,0,1],[2,3,4],[2,5,6]]
-        })
+    /// A typed document with the given sections (no report).
+    fn doc(path: &str, sections: Value) -> DocumentOutput {
+        serde_json::from_value(json!({
+            "schema_version": "1.0",
+            "source": {"path": path, "format": "docx", "size": 1, "sha256": "ab"},
+            "properties": {},
+            "title": "T",
+            "sections": sections,
+            "warnings": []
+        }))
+        .unwrap()
+    }
+
+    fn section(title: &str, content: Value) -> Value {
+        json!({"title": title, "level": 1, "heading_source": "style",
+               "content": content, "sections": []})
+    }
+
+    fn cell(row: u32, col: u32, row_span: u32, col_span: u32, text: &str) -> Value {
+        json!({"row": row, "col": col, "row_span": row_span, "col_span": col_span, "text": text})
     }
 
     #[test]
     fn table_rows_have_header_and_label_paths() {
-        let doc = json!({
-            "source": {"path": "a/b.docx", "sha256": "ab", "format": "docx"},
-            "title": "T",
-            "sections": [{"title": "", "content": [], "sections": [
-                {"title": "三、收到和处理政府信息公开申请情况", "content": [table()], "sections": []}
-            ]}]
+        // | 项目 (2 cols)    | 数量 |
+        // | 申请 | 自然人    | 12   |
+        // |      | 法人      | 3    |
+        let table = json!({
+            "type": "table", "n_rows": 3, "n_cols": 3, "header_rows": 1,
+            "cells": [
+                cell(0, 0, 1, 2, "项目"), cell(0, 2, 1, 1, "数量"),
+                cell(1, 0, 2, 1, "申请"), cell(1, 1, 1, 1, "自然人"), cell(1, 2, 1, 1, "12"),
+                cell(2, 1, 1, 1, "法人"), cell(2, 2, 1, 1, "3")
+            ],
+            "grid": [[0,0,1],[2,3,4],[2,5,6]]
         });
-        let rows = rows(&doc, "a/b.docx.json").unwrap();
+        let d = doc(
+            "a/b.docx",
+            json!([section(
+                "三、收到和处理政府信息公开申请情况",
+                json!([table])
+            )]),
+        );
+        let rows = rows(&d, "a/b.docx.json").unwrap();
         let text = String::from_utf8(rows.tables).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 7);
@@ -422,19 +416,18 @@ mod tests {
         // | 第（五）项 (2 cols) |
         // | 信息内容 | 决定数量 |
         // | 许可     | ／       |
-        let cell = |row: u32, col: u32, span: u32, text: &str| json!({"row": row, "col": col, "row_span": 1, "col_span": span, "text": text});
         let t = json!({
             "type": "table", "n_rows": 6, "n_cols": 2, "header_rows": 0,
             "cells": [
-                cell(0, 0, 2, "第（一）项"), cell(1, 0, 1, "信息内容"), cell(1, 1, 1, "数量"),
-                cell(2, 0, 1, "规章"), cell(2, 1, 1, "3"), cell(3, 0, 2, "第（五）项"),
-                cell(4, 0, 1, "信息内容"), cell(4, 1, 1, "决定数量"),
-                cell(5, 0, 1, "许可"), cell(5, 1, 1, "／")
+                cell(0, 0, 1, 2, "第（一）项"), cell(1, 0, 1, 1, "信息内容"), cell(1, 1, 1, 1, "数量"),
+                cell(2, 0, 1, 1, "规章"), cell(2, 1, 1, 1, "3"), cell(3, 0, 1, 2, "第（五）项"),
+                cell(4, 0, 1, 1, "信息内容"), cell(4, 1, 1, 1, "决定数量"),
+                cell(5, 0, 1, 1, "许可"), cell(5, 1, 1, 1, "／")
             ],
             "grid": [[0,0],[1,2],[3,4],[5,5],[6,7],[8,9]]
         });
-        let doc = json!({"source": {"path": "p"}, "sections": [{"title": "二", "content": [t]}]});
-        let text = String::from_utf8(rows(&doc, "p.json").unwrap().tables).unwrap();
+        let d = doc("p", json!([section("二", json!([t]))]));
+        let text = String::from_utf8(rows(&d, "p.json").unwrap().tables).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[4], "p,0,二,2,1,1,1,第（一）项 / 数量,规章,3");
         assert_eq!(lines[9], "p,0,二,5,1,1,1,第（五）项 / 决定数量,许可,／");
@@ -442,32 +435,48 @@ mod tests {
     }
 
     #[test]
-    fn metric_rows_use_catalog_labels() {
-        let doc = json!({
-            "source": {"path": "x.docx", "sha256": "ab", "format": "docx"},
-            "title": null, "sections": [],
-            "report": {
-                "agency": "開平市科工商務局", "agency_normalized": "开平市科工商务局",
-                "year": 2022, "template": "2019",
-                "metrics": {"s2.regulation.issued": 3, "s2.fee.amount_wan_yuan": 0.35, "s3.granted.total": null},
-                "metric_sources": {"s2.regulation.issued": {"table": 0, "row": 2, "col": 1, "raw": "3件"}}
-            }
-        });
-        let rows = rows(&doc, "x.docx.json").unwrap();
+    fn metric_rows_of_a_generated_sample() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/samples/hanyang_wenlv_2020.docx"
+        );
+        let bytes = std::fs::read(path).unwrap();
+        let d = crate::convert::convert_bytes(
+            bytes,
+            "samples/hanyang_wenlv_2020.docx",
+            &crate::convert::ConvertOptions::default(),
+        )
+        .unwrap();
+        let report = d.report.as_ref().unwrap();
+        let rows = rows(&d, "x.json").unwrap();
         let text = String::from_utf8(rows.metrics).unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), 3);
+        // One row per metric of the report, in key order.
+        assert_eq!(lines.len(), report.metrics.len());
+        let line = |key: &str| {
+            *lines
+                .iter()
+                .find(|l| l.split(',').nth(3) == Some(key))
+                .unwrap()
+        };
         assert_eq!(
-            lines[1],
-            "开平市科工商务局,2022,2019,s2.regulation.issued,规章/本年新制作数量,3,3件,x.docx"
+            line("s2.normative.issued"),
+            "武汉市汉阳区文化和旅游局,2020,2019,s2.normative.issued,第二十条第（一）项/规范性文件/本年新制作数量,5,5,samples/hanyang_wenlv_2020.docx"
         );
-        assert!(lines[0].starts_with("开平市科工商务局,2022,2019,s2.fee.amount_wan_yuan,"));
-        assert!(lines[0].ends_with(",0.35,,x.docx"));
-        assert!(lines[2].starts_with("开平市科工商务局,2022,2019,s3.granted.total,"));
-        assert!(lines[2].ends_with(",,,x.docx"));
+        assert!(line("s3.new_received.natural_person").starts_with(
+            "武汉市汉阳区文化和旅游局,2020,2019,s3.new_received.natural_person,一、本年新收政府信息公开申请数量 × 申请人情况/自然人,8,"
+        ));
+        // The reports.jsonl line carries the report object as in the JSON.
+        let line: Value = serde_json::from_slice(&rows.report_line).unwrap();
+        assert_eq!(line["report"], serde_json::to_value(report).unwrap());
         assert_eq!(
             catalog_label("s2.regulation.issued", "2021"),
             "第二十条第（一）项/规章/本年制发件数"
         );
+        assert_eq!(
+            catalog_label("s2.coercion.decisions", "2019"),
+            "第二十条第（六）项/行政强制/处理决定数量"
+        );
+        assert_eq!(catalog_label("no.such.key", "2019"), "");
     }
 }

@@ -5,7 +5,9 @@
 //! output file is still there; `--force` ignores the manifest.
 //!
 //! The manifest holds no timings and no absolute paths, so two runs over the
-//! same inputs write identical manifests.
+//! same inputs write identical manifests. It is written one entry per line
+//! while the run finishes (`{"tool":"reportdex","entries":[` ... `]}`), so
+//! memory does not grow with the number of inputs.
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -53,6 +55,22 @@ pub struct Entry {
     pub schema_version: String,
 }
 
+impl Entry {
+    /// A failed input's entry (callers adjust it for other outcomes).
+    pub fn failed(path: String, sha256: Option<String>, kind: &str) -> Entry {
+        Entry {
+            path,
+            sha256,
+            status: Status::Failed,
+            json: None,
+            duplicate_of: None,
+            error_kind: Some(kind.to_string()),
+            tool_version: TOOL_VERSION.to_string(),
+            schema_version: crate::output::SCHEMA_VERSION.to_string(),
+        }
+    }
+}
+
 /// The whole manifest.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -89,12 +107,5 @@ impl Manifest {
             .filter(|e| e.status == Status::Converted)
             .filter_map(|e| e.json.as_deref().map(|j| (j, e)))
             .collect()
-    }
-
-    /// Serialized form (pretty JSON with a final newline).
-    pub fn to_bytes(&self) -> Result<Vec<u8>, serde_json::Error> {
-        let mut v = serde_json::to_vec_pretty(self)?;
-        v.push(b'\n');
-        Ok(v)
     }
 }

@@ -12,11 +12,11 @@ use super::dataset::{self, Rows, METRICS_HEADER, TABLES_HEADER};
 use super::inputs::{self, Input};
 use super::manifest::{Entry, Manifest, Status, MANIFEST_FILE, TOOL_VERSION};
 use super::{naming, ErrorRecord, Event, Failure, Options, PipelineError, Progress, Summary};
-use crate::convert::{convert_bytes, sha256_hex};
-use crate::output::SCHEMA_VERSION;
+use crate::convert::convert_bytes;
+use crate::output::{DocumentOutput, SCHEMA_VERSION};
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::Value;
+use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -81,13 +81,15 @@ pub fn run(
         .build()?;
 
     // Hash pass: content hashes decide duplicates and what changed.
-    let hashes: Vec<Result<(String, u64), Failure>> = pool.install(|| {
+    let hashes: Vec<Result<Hash, Failure>> = pool.install(|| {
         found
             .inputs
             .par_iter()
             .map(|i| {
-                i.read(&opts.inputs)
-                    .map(|b| (sha256_hex(&b), b.len() as u64))
+                i.read(&opts.inputs).map(|b| Hash {
+                    sha256: Sha256::digest(&b).into(),
+                    size: b.len() as u64,
+                })
             })
             .collect()
     });
@@ -140,7 +142,8 @@ pub fn run(
         ..Summary::default()
     };
     let mut sink = DatasetSink::create(&dir, !opts.no_bom)?;
-    let mut outcomes: HashMap<usize, Result<(), Failure>> = HashMap::new();
+    // What became of each input of the work list (`Err(kind)` when it failed).
+    let mut outcomes: Vec<Option<Result<(), &'static str>>> = vec![None; found.inputs.len()];
     execute(&pool, &ctx, &work, |k, done| {
         let i = work[k];
         let input = &found.inputs[i];
@@ -150,19 +153,19 @@ pub fn run(
                     .map_err(|e| out_err(&dir.temp_path("dataset"), e))?;
                 if converted {
                     summary.converted += 1;
-                    summary.bytes_converted += hashes[i].as_ref().map_or(0, |h| h.1);
+                    summary.bytes_converted += hashes[i].as_ref().map_or(0, |h| h.size);
                     progress.event(Event::Converted(&input.path));
                 } else {
                     summary.up_to_date += 1;
                     progress.event(Event::Reused(&input.path));
                 }
-                outcomes.insert(i, Ok(()));
+                outcomes[i] = Some(Ok(()));
             }
             Done::Failed(f) => {
                 let rec = ErrorRecord::new(&input.path, &f);
                 progress.event(Event::Failed(&rec));
                 errors.push(rec);
-                outcomes.insert(i, Err(f));
+                outcomes[i] = Some(Err(f.kind));
             }
         }
         if opts.abort_after == Some(k + 1) {
@@ -184,90 +187,137 @@ pub fn run(
     dir.write("errors.jsonl", "errors.jsonl", &buf)
         .map_err(|e| out_err(&out.join("errors.jsonl"), e))?;
 
+    // Duplicates and the manifest, streamed in source-path order (discovery
+    // failures merged in), so that nothing per input accumulates here.
     #[derive(Serialize)]
     struct DuplicateLine<'a> {
         path: &'a str,
         duplicate_of: &'a str,
         sha256: &'a str,
     }
-    let mut buf = Vec::new();
-    let mut entries = Vec::new();
-    let mut produced: HashSet<&str> = HashSet::new();
+    let mut dups = Vec::new();
+    let mut manifest = ManifestWriter::create(&dir)?;
+    let mut early = found.failures.iter().peekable();
     for (i, input) in found.inputs.iter().enumerate() {
-        let sha256 = hashes[i].as_ref().ok().map(|h| h.0.clone());
-        let mut entry = Entry {
-            path: input.path.clone(),
-            sha256,
-            status: Status::Failed,
-            json: None,
-            duplicate_of: None,
-            error_kind: None,
-            tool_version: TOOL_VERSION.to_string(),
-            schema_version: SCHEMA_VERSION.to_string(),
-        };
+        while let Some((p, f)) = early.next_if(|(p, _)| *p <= input.path) {
+            manifest.entry(&Entry::failed(p.clone(), None, f.kind))?;
+        }
+        let sha256 = hashes[i].as_ref().ok().map(Hash::hex);
+        let mut entry = Entry::failed(input.path.clone(), sha256, "not_run");
         match &plans[i] {
             Plan::Duplicate(j) => {
                 summary.duplicates += 1;
                 let first = &found.inputs[*j].path;
                 serde_json::to_writer(
-                    &mut buf,
+                    &mut dups,
                     &DuplicateLine {
                         path: &input.path,
                         duplicate_of: first,
                         sha256: entry.sha256.as_deref().unwrap_or(""),
                     },
                 )?;
-                buf.push(b'\n');
+                dups.push(b'\n');
                 entry.status = Status::Duplicate;
+                entry.error_kind = None;
                 entry.duplicate_of = Some(first.clone());
             }
             Plan::Failed(f) => entry.error_kind = Some(f.kind.to_string()),
-            Plan::Convert | Plan::Reuse => match outcomes.get(&i) {
+            Plan::Convert | Plan::Reuse => match outcomes[i] {
                 Some(Ok(())) => {
                     entry.status = Status::Converted;
+                    entry.error_kind = None;
                     entry.json = Some(names[i].clone());
-                    produced.insert(&names[i]);
                 }
-                Some(Err(f)) => entry.error_kind = Some(f.kind.to_string()),
-                None => entry.error_kind = Some("not_run".to_string()),
+                Some(Err(kind)) => entry.error_kind = Some(kind.to_string()),
+                None => {}
             },
         }
-        entries.push(entry);
+        manifest.entry(&entry)?;
     }
-    for (p, f) in &found.failures {
-        entries.push(Entry {
-            path: p.clone(),
-            sha256: None,
-            status: Status::Failed,
-            json: None,
-            duplicate_of: None,
-            error_kind: Some(f.kind.to_string()),
-            tool_version: TOOL_VERSION.to_string(),
-            schema_version: SCHEMA_VERSION.to_string(),
-        });
+    for (p, f) in early {
+        manifest.entry(&Entry::failed(p.clone(), None, f.kind))?;
     }
-    entries.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.json.cmp(&b.json)));
-    dir.write("duplicates.jsonl", "duplicates.jsonl", &buf)
+    dir.write("duplicates.jsonl", "duplicates.jsonl", &dups)
         .map_err(|e| out_err(&out.join("duplicates.jsonl"), e))?;
 
     // Outputs of the previous run that this run did not produce (inputs gone,
     // now duplicates or failing) are removed, so OUT matches a clean run.
-    for e in &old.entries {
-        if let Some(j) = &e.json {
-            if !produced.contains(j.as_str()) && naming::is_safe_relative(j) {
-                dir.remove(j).map_err(|err| out_err(&out.join(j), err))?;
+    if !old.entries.is_empty() {
+        let produced: HashSet<&str> = names
+            .iter()
+            .zip(&outcomes)
+            .filter(|(_, o)| matches!(o, Some(Ok(()))))
+            .map(|(n, _)| n.as_str())
+            .collect();
+        for e in &old.entries {
+            if let Some(j) = &e.json {
+                if !produced.contains(j.as_str()) && naming::is_safe_relative(j) {
+                    dir.remove(j).map_err(|err| out_err(&out.join(j), err))?;
+                }
             }
         }
     }
 
-    let manifest = Manifest {
-        tool: "reportdex".to_string(),
-        entries,
-    };
-    dir.write(MANIFEST_FILE, MANIFEST_FILE, &manifest.to_bytes()?)
-        .map_err(|e| out_err(&out.join(MANIFEST_FILE), e))?;
+    manifest.commit(&dir)?;
     dir.finish().map_err(|e| out_err(out, e))?;
     Ok(summary)
+}
+
+/// A content hash and size.
+#[derive(Debug, Clone, Copy)]
+struct Hash {
+    sha256: [u8; 32],
+    size: u64,
+}
+
+impl Hash {
+    fn hex(&self) -> String {
+        let mut s = String::with_capacity(64);
+        for b in self.sha256 {
+            use std::fmt::Write;
+            let _ = write!(s, "{b:02x}");
+        }
+        s
+    }
+}
+
+/// Writes `manifest.json` one entry at a time (one entry per line).
+struct ManifestWriter {
+    w: BufWriter<File>,
+    first: bool,
+}
+
+impl ManifestWriter {
+    fn create(dir: &AtomicDir) -> Result<ManifestWriter, PipelineError> {
+        let path = dir.temp_path(MANIFEST_FILE);
+        let f = File::create(&path).map_err(|e| out_err(&path, e))?;
+        let mut w = BufWriter::new(f);
+        w.write_all(b"{\"tool\":\"reportdex\",\"entries\":[")
+            .map_err(|e| out_err(&path, e))?;
+        Ok(ManifestWriter { w, first: true })
+    }
+
+    fn entry(&mut self, e: &Entry) -> Result<(), PipelineError> {
+        let sep: &[u8] = if self.first { b"\n" } else { b",\n" };
+        self.first = false;
+        self.w
+            .write_all(sep)
+            .map_err(|err| out_err(Path::new(MANIFEST_FILE), err))?;
+        serde_json::to_writer(&mut self.w, e)?;
+        Ok(())
+    }
+
+    fn commit(mut self, dir: &AtomicDir) -> Result<(), PipelineError> {
+        let path = dir.temp_path(MANIFEST_FILE);
+        self.w.write_all(b"\n]}\n").map_err(|e| out_err(&path, e))?;
+        let f = self
+            .w
+            .into_inner()
+            .map_err(|e| out_err(&path, e.into_error()))?;
+        drop(f);
+        dir.commit(&path, MANIFEST_FILE)
+            .map_err(|e| out_err(&path, e))
+    }
 }
 
 /// Decide per input: failed read, duplicate of an earlier identical input,
@@ -275,26 +325,26 @@ pub fn run(
 fn plan(
     inputs: &[Input],
     names: &[String],
-    hashes: &[Result<(String, u64), Failure>],
+    hashes: &[Result<Hash, Failure>],
     old: &Manifest,
     force: bool,
     out: &Path,
 ) -> Vec<Plan> {
     let previous = old.converted_by_json();
-    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut first: HashMap<[u8; 32], usize> = HashMap::new();
     let mut plans = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.iter().enumerate() {
         let p = match &hashes[i] {
             Err(f) => Plan::Failed(f.clone()),
-            Ok((h, _)) => {
-                if let Some(&j) = first.get(h.as_str()) {
+            Ok(h) => {
+                if let Some(&j) = first.get(&h.sha256) {
                     Plan::Duplicate(j)
                 } else {
-                    first.insert(h, i);
+                    first.insert(h.sha256, i);
                     let unchanged = !force
                         && previous.get(names[i].as_str()).is_some_and(|e| {
                             e.path == input.path
-                                && e.sha256.as_deref() == Some(h.as_str())
+                                && e.sha256.as_deref() == Some(h.hex().as_str())
                                 && e.tool_version == TOOL_VERSION
                                 && e.schema_version == SCHEMA_VERSION
                         })
@@ -316,7 +366,7 @@ fn plan(
 struct Ctx<'a> {
     inputs: &'a [Input],
     names: &'a [String],
-    hashes: &'a [Result<(String, u64), Failure>],
+    hashes: &'a [Result<Hash, Failure>],
     plans: &'a [Plan],
     opts: &'a Options,
     dir: &'a AtomicDir,
@@ -455,15 +505,12 @@ fn process(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
 fn reuse(ctx: &Ctx<'_>, i: usize) -> Option<Rows> {
     let name = &ctx.names[i];
     let bytes = std::fs::read(ctx.dir.root().join(name)).ok()?;
-    let value: Value = serde_json::from_slice(&bytes).ok()?;
-    let source = value.get("source")?;
+    let doc: DocumentOutput = serde_json::from_slice(&bytes).ok()?;
     let hash = ctx.hashes[i].as_ref().ok()?;
-    if source.get("path")?.as_str()? != ctx.inputs[i].path
-        || source.get("sha256")?.as_str()? != hash.0
-    {
+    if doc.source.path != ctx.inputs[i].path || doc.source.sha256 != hash.hex() {
         return None;
     }
-    dataset::rows(&value, name).ok()
+    dataset::rows(&doc, name).ok()
 }
 
 fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Result<Rows, Failure> {
@@ -481,8 +528,7 @@ fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Result<Rows, Failure> {
         |e: serde_json::Error| Failure::new("output_io", format!("cannot serialize: {e}"));
     let mut json = serde_json::to_vec_pretty(&doc).map_err(internal)?;
     json.push(b'\n');
-    let value = serde_json::to_value(&doc).map_err(internal)?;
-    let rows = dataset::rows(&value, &ctx.names[i])
+    let rows = dataset::rows(&doc, &ctx.names[i])
         .map_err(|e| Failure::new("output_io", format!("cannot encode CSV rows: {e}")))?;
     ctx.dir
         .write(&ctx.names[i], &format!("doc-{k}.json"), &json)
