@@ -46,6 +46,7 @@ td.key{font-family:ui-monospace,monospace;font-size:12px;color:var(--mute)}
 .charts{display:flex;flex-wrap:wrap;gap:12px;margin:10px 0}
 figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:6px 8px;background:#fbfcfe}
 figcaption{font-size:13px;font-weight:600}
+figcaption small{font-weight:400;color:var(--mute)}
 ul.checks{margin:4px 0;padding-left:20px;font-size:13px}
 li.fail{color:var(--bad)}
 .conflict{color:var(--bad);font-weight:600}
@@ -313,9 +314,36 @@ fn chart(s: &Series, years: &[i32], out: &mut String) {
     let slot = (W - 2.0 * LEFT) / n;
     let bar = (slot * 0.6).min(40.0);
     let base = H - BOTTOM;
+    // Caption: the latest value and its change from the year before it.
+    let latest = match vals.as_slice() {
+        [.., Some(a), Some(b)] => {
+            let change = if a == b {
+                "持平".to_string()
+            } else {
+                let sign = if b > a { "+" } else { "" };
+                let pct = if *a != 0.0 {
+                    format!("，{:+.1}%", (b - a) / a * 100.0)
+                } else {
+                    String::new()
+                };
+                format!("{sign}{}{pct}", fmt_num(b - a))
+            };
+            format!(
+                " <small>{} 年 {}（{change}）</small>",
+                years[years.len() - 1],
+                fmt_num(*b)
+            )
+        }
+        [.., Some(b)] => format!(
+            " <small>{} 年 {}</small>",
+            years[years.len() - 1],
+            fmt_num(*b)
+        ),
+        _ => String::new(),
+    };
     let _ = write!(
         out,
-        "<figure><figcaption>{}</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\" role=\"img\"><title>{}</title>\
+        "<figure><figcaption>{}{latest}</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\" role=\"img\"><title>{}</title>\
          <line x1=\"{LEFT}\" y1=\"{base}\" x2=\"{}\" y2=\"{base}\" stroke=\"#9aa3b2\"/>",
         esc(&s.label),
         esc(&format!("{} ({})", s.label, s.key)),

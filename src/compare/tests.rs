@@ -353,6 +353,12 @@ fn html_is_self_contained_with_tables_and_charts() {
     let h = run(&index, &o).unwrap();
     assert!(h.starts_with("<!DOCTYPE html>"));
     assert_eq!(h.matches("<svg").count(), 5);
+    // Chart captions give the latest value and its change.
+    assert!(h.contains("<figcaption>收到申请 <small>2021 年 19（+7，+58.3%）</small></figcaption>"));
+    assert!(
+        h.contains("<figcaption>行政诉讼</figcaption>"),
+        "no 2021 value"
+    );
     assert!(h.contains("<table class=\"metrics\">"));
     assert!(h.contains("<table class=\"similarity\">"));
     assert!(!h.contains("<script"));
