@@ -519,3 +519,39 @@ fn convert_builds_the_index_unless_told_not_to() {
         "{err}"
     );
 }
+
+#[test]
+fn a_subtotal_of_blank_cells_is_blank_not_absent() {
+    // 开平市自然资源局 2020 leaves the 总计 column of the detail rows blank, so
+    // the derived 不予公开 subtotal cannot be computed for that column.
+    let v = compare_json("自然资源", &["--metrics", "s3.denied.total.total"]);
+    let r = row(&v, "s3.denied.total.total");
+    assert_eq!(r["absent"], json!([]));
+    assert_eq!(r["values"]["2020"], Value::Null);
+    for (y, stem) in [
+        (2021, "kaiping_ziranziyuan_2021"),
+        (2022, "kaiping_ziranziyuan_2022"),
+    ] {
+        let sum: f64 = [
+            "state_secret",
+            "law_forbidden",
+            "three_security_one_stability",
+            "third_party",
+            "internal_affairs",
+            "process_info",
+            "enforcement_file",
+            "admin_query",
+        ]
+        .iter()
+        .map(|k| metric(stem, &format!("s3.denied.{k}.total")).unwrap())
+        .sum();
+        assert_eq!(r["values"][y.to_string()].as_f64(), Some(sum), "{y}");
+    }
+    let o = compare(&["--agency", "自然资源", "--metrics", "s3.denied.total.total"]);
+    let t = String::from_utf8(o.stdout).unwrap();
+    let line = t
+        .lines()
+        .find(|l| l.starts_with("s3.denied.total.total"))
+        .unwrap();
+    assert!(line.contains("blank") && !line.contains("n/a"), "{line}");
+}

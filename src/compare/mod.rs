@@ -460,14 +460,27 @@ pub fn comparison(agency: &Agency, years: Option<(i32, i32)>, filter: &MetricFil
         }
         let mut values = BTreeMap::new();
         let mut absent = Vec::new();
+        let mut missing = 0;
+        let info = cat.info(key);
         for y in &sel {
-            let v = y.reports.first().and_then(|r| r.metrics.get(key));
+            let r = y.reports.first();
+            let v = r.and_then(|r| r.metrics.get(key));
             if v.is_none() {
-                absent.push(y.year);
+                missing += 1;
+                // Absent means "not in this template version". A key the
+                // version has but the report lacks (a derived subtotal whose
+                // parts are blank) is a blank value instead.
+                let in_version = match (info, r.and_then(|r| r.template.as_deref())) {
+                    (Some(i), Some(t)) => i.versions.split_whitespace().any(|v| v == t),
+                    _ => false,
+                };
+                if !in_version {
+                    absent.push(y.year);
+                }
             }
             values.insert(ys(y.year), v.copied().flatten());
         }
-        if absent.len() == sel.len() {
+        if missing == sel.len() {
             continue;
         }
         let mut changes = BTreeMap::new();

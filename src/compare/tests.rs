@@ -114,6 +114,14 @@ fn json_has_values_changes_and_absent_years() {
     assert_eq!(r["values"], json!({"2019": 6.0, "2020": null, "2021": 9.0}));
     assert_eq!(r["changes"], json!({"2020": null, "2021": null}));
     assert_eq!(r["absent"], json!([]));
+    // A derived key missing from reports of a version that has it (its parts
+    // were blank): blank, not absent.
+    let r = row(&v, "s3.denied.total.total");
+    assert_eq!(
+        r["values"],
+        json!({"2019": null, "2020": 5.0, "2021": null})
+    );
+    assert_eq!(r["absent"], json!([]));
     // Version-only keys: absent, not 0.
     let r = row(&v, "s2.fee.items_prev");
     assert_eq!(r["values"], json!({"2019": 0.0, "2020": 0.0, "2021": null}));
@@ -236,6 +244,7 @@ fn years_and_metric_patterns_select_columns_and_rows() {
             "s3.new_received.total",
             "s3.carried_over.total",
             "s3.granted.total",
+            "s3.denied.total.total",
             "s3.other.total.total",
             "s3.other.no_correction.total",
             "s3.other.no_fee.total",

@@ -127,6 +127,7 @@ pub(crate) fn fixture(dir: &Path) {
                 &[
                     ("s3.new_received.total", json!(12)),
                     ("s3.granted.total", json!(null)),
+                    ("s3.denied.total.total", json!(5)),
                     ("s3.other.total.total", json!(4)),
                     ("s2.fee.items_prev", json!(0)),
                     ("s4.review.total", json!(2)),
