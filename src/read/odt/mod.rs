@@ -9,7 +9,9 @@
 //!   `styles.xml` (§16.9), and `meta.xml` properties (§4).
 //!
 //! A malformed `content.xml` is an error; a malformed `styles.xml` or `meta.xml`
-//! is a `bad_part` warning and the document is converted anyway.
+//! is a `bad_part` warning and the document is converted anyway. A well-formed
+//! `content.xml` without `office:text` (empty, or not ODF) gives an empty document
+//! with a `no_body` warning.
 
 mod body;
 mod lists;
@@ -50,14 +52,25 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
     let mut styles_content = styles.clone();
     styles_content.auto = content_auto;
     let mut ctx = Ctx::new(&styles_content, "content.xml");
+    let mut has_text = false;
     loop {
         match r.next()? {
-            Ev::Start(e) if e.is(Ns::Office, "text") => ctx.blocks(&mut r, &mut doc.body)?,
+            Ev::Start(e) if e.is(Ns::Office, "text") => {
+                has_text = true;
+                ctx.blocks(&mut r, &mut doc.body)?
+            }
             Ev::Start(e) if e.is(Ns::Office, "body") => {}
             Ev::Start(_) => r.skip_element()?,
             Ev::Eof => break,
             _ => {}
         }
+    }
+    if !has_text {
+        doc.warnings.push(Warning::new(
+            "no_body",
+            "content.xml has no office:text (not an OpenDocument text body); no text read",
+            Some("content.xml".into()),
+        ));
     }
     if styles_xml.is_none() && ctx.unresolved_styles > 0 {
         doc.warnings.push(Warning::new(
