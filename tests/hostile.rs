@@ -383,3 +383,24 @@ fn zero_byte_parts() {
     assert_eq!(doc.body.len(), 1);
     assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
 }
+
+#[test]
+fn docx_deep_content_controls() {
+    // Content controls nested to the XML depth limit, at block and inline level.
+    let n = 250;
+    let open = "<w:sdt><w:sdtPr/><w:sdtContent>".repeat(n);
+    let close = "</w:sdtContent></w:sdt>".repeat(n);
+    let body = format!(
+        "{open}<w:p><w:r><w:t>block</w:t></w:r></w:p>{close}<w:p>{open}<w:r><w:t>inline</w:t></w:r>{close}</w:p>"
+    );
+    let doc = read_quickly(docx_with(docx_body(&body).as_bytes()), 10).unwrap();
+    let texts: Vec<&str> = doc
+        .body
+        .iter()
+        .map(|b| match b {
+            Block::Paragraph(p) => p.text.as_str(),
+            Block::Table(_) => "table",
+        })
+        .collect();
+    assert_eq!(texts, ["block", "inline"]);
+}

@@ -19,6 +19,7 @@ use crate::model::{
     Block, Heading, HeadingSource, Note, NoteKind, Paragraph, RawCell, RawRow, RawTable, Table,
     Warning,
 };
+use crate::read::{blocks_text, cell_from_blocks};
 use crate::xml::{Elem, Ev, Ns, XmlReader};
 use std::collections::HashMap;
 
@@ -763,17 +764,7 @@ impl<'s> Ctx<'s> {
                     } else {
                         let mut blocks = Vec::new();
                         self.blocks(r, &mut blocks)?;
-                        let mut cell = RawCell::new(String::new());
-                        let mut texts = Vec::new();
-                        for b in blocks {
-                            match b {
-                                Block::Paragraph(p) => texts.push(p.text),
-                                Block::Table(t) => cell.tables.push(t),
-                            }
-                        }
-                        // Like the DOCX reader: paragraphs joined by newlines,
-                        // trailing empty paragraphs add nothing.
-                        cell.text = texts.join("\n").trim_end_matches('\n').to_string();
+                        let mut cell = cell_from_blocks(blocks);
                         cell.col_span = span_attr(&c, "number-columns-spanned", MAX_COLS);
                         cell.row_span = span_attr(&c, "number-rows-spanned", MAX_ROWS);
                         cell
@@ -885,30 +876,6 @@ fn span_attr(e: &Elem, name: &str, max: u64) -> u32 {
         .and_then(|v| v.trim().parse::<u64>().ok())
         .unwrap_or(1)
         .clamp(1, max) as u32
-}
-
-/// Plain text of blocks: paragraphs, and table cells row by row, one per line;
-/// trailing empty lines dropped.
-pub(crate) fn blocks_text(blocks: &[Block]) -> String {
-    let mut lines: Vec<String> = Vec::new();
-    for b in blocks {
-        match b {
-            Block::Paragraph(p) => lines.push(p.text.clone()),
-            Block::Table(t) => push_table_text(t, &mut lines),
-        }
-    }
-    lines.join("\n").trim_end_matches('\n').to_string()
-}
-
-fn push_table_text(t: &Table, lines: &mut Vec<String>) {
-    for c in &t.cells {
-        if !c.text.is_empty() {
-            lines.push(c.text.clone());
-        }
-        for n in &c.tables {
-            push_table_text(n, lines);
-        }
-    }
 }
 
 #[cfg(test)]

@@ -157,7 +157,7 @@ fn read_master_pages(
                 if let Err(e) = ctx.blocks(&mut r, &mut blocks) {
                     break Err(e);
                 }
-                let text = body::blocks_text(&blocks);
+                let text = crate::read::blocks_text(&blocks);
                 if text.trim().is_empty() {
                     continue;
                 }
