@@ -404,3 +404,20 @@ fn docx_deep_content_controls() {
         .collect();
     assert_eq!(texts, ["block", "inline"]);
 }
+
+#[test]
+fn paragraph_count_is_capped() {
+    fn read(bytes: Vec<u8>) -> Document {
+        let mut pkg = Package::open(bytes, Limits::default()).unwrap();
+        reportdex::read::read(&mut pkg).unwrap()
+    }
+    let n = 1_000_003;
+    let started = Instant::now();
+    let doc = read(odt_body(&"<text:p/>".repeat(n)));
+    assert_eq!(doc.body.len(), 1_000_000);
+    assert_eq!(codes(&doc), ["too_many_paragraphs"]);
+    let doc = read(docx_with(docx_body(&"<w:p/>".repeat(n)).as_bytes()));
+    assert_eq!(doc.body.len(), 1_000_000);
+    assert_eq!(codes(&doc), ["too_many_paragraphs"]);
+    assert!(started.elapsed() < Duration::from_secs(60));
+}

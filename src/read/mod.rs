@@ -10,6 +10,11 @@ use crate::container::Package;
 use crate::error::ReadError;
 use crate::model::{Block, Document, Format, RawCell, Table};
 
+/// Most paragraphs a reader keeps from one document (DOCX: all stories together;
+/// ODT: per part). Beyond it the rest are skipped with a `too_many_paragraphs`
+/// warning, so that a small, highly compressible part cannot fill memory.
+pub(crate) const MAX_PARAGRAPHS: usize = 1_000_000;
+
 /// Read an opened package into the document model.
 pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
     match pkg.format() {

@@ -34,12 +34,10 @@ use crate::model::{
     Block, Heading, HeadingSource, NoteKind, Paragraph, RawCell, RawRow, RawTable, Table, VMerge,
     Warning,
 };
-use crate::read::cell_from_blocks;
+use crate::read::{cell_from_blocks, MAX_PARAGRAPHS};
 use crate::xml::{Ns, XmlReader};
 use std::collections::HashSet;
 
-/// Most paragraphs read from one document (all stories together).
-pub const MAX_PARAGRAPHS: usize = 1_000_000;
 /// Most table cells read from one document.
 pub const MAX_CELLS: usize = 2_000_000;
 /// Deepest nesting of complex fields tracked.

@@ -19,7 +19,7 @@ use crate::model::{
     Block, Heading, HeadingSource, Note, NoteKind, Paragraph, RawCell, RawRow, RawTable, Table,
     Warning,
 };
-use crate::read::{blocks_text, cell_from_blocks};
+use crate::read::{blocks_text, cell_from_blocks, MAX_PARAGRAPHS};
 use crate::xml::{Elem, Ev, Ns, XmlReader};
 use std::collections::HashMap;
 
@@ -204,6 +204,8 @@ pub(crate) struct Ctx<'s> {
     tables: usize,
     repeat_bytes_left: u64,
     spaces_left: u64,
+    /// Paragraphs read so far (at most [`MAX_PARAGRAPHS`]).
+    paragraphs: usize,
     /// What paragraph styles give (memo by style name).
     para_memo: Vec<(Option<String>, ParaFacts)>,
 }
@@ -240,6 +242,7 @@ impl<'s> Ctx<'s> {
             tables: 0,
             repeat_bytes_left: MAX_REPEAT_BYTES,
             spaces_left: MAX_PART_SPACES,
+            paragraphs: 0,
             para_memo: Vec::new(),
         }
     }
@@ -425,6 +428,19 @@ impl<'s> Ctx<'s> {
         out: &mut Vec<Block>,
         item: Option<&mut ItemCtx>,
     ) -> Result<(), ReadError> {
+        if self.paragraphs >= MAX_PARAGRAPHS {
+            if self.paragraphs == MAX_PARAGRAPHS {
+                self.paragraphs += 1;
+                let loc = self.part.clone();
+                self.warn(
+                    "too_many_paragraphs",
+                    format!("more than {MAX_PARAGRAPHS} paragraphs; the rest were skipped"),
+                    loc,
+                );
+            }
+            return r.skip_element();
+        }
+        self.paragraphs += 1;
         let is_h = e.local == b"h";
         let style = e.attr(Ns::Text, "style-name").filter(|s| !s.is_empty());
         let facts = self.para_facts(style);
