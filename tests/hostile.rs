@@ -421,3 +421,34 @@ fn paragraph_count_is_capped() {
     assert_eq!(codes(&doc), ["too_many_paragraphs"]);
     assert!(started.elapsed() < Duration::from_secs(60));
 }
+
+#[test]
+fn unreadable_optional_odt_parts_are_warnings() {
+    let content = br#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text><text:p>kept</text:p></office:text></office:body></office:document-content>"#;
+    let big = vec![b' '; 8192];
+    let z = zip_of(&[
+        ("mimetype", b"application/vnd.oasis.opendocument.text"),
+        ("content.xml", content),
+        ("styles.xml", &big),
+        ("meta.xml", &big),
+    ]);
+    let limits = Limits {
+        max_part_bytes: 4096,
+        ..Limits::default()
+    };
+    let mut pkg = Package::open(z, limits).unwrap();
+    let doc = reportdex::read::read(&mut pkg).unwrap();
+    assert_eq!(doc.body.len(), 1);
+    let w: Vec<(&str, Option<&str>)> = doc
+        .warnings
+        .iter()
+        .map(|w| (w.code.as_str(), w.location.as_deref()))
+        .collect();
+    assert_eq!(
+        w,
+        [
+            ("bad_part", Some("styles.xml")),
+            ("bad_part", Some("meta.xml"))
+        ]
+    );
+}
