@@ -452,3 +452,34 @@ fn unreadable_optional_odt_parts_are_warnings() {
         ]
     );
 }
+
+#[test]
+fn odt_caps_are_reported_once_per_table() {
+    let cell = "<table:table-cell><text:p>c</text:p></table:table-cell>";
+    let body = format!(
+        "<table:table><table:table-row>{}</table:table-row>{}</table:table><text:p>{}</text:p>",
+        cell.repeat(1030),
+        format!("<table:table-row>{cell}</table:table-row>").repeat(10_010),
+        r#"<text:s text:c="2000"/>"#.repeat(3)
+    );
+    let doc = read_quickly(odt_body(&body), 30).unwrap();
+    let t = only_table(&doc);
+    assert_eq!(t.n_cols, 1024);
+    let w: Vec<(&str, &str)> = doc
+        .warnings
+        .iter()
+        .map(|w| (w.code.as_str(), w.message.split(';').next().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        w,
+        [
+            ("repeat_capped", "table cell repeated 1 times"),
+            ("repeat_capped", "table row repeated 1 times"),
+            ("table_too_large", "table exceeds 1000000 cells"),
+            (
+                "repeat_capped",
+                "text:s at byte 957880 asks for 2000 spaces"
+            ),
+        ]
+    );
+}

@@ -21,7 +21,7 @@ use crate::model::{
 };
 use crate::read::{blocks_text, cell_from_blocks, MAX_PARAGRAPHS};
 use crate::xml::{Elem, Ev, Ns, XmlReader};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Most spaces one `text:s` produces.
 const MAX_SPACES: usize = 1000;
@@ -206,6 +206,8 @@ pub(crate) struct Ctx<'s> {
     spaces_left: u64,
     /// Paragraphs read so far (at most [`MAX_PARAGRAPHS`]).
     paragraphs: usize,
+    /// (what, where) of the caps already reported by [`Ctx::warn_cap`].
+    caps_warned: HashSet<(&'static str, String)>,
     /// What paragraph styles give (memo by style name).
     para_memo: Vec<(Option<String>, ParaFacts)>,
 }
@@ -243,6 +245,7 @@ impl<'s> Ctx<'s> {
             repeat_bytes_left: MAX_REPEAT_BYTES,
             spaces_left: MAX_PART_SPACES,
             paragraphs: 0,
+            caps_warned: HashSet::new(),
             para_memo: Vec::new(),
         }
     }
@@ -250,6 +253,14 @@ impl<'s> Ctx<'s> {
     fn warn(&mut self, code: &str, message: String, location: String) {
         self.warnings
             .push(Warning::new(code, message, Some(location)));
+    }
+
+    /// A `repeat_capped` warning, once per kind of cap (`what`) and table (or
+    /// part): a sheet-like table capped at every row would otherwise report each.
+    fn warn_cap(&mut self, what: &'static str, message: String, location: &str) {
+        if self.caps_warned.insert((what, location.to_string())) {
+            self.warn("repeat_capped", message, location.to_string());
+        }
     }
 
     /// Read block content until the end of the element whose start was just read.
@@ -573,11 +584,12 @@ impl<'s> Ctx<'s> {
                         .unwrap_or(1);
                     let n = asked.min(MAX_SPACES as u64).min(self.spaces_left).max(1);
                     if n < asked {
-                        let loc = format!("{} at byte {}", self.part, r.offset());
-                        self.warn(
-                            "repeat_capped",
-                            format!("text:s asks for {asked} spaces; {n} kept (at most {MAX_SPACES} each, {MAX_PART_SPACES} per part)"),
-                            loc,
+                        let part = self.part.clone();
+                        let at = r.offset();
+                        self.warn_cap(
+                            "spaces",
+                            format!("text:s at byte {at} asks for {asked} spaces; {n} kept (at most {MAX_SPACES} each, {MAX_PART_SPACES} per part; later caps in this part not reported)"),
+                            &part,
                         );
                     }
                     self.spaces_left = self.spaces_left.saturating_sub(n);
@@ -726,10 +738,10 @@ impl<'s> Ctx<'s> {
                         let n = repeat_attr(&e, "number-columns-repeated");
                         let left = MAX_COLS - acc.cols;
                         if n > left {
-                            self.warn(
-                                "repeat_capped",
+                            self.warn_cap(
+                                "columns",
                                 format!("table:table-column repeated {n} times; grid capped at {MAX_COLS} columns"),
-                                acc.location.clone(),
+                                &acc.location,
                             );
                         }
                         acc.cols += n.min(left);
@@ -789,12 +801,12 @@ impl<'s> Ctx<'s> {
                     let left = MAX_COLS.saturating_sub(cells.len() as u64);
                     let allowed = n.min(left).min(1 + self.repeat_bytes_left / cost);
                     if allowed < n {
-                        self.warn(
-                            "repeat_capped",
+                        self.warn_cap(
+                            "cells",
                             format!(
                                 "table cell repeated {n} times; {allowed} kept (at most {MAX_COLS} cells a row)"
                             ),
-                            acc.location.clone(),
+                            &acc.location,
                         );
                     }
                     self.repeat_bytes_left = self
@@ -828,14 +840,14 @@ impl<'s> Ctx<'s> {
         if allowed < repeat {
             acc.capped = true;
             let empty = row_is_empty(&row);
-            self.warn(
-                "repeat_capped",
+            self.warn_cap(
+                "rows",
                 format!(
                     "table row repeated {repeat} times; {} kept{}",
                     if empty { 0 } else { allowed },
                     if empty { " (empty row dropped)" } else { "" }
                 ),
-                acc.location.clone(),
+                &acc.location,
             );
             if empty {
                 allowed = 0;
