@@ -11,6 +11,7 @@
 
 use crate::error::ReadError;
 use crate::model::Format;
+use crate::xml::Relationship;
 use std::io::{Cursor, Read};
 
 /// Bounds that keep hostile input from exhausting memory.
@@ -55,6 +56,8 @@ pub struct Package {
     main_part: String,
     limits: Limits,
     total_read: u64,
+    /// `_rels/.rels`, parsed once while finding the DOCX main part.
+    root_rels: Option<Vec<Relationship>>,
 }
 
 impl std::fmt::Debug for Package {
@@ -94,6 +97,7 @@ impl Package {
             main_part: String::new(),
             limits,
             total_read: 0,
+            root_rels: None,
         };
         if let Some(mime) = pkg.part("mimetype")? {
             let mime = String::from_utf8_lossy(&mime).trim().to_string();
@@ -140,6 +144,12 @@ impl Package {
     /// The limits in force.
     pub fn limits(&self) -> Limits {
         self.limits
+    }
+
+    /// The package relationships (`_rels/.rels`) of a DOCX, as parsed when the
+    /// package was opened; `None` when the part is absent (or for an ODT).
+    pub fn root_relationships(&self) -> Option<&[Relationship]> {
+        self.root_rels.as_deref()
     }
 
     /// Whether a member exists.
@@ -206,14 +216,17 @@ impl Package {
 
     fn find_docx_main_part(&mut self) -> Result<String, ReadError> {
         if let Some(rels) = self.part("_rels/.rels")? {
-            for rel in crate::xml::relationships(&rels, "_rels/.rels", self.limits)? {
-                if REL_OFFICE_DOCUMENT.contains(&rel.rel_type.as_str()) && !rel.external {
-                    let target = resolve_part_name("", &rel.target);
-                    if self.has_part(&target) {
-                        return Ok(target);
-                    }
-                    return Err(ReadError::MissingPart(target));
+            let rels = crate::xml::relationships(&rels, "_rels/.rels", self.limits)?;
+            let main = rels
+                .iter()
+                .find(|rel| REL_OFFICE_DOCUMENT.contains(&rel.rel_type.as_str()) && !rel.external)
+                .map(|rel| resolve_part_name("", &rel.target));
+            self.root_rels = Some(rels);
+            if let Some(target) = main {
+                if self.has_part(&target) {
+                    return Ok(target);
                 }
+                return Err(ReadError::MissingPart(target));
             }
         }
         // No usable relationship: fall back to the conventional name, which Word

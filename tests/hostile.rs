@@ -133,3 +133,353 @@ fn file_errors_name_the_file() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+// ---------------------------------------------------------------------------
+// Hostile numbers, package shapes and parts: each converts with a warning or
+// fails with a typed error, quickly, on a worker-sized stack.
+// ---------------------------------------------------------------------------
+
+use reportdex::container::Package;
+use reportdex::model::{Block, Document};
+use std::time::{Duration, Instant};
+
+const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+const ODF_NS: &str = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0""#;
+
+/// Read a package into the document model (and through the whole conversion, which
+/// must not panic either), on a 2 MiB stack, within `secs` seconds.
+fn read_quickly(bytes: Vec<u8>, secs: u64) -> Result<Document, ReadError> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || {
+            let started = Instant::now();
+            let doc = Package::open(bytes.clone(), Limits::default())
+                .and_then(|mut pkg| reportdex::read::read(&mut pkg));
+            let converted = convert_bytes(bytes, "x", &ConvertOptions::default());
+            assert_eq!(doc.is_ok(), converted.is_ok());
+            let _ = tx.send((doc, started.elapsed()));
+        })
+        .unwrap();
+    let (doc, took) = rx
+        .recv_timeout(Duration::from_secs(120))
+        .expect("no result in 120 s");
+    assert!(took < Duration::from_secs(secs), "took {took:?}");
+    doc
+}
+
+fn codes(doc: &Document) -> Vec<&str> {
+    doc.warnings.iter().map(|w| w.code.as_str()).collect()
+}
+
+fn odt_with(content: &[u8]) -> Vec<u8> {
+    zip_of(&[
+        ("mimetype", b"application/vnd.oasis.opendocument.text"),
+        ("content.xml", content),
+    ])
+}
+
+fn odt_body(body: &str) -> Vec<u8> {
+    odt_with(format!(
+        r#"<office:document-content {ODF_NS}><office:body><office:text>{body}</office:text></office:body></office:document-content>"#
+    ).as_bytes())
+}
+
+fn docx_body(body: &str) -> String {
+    format!(r#"<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>"#)
+}
+
+fn only_table(doc: &Document) -> &reportdex::model::Table {
+    match doc.body.as_slice() {
+        [Block::Table(t), ..] => t,
+        other => panic!("expected a table first, got {other:?}"),
+    }
+}
+
+#[test]
+fn docx_huge_spans_and_levels() {
+    // gridSpan at u32::MAX, gridBefore/After huge, a 500-cell row of maximal spans
+    // followed by many narrow rows (the grid is rectangular: area, not widths).
+    let wide: String = (0..500)
+        .map(|_| r#"<w:tc><w:tcPr><w:gridSpan w:val="4294967295"/></w:tcPr><w:p/></w:tc>"#)
+        .collect();
+    let narrow = r#"<w:tr><w:trPr><w:gridBefore w:val="4294967295"/><w:gridAfter w:val="99999999999"/></w:trPr><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr>"#.repeat(2000);
+    let body = format!(
+        r#"<w:tbl><w:tr>{wide}</w:tr>{narrow}</w:tbl>
+        <w:p><w:pPr><w:numPr><w:ilvl w:val="99999"/><w:numId w:val="4294967295"/></w:numPr><w:outlineLvl w:val="4294967295"/></w:pPr><w:r><w:t>numbered</w:t></w:r></w:p>"#
+    );
+    let numbering = format!(
+        r#"<w:numbering xmlns:w="{W_NS}"><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="99999"><w:start w:val="4294967295"/></w:lvl><w:lvl w:ilvl="8"><w:start w:val="4294967295"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%9.%1.%0"/><w:lvlRestart w:val="4294967295"/></w:lvl></w:abstractNum><w:num w:numId="4294967295"><w:abstractNumId w:val="0"/><w:lvlOverride w:ilvl="4294967295"><w:startOverride w:val="4294967295"/></w:lvlOverride></w:num></w:numbering>"#
+    );
+    let bytes = zip_of(&[
+        ("[Content_Types].xml", CT),
+        ("_rels/.rels", RELS),
+        ("word/document.xml", docx_body(&body).as_bytes()),
+        ("word/numbering.xml", numbering.as_bytes()),
+    ]);
+    let doc = read_quickly(bytes, 30).unwrap();
+    let t = only_table(&doc);
+    assert_eq!((t.n_rows, t.n_cols), (2, 500_000));
+    assert_eq!(codes(&doc), ["table_too_large"]);
+    match &doc.body[1] {
+        // The ninth level counts from its start (u32::MAX, beyond Chinese numerals:
+        // digits); %1 is an undefined level's start (0); %0 is no level.
+        Block::Paragraph(p) => {
+            assert_eq!(p.text, "4294967295.0. numbered");
+            assert_eq!(p.heading, None);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn odt_huge_spans_repeats_and_counts() {
+    let body = r#"<table:table><table:table-row><table:table-cell table:number-columns-spanned="4294967295" table:number-rows-spanned="4294967295"><text:p>big</text:p></table:table-cell></table:table-row></table:table>
+        <table:table><table:table-row><table:table-cell table:number-columns-spanned="1024"/></table:table-row><table:table-row table:number-rows-repeated="18446744073709551615"><table:table-cell><text:p>r</text:p></table:table-cell></table:table-row></table:table>
+        <text:h text:outline-level="99999">h</text:h>
+        <text:p>a<text:s text:c="999999999"/>b</text:p>
+        <text:list><text:list-item text:start-value="9223372036854775807"><text:p>i</text:p></text:list-item><text:list-item><text:p>j</text:p></text:list-item></text:list>"#;
+    let doc = read_quickly(odt_body(body), 30).unwrap();
+    let t = only_table(&doc);
+    // One row stays one row: the span is clipped to the rows present.
+    assert_eq!((t.n_rows, t.n_cols, t.cells.len()), (1, 1024, 1));
+    let Block::Table(t2) = &doc.body[1] else {
+        panic!("not a table")
+    };
+    assert_eq!(t2.n_cols, 1024);
+    assert!(t2.n_rows as usize * t2.n_cols as usize <= 1_000_000);
+    let texts: Vec<&str> = doc.body[2..]
+        .iter()
+        .map(|b| match b {
+            Block::Paragraph(p) => p.text.as_str(),
+            Block::Table(_) => "table",
+        })
+        .collect();
+    assert_eq!(texts[0], "h");
+    assert_eq!(texts[1].len(), 1002);
+    assert_eq!(&texts[2..], ["i", "j"]);
+    // The repeated rows of 1024 columns also hit the table cell budget.
+    assert_eq!(
+        codes(&doc),
+        [
+            "row_span_overflow",
+            "repeat_capped",
+            "table_too_large",
+            "repeat_capped"
+        ]
+    );
+}
+
+#[test]
+fn too_many_parts_is_refused() {
+    let names: Vec<String> = (0..10_001).map(|i| format!("p/{i}")).collect();
+    let mut parts: Vec<(&str, &[u8])> = vec![("[Content_Types].xml", CT), ("_rels/.rels", RELS)];
+    parts.extend(names.iter().map(|n| (n.as_str(), &b""[..])));
+    let e = read_quickly(zip_of(&parts), 30).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ReadError::TooManyParts {
+                count: 10_003,
+                limit: 10_000
+            }
+        ),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn main_part_outside_the_package_is_missing() {
+    let rels = br#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="../../etc/passwd"/></Relationships>"#;
+    let z = zip_of(&[
+        ("[Content_Types].xml", CT),
+        ("_rels/.rels", rels),
+        ("word/document.xml", DOC),
+    ]);
+    // `..` never leaves the package root: the target is the member `etc/passwd`.
+    let e = read_quickly(z, 10).unwrap_err();
+    assert!(
+        matches!(&e, ReadError::MissingPart(p) if p == "etc/passwd"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn main_parts_that_are_not_documents_warn() {
+    let cases: [(&[u8], &str); 4] = [
+        (b"", "unexpected_root"),
+        (br#"<html><body><p>hi</p></body></html>"#, "unexpected_root"),
+        (
+            br#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:background/></w:document>"#,
+            "no_body",
+        ),
+        (br#"<?xml version="1.0"?><!-- nothing --><?pi x?>"#, "unexpected_root"),
+    ];
+    for (xml, code) in cases {
+        let doc = read_quickly(docx_with(xml), 10).unwrap();
+        assert!(doc.body.is_empty());
+        assert_eq!(codes(&doc), [code], "{}", String::from_utf8_lossy(xml));
+    }
+    let odts: [&[u8]; 3] = [
+        b"",
+        br#"<html><body><p>hi</p></body></html>"#,
+        br#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"><office:body><office:spreadsheet/></office:body></office:document-content>"#,
+    ];
+    for xml in odts {
+        let doc = read_quickly(odt_with(xml), 10).unwrap();
+        assert!(doc.body.is_empty());
+        assert_eq!(codes(&doc), ["no_body"], "{}", String::from_utf8_lossy(xml));
+    }
+}
+
+#[test]
+fn zero_byte_parts() {
+    // Optional parts of 0 bytes are read as empty.
+    let doc = read_quickly(
+        zip_of(&[
+            ("[Content_Types].xml", CT),
+            ("_rels/.rels", RELS),
+            ("word/document.xml", DOC),
+            ("word/styles.xml", b""),
+            ("word/numbering.xml", b""),
+            ("word/footnotes.xml", b""),
+            ("docProps/core.xml", b""),
+        ]),
+        10,
+    )
+    .unwrap();
+    assert_eq!(doc.body.len(), 1);
+    assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
+    // A 0-byte _rels/.rels: the conventional main part.
+    let doc = read_quickly(
+        zip_of(&[
+            ("[Content_Types].xml", CT),
+            ("_rels/.rels", b""),
+            ("word/document.xml", DOC),
+        ]),
+        10,
+    )
+    .unwrap();
+    assert_eq!(doc.body.len(), 1);
+    // A 0-byte mimetype: not an ODF mimetype, refused.
+    let e = read_quickly(zip_of(&[("mimetype", b""), ("content.xml", b"")]), 10).unwrap_err();
+    assert!(matches!(e, ReadError::UnknownPackage(_)), "{e:?}");
+    // ODT styles.xml and meta.xml of 0 bytes.
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in [
+        ("mimetype", &b"application/vnd.oasis.opendocument.text"[..]),
+        ("styles.xml", b""),
+        ("meta.xml", b""),
+        (
+            "content.xml",
+            br#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text><text:p>hi</text:p></office:text></office:body></office:document-content>"#,
+        ),
+    ] {
+        z.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(data).unwrap();
+    }
+    let doc = read_quickly(z.finish().unwrap().into_inner(), 10).unwrap();
+    assert_eq!(doc.body.len(), 1);
+    assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
+}
+
+#[test]
+fn docx_deep_content_controls() {
+    // Content controls nested to the XML depth limit, at block and inline level.
+    let n = 250;
+    let open = "<w:sdt><w:sdtPr/><w:sdtContent>".repeat(n);
+    let close = "</w:sdtContent></w:sdt>".repeat(n);
+    let body = format!(
+        "{open}<w:p><w:r><w:t>block</w:t></w:r></w:p>{close}<w:p>{open}<w:r><w:t>inline</w:t></w:r>{close}</w:p>"
+    );
+    let doc = read_quickly(docx_with(docx_body(&body).as_bytes()), 10).unwrap();
+    let texts: Vec<&str> = doc
+        .body
+        .iter()
+        .map(|b| match b {
+            Block::Paragraph(p) => p.text.as_str(),
+            Block::Table(_) => "table",
+        })
+        .collect();
+    assert_eq!(texts, ["block", "inline"]);
+}
+
+#[test]
+fn paragraph_count_is_capped() {
+    fn read(bytes: Vec<u8>) -> Document {
+        let mut pkg = Package::open(bytes, Limits::default()).unwrap();
+        reportdex::read::read(&mut pkg).unwrap()
+    }
+    let n = 1_000_003;
+    let started = Instant::now();
+    let doc = read(odt_body(&"<text:p/>".repeat(n)));
+    assert_eq!(doc.body.len(), 1_000_000);
+    assert_eq!(codes(&doc), ["too_many_paragraphs"]);
+    let doc = read(docx_with(docx_body(&"<w:p/>".repeat(n)).as_bytes()));
+    assert_eq!(doc.body.len(), 1_000_000);
+    assert_eq!(codes(&doc), ["too_many_paragraphs"]);
+    assert!(started.elapsed() < Duration::from_secs(60));
+}
+
+#[test]
+fn unreadable_optional_odt_parts_are_warnings() {
+    let content = br#"<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text><text:p>kept</text:p></office:text></office:body></office:document-content>"#;
+    let big = vec![b' '; 8192];
+    let z = zip_of(&[
+        ("mimetype", b"application/vnd.oasis.opendocument.text"),
+        ("content.xml", content),
+        ("styles.xml", &big),
+        ("meta.xml", &big),
+    ]);
+    let limits = Limits {
+        max_part_bytes: 4096,
+        ..Limits::default()
+    };
+    let mut pkg = Package::open(z, limits).unwrap();
+    let doc = reportdex::read::read(&mut pkg).unwrap();
+    assert_eq!(doc.body.len(), 1);
+    let w: Vec<(&str, Option<&str>)> = doc
+        .warnings
+        .iter()
+        .map(|w| (w.code.as_str(), w.location.as_deref()))
+        .collect();
+    assert_eq!(
+        w,
+        [
+            ("bad_part", Some("styles.xml")),
+            ("bad_part", Some("meta.xml"))
+        ]
+    );
+}
+
+#[test]
+fn odt_caps_are_reported_once_per_table() {
+    let cell = "<table:table-cell><text:p>c</text:p></table:table-cell>";
+    let body = format!(
+        "<table:table><table:table-row>{}</table:table-row>{}</table:table><text:p>{}</text:p>",
+        cell.repeat(1030),
+        format!("<table:table-row>{cell}</table:table-row>").repeat(10_010),
+        r#"<text:s text:c="2000"/>"#.repeat(3)
+    );
+    let doc = read_quickly(odt_body(&body), 30).unwrap();
+    let t = only_table(&doc);
+    assert_eq!(t.n_cols, 1024);
+    let w: Vec<(&str, &str)> = doc
+        .warnings
+        .iter()
+        .map(|w| (w.code.as_str(), w.message.split(';').next().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        w,
+        [
+            ("repeat_capped", "table cell repeated 1 times"),
+            ("repeat_capped", "table row repeated 1 times"),
+            ("table_too_large", "table exceeds 1000000 cells"),
+            (
+                "repeat_capped",
+                "text:s at byte 957880 asks for 2000 spaces"
+            ),
+        ]
+    );
+}

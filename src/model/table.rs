@@ -140,6 +140,10 @@ impl Table {
         let mut header_rows = 0u32;
         let mut still_header = true;
         let mut budget_left = MAX_TABLE_CELLS;
+        let n_raw_rows = raw.rows.len();
+        let mut rows_read = 0usize;
+        let mut span_clipped = false;
+        let mut span_capped = false;
         for (r, row) in raw.rows.into_iter().enumerate() {
             let width = row.grid_before as usize
                 + row.grid_after as usize
@@ -148,7 +152,11 @@ impl Table {
                     .iter()
                     .map(|c| c.col_span.max(1) as usize)
                     .sum::<usize>();
-            if width > budget_left {
+            // The resolved grid is rectangular (holes are filled), so what it costs
+            // is its area, not the sum of the row widths: a wide first row followed
+            // by many narrow rows must not expand into billions of filler cells.
+            let area = b.rows.len().max(r + 1).saturating_mul(b.width.max(width));
+            if width > budget_left || area > MAX_TABLE_CELLS {
                 warn(
                     "table_too_large",
                     format!("table exceeds {MAX_TABLE_CELLS} cells; rows from {r} on dropped"),
@@ -156,6 +164,7 @@ impl Table {
                 break;
             }
             budget_left -= width.max(1);
+            rows_read = r + 1;
             if still_header && row.header {
                 header_rows += 1;
             } else {
@@ -206,21 +215,31 @@ impl Table {
                 while b.occupant(r, c).is_some() {
                     c += 1;
                 }
-                b.place(
-                    r,
-                    c,
-                    cell.row_span.max(1) as usize,
-                    span,
-                    cell.text,
-                    cell.tables,
-                );
+                // A row span ends at the last row, and within the cell budget.
+                let asked = cell.row_span.max(1) as usize;
+                let mut row_span = asked.min(n_raw_rows - r);
+                span_clipped |= row_span < asked;
+                let max_rows = MAX_TABLE_CELLS / b.width.max(c + span).max(1);
+                if r + row_span > max_rows {
+                    row_span = max_rows.saturating_sub(r).max(1);
+                    span_capped = true;
+                }
+                b.place(r, c, row_span, span, cell.text, cell.tables);
                 c += span;
                 covered_in_row = span - 1;
             }
             c += row.grid_after as usize;
             b.note_width(c);
         }
+        // Rows that only spans from above reached, beyond the last row read, go.
+        b.rows.truncate(rows_read);
         let n_rows = b.rows.len();
+        if span_capped {
+            warn(
+                "table_too_large",
+                format!("a cell's row span exceeds the {MAX_TABLE_CELLS}-cell limit; clipped"),
+            );
+        }
         if let Some(gc) = raw.grid_cols {
             if b.width > gc as usize && gc > 0 {
                 warn(
@@ -233,7 +252,7 @@ impl Table {
             }
         }
         // Clip row spans that run past the last row.
-        let mut clipped = false;
+        let mut clipped = span_clipped;
         for cell in &mut b.cells {
             let end = cell.row as usize + cell.row_span as usize;
             if end > n_rows {
@@ -477,5 +496,79 @@ mod tests {
         assert_eq!(t.cell_at(1, 0).unwrap().text, "");
         assert_eq!(t.cell_at(1, 1).unwrap().text, "b");
         assert!(t.grid.iter().all(|r| r.len() == 5));
+    }
+}
+
+#[cfg(test)]
+mod bounds {
+    use super::*;
+
+    fn resolve(rows: Vec<RawRow>) -> (Table, Vec<String>) {
+        let mut w = Vec::new();
+        let t = Table::from_raw(
+            RawTable {
+                grid_cols: None,
+                rows,
+            },
+            "t",
+            &mut w,
+        );
+        (t, w.into_iter().map(|w| w.code).collect())
+    }
+
+    fn row(cells: Vec<RawCell>) -> RawRow {
+        RawRow {
+            cells,
+            ..RawRow::default()
+        }
+    }
+
+    #[test]
+    fn row_span_past_the_last_row_is_clipped_not_added() {
+        let tall = RawCell {
+            row_span: 10_000,
+            col_span: 1024,
+            ..RawCell::new("tall")
+        };
+        let (t, w) = resolve(vec![row(vec![tall]), row(vec![])]);
+        assert_eq!((t.n_rows, t.n_cols, t.cells.len()), (2, 1024, 1));
+        assert_eq!((t.cells[0].row_span, t.cells[0].col_span), (2, 1024));
+        assert_eq!(w, ["row_span_overflow"]);
+    }
+
+    #[test]
+    fn wide_row_then_many_narrow_rows_is_bounded_by_area() {
+        let wide = (0..500)
+            .map(|_| RawCell {
+                col_span: 1000,
+                ..RawCell::new("")
+            })
+            .collect();
+        let mut rows = vec![row(wide)];
+        rows.extend((0..1000).map(|_| row(vec![RawCell::new("x")])));
+        let (t, w) = resolve(rows);
+        // 500 000 columns: two rows fit in the million-cell budget.
+        assert_eq!((t.n_rows, t.n_cols), (2, 500_000));
+        assert_eq!(t.cells.len(), 500 + 1 + 499_999);
+        assert_eq!(w, ["table_too_large"]);
+    }
+
+    #[test]
+    fn tall_span_over_existing_rows_stays_within_budget() {
+        let tall = RawCell {
+            row_span: 100_000,
+            col_span: 100,
+            ..RawCell::new("tall")
+        };
+        let mut rows = vec![row(vec![tall])];
+        rows.extend((0..20_000).map(|_| row(vec![])));
+        let (t, w) = resolve(rows);
+        // 10 000 rows of 100 columns fill the million-cell budget.
+        assert_eq!((t.n_rows, t.n_cols), (10_000, 100));
+        assert_eq!(t.cells[0].row_span, 10_000);
+        assert_eq!(
+            w,
+            ["table_too_large", "table_too_large", "row_span_overflow"]
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! Format readers: one per format, each producing the shared [`Document`] model.
-//! This module only dispatches.
+//! This module dispatches, and holds the two block helpers both readers share
+//! (a table cell's text from its blocks, the plain text of a note or header).
 
 pub mod docx;
 mod numfmt;
@@ -7,12 +8,59 @@ pub mod odt;
 
 use crate::container::Package;
 use crate::error::ReadError;
-use crate::model::{Document, Format};
+use crate::model::{Block, Document, Format, RawCell, Table};
+
+/// Most paragraphs a reader keeps from one document (DOCX: all stories together;
+/// ODT: per part). Beyond it the rest are skipped with a `too_many_paragraphs`
+/// warning, so that a small, highly compressible part cannot fill memory.
+pub(crate) const MAX_PARAGRAPHS: usize = 1_000_000;
 
 /// Read an opened package into the document model.
 pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
     match pkg.format() {
         Format::Docx => docx::read(pkg),
         Format::Odt => odt::read(pkg),
+    }
+}
+
+/// A 1×1 cell from the blocks read inside it: its paragraphs joined by `\n`
+/// (trailing empty paragraphs add nothing: Word needs one after a nested table),
+/// its tables kept apart as nested tables.
+pub(crate) fn cell_from_blocks(blocks: Vec<Block>) -> RawCell {
+    let mut cell = RawCell::new(String::new());
+    let mut texts = Vec::new();
+    for b in blocks {
+        match b {
+            Block::Paragraph(p) => texts.push(p.text),
+            Block::Table(t) => cell.tables.push(t),
+        }
+    }
+    cell.text = texts.join("\n").trim_end_matches('\n').to_string();
+    cell
+}
+
+/// Plain text of blocks (a note, a header or footer): paragraphs, and the cells of
+/// tables row by row (nested tables after their cell), one per line; trailing
+/// empty lines dropped.
+pub(crate) fn blocks_text(blocks: &[Block]) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for b in blocks {
+        match b {
+            Block::Paragraph(p) => lines.push(p.text.clone()),
+            Block::Table(t) => push_table_text(t, &mut lines),
+        }
+    }
+    lines.join("\n").trim_end_matches('\n').to_string()
+}
+
+/// Recursion is bounded by the XML depth limit: tables nest only in cells.
+fn push_table_text(t: &Table, lines: &mut Vec<String>) {
+    for c in &t.cells {
+        if !c.text.is_empty() {
+            lines.push(c.text.clone());
+        }
+        for n in &c.tables {
+            push_table_text(n, lines);
+        }
     }
 }

@@ -34,11 +34,10 @@ use crate::model::{
     Block, Heading, HeadingSource, NoteKind, Paragraph, RawCell, RawRow, RawTable, Table, VMerge,
     Warning,
 };
+use crate::read::{cell_from_blocks, MAX_PARAGRAPHS};
 use crate::xml::{Ns, XmlReader};
 use std::collections::HashSet;
 
-/// Most paragraphs read from one document (all stories together).
-pub const MAX_PARAGRAPHS: usize = 1_000_000;
 /// Most table cells read from one document.
 pub const MAX_CELLS: usize = 2_000_000;
 /// Deepest nesting of complex fields tracked.
@@ -236,16 +235,7 @@ impl<'a> Ctx<'a> {
                     out.push(Block::Table(t));
                     return Ok(());
                 }
-                b"sdt" => {
-                    while let Some(c) = next_child(r)? {
-                        if c.is(Ns::W, "sdtContent") {
-                            self.blocks_into(r, out)?;
-                        } else {
-                            r.skip_element()?;
-                        }
-                    }
-                    return Ok(());
-                }
+                b"sdt" => return sdt_content(r, |r| self.blocks_into(r, out)),
                 b"customXml" | b"ins" | b"moveTo" | b"smartTag" => return self.blocks_into(r, out),
                 b"sectPr" => return self.sect_pr(r),
                 b"altChunk" => {
@@ -394,15 +384,7 @@ impl<'a> Ctx<'a> {
                     b"r" => self.run(r, p)?,
                     b"hyperlink" | b"smartTag" | b"customXml" | b"ins" | b"moveTo"
                     | b"fldSimple" | b"dir" | b"bdo" | b"sdtContent" => self.inline(r, p)?,
-                    b"sdt" => {
-                        while let Some(c) = next_child(r)? {
-                            if c.is(Ns::W, "sdtContent") {
-                                self.inline(r, p)?;
-                            } else {
-                                r.skip_element()?;
-                            }
-                        }
-                    }
+                    b"sdt" => sdt_content(r, |r| self.inline(r, p))?,
                     _ => r.skip_element()?,
                 }
             } else if e.is(Ns::Mc, "AlternateContent") {
@@ -750,15 +732,7 @@ impl<'a> Ctx<'a> {
                         raw.rows.push(row);
                     }
                 }
-                b"sdt" => {
-                    while let Some(c) = next_child(r)? {
-                        if c.is(Ns::W, "sdtContent") {
-                            self.table_content(r, raw)?;
-                        } else {
-                            r.skip_element()?;
-                        }
-                    }
-                }
+                b"sdt" => sdt_content(r, |r| self.table_content(r, raw))?,
                 b"customXml" | b"ins" | b"moveTo" | b"sdtContent" => self.table_content(r, raw)?,
                 _ => r.skip_element()?,
             }
@@ -819,15 +793,7 @@ impl<'a> Ctx<'a> {
                         _ => row.cells.push(cell),
                     }
                 }
-                b"sdt" => {
-                    while let Some(c) = next_child(r)? {
-                        if c.is(Ns::W, "sdtContent") {
-                            self.row_content(r, row, deleted)?;
-                        } else {
-                            r.skip_element()?;
-                        }
-                    }
-                }
+                b"sdt" => sdt_content(r, |r| self.row_content(r, row, deleted))?,
                 b"customXml" | b"ins" | b"moveTo" | b"sdtContent" => {
                     self.row_content(r, row, deleted)?
                 }
@@ -839,14 +805,15 @@ impl<'a> Ctx<'a> {
 
     /// A `w:tc`, and whether it continues a legacy horizontal merge (`w:hMerge`).
     fn cell(&mut self, r: &mut XmlReader<'_>) -> Result<(RawCell, bool), ReadError> {
-        let mut cell = RawCell::new("");
+        let mut col_span = 1;
+        let mut v_merge = VMerge::None;
         let mut h_continue = false;
         let mut blocks = Vec::new();
         while let Some(e) = next_child(r)? {
             if e.is(Ns::W, "tcPr") {
                 while let Some(c) = next_child(r)? {
                     if c.is(Ns::W, "gridSpan") {
-                        cell.col_span = c
+                        col_span = c
                             .attr(Ns::W, "val")
                             .and_then(parse_u32)
                             .unwrap_or(1)
@@ -854,7 +821,7 @@ impl<'a> Ctx<'a> {
                     } else if c.is(Ns::W, "hMerge") {
                         h_continue = c.attr(Ns::W, "val") != Some("restart");
                     } else if c.is(Ns::W, "vMerge") {
-                        cell.v_merge = match c.attr(Ns::W, "val") {
+                        v_merge = match c.attr(Ns::W, "val") {
                             Some("restart") => VMerge::Restart,
                             _ => VMerge::Continue,
                         };
@@ -865,17 +832,11 @@ impl<'a> Ctx<'a> {
                 self.block_child(r, &e, &mut blocks)?;
             }
         }
-        let mut texts = Vec::new();
-        for b in blocks {
-            match b {
-                Block::Paragraph(p) => texts.push(p.text),
-                Block::Table(t) => cell.tables.push(t),
-            }
-        }
-        // Word needs a (usually empty) paragraph after a nested table; trailing
-        // empty paragraphs add nothing to the cell's text.
-        let joined = texts.join("\n");
-        cell.text = joined.trim_end_matches('\n').to_string();
+        let cell = RawCell {
+            col_span,
+            v_merge,
+            ..cell_from_blocks(blocks)
+        };
         Ok((cell, h_continue))
     }
 }
@@ -891,6 +852,22 @@ pub fn sym_char(hex: &str) -> Option<char> {
     };
     let c = char::from_u32(code)?;
     (!c.is_control() && !(0xE000..=0xF8FF).contains(&code)).then_some(c)
+}
+
+/// Read the `w:sdtContent` of the `w:sdt` whose start was just read with `f`
+/// (block, inline, row or cell level alike), skipping its `w:sdtPr`/`w:sdtEndPr`.
+fn sdt_content<F>(r: &mut XmlReader<'_>, mut f: F) -> Result<(), ReadError>
+where
+    F: FnMut(&mut XmlReader<'_>) -> Result<(), ReadError>,
+{
+    while let Some(c) = next_child(r)? {
+        if c.is(Ns::W, "sdtContent") {
+            f(r)?;
+        } else {
+            r.skip_element()?;
+        }
+    }
+    Ok(())
 }
 
 /// Process exactly one branch of the `mc:AlternateContent` whose start was just
@@ -922,31 +899,6 @@ where
         r.skip_element()?;
     }
     Ok(())
-}
-
-/// The text of blocks: paragraphs and table cells (nested tables included), one per line.
-pub fn blocks_text(blocks: &[Block]) -> String {
-    let mut lines = Vec::new();
-    for b in blocks {
-        match b {
-            Block::Paragraph(p) => lines.push(p.text.clone()),
-            Block::Table(t) => table_lines(t, &mut lines, 0),
-        }
-    }
-    lines.join("\n")
-}
-
-fn table_lines(t: &Table, lines: &mut Vec<String>, depth: usize) {
-    for c in &t.cells {
-        if !c.text.is_empty() {
-            lines.push(c.text.clone());
-        }
-        if depth < 32 {
-            for n in &c.tables {
-                table_lines(n, lines, depth + 1);
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,8 @@
 //! Errors: the main part must exist and be well-formed ([`ReadError::MissingPart`],
 //! [`ReadError::Xml`]); a broken optional part (styles, numbering, notes, headers,
 //! properties) becomes a `bad_part` warning and the document is converted without it.
+//! A main part that is empty or not a `w:document` (`unexpected_root`), or has no
+//! `w:body` (`no_body`), gives an empty document with a warning.
 
 mod body;
 mod notes;
@@ -232,22 +234,35 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
     // Body.
     ctx.begin_part(&main);
     let mut r = XmlReader::new(&main_bytes, &main, limits);
-    if let Some(root) = next_child(&mut r)? {
-        if root.is(Ns::W, "document") {
+    let mut has_body = false;
+    match next_child(&mut r)? {
+        Some(root) if root.is(Ns::W, "document") => {
             while let Some(e) = next_child(&mut r)? {
                 if e.is(Ns::W, "body") {
+                    has_body = true;
                     doc.body.extend(ctx.blocks(&mut r)?);
                 } else {
                     r.skip_element()?;
                 }
             }
-        } else {
-            warnings.push(Warning::new(
-                "unexpected_root",
-                "the main part is not a WordprocessingML document; no body read",
-                Some(main.clone()),
-            ));
+            if !has_body {
+                warnings.push(Warning::new(
+                    "no_body",
+                    "the main part has no w:body; no text read",
+                    Some(main.clone()),
+                ));
+            }
         }
+        Some(_) => warnings.push(Warning::new(
+            "unexpected_root",
+            "the main part is not a WordprocessingML document; no body read",
+            Some(main.clone()),
+        )),
+        None => warnings.push(Warning::new(
+            "unexpected_root",
+            "the main part is empty; no body read",
+            Some(main.clone()),
+        )),
     }
     ctx.end_part();
     let body_refs = std::mem::take(&mut ctx.note_refs);

@@ -3,11 +3,12 @@
 //! Each note or header is a story read with the shared [`Ctx`]; its text is its
 //! blocks' text, one paragraph per line.
 
-use super::body::{blocks_text, Ctx};
+use super::body::Ctx;
 use super::next_child;
 use crate::container::Limits;
 use crate::error::ReadError;
 use crate::model::{Note, NoteKind};
+use crate::read::blocks_text;
 use crate::xml::{Ns, XmlReader};
 
 /// Notes of one part, in part order: (`w:id`, text).

@@ -275,29 +275,24 @@ impl NumberingState {
             .ok_or(NoLabel::UnknownId)?;
         let abs = numbering.abstracts.get(&aid).ok_or(NoLabel::UnknownId)?;
         let ilvl = (ilvl as usize).min(LEVELS - 1);
-        // Effective levels with overrides applied.
-        let levels: Vec<Level> = (0..LEVELS)
-            .map(|i| {
-                let o = num.overrides.get(&(i as u32));
-                let mut l = o
-                    .and_then(|o| o.level.clone())
-                    .or_else(|| abs.levels[i].clone())
-                    .unwrap_or_default();
-                if let Some(s) = o.and_then(|o| o.start) {
-                    l.start = Some(s);
-                }
-                l
-            })
-            .collect();
-        if abs.levels[ilvl].is_none()
-            && num
-                .overrides
-                .get(&(ilvl as u32))
+        // Effective levels with overrides applied: an override's `w:lvl` replaces
+        // the abstract level, its `w:startOverride` replaces the start value.
+        let override_of = |i: usize| num.overrides.get(&(i as u32));
+        let level_def = |i: usize| -> Option<&Level> {
+            override_of(i)
                 .and_then(|o| o.level.as_ref())
-                .is_none()
-        {
+                .or(abs.levels[i].as_ref())
+        };
+        let start = |i: usize| {
+            override_of(i)
+                .and_then(|o| o.start)
+                .or_else(|| level_def(i).and_then(|l| l.start))
+                .unwrap_or(0)
+        };
+        let fmt_of = |i: usize| level_def(i).and_then(|l| l.fmt.as_deref());
+        let Some(lvl) = level_def(ilvl) else {
             return Err(NoLabel::NotNumbered);
-        }
+        };
         let c = self.lists.entry(aid).or_default();
         // A num that overrides start values restarts those levels of the shared
         // list the first time it is used.
@@ -308,25 +303,23 @@ impl NumberingState {
                 }
             }
         }
-        let start = |i: usize| levels[i].start.unwrap_or(0);
         c.values[ilvl] = if c.used[ilvl] {
             c.values[ilvl].saturating_add(1)
         } else {
             start(ilvl)
         };
         c.used[ilvl] = true;
-        for (k, level) in levels.iter().enumerate().skip(ilvl + 1) {
-            let restart_after = level.restart.unwrap_or(k as u32);
+        for k in ilvl + 1..LEVELS {
+            let restart_after = level_def(k).and_then(|l| l.restart).unwrap_or(k as u32);
             if (ilvl as u32) < restart_after {
                 c.used[k] = false;
             }
         }
-        let lvl = &levels[ilvl];
         let fmt = lvl.fmt.as_deref().unwrap_or("decimal");
         let bullet = fmt == "bullet";
-        let template = lvl.text.clone().unwrap_or_default();
+        let template = lvl.text.as_deref().unwrap_or_default();
         let text = if bullet {
-            bullet_text(&template)
+            bullet_text(template)
         } else {
             let mut out = String::new();
             let mut chars = template.chars().peekable();
@@ -340,7 +333,7 @@ impl NumberingState {
                             let f = if lvl.is_lgl {
                                 "decimal"
                             } else {
-                                levels[i].fmt.as_deref().unwrap_or("decimal")
+                                fmt_of(i).unwrap_or("decimal")
                             };
                             out.push_str(&format_number(v, f));
                         }

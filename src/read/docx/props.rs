@@ -13,17 +13,23 @@ pub fn read_properties(pkg: &mut Package, warnings: &mut Vec<Warning>) -> Proper
     let mut core = None;
     let mut app = None;
     let mut custom = None;
-    // The package root's relationships part is `_rels/.rels`.
-    let root_rels = part_relationships(pkg, "", warnings);
-    if let Some(rels) = &root_rels {
-        for rel in rels.iter().filter(|r| !r.external) {
-            let target = resolve_part_name("", &rel.target);
-            match rel_kind(rel) {
-                "core-properties" => core = core.or(Some(target)),
-                "extended-properties" => app = app.or(Some(target)),
-                "custom-properties" => custom = custom.or(Some(target)),
-                _ => {}
-            }
+    // The package root's relationships part is `_rels/.rels`, already parsed by
+    // `Package::open` (read here only for a package opened some other way).
+    let read_here;
+    let root_rels = match pkg.root_relationships() {
+        Some(rels) => Some(rels),
+        None => {
+            read_here = part_relationships(pkg, "", warnings);
+            read_here.as_deref()
+        }
+    };
+    for rel in root_rels.into_iter().flatten().filter(|r| !r.external) {
+        let target = resolve_part_name("", &rel.target);
+        match rel_kind(rel) {
+            "core-properties" => core = core.or(Some(target)),
+            "extended-properties" => app = app.or(Some(target)),
+            "custom-properties" => custom = custom.or(Some(target)),
+            _ => {}
         }
     }
     let core = core.unwrap_or_else(|| "docProps/core.xml".into());

@@ -19,8 +19,9 @@ use crate::model::{
     Block, Heading, HeadingSource, Note, NoteKind, Paragraph, RawCell, RawRow, RawTable, Table,
     Warning,
 };
+use crate::read::{blocks_text, cell_from_blocks, MAX_PARAGRAPHS};
 use crate::xml::{Elem, Ev, Ns, XmlReader};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Most spaces one `text:s` produces.
 const MAX_SPACES: usize = 1000;
@@ -203,6 +204,10 @@ pub(crate) struct Ctx<'s> {
     tables: usize,
     repeat_bytes_left: u64,
     spaces_left: u64,
+    /// Paragraphs read so far (at most [`MAX_PARAGRAPHS`]).
+    paragraphs: usize,
+    /// (what, where) of the caps already reported by [`Ctx::warn_cap`].
+    caps_warned: HashSet<(&'static str, String)>,
     /// What paragraph styles give (memo by style name).
     para_memo: Vec<(Option<String>, ParaFacts)>,
 }
@@ -239,6 +244,8 @@ impl<'s> Ctx<'s> {
             tables: 0,
             repeat_bytes_left: MAX_REPEAT_BYTES,
             spaces_left: MAX_PART_SPACES,
+            paragraphs: 0,
+            caps_warned: HashSet::new(),
             para_memo: Vec::new(),
         }
     }
@@ -246,6 +253,14 @@ impl<'s> Ctx<'s> {
     fn warn(&mut self, code: &str, message: String, location: String) {
         self.warnings
             .push(Warning::new(code, message, Some(location)));
+    }
+
+    /// A `repeat_capped` warning, once per kind of cap (`what`) and table (or
+    /// part): a sheet-like table capped at every row would otherwise report each.
+    fn warn_cap(&mut self, what: &'static str, message: String, location: &str) {
+        if self.caps_warned.insert((what, location.to_string())) {
+            self.warn("repeat_capped", message, location.to_string());
+        }
     }
 
     /// Read block content until the end of the element whose start was just read.
@@ -424,6 +439,19 @@ impl<'s> Ctx<'s> {
         out: &mut Vec<Block>,
         item: Option<&mut ItemCtx>,
     ) -> Result<(), ReadError> {
+        if self.paragraphs >= MAX_PARAGRAPHS {
+            if self.paragraphs == MAX_PARAGRAPHS {
+                self.paragraphs += 1;
+                let loc = self.part.clone();
+                self.warn(
+                    "too_many_paragraphs",
+                    format!("more than {MAX_PARAGRAPHS} paragraphs; the rest were skipped"),
+                    loc,
+                );
+            }
+            return r.skip_element();
+        }
+        self.paragraphs += 1;
         let is_h = e.local == b"h";
         let style = e.attr(Ns::Text, "style-name").filter(|s| !s.is_empty());
         let facts = self.para_facts(style);
@@ -556,11 +584,12 @@ impl<'s> Ctx<'s> {
                         .unwrap_or(1);
                     let n = asked.min(MAX_SPACES as u64).min(self.spaces_left).max(1);
                     if n < asked {
-                        let loc = format!("{} at byte {}", self.part, r.offset());
-                        self.warn(
-                            "repeat_capped",
-                            format!("text:s asks for {asked} spaces; {n} kept (at most {MAX_SPACES} each, {MAX_PART_SPACES} per part)"),
-                            loc,
+                        let part = self.part.clone();
+                        let at = r.offset();
+                        self.warn_cap(
+                            "spaces",
+                            format!("text:s at byte {at} asks for {asked} spaces; {n} kept (at most {MAX_SPACES} each, {MAX_PART_SPACES} per part; later caps in this part not reported)"),
+                            &part,
                         );
                     }
                     self.spaces_left = self.spaces_left.saturating_sub(n);
@@ -709,10 +738,10 @@ impl<'s> Ctx<'s> {
                         let n = repeat_attr(&e, "number-columns-repeated");
                         let left = MAX_COLS - acc.cols;
                         if n > left {
-                            self.warn(
-                                "repeat_capped",
+                            self.warn_cap(
+                                "columns",
                                 format!("table:table-column repeated {n} times; grid capped at {MAX_COLS} columns"),
-                                acc.location.clone(),
+                                &acc.location,
                             );
                         }
                         acc.cols += n.min(left);
@@ -763,17 +792,7 @@ impl<'s> Ctx<'s> {
                     } else {
                         let mut blocks = Vec::new();
                         self.blocks(r, &mut blocks)?;
-                        let mut cell = RawCell::new(String::new());
-                        let mut texts = Vec::new();
-                        for b in blocks {
-                            match b {
-                                Block::Paragraph(p) => texts.push(p.text),
-                                Block::Table(t) => cell.tables.push(t),
-                            }
-                        }
-                        // Like the DOCX reader: paragraphs joined by newlines,
-                        // trailing empty paragraphs add nothing.
-                        cell.text = texts.join("\n").trim_end_matches('\n').to_string();
+                        let mut cell = cell_from_blocks(blocks);
                         cell.col_span = span_attr(&c, "number-columns-spanned", MAX_COLS);
                         cell.row_span = span_attr(&c, "number-rows-spanned", MAX_ROWS);
                         cell
@@ -782,12 +801,12 @@ impl<'s> Ctx<'s> {
                     let left = MAX_COLS.saturating_sub(cells.len() as u64);
                     let allowed = n.min(left).min(1 + self.repeat_bytes_left / cost);
                     if allowed < n {
-                        self.warn(
-                            "repeat_capped",
+                        self.warn_cap(
+                            "cells",
                             format!(
                                 "table cell repeated {n} times; {allowed} kept (at most {MAX_COLS} cells a row)"
                             ),
-                            acc.location.clone(),
+                            &acc.location,
                         );
                     }
                     self.repeat_bytes_left = self
@@ -821,14 +840,14 @@ impl<'s> Ctx<'s> {
         if allowed < repeat {
             acc.capped = true;
             let empty = row_is_empty(&row);
-            self.warn(
-                "repeat_capped",
+            self.warn_cap(
+                "rows",
                 format!(
                     "table row repeated {repeat} times; {} kept{}",
                     if empty { 0 } else { allowed },
                     if empty { " (empty row dropped)" } else { "" }
                 ),
-                acc.location.clone(),
+                &acc.location,
             );
             if empty {
                 allowed = 0;
@@ -885,30 +904,6 @@ fn span_attr(e: &Elem, name: &str, max: u64) -> u32 {
         .and_then(|v| v.trim().parse::<u64>().ok())
         .unwrap_or(1)
         .clamp(1, max) as u32
-}
-
-/// Plain text of blocks: paragraphs, and table cells row by row, one per line;
-/// trailing empty lines dropped.
-pub(crate) fn blocks_text(blocks: &[Block]) -> String {
-    let mut lines: Vec<String> = Vec::new();
-    for b in blocks {
-        match b {
-            Block::Paragraph(p) => lines.push(p.text.clone()),
-            Block::Table(t) => push_table_text(t, &mut lines),
-        }
-    }
-    lines.join("\n").trim_end_matches('\n').to_string()
-}
-
-fn push_table_text(t: &Table, lines: &mut Vec<String>) {
-    for c in &t.cells {
-        if !c.text.is_empty() {
-            lines.push(c.text.clone());
-        }
-        for n in &c.tables {
-            push_table_text(n, lines);
-        }
-    }
 }
 
 #[cfg(test)]

@@ -8,8 +8,10 @@
 //! * this module: orchestration, page headers/footers from the master pages of
 //!   `styles.xml` (§16.9), and `meta.xml` properties (§4).
 //!
-//! A malformed `content.xml` is an error; a malformed `styles.xml` or `meta.xml`
-//! is a `bad_part` warning and the document is converted anyway.
+//! A malformed `content.xml` is an error; a malformed or unreadable `styles.xml`
+//! or `meta.xml` is a `bad_part` warning and the document is converted anyway. A well-formed
+//! `content.xml` without `office:text` (empty, or not ODF) gives an empty document
+//! with a `no_body` warning.
 
 mod body;
 mod lists;
@@ -26,9 +28,9 @@ use styles::{Layer, Styles};
 pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
     let limits = pkg.limits();
     let content = pkg.required_part("content.xml")?;
-    let styles_xml = pkg.part("styles.xml")?;
-    let meta_xml = pkg.part("meta.xml")?;
     let mut doc = Document::default();
+    let styles_xml = optional_part(pkg, "styles.xml", &mut doc.warnings);
+    let meta_xml = optional_part(pkg, "meta.xml", &mut doc.warnings);
 
     // styles.xml: common styles, outline style, its own automatic styles.
     let mut styles = Styles::default();
@@ -50,14 +52,25 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
     let mut styles_content = styles.clone();
     styles_content.auto = content_auto;
     let mut ctx = Ctx::new(&styles_content, "content.xml");
+    let mut has_text = false;
     loop {
         match r.next()? {
-            Ev::Start(e) if e.is(Ns::Office, "text") => ctx.blocks(&mut r, &mut doc.body)?,
+            Ev::Start(e) if e.is(Ns::Office, "text") => {
+                has_text = true;
+                ctx.blocks(&mut r, &mut doc.body)?
+            }
             Ev::Start(e) if e.is(Ns::Office, "body") => {}
             Ev::Start(_) => r.skip_element()?,
             Ev::Eof => break,
             _ => {}
         }
+    }
+    if !has_text {
+        doc.warnings.push(Warning::new(
+            "no_body",
+            "content.xml has no office:text (not an OpenDocument text body); no text read",
+            Some("content.xml".into()),
+        ));
     }
     if styles_xml.is_none() && ctx.unresolved_styles > 0 {
         doc.warnings.push(Warning::new(
@@ -88,6 +101,22 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
         }
     }
     Ok(doc)
+}
+
+/// An optional part; one that cannot be read (corrupt, too large, encrypted
+/// member) is a `bad_part` warning, as in the DOCX reader, not a failed document.
+fn optional_part(pkg: &mut Package, name: &str, warnings: &mut Vec<Warning>) -> Option<Vec<u8>> {
+    match pkg.part(name) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            warnings.push(Warning::new(
+                "bad_part",
+                format!("part {name} could not be read and was ignored: {e}"),
+                Some(name.to_string()),
+            ));
+            None
+        }
+    }
 }
 
 fn malformed(part: &str, e: &ReadError) -> Warning {
@@ -144,7 +173,7 @@ fn read_master_pages(
                 if let Err(e) = ctx.blocks(&mut r, &mut blocks) {
                     break Err(e);
                 }
-                let text = body::blocks_text(&blocks);
+                let text = crate::read::blocks_text(&blocks);
                 if text.trim().is_empty() {
                     continue;
                 }

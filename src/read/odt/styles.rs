@@ -76,22 +76,8 @@ impl Styles {
     /// First value `f` yields along the paragraph style's parent chain, then the
     /// default paragraph style.
     fn para_find<T>(&self, name: Option<&str>, f: impl Fn(&StyleDef) -> Option<T>) -> Option<T> {
-        let mut cur = name.and_then(|n| self.para_def(n));
-        let mut steps = 0;
-        while let Some(def) = cur {
-            if let Some(v) = f(def) {
-                return Some(v);
-            }
-            steps += 1;
-            if steps > MAX_CHAIN {
-                break;
-            }
-            cur = def
-                .parent
-                .as_deref()
-                .and_then(|p| self.common.para.get(p).or_else(|| self.auto.para.get(p)));
-        }
-        f(&self.default_para)
+        let first = name.and_then(|n| self.para_def(n));
+        chain_find(first, &self.common.para, &self.auto.para, &f).or_else(|| f(&self.default_para))
     }
 
     /// Display name of a paragraph style: an automatic style shows as its parent.
@@ -136,27 +122,13 @@ impl Styles {
     /// Bold inside a span with text style `name` (through its parents); what the
     /// style leaves unset is `inherited`.
     pub fn text_bold(&self, name: &str, inherited: Bold) -> Bold {
+        let first = self
+            .auto
+            .text
+            .get(name)
+            .or_else(|| self.common.text.get(name));
         let find = |f: fn(&StyleDef) -> Option<bool>| {
-            let mut cur = self
-                .auto
-                .text
-                .get(name)
-                .or_else(|| self.common.text.get(name));
-            let mut steps = 0;
-            while let Some(def) = cur {
-                if let Some(v) = f(def) {
-                    return Some(v);
-                }
-                steps += 1;
-                if steps > MAX_CHAIN {
-                    return None;
-                }
-                cur = def
-                    .parent
-                    .as_deref()
-                    .and_then(|p| self.common.text.get(p).or_else(|| self.auto.text.get(p)));
-            }
-            None
+            chain_find(first, &self.common.text, &self.auto.text, &f)
         };
         Bold {
             western: find(|d| d.bold).unwrap_or(inherited.western),
@@ -177,6 +149,29 @@ impl Styles {
             .get(name)
             .or_else(|| self.common.lists.get(name))
     }
+}
+
+/// First value `f` yields along a style's parent chain, starting at `first`;
+/// parents are looked up among common styles, then automatic ones. At most
+/// [`MAX_CHAIN`] + 1 styles are visited (cycles end there).
+fn chain_find<'a, T>(
+    first: Option<&'a StyleDef>,
+    common: &'a HashMap<String, StyleDef>,
+    auto: &'a HashMap<String, StyleDef>,
+    f: &impl Fn(&StyleDef) -> Option<T>,
+) -> Option<T> {
+    let mut cur = first;
+    for _ in 0..=MAX_CHAIN {
+        let def = cur?;
+        if let Some(v) = f(def) {
+            return Some(v);
+        }
+        cur = def
+            .parent
+            .as_deref()
+            .and_then(|p| common.get(p).or_else(|| auto.get(p)));
+    }
+    None
 }
 
 /// Read the children of a styles container (`office:styles`,
