@@ -64,20 +64,33 @@ pub fn group_members(t: Template, group: &str) -> Vec<&'static str> {
 
 type Metrics = BTreeMap<String, Option<f64>>;
 
-fn get(m: &Metrics, key: &str) -> Option<f64> {
-    m.get(key).copied().flatten()
+/// The value of key `a.b.c`, built in a reused buffer (no allocation per lookup).
+fn get3(m: &Metrics, a: &str, b: &str, c: &str) -> Option<f64> {
+    thread_local! {
+        static KEY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    KEY.with(|k| {
+        let mut k = k.borrow_mut();
+        k.clear();
+        k.push_str(a);
+        k.push('.');
+        k.push_str(b);
+        k.push('.');
+        k.push_str(c);
+        m.get(k.as_str()).copied().flatten()
+    })
 }
 
 /// Value of a 三 cell for R1/R2: the cell, or for a blank 总计 the sum of its
 /// six applicant cells when all are given.
 fn s3_value(m: &Metrics, row: &str, col: usize) -> Option<f64> {
-    let v = get(m, &format!("s3.{row}.{}", S3_COLUMNS[col]));
+    let v = get3(m, "s3", row, S3_COLUMNS[col]);
     if v.is_some() || col != 6 {
         return v;
     }
     let mut sum = 0.0;
     for c in &S3_COLUMNS[..6] {
-        sum += get(m, &format!("s3.{row}.{c}"))?;
+        sum += get3(m, "s3", row, c)?;
     }
     Some(sum)
 }
@@ -137,14 +150,12 @@ pub fn run(
             ));
         }
         for row in s3_rows(t) {
-            let parts = S3_COLUMNS[..6]
-                .iter()
-                .map(|c| get(m, &format!("s3.{row}.{c}")));
+            let parts = S3_COLUMNS[..6].iter().map(|c| get3(m, "s3", row, c));
             out.push(check(
                 "R3",
                 row.to_string(),
                 sum(parts),
-                get(m, &format!("s3.{row}.total")),
+                get3(m, "s3", row, "total"),
             ));
         }
         for (group, values) in group_rows {
@@ -153,7 +164,7 @@ pub fn run(
                 continue;
             }
             for (col, name) in S3_COLUMNS.iter().enumerate() {
-                let parts = members.iter().map(|r| get(m, &format!("s3.{r}.{name}")));
+                let parts = members.iter().map(|r| get3(m, "s3", r, name));
                 out.push(check(
                     "R4",
                     format!("{group}.{name}"),
@@ -167,12 +178,12 @@ pub fn run(
         for g in ["review", "suit_direct", "suit_after_review"] {
             let parts = ["upheld", "corrected", "other", "pending"]
                 .iter()
-                .map(|r| get(m, &format!("s4.{g}.{r}")));
+                .map(|r| get3(m, "s4", g, r));
             out.push(check(
                 "R5",
                 g.to_string(),
                 sum(parts),
-                get(m, &format!("s4.{g}.total")),
+                get3(m, "s4", g, "total"),
             ));
         }
     }

@@ -181,10 +181,14 @@ pub fn signature_year(lines: &[&str]) -> Option<i32> {
 
 /// The first `YYYY年,` of a text (the year the opening section talks about).
 pub fn leading_year(text: &str) -> Option<i32> {
+    leading_year_normalized(&normalize_text(text))
+}
+
+/// [`leading_year`] of a text already normalized.
+pub fn leading_year_normalized(simp: &str) -> Option<i32> {
     static Y: OnceLock<Option<Regex>> = OnceLock::new();
-    let simp = normalize_text(text);
     cached_regex(&Y, r"(?:^|[^0-9])((?:19|20)\d{2})年度?[,，]")?
-        .captures(&simp)?
+        .captures(simp)?
         .get(1)?
         .as_str()
         .parse()
@@ -257,17 +261,24 @@ fn sentences(s: &str) -> impl Iterator<Item = &str> {
 /// (`统计期限自2022年1月1日起至2022年12月31日止`, `涵盖…2022年1月1日至12月15日期间`).
 /// Typos are tolerated: `至202020年12月31日`, `自20251月1日起`.
 pub fn parse_period(text: &str) -> Option<Period> {
+    if !text.contains('月') {
+        return None;
+    }
+    parse_period_normalized(&normalize_text(text))
+}
+
+/// [`parse_period`] of a text already normalized.
+pub fn parse_period_normalized(norm: &str) -> Option<Period> {
     static P: OnceLock<Option<Regex>> = OnceLock::new();
     let re = cached_regex(
         &P,
         r"(?P<y1>(?:19|20)\d{2})(?:\d{0,2}年)?(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日(?:起)?(?:至|到|—|-|~)(?:(?P<y2>(?:19|20)\d{2})(?:\d{0,2}年)?)?(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日",
     )?;
-    if !text.contains('月') {
+    if !norm.contains('月') {
         return None;
     }
-    let norm = normalize_text(text);
     let keywords = ["统计", "期限", "时限", "时段", "涵盖", "期间", "报告期"];
-    for sentence in sentences(&norm) {
+    for sentence in sentences(norm) {
         if !keywords.iter().any(|k| sentence.contains(k)) {
             continue;
         }
@@ -312,14 +323,21 @@ pub fn parse_period(text: &str) -> Option<Period> {
 /// The 信息处理费 statement of one paragraph, if any (§8.4). Negative wordings
 /// (未/不/无/没有 + 收取) mean nothing collected: amount 0, cases 0.
 pub fn parse_fee(text: &str) -> Option<Fee> {
-    static NEG: OnceLock<Option<Regex>> = OnceLock::new();
-    static AMT: OnceLock<Option<Regex>> = OnceLock::new();
-    static CASES: OnceLock<Option<Regex>> = OnceLock::new();
     if !(text.contains('费') || text.contains('費')) {
         return None;
     }
-    let norm = normalize_text(text);
-    for sentence in sentences(&norm) {
+    parse_fee_normalized(&normalize_text(text))
+}
+
+/// [`parse_fee`] of a text already normalized.
+pub fn parse_fee_normalized(norm: &str) -> Option<Fee> {
+    static NEG: OnceLock<Option<Regex>> = OnceLock::new();
+    static AMT: OnceLock<Option<Regex>> = OnceLock::new();
+    static CASES: OnceLock<Option<Regex>> = OnceLock::new();
+    if !norm.contains('费') {
+        return None;
+    }
+    for sentence in sentences(norm) {
         let about_fee = sentence.contains("信息处理费")
             || sentence.contains("收费及减免")
             || (sentence.contains("收取")

@@ -215,23 +215,27 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
     let flat = sections::flatten(&doc.sections);
 
     // Tables, located by their labels.
-    let mut s2: Vec<(u32, &crate::model::Table)> = Vec::new();
+    // Each table's label keys are computed once, on first use.
+    let keyed: Vec<(u32, tables::Keys)> = flat
+        .tables
+        .iter()
+        .filter(|(_, _, t)| t.n_rows >= 1)
+        .map(|&(idx, _, t)| (idx, tables::Keys::new(t)))
+        .collect();
+    let mut s2: Vec<(u32, &tables::Keys)> = Vec::new();
     let mut s3 = None;
     let mut s4 = None;
-    for &(idx, _, t) in &flat.tables {
-        if t.n_rows < 1 {
-            continue;
-        }
-        match tables::classify(t) {
-            Some(TableKind::S2) => s2.push((idx, t)),
-            Some(TableKind::S3) if s3.is_none() => s3 = Some((idx, t)),
-            Some(TableKind::S4) if s4.is_none() => s4 = Some((idx, t)),
+    for (idx, k) in &keyed {
+        match tables::classify_keyed(k) {
+            Some(TableKind::S2) => s2.push((*idx, k)),
+            Some(TableKind::S3) if s3.is_none() => s3 = Some((*idx, k)),
+            Some(TableKind::S4) if s4.is_none() => s4 = Some((*idx, k)),
             _ => {}
         }
     }
     let mut ex = Extracted::default();
-    if let Some((i, t)) = s3 {
-        tables::read_s3(i, t, &mut ex);
+    if let Some((i, k)) = s3 {
+        tables::read_s3_keyed(i, k, &mut ex);
     }
     // The 三 table tells the version for 二 rows that have no header row.
     let s2_hint = if ex.s3_has_2021_other_rows {
@@ -241,13 +245,13 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
     } else {
         None
     };
-    tables::read_s2(&s2, s2_hint, &mut ex);
-    if let Some((i, t)) = s4 {
-        tables::read_s4(i, t, &mut ex);
+    tables::read_s2_keyed(&s2, s2_hint, &mut ex);
+    if let Some((i, k)) = s4 {
+        tables::read_s4_keyed(i, k, &mut ex);
     }
     let (mut m2019, mut m2021) = (0, 0);
-    for t in s2.iter().map(|x| x.1).chain(s3.map(|x| x.1)) {
-        let (a, b) = tables::count_markers(t);
+    for k in s2.iter().map(|x| x.1).chain(s3.map(|x| x.1)) {
+        let (a, b) = tables::count_markers_keyed(k);
         m2019 += a;
         m2021 += b;
     }
@@ -281,15 +285,22 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         .iter()
         .filter_map(|c| meta::parse_title(c))
         .max_by_key(|i| (i.agency.is_some() as u8) * 2 + i.year.is_some() as u8);
-    let opening_paras: Vec<&str> = flat
+    let opening_paras: Vec<(usize, &str)> = flat
         .paragraphs
         .iter()
-        .filter(|(s, _)| matches!(s, None | Some(1)))
-        .map(|(_, t)| *t)
+        .enumerate()
+        .filter(|(_, (s, _))| matches!(s, None | Some(1)))
+        .map(|(i, (_, t))| (i, *t))
         .take(12)
         .collect();
     let mut opening = meta::TitleInfo::default();
-    for p in &opening_paras {
+    for &(i, p) in &opening_paras {
+        // The opening patterns need these words (all-CJK literals, unchanged
+        // between the normalized text and the forms parse_opening makes).
+        let n = flat.normalized(i);
+        if !(n.contains("信息公开") || (n.contains("请与") && n.contains("联系"))) {
+            continue;
+        }
         let o = meta::parse_opening(p);
         if opening.agency.is_none() {
             opening.agency = o.agency;
@@ -299,29 +310,54 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         }
     }
     if opening.year.is_none() {
-        opening.year = opening_paras.iter().find_map(|p| meta::leading_year(p));
+        opening.year = flat
+            .paragraphs
+            .iter()
+            .enumerate()
+            .filter(|(_, (s, _))| matches!(s, None | Some(1)))
+            .take(12)
+            .find_map(|(i, _)| meta::leading_year_normalized(&flat.normalized(i)));
     }
     let props = doc.properties.title.as_deref().and_then(meta::parse_title);
-    let lines: Vec<&str> = flat
+    // The last 8 non-empty lines, in order.
+    let mut lines: Vec<&str> = flat
         .paragraphs
         .iter()
-        .flat_map(|(_, t)| t.split('\n'))
+        .rev()
+        .flat_map(|(_, t)| t.rsplit('\n'))
         .map(str::trim)
         .filter(|l| !l.is_empty())
+        .take(8)
         .collect();
-    let tail = &lines[lines.len().saturating_sub(8)..];
+    lines.reverse();
+    let tail = &lines[..];
     let signature = meta::parse_signature(tail);
     let file = meta::parse_file_name(&doc.source.path);
     let period = flat
         .paragraphs
         .iter()
-        .find_map(|(_, t)| meta::parse_period(t));
+        .enumerate()
+        .filter(|(_, (_, t))| t.contains('月'))
+        .find_map(|(i, _)| meta::parse_period_normalized(&flat.normalized(i)));
+    let fee_para = |(i, (_, t)): (usize, &(Option<u8>, &str))| {
+        if t.contains('费') || t.contains('費') {
+            meta::parse_fee_normalized(&flat.normalized(i))
+        } else {
+            None
+        }
+    };
     let fee = flat
         .paragraphs
         .iter()
-        .filter(|(s, _)| *s == Some(6))
-        .chain(flat.paragraphs.iter().filter(|(s, _)| *s != Some(6)))
-        .find_map(|(_, t)| meta::parse_fee(t));
+        .enumerate()
+        .filter(|(_, (s, _))| *s == Some(6))
+        .chain(
+            flat.paragraphs
+                .iter()
+                .enumerate()
+                .filter(|(_, (s, _))| *s != Some(6)),
+        )
+        .find_map(fee_para);
 
     let ti = title_info.clone().unwrap_or_default();
     let pi = props.clone().unwrap_or_default();

@@ -83,20 +83,30 @@ pub struct Extracted {
     pub found: [bool; 3],
 }
 
-/// Label keys of a table's cells, computed once per cell on first use.
-struct Keys<'a> {
+/// A table with the label keys of its cells ([`label_key`]), each computed once
+/// on first use and shared by [`classify`], [`count_markers`] and the readers.
+pub struct Keys<'a> {
     t: &'a Table,
     cache: Vec<std::cell::OnceCell<String>>,
+    /// All keys (of the first cells, bounded) joined by U+0001, for containment tests.
+    joined: std::cell::OnceCell<String>,
 }
 
 impl<'a> Keys<'a> {
-    fn new(t: &'a Table) -> Self {
+    /// Keys of `t`'s cells (none computed yet).
+    pub fn new(t: &'a Table) -> Self {
         Keys {
             t,
             cache: (0..t.cells.len())
                 .map(|_| std::cell::OnceCell::new())
                 .collect(),
+            joined: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The table.
+    pub fn table(&self) -> &'a Table {
+        self.t
     }
 
     /// The label key of cell `idx` (empty for an index out of range).
@@ -106,21 +116,31 @@ impl<'a> Keys<'a> {
             None => "",
         }
     }
-}
 
-/// Label keys of every anchor cell of a table (bounded).
-fn cell_keys(t: &Table) -> Vec<String> {
-    t.cells
-        .iter()
-        .take(MAX_ROWS * 20)
-        .map(|c| label_key(&c.text))
-        .collect()
+    /// Whether any cell's key contains `needle`.
+    fn has(&self, needle: &str) -> bool {
+        self.joined
+            .get_or_init(|| {
+                let n = self.cache.len().min(MAX_ROWS * 20);
+                let mut all = String::new();
+                for i in 0..n {
+                    all.push_str(self.get(i));
+                    all.push('\u{1}');
+                }
+                all
+            })
+            .contains(needle)
+    }
 }
 
 /// Decide which standard table `t` is, from its labels.
 pub fn classify(t: &Table) -> Option<TableKind> {
-    let keys = cell_keys(t);
-    let has = |needle: &str| keys.iter().any(|k| k.contains(needle));
+    classify_keyed(&Keys::new(t))
+}
+
+/// [`classify`] with the table's keys.
+pub fn classify_keyed(keys: &Keys) -> Option<TableKind> {
+    let has = |needle: &str| keys.has(needle);
     let count = |needles: &[&str]| needles.iter().filter(|n| has(n)).count();
     let s3 = count(&[
         "申请人情况",
@@ -162,8 +182,12 @@ pub fn classify(t: &Table) -> Option<TableKind> {
 
 /// Count the version markers of template.md §8.2 in a table's labels.
 pub fn count_markers(t: &Table) -> (usize, usize) {
-    let keys = cell_keys(t);
-    let has = |needle: &str| keys.iter().any(|k| k.contains(needle));
+    count_markers_keyed(&Keys::new(t))
+}
+
+/// [`count_markers`] with the table's keys.
+pub fn count_markers_keyed(keys: &Keys) -> (usize, usize) {
+    let has = |needle: &str| keys.has(needle);
     let m2021 = [
         "本年制发件数",
         "本年废止件数",
@@ -323,10 +347,17 @@ type ColMeasures = Vec<(usize, usize, Option<&'static str>)>;
 /// which version's column order to assume for value rows without a `信息内容`
 /// header row (from the 三 table); `None` decides from the 二 labels.
 pub fn read_s2(tables: &[(u32, &Table)], prefer_2021: Option<bool>, out: &mut Extracted) {
+    let keyed: Vec<(u32, Keys)> = tables.iter().map(|&(i, t)| (i, Keys::new(t))).collect();
+    let refs: Vec<(u32, &Keys)> = keyed.iter().map(|(i, k)| (*i, k)).collect();
+    read_s2_keyed(&refs, prefer_2021, out);
+}
+
+/// [`read_s2`] with the tables' keys.
+pub fn read_s2_keyed(tables: &[(u32, &Keys)], prefer_2021: Option<bool>, out: &mut Extracted) {
     let prefer_2021 = prefer_2021.unwrap_or_else(|| {
         let (a, b) = tables
             .iter()
-            .map(|&(_, t)| count_markers(t))
+            .map(|&(_, k)| count_markers_keyed(k))
             .fold((0, 0), |acc, m| (acc.0 + m.0, acc.1 + m.1));
         b > a
     });
@@ -338,8 +369,8 @@ pub fn read_s2(tables: &[(u32, &Table)], prefer_2021: Option<bool>, out: &mut Ex
     let mut block: u32 = 0;
     let mut measures: ColMeasures = Vec::new();
     let mut measures_block: u32 = u32::MAX;
-    for &(ti, t) in tables {
-        let kc = Keys::new(t);
+    for &(ti, kc) in tables {
+        let t = kc.table();
         for r in 0..(t.n_rows as usize).min(MAX_ROWS) {
             let segs = row_segments(t, r);
             let Some(&(first_idx, _)) = segs.first() else {
@@ -472,8 +503,15 @@ enum S3Label {
 
 fn s3_label(key: &str, group: Option<&str>) -> S3Label {
     let l = strip_item_marker(key).1;
-    let l_noquote: String = l.chars().filter(|c| *c != '"' && *c != '\'').collect();
-    let l = l_noquote.as_str();
+    let l_noquote: std::borrow::Cow<str> = if l.contains(['"', '\'']) {
+        l.chars()
+            .filter(|c| *c != '"' && *c != '\'')
+            .collect::<String>()
+            .into()
+    } else {
+        l.into()
+    };
+    let l = l_noquote.as_ref();
     const ROWS: [(&str, &str); 25] = [
         ("本年新收", "new_received"),
         ("上年结转", "carried_over"),
@@ -600,16 +638,35 @@ fn s3_layout(t: &Table, kc: &Keys) -> (Vec<usize>, usize) {
     )
 }
 
+/// [`s3_label`] of cells, memoized per (cell, group).
+#[derive(Default)]
+struct LabelMemo(std::collections::HashMap<(usize, Option<&'static str>), S3Label>);
+
+impl LabelMemo {
+    fn get(&mut self, kc: &Keys, idx: usize, group: Option<&'static str>) -> S3Label {
+        self.0
+            .entry((idx, group))
+            .or_insert_with(|| s3_label(kc.get(idx), group))
+            .clone()
+    }
+}
+
 /// Read the 三 table (`table_index` is its index in document order).
 pub fn read_s3(table_index: u32, t: &Table, out: &mut Extracted) {
-    let kc = Keys::new(t);
-    let (vcols, first_data) = s3_layout(t, &kc);
+    read_s3_keyed(table_index, &Keys::new(t), out);
+}
+
+/// [`read_s3`] with the table's keys.
+pub fn read_s3_keyed(table_index: u32, kc: &Keys, out: &mut Extracted) {
+    let t = kc.table();
+    let (vcols, first_data) = s3_layout(t, kc);
     if vcols.len() != 7 {
         return;
     }
     let first_vcol = vcols[0];
     let n_rows = (t.n_rows as usize).min(MAX_ROWS);
     let mut group: Option<&'static str> = None;
+    let mut memo = LabelMemo::default();
     let start = if first_data < n_rows { first_data } else { 0 };
     for r in start..n_rows {
         let Some(row) = t.grid.get(r) else { break };
@@ -664,14 +721,14 @@ pub fn read_s3(table_index: u32, t: &Table, out: &mut Extracted) {
         }
         // Context from the outer label cells.
         for &idx in labels.iter().rev().skip(1).rev() {
-            match s3_label(kc.get(idx), group) {
+            match memo.get(kc, idx, group) {
                 S3Label::Group(g) if g != "results" => group = Some(g),
                 S3Label::OtherProcessing => group = Some("other"),
                 _ => {}
             }
         }
         let last = labels.last().copied();
-        let label = last.map(|i| s3_label(kc.get(i), group));
+        let label = last.map(|i| memo.get(kc, i, group));
         let has_number = values.iter().any(|v| matches!(v.1, CellValue::Number(_)));
         let reads = |out_key: &str| -> Vec<(String, CellRead)> {
             values
@@ -803,7 +860,12 @@ fn s4_result(path: &str) -> Option<usize> {
 
 /// Read the 四 table.
 pub fn read_s4(table_index: u32, t: &Table, out: &mut Extracted) {
-    let kc = Keys::new(t);
+    read_s4_keyed(table_index, &Keys::new(t), out);
+}
+
+/// [`read_s4`] with the table's keys.
+pub fn read_s4_keyed(table_index: u32, kc: &Keys, out: &mut Extracted) {
+    let t = kc.table();
     // The data row follows 2–4 header rows; look no further than this.
     let n_rows = (t.n_rows as usize).min(32);
     // The data row: the first row with at least 5 distinct cells, none of them text.
