@@ -628,8 +628,9 @@ fn s3_layout(t: &Table, kc: &Keys) -> (Vec<usize>, usize) {
         return (cols.iter().flatten().copied().collect(), first_data);
     }
     // Lost header cells: start at 自然人 if known, else the last 7 grid columns.
+    // (自然人 in column 0 means the header rows lost their label columns.)
     let start = match cols[0] {
-        Some(c0) if c0 + 7 <= n_cols => c0,
+        Some(c0) if c0 >= 1 && c0 + 7 <= n_cols => c0,
         _ => n_cols.saturating_sub(7),
     };
     (
@@ -668,6 +669,13 @@ pub fn read_s3_keyed(table_index: u32, kc: &Keys, out: &mut Extracted) {
     let mut group: Option<&'static str> = None;
     let mut memo = LabelMemo::default();
     let start = if first_data < n_rows { first_data } else { 0 };
+    // Rows without merges somewhere in the table: a number under the label
+    // columns. Decides rows whose layout is ambiguous (see `short_row`).
+    let short_style = t.cells.iter().any(|c| {
+        (c.row as usize) >= start
+            && (c.col as usize) < first_vcol
+            && matches!(parse_cell(&c.text), CellValue::Number(_))
+    });
     for r in start..n_rows {
         let Some(row) = t.grid.get(r) else { break };
         // Label cells: distinct cells over the label columns, non-empty.
@@ -694,27 +702,12 @@ pub fn read_s3_keyed(table_index: u32, kc: &Keys, out: &mut Extracted) {
             prev = Some(idx);
             values.push((idx, v));
         }
-        // A short row (group label only on the first row of its span, no
-        // merges; the grid pads the row at its end) puts values under the label
-        // columns: then read it as §8.7 says, the last 7 cells are the values.
-        let misaligned = labels
-            .iter()
-            .any(|&i| matches!(parse_cell(cell_text(t, i)), CellValue::Number(_)));
-        if misaligned {
-            // Labels are the leading text cells; the next 7 cells are the values
-            // (a blank value stays in its place; the padding is after them).
-            let segs: Vec<usize> = row_segments(t, r).into_iter().map(|(i, _)| i).collect();
-            let n_labels = segs
-                .iter()
-                .take_while(|&&i| parse_cell(cell_text(t, i)) == CellValue::Text)
-                .count();
-            if segs.len() >= n_labels + 7 {
-                labels = segs[..n_labels].to_vec();
-                values = segs[n_labels..n_labels + 7]
-                    .iter()
-                    .map(|&i| (i, parse_cell(cell_text(t, i))))
-                    .collect();
-            }
+        // A short row (no merges: a group label only on the first row of its
+        // span; the grid pads the row at its end) starts its values under the
+        // label columns: read it by cell position after its last label.
+        if let Some((l, v)) = short_row(t, r, first_vcol, short_style) {
+            labels = l;
+            values = v;
         }
         if values.iter().all(|v| v.1 == CellValue::Text) {
             continue;
@@ -786,6 +779,65 @@ pub fn read_s3_keyed(table_index: u32, kc: &Keys, out: &mut Extracted) {
             }
         }
     }
+}
+
+/// Label and value cells of a 三 row whose values start under the label columns
+/// (template.md §8.7: rows have 1–3 label cells in front of the 7 values, and a
+/// row without merges is shorter than the grid, which pads it at its end).
+///
+/// The labels are the text cells up to the last one in the label columns; the
+/// values are the 7 cells after it, by position, so a blank value keeps its
+/// place (`1.属于国家秘密 | (blank) | 3 | …` reads 自然人 blank, 商业企业 3). When
+/// more than 7 cells follow, the window is the one whose leftover cells are
+/// all blank: the first 7 (padding after them) or the last 7 (a blank filler
+/// cell before them, as when a label lost its column span). If both are blank
+/// the table decides (`short_style`: some row has a number under the label
+/// columns); otherwise, and for rows whose values start at the value columns,
+/// `None`: the caller reads the grid's value columns.
+#[allow(clippy::type_complexity)]
+fn short_row(
+    t: &Table,
+    r: usize,
+    first_vcol: usize,
+    short_style: bool,
+) -> Option<(Vec<usize>, Vec<(usize, CellValue)>)> {
+    let segs = row_segments(t, r);
+    let parsed: Vec<CellValue> = segs
+        .iter()
+        .map(|&(i, _)| parse_cell(cell_text(t, i)))
+        .collect();
+    let label_pos = (0..segs.len())
+        .rev()
+        .find(|&p| segs[p].1 < first_vcol && parsed[p] == CellValue::Text)?;
+    let after = label_pos + 1;
+    // Values already start at the value columns: the normal layout.
+    if segs.get(after).is_none_or(|&(_, c)| c >= first_vcol) {
+        return None;
+    }
+    let n = segs.len() - after;
+    if n < 7 {
+        return None;
+    }
+    let blank =
+        |range: std::ops::Range<usize>| range.into_iter().all(|p| parsed[p] == CellValue::Empty);
+    let first = if n == 7 {
+        after
+    } else {
+        let tail_blank = blank(after + 7..segs.len());
+        let head_blank = blank(after..segs.len() - 7);
+        match (tail_blank, head_blank) {
+            (true, false) => after,
+            (false, true) => segs.len() - 7,
+            (true, true) if short_style => after,
+            _ => return None,
+        }
+    };
+    let labels = (0..=label_pos)
+        .filter(|&p| !cell_text(t, segs[p].0).trim().is_empty())
+        .map(|p| segs[p].0)
+        .collect();
+    let values = (first..first + 7).map(|p| (segs[p].0, parsed[p])).collect();
+    Some((labels, values))
 }
 
 fn values_array(values: &[(usize, CellValue)]) -> [Option<f64>; 7] {

@@ -1101,3 +1101,178 @@ fn s3_trailing_empty_columns_and_group_subtotal_row() {
         .collect();
     assert_eq!(fails, vec!["denied.natural_person", "denied.total"]);
 }
+
+/// A 三 table without any merges (template.md §8.7): a group label only on the
+/// first row of its span, so rows have 1–3 label cells and the grid pads them
+/// at the end. `blank(key, column)` leaves a value cell empty; `short_header`
+/// writes the header rows without their label columns.
+fn flat_s3(t: Template, blank: &dyn Fn(&str, usize) -> bool, short_header: bool) -> Table {
+    let mut rows: Vec<Vec<RawCell>> = Vec::new();
+    if short_header {
+        rows.push(vec![cell(H1), cell("申请人情况")]);
+        rows.push(vec![cell("自然人"), cell("法人或其他组织"), cell("总计")]);
+        rows.push(ORG.iter().map(|o| cell(o)).collect());
+    } else {
+        let mut h: Vec<RawCell> = (0..3).map(|_| cell("")).collect();
+        h.push(cell("自然人"));
+        h.extend(ORG.iter().map(|o| cell(o)));
+        h.push(cell("总计"));
+        rows.push(h);
+    }
+    let mut prev_group = "";
+    let mut results_open = false;
+    for ((group, text, key), (_, vals)) in s3_rows_spec(t).iter().zip(s3_values(t).iter()) {
+        let mut r = Vec::new();
+        if !group.is_empty() && !results_open {
+            r.push(cell("三、本年度办理结果"));
+            results_open = true;
+        }
+        if !group.is_empty() && *group != "三" && *group != prev_group {
+            r.push(cell(group));
+        }
+        prev_group = group;
+        r.push(cell(text));
+        for (k, v) in vals.iter().enumerate() {
+            r.push(cell(&if blank(key, k) {
+                String::new()
+            } else {
+                v.to_string()
+            }));
+        }
+        rows.push(r);
+    }
+    table(rows)
+}
+
+/// The expected 三 metrics with the `blank` cells null.
+fn expected_s3_blank(
+    t: Template,
+    blank: &dyn Fn(&str, usize) -> bool,
+) -> BTreeMap<String, Option<f64>> {
+    let mut m = BTreeMap::new();
+    for (key, vals) in s3_values(t) {
+        for (k, v) in vals.iter().enumerate() {
+            let v = (!blank(key, k)).then_some(*v as f64);
+            m.insert(format!("s3.{key}.{}", S3_COLUMNS[k]), v);
+        }
+    }
+    m
+}
+
+#[test]
+fn s3_rows_without_merges_keep_blank_values_in_place() {
+    // Blank first values in rows with 2 labels (三、… | （一）…, （三）… | 1.…) and
+    // with 1 label; the first two values blank; a blank 总计 before the padding.
+    let blank = |key: &str, k: usize| match key {
+        "granted" | "denied.state_secret" | "denied.law_forbidden" | "unable.not_held" => k == 0,
+        "unable.needs_creation" => k <= 1,
+        "not_processed.petition" => k == 6,
+        "carried_forward" => k == 0,
+        _ => false,
+    };
+    for short_header in [false, true] {
+        let t3 = flat_s3(Template::V2019, &blank, short_header);
+        let d = standard_doc(
+            "两城镇人民政府2020年政府信息公开工作年度报告",
+            s2_2019("本年新公开数量"),
+            t3,
+            s4_table(S4_VALUES, true),
+        );
+        let r = analyze(&d).unwrap();
+        assert_eq!(r.template, Some(Template::V2019));
+        let got = metric_map(&r, "s3.", Template::V2019);
+        let want = expected_s3_blank(Template::V2019, &blank);
+        for (k, v) in &want {
+            assert_eq!(got.get(k), Some(v), "{k} (short header: {short_header})");
+        }
+        assert_eq!(got.len(), want.len());
+        // Spot checks with exact values: the cell after a blank one.
+        assert_eq!(r.metrics["s3.denied.state_secret.natural_person"], None);
+        assert_eq!(
+            r.metrics["s3.denied.state_secret.commercial"].map(|n| n.0),
+            Some(s3_values(Template::V2019)[4].1[1] as f64)
+        );
+        assert_eq!(r.metrics["s3.unable.needs_creation.commercial"], None);
+        assert_eq!(r.metrics["s3.not_processed.petition.total"], None);
+        assert_eq!(failing(&r), Vec::<(String, String)>::new());
+        assert!(
+            !r.extra_rows.iter().any(|e| e.table == "s3"),
+            "{:?}",
+            r.extra_rows
+        );
+    }
+}
+
+#[test]
+fn s3_lost_merges_blank_label_and_header_placeholders() {
+    // Every row 10 cells wide; merged labels come out as blank cells below
+    // their first row, the header has blank placeholders under 自然人 and 总计,
+    // （一） lost its column span (a blank filler cell after it), and some
+    // first values are blank.
+    let t = Template::V2021;
+    let mut rows: Vec<Vec<RawCell>> = Vec::new();
+    let mut h1 = vec![cell(H1), cell(""), cell("")];
+    h1.extend((0..7).map(|_| cell("申请人情况")));
+    rows.push(h1);
+    let mut h2 = vec![cell(""), cell(""), cell(""), cell("自然人")];
+    h2.extend((0..5).map(|_| cell("法人或其他组织")));
+    h2.push(cell("总计"));
+    rows.push(h2);
+    let mut h3: Vec<RawCell> = (0..4).map(|_| cell("")).collect();
+    h3.extend(ORG.iter().map(|o| cell(o)));
+    h3.push(cell(""));
+    rows.push(h3);
+    let blank = |key: &str, k: usize| {
+        matches!(key, "granted" | "denied.third_party" | "other.no_fee") && k == 0
+    };
+    let mut prev_group = "";
+    let mut results_open = false;
+    for ((group, text, key), (_, vals)) in s3_rows_spec(t).iter().zip(s3_values(t).iter()) {
+        let mut r = Vec::new();
+        if group.is_empty() {
+            r.push(cell(text));
+            r.push(cell(""));
+            r.push(cell(""));
+        } else {
+            r.push(cell(if results_open {
+                ""
+            } else {
+                "三、本年度办理结果"
+            }));
+            results_open = true;
+            if *group == "三" {
+                r.push(cell(text));
+                r.push(cell(""));
+            } else {
+                r.push(cell(if *group == prev_group { "" } else { group }));
+                r.push(cell(text));
+            }
+        }
+        prev_group = group;
+        for (k, v) in vals.iter().enumerate() {
+            r.push(cell(&if blank(key, k) {
+                String::new()
+            } else {
+                v.to_string()
+            }));
+        }
+        assert_eq!(r.len(), 10);
+        rows.push(r);
+    }
+    let d = standard_doc(
+        "某某市某某局2022年政府信息公开工作年度报告",
+        s2_2021(&plain),
+        table(rows),
+        s4_table(S4_VALUES, true),
+    );
+    let r = analyze(&d).unwrap();
+    assert_eq!(r.template, Some(Template::V2021));
+    let got = metric_map(&r, "s3.", t);
+    let want = expected_s3_blank(t, &blank);
+    for (k, v) in &want {
+        assert_eq!(got.get(k), Some(v), "{k}");
+    }
+    assert_eq!(got.len(), want.len());
+    assert_eq!(failing(&r), Vec::<(String, String)>::new());
+    assert!(r.extra_rows.is_empty(), "{:?}", r.extra_rows);
+}
