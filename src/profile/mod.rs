@@ -19,6 +19,7 @@ pub mod checks;
 pub mod meta;
 pub mod sections;
 pub mod tables;
+pub mod text;
 pub mod value;
 
 use crate::output::DocumentOutput;
@@ -108,14 +109,39 @@ pub struct TablesFound {
 /// The cell a metric was read from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct MetricSource {
-    /// Index of the table among the document's tables, in document order (0-based).
-    pub table: u32,
-    /// Grid row of the cell (0-based).
-    pub row: u32,
-    /// Grid column of the cell (0-based).
-    pub col: u32,
-    /// The cell text as written.
+    /// Index of the table among the document's tables, in document order
+    /// (0-based); absent for a value read from text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<u32>,
+    /// Grid row of the cell (0-based); absent for a value read from text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<u32>,
+    /// Grid column of the cell (0-based); absent for a value read from text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub col: Option<u32>,
+    /// For a value read from a table flattened into text (template.md §8.7):
+    /// index of the paragraph among the document's paragraphs, in document
+    /// order (0-based).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<u32>,
+    /// True when the value was read from text, not from a table cell.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_text: bool,
+    /// The cell text (or the number token, for text) as written.
     pub raw: String,
+}
+
+/// Something the profile could not read as the template expects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ReportWarning {
+    /// `table_missing`: no table for a standard section (its metrics stay
+    /// null); `table_from_text`: no table, values read from the section's text
+    /// (sources carry `paragraph` and `from_text`).
+    pub code: String,
+    /// `s2`, `s3` or `s4`.
+    pub table: String,
+    /// A sentence saying what was seen.
+    pub message: String,
 }
 
 /// Outcome of a check.
@@ -198,6 +224,9 @@ pub struct Report {
     pub checks: Vec<Check>,
     /// Rows with values that match no template row.
     pub extra_rows: Vec<ExtraRow>,
+    /// Tables missing or read from text (template.md §8.7).
+    #[serde(default)]
+    pub warnings: Vec<ReportWarning>,
 }
 
 /// First found value with its source.
@@ -234,8 +263,21 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         }
     }
     let mut ex = Extracted::default();
+    // Paragraphs of a standard section: (paragraph index, text).
+    let section_paras = |n: u8| -> Vec<(usize, &str)> {
+        flat.paragraphs
+            .iter()
+            .enumerate()
+            .filter(|(_, (s, _))| *s == Some(n))
+            .map(|(i, (_, t))| (i, *t))
+            .collect()
+    };
+    // Tables flattened into text: read when the section has no table.
+    let mut from_text = [false; 3];
     if let Some((i, k)) = s3 {
         tables::read_s3_keyed(i, k, &mut ex);
+    } else {
+        from_text[1] = text::read_s3(&section_paras(3), &mut ex) > 0;
     }
     // The 三 table tells the version for 二 rows that have no header row.
     let s2_hint = if ex.s3_has_2021_other_rows {
@@ -248,6 +290,8 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
     tables::read_s2_keyed(&s2, s2_hint, &mut ex);
     if let Some((i, k)) = s4 {
         tables::read_s4_keyed(i, k, &mut ex);
+    } else {
+        from_text[2] = text::read_s4(&section_paras(4), &mut ex);
     }
     let (mut m2019, mut m2021) = (0, 0);
     for k in s2.iter().map(|x| x.1).chain(s3.map(|x| x.1)) {
@@ -494,9 +538,53 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         derive(&mut metrics, t);
     }
     let checks = match template {
-        Some(t) => checks::run(&metrics, t, found.s3, found.s4, &group_rows),
+        Some(t) => checks::run(
+            &metrics,
+            t,
+            found.s3 || from_text[1],
+            found.s4 || from_text[2],
+            &group_rows,
+        ),
         None => Vec::new(),
     };
+    let mut warnings = Vec::new();
+    for (k, (name, std, table)) in [
+        ("s2", 2u8, found.s2),
+        ("s3", 3, found.s3),
+        ("s4", 4, found.s4),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if table {
+            continue;
+        }
+        let numeral = ["二", "三", "四"][k];
+        let heading = flat.matches.iter().any(|m| m.standard == std);
+        let (code, message) = if from_text[k] {
+            (
+                "table_from_text",
+                format!("no {numeral} table; values read from the text of section {numeral}"),
+            )
+        } else if heading {
+            (
+                "table_missing",
+                format!(
+                    "section {numeral} has a heading but no table (an image or attachment?); its metrics are null"
+                ),
+            )
+        } else {
+            (
+                "table_missing",
+                format!("no {numeral} table and no section heading for it; its metrics are null"),
+            )
+        };
+        warnings.push(ReportWarning {
+            code: code.to_string(),
+            table: name.to_string(),
+            message,
+        });
+    }
 
     Some(Report {
         agency: agency.as_ref().map(|a| a.written.clone()),
@@ -515,6 +603,7 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         metric_sources,
         checks,
         extra_rows,
+        warnings,
     })
 }
 

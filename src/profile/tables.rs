@@ -232,15 +232,19 @@ fn row_segments(t: &Table, r: usize) -> Vec<(usize, usize)> {
 fn source(table_index: u32, t: &Table, idx: usize) -> MetricSource {
     match t.cells.get(idx) {
         Some(c) => MetricSource {
-            table: table_index,
-            row: c.row,
-            col: c.col,
+            table: Some(table_index),
+            row: Some(c.row),
+            col: Some(c.col),
+            paragraph: None,
+            from_text: false,
             raw: c.text.clone(),
         },
         None => MetricSource {
-            table: table_index,
-            row: 0,
-            col: 0,
+            table: Some(table_index),
+            row: None,
+            col: None,
+            paragraph: None,
+            from_text: false,
             raw: String::new(),
         },
     }
@@ -490,7 +494,7 @@ pub fn read_s2_keyed(tables: &[(u32, &Keys)], prefer_2021: Option<bool>, out: &m
 
 /// A recognised 三 row label.
 #[derive(Debug, Clone, PartialEq)]
-enum S3Label {
+pub enum S3Label {
     /// A data row with this row key (`denied.state_secret`).
     Row(&'static str),
     /// A group label (`denied`, `unable`, `not_processed`, `results`).
@@ -499,6 +503,11 @@ enum S3Label {
     OtherProcessing,
     /// Not recognised.
     Unknown,
+}
+
+/// The 三 row a label key names (`group`: the open group, for `3.其他`).
+pub fn s3_label_of(key: &str, group: Option<&str>) -> S3Label {
+    s3_label(key, group)
 }
 
 fn s3_label(key: &str, group: Option<&str>) -> S3Label {

@@ -607,7 +607,8 @@ fn v2021_merged_layout_exact_metrics() {
     );
     // Sources point at the cells.
     let src = &r.metric_sources["s3.new_received.natural_person"];
-    assert_eq!((src.table, src.row, src.col), (1, 3, 3));
+    assert_eq!((src.table, src.row, src.col), (Some(1), Some(3), Some(3)));
+    assert_eq!((src.paragraph, src.from_text), (None, false));
     assert_eq!(r.metric_sources["s2.regulation.in_force_or_total"].raw, "/");
     // Every check passes or (for the blank coercion / "/" cell) is absent from R1-R5.
     assert_eq!(failing(&r), Vec::<(String, String)>::new());
@@ -829,6 +830,20 @@ fn seed_like_document_without_tables() {
     assert_eq!(r.metrics.len(), 207);
     assert!(r.metrics.values().all(Option::is_none));
     assert!(r.checks.is_empty());
+    assert!(r.metric_sources.is_empty());
+    // Each missing table is recorded, with its heading seen.
+    assert_eq!(
+        r.warnings
+            .iter()
+            .map(|w| (w.code.as_str(), w.table.as_str()))
+            .collect::<Vec<_>>(),
+        vec![
+            ("table_missing", "s2"),
+            ("table_missing", "s3"),
+            ("table_missing", "s4")
+        ]
+    );
+    assert!(r.warnings[1].message.contains("has a heading but no table"));
 }
 
 #[test]
@@ -976,7 +991,7 @@ fn s2_fee_written_in_yuan_is_converted_to_wan_yuan() {
     assert_eq!(got.value, value::CellValue::Number(0.35));
     assert_eq!(
         (got.source.table, got.source.row, got.source.col),
-        (4, 2, 1)
+        (Some(4), Some(2), Some(1))
     );
     assert_eq!(got.source.raw, "3500元");
 }
@@ -1275,4 +1290,148 @@ fn s3_lost_merges_blank_label_and_header_placeholders() {
     assert_eq!(got.len(), want.len());
     assert_eq!(failing(&r), Vec::<(String, String)>::new());
     assert!(r.extra_rows.is_empty(), "{:?}", r.extra_rows);
+}
+
+#[test]
+fn tables_flattened_into_text_are_read_from_the_section_paragraphs() {
+    // PDF/flipbook copies: each 三 row on a line with its 7 numbers (a label
+    // against its first number, a "/" placeholder, a label broken by a space),
+    // and the 15 numbers of 四 on one line after a vertical header split into
+    // characters.
+    let t = Template::V2021;
+    let mut lines = vec![
+        para("申请人情况"),
+        para("自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计"),
+    ];
+    let mut prev_group = "";
+    for ((group, text, key), (_, vals)) in s3_rows_spec(t).iter().zip(s3_values(t).iter()) {
+        let mut line = String::new();
+        if !group.is_empty() && *group != "三" && *group != prev_group {
+            line.push_str(group);
+            line.push(' ');
+        }
+        prev_group = group;
+        let label = match *key {
+            "new_received" => "一、本年新收政府信息公开 申请数量".to_string(),
+            _ => text.to_string(),
+        };
+        line.push_str(&label);
+        let nums: Vec<String> = vals
+            .iter()
+            .enumerate()
+            .map(|(k, v)| {
+                if *key == "denied.third_party" && k == 2 {
+                    "/".to_string()
+                } else {
+                    v.to_string()
+                }
+            })
+            .collect();
+        if *key == "carried_forward" {
+            line.push_str(&nums.join(" "));
+        } else {
+            line.push(' ');
+            line.push_str(&nums.join(" "));
+        }
+        lines.push(para(&line));
+    }
+    let mut s4_paras = vec![
+        para("行政复议 行政诉讼"),
+        para("结 结 其 尚 总"),
+        para("果 果 他 未 计"),
+    ];
+    s4_paras.push(para(&S4_VALUES.join(" ")));
+    let d = doc(
+        "reports/x.docx",
+        vec![para("某某市某某局2022年政府信息公开工作年度报告")],
+        vec![
+            section("一、总体情况", vec![para("本年度共收到申请55件。")]),
+            section("二、主动公开政府信息情况", Vec::new()),
+            section("三、收到和处理政府信息公开申请情况", lines),
+            section("四、政府信息公开行政复议、行政诉讼情况", s4_paras),
+            section("五、存在的主要问题及改进情况", vec![para("无。")]),
+        ],
+    );
+    let r = analyze(&d).unwrap();
+    assert_eq!(r.template, Some(Template::V2021));
+    assert!(!r.template_inferred);
+    assert_eq!(r.tables_found, TablesFound::default());
+    let blank = |key: &str, k: usize| key == "denied.third_party" && k == 2;
+    let got = metric_map(&r, "s3.", t);
+    let want = expected_s3_blank(t, &blank);
+    for (k, v) in &want {
+        assert_eq!(got.get(k), Some(v), "{k}");
+    }
+    assert_eq!(got.len(), want.len());
+    assert_eq!(r.metrics["s4.review.upheld"], Some(Num(5.0)));
+    assert_eq!(r.metrics["s4.review.total"], Some(Num(7.0)));
+    assert_eq!(r.metrics["s4.suit_direct.upheld"], Some(Num(8.0)));
+    assert_eq!(r.metrics["s4.suit_after_review.total"], Some(Num(1.0)));
+    // Sources name the paragraph (document order: title 0, 一 1, header lines
+    // 2–3, the 25 rows 4–28, 四 29–32).
+    let src = &r.metric_sources["s3.new_received.total"];
+    assert_eq!(
+        (src.table, src.paragraph, src.from_text, src.raw.as_str()),
+        (
+            None,
+            Some(4),
+            true,
+            s3_values(t)[0].1[6].to_string().as_str()
+        )
+    );
+    let src = &r.metric_sources["s3.carried_forward.natural_person"];
+    assert_eq!((src.paragraph, src.raw.as_str()), (Some(28), "3"));
+    assert_eq!(r.metric_sources["s4.suit_direct.total"].paragraph, Some(32));
+    assert_eq!(r.metric_sources["s3.denied.third_party.research"].raw, "/");
+    // Checks run on the values read from text: R1–R3 and R5 hold.
+    assert_eq!(failing(&r), Vec::<(String, String)>::new());
+    assert!(r
+        .checks
+        .iter()
+        .any(|c| c.rule == "R1" && c.status == CheckStatus::Pass));
+    assert!(r
+        .checks
+        .iter()
+        .any(|c| c.rule == "R5" && c.status == CheckStatus::Pass));
+    assert_eq!(
+        r.warnings
+            .iter()
+            .map(|w| (w.code.as_str(), w.table.as_str()))
+            .collect::<Vec<_>>(),
+        vec![
+            ("table_missing", "s2"),
+            ("table_from_text", "s3"),
+            ("table_from_text", "s4")
+        ]
+    );
+    // 二 stays null (never zeros).
+    assert_eq!(r.metrics["s2.normative.issued"], None);
+}
+
+#[test]
+fn prose_numbers_are_not_read_as_a_flattened_table() {
+    let d = doc(
+        "reports/x.docx",
+        vec![para("某某市某某局2022年政府信息公开工作年度报告")],
+        vec![
+            section(
+                "三、收到和处理政府信息公开申请情况",
+                vec![para(
+                    "本年新收政府信息公开申请 5 件，予以公开 3 件，上年结转 1 件。",
+                )],
+            ),
+            section(
+                "四、政府信息公开行政复议、行政诉讼情况",
+                vec![para("行政复议 0 0 0 0 0 行政诉讼 0 0 0 0 0")],
+            ),
+        ],
+    );
+    let r = analyze(&d).unwrap();
+    assert!(r
+        .metrics
+        .iter()
+        .filter(|(k, _)| !k.starts_with("s2"))
+        .all(|(_, v)| v.is_none()));
+    assert!(r.warnings.iter().all(|w| w.code == "table_missing"));
+    assert!(r.checks.is_empty());
 }
