@@ -9,6 +9,8 @@
 //!   （三）/（四）/（五）/（六） values of its own: that value = sum of its sub-items
 //!   (`column` is `<group>.<column>`).
 //! * R5, per 四 group (`column` is the group): 总计 = 维持 + 纠正 + 其他 + 尚未审结.
+//! * R8 (2019 only, `severity: warning`), per 二 item 规章 / 规范性文件:
+//!   对外公开总数量 ≥ 本年新公开数量 ([`run_r8`]).
 //!
 //! Blank cells are "not given": a check that needs one is `not_checkable`,
 //! except that a blank 总计 cell is filled from R3 (sum of its row) for R1 and R2
@@ -16,7 +18,7 @@
 
 use super::tables::S3_COLUMNS;
 use super::value::Num;
-use super::{Check, CheckStatus, Template};
+use super::{Check, CheckStatus, Severity, Template};
 use std::collections::BTreeMap;
 
 /// Row keys of the 三 table in order, for a template version.
@@ -111,7 +113,37 @@ fn check(rule: &str, column: String, expected: Option<f64>, actual: Option<f64>)
         status,
         expected: expected.map(Num),
         actual: actual.map(Num),
+        severity: None,
     }
+}
+
+/// R8 (template.md §6, a heuristic reported as a warning): in the 2019 二
+/// table, 对外公开总数量 (`actual`) ≥ 本年新公开数量 (`expected`), for 规章 and
+/// 规范性文件 (`column` is the item). Nothing for 2021 reports or without a 二 table.
+pub fn run_r8(m: &Metrics, t: Template, s2: bool) -> Vec<Check> {
+    if t != Template::V2019 || !s2 {
+        return Vec::new();
+    }
+    ["regulation", "normative"]
+        .into_iter()
+        .map(|item| {
+            let new = get3(m, "s2", item, "published_new");
+            let total = get3(m, "s2", item, "in_force_or_total");
+            let status = match (new, total) {
+                (Some(n), Some(tot)) if tot + 1e-6 >= n => CheckStatus::Pass,
+                (Some(_), Some(_)) => CheckStatus::Fail,
+                _ => CheckStatus::NotCheckable,
+            };
+            Check {
+                rule: "R8".to_string(),
+                column: item.to_string(),
+                status,
+                expected: new.map(Num),
+                actual: total.map(Num),
+                severity: Some(Severity::Warning),
+            }
+        })
+        .collect()
 }
 
 /// Run R1–R5 on the metrics of a report. `group_rows` are 三 group rows that

@@ -156,10 +156,18 @@ pub enum CheckStatus {
     NotCheckable,
 }
 
+/// How much a failed check weighs; absent for R1–R5 (errors in the data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// A heuristic (R8): a failure is worth a look, not necessarily an error.
+    Warning,
+}
+
 /// One arithmetic check (勾稽关系).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Check {
-    /// Rule id, `R1`–`R5` (template.md §6).
+    /// Rule id, `R1`–`R5` or `R8` (template.md §6).
     pub rule: String,
     /// What it applies to: a 三 column key (R1, R2), a 三 row key (R3),
     /// `<group>.<column>` (R4), a 四 group (R5).
@@ -170,6 +178,9 @@ pub struct Check {
     pub expected: Option<Num>,
     /// The value the table states.
     pub actual: Option<Num>,
+    /// `warning` for heuristic rules (R8); absent for R1–R5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
 }
 
 /// A table row holding values that matches no template row (provincial variants,
@@ -220,7 +231,7 @@ pub struct Report {
     pub metrics: BTreeMap<String, Option<Num>>,
     /// Key → the cell it was read from.
     pub metric_sources: BTreeMap<String, MetricSource>,
-    /// R1–R5 results.
+    /// R1–R5 results, then R8 (2019 reports, severity `warning`).
     pub checks: Vec<Check>,
     /// Rows with values that match no template row.
     pub extra_rows: Vec<ExtraRow>,
@@ -544,7 +555,10 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
             found.s3 || from_text[1],
             found.s4 || from_text[2],
             &group_rows,
-        ),
+        )
+        .into_iter()
+        .chain(checks::run_r8(&metrics, t, found.s2))
+        .collect(),
         None => Vec::new(),
     };
     let mut warnings = Vec::new();

@@ -1435,3 +1435,74 @@ fn prose_numbers_are_not_read_as_a_flattened_table() {
     assert!(r.warnings.iter().all(|w| w.code == "table_missing"));
     assert!(r.checks.is_empty());
 }
+
+#[test]
+fn r8_is_a_warning_on_2019_section_two() {
+    let row = |label: &str, a: &str, b: &str, c: &str| vec![cell(label), cell(a), cell(b), cell(c)];
+    let s2 = table(vec![
+        vec![span("第二十条第（一）项", 4)],
+        row(
+            "信息内容",
+            "本年新制作数量",
+            "本年新公开数量",
+            "对外公开总数量",
+        ),
+        row("规章", "3", "3", "9"),
+        row("规范性文件", "14", "14", "10"),
+    ]);
+    let d = standard_doc(
+        "某某县某某局2019年政府信息公开工作年度报告",
+        s2,
+        s3_table(Template::V2019, true, &plain, &|_, _, v| num(v)),
+        s4_table(S4_VALUES, true),
+    );
+    let r = analyze(&d).unwrap();
+    assert_eq!(r.template, Some(Template::V2019));
+    let r8: Vec<_> = r.checks.iter().filter(|c| c.rule == "R8").collect();
+    assert_eq!(r8.len(), 2);
+    assert_eq!(
+        (
+            r8[0].column.as_str(),
+            r8[0].status,
+            r8[0].expected,
+            r8[0].actual,
+            r8[0].severity
+        ),
+        (
+            "regulation",
+            CheckStatus::Pass,
+            Some(Num(3.0)),
+            Some(Num(9.0)),
+            Some(Severity::Warning)
+        )
+    );
+    assert_eq!(
+        (
+            r8[1].column.as_str(),
+            r8[1].status,
+            r8[1].expected,
+            r8[1].actual
+        ),
+        (
+            "normative",
+            CheckStatus::Fail,
+            Some(Num(14.0)),
+            Some(Num(10.0))
+        )
+    );
+    // R1–R5 carry no severity; a 2021 report has no R8.
+    assert!(r
+        .checks
+        .iter()
+        .filter(|c| c.rule != "R8")
+        .all(|c| c.severity.is_none()));
+    let json = serde_json::to_value(r8[0]).unwrap();
+    assert_eq!(json["severity"], "warning");
+    let d = standard_doc(
+        "某某市某某局2022年政府信息公开工作年度报告",
+        s2_2021(&plain),
+        s3_table(Template::V2021, true, &plain, &|_, _, v| num(v)),
+        s4_table(S4_VALUES, true),
+    );
+    assert!(!analyze(&d).unwrap().checks.iter().any(|c| c.rule == "R8"));
+}
