@@ -66,8 +66,19 @@ pub fn group_members(t: Template, group: &str) -> Vec<&'static str> {
 
 type Metrics = BTreeMap<String, Option<f64>>;
 
+/// The key `a.b.c` (cheaper than `format!` on hot paths).
+pub fn key3(a: &str, b: &str, c: &str) -> String {
+    let mut k = String::with_capacity(a.len() + b.len() + c.len() + 2);
+    k.push_str(a);
+    k.push('.');
+    k.push_str(b);
+    k.push('.');
+    k.push_str(c);
+    k
+}
+
 /// The value of key `a.b.c`, built in a reused buffer (no allocation per lookup).
-fn get3(m: &Metrics, a: &str, b: &str, c: &str) -> Option<f64> {
+pub fn get3(m: &Metrics, a: &str, b: &str, c: &str) -> Option<f64> {
     thread_local! {
         static KEY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     }

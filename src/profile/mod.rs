@@ -351,9 +351,23 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
     let mut opening = meta::TitleInfo::default();
     for &(i, p) in &opening_paras {
         // The opening patterns need these words (all-CJK literals, unchanged
-        // between the normalized text and the forms parse_opening makes).
+        // between the normalized text and the forms parse_opening makes): the
+        // 公布…信息公开 pattern, the YYYY年…信息公开 one, or 请与…联系.
         let n = flat.normalized(i);
-        if !(n.contains("信息公开") || (n.contains("请与") && n.contains("联系"))) {
+        let o1 = n.contains("信息公开")
+            && ["公布", "发布", "现将", "编制"]
+                .iter()
+                .any(|w| n.contains(w));
+        let y = [
+            "年信息公开",
+            "年度信息公开",
+            "年政府信息公开",
+            "年度政府信息公开",
+        ]
+        .iter()
+        .any(|w| n.contains(w));
+        let o2 = n.contains("请与") && n.contains("联系");
+        if !(o1 || y || o2) {
             continue;
         }
         let o = meta::parse_opening(p);
@@ -623,7 +637,6 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
 
 /// Add the derived keys of `t` that can be computed (all parts given).
 fn derive(m: &mut BTreeMap<String, Option<f64>>, t: Template) {
-    let get = |m: &BTreeMap<String, Option<f64>>, k: &str| m.get(k).copied().flatten();
     let mut groups = vec!["denied", "unable", "not_processed"];
     if t == Template::V2021 {
         groups.push("other");
@@ -633,7 +646,7 @@ fn derive(m: &mut BTreeMap<String, Option<f64>>, t: Template) {
         for c in S3_COLUMNS {
             let s: Option<f64> = members
                 .iter()
-                .try_fold(0.0, |a, r| Some(a + get(m, &format!("s3.{r}.{c}"))?));
+                .try_fold(0.0, |a, r| Some(a + checks::get3(m, "s3", r, c)?));
             // `other.total` is comparable across versions (a cell in 2019): always
             // present; the other group totals only when computable.
             if s.is_some() || g == "other" {
@@ -652,7 +665,7 @@ fn derive(m: &mut BTreeMap<String, Option<f64>>, t: Template) {
         {
             let s: Option<f64> = S3_COLUMNS[1..6]
                 .iter()
-                .try_fold(0.0, |a, c| Some(a + get(m, &format!("s3.{row}.{c}"))?));
+                .try_fold(0.0, |a, c| Some(a + checks::get3(m, "s3", row, c)?));
             if let Some(v) = s {
                 m.insert(e.key.clone(), Some(v));
             }

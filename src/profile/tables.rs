@@ -479,7 +479,7 @@ pub fn read_s2_keyed(tables: &[(u32, &Keys)], prefer_2021: Option<bool>, out: &m
                         }
                         other => other,
                     };
-                    let key = format!("s2.{item}.{m}");
+                    let key = super::checks::key3("s2", item, m);
                     out.cells.entry(key).or_insert(CellRead {
                         value: v,
                         source: source(ti, t, idx),
@@ -510,7 +510,33 @@ pub fn s3_label_of(key: &str, group: Option<&str>) -> S3Label {
     s3_label(key, group)
 }
 
+/// [`s3_label`], memoized per thread: the same template labels recur in every
+/// report. Bounded (cleared when full).
 fn s3_label(key: &str, group: Option<&str>) -> S3Label {
+    type Memo = std::collections::HashMap<(String, Option<String>), S3Label>;
+    thread_local! {
+        static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::new());
+    }
+    // Only short labels are worth keeping.
+    if key.len() > 300 {
+        return s3_label_uncached(key, group);
+    }
+    let k = (key.to_string(), group.map(str::to_string));
+    if let Some(l) = MEMO.with(|m| m.borrow().get(&k).cloned()) {
+        return l;
+    }
+    let l = s3_label_uncached(key, group);
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= 4096 {
+            m.clear();
+        }
+        m.insert(k, l.clone());
+    });
+    l
+}
+
+fn s3_label_uncached(key: &str, group: Option<&str>) -> S3Label {
     let l = strip_item_marker(key).1;
     let l_noquote: std::borrow::Cow<str> = if l.contains(['"', '\'']) {
         l.chars()
@@ -738,7 +764,7 @@ pub fn read_s3_keyed(table_index: u32, kc: &Keys, out: &mut Extracted) {
                 .zip(S3_COLUMNS)
                 .map(|(&(idx, v), col)| {
                     (
-                        format!("s3.{out_key}.{col}"),
+                        super::checks::key3("s3", out_key, col),
                         CellRead {
                             value: v,
                             source: source(table_index, t, idx),
