@@ -125,20 +125,51 @@ pub fn parse_title(text: &str) -> Option<TitleInfo> {
     None
 }
 
-/// Agency and year from an opening sentence (`现向社会公布{agency}{year}年…`,
-/// `现将{agency}{year}年度…`, `请与{agency}联系`).
-pub fn parse_opening(text: &str) -> TitleInfo {
+/// The opening-sentence patterns: `公布{agency}{year}年…信息公开`,
+/// `请与{agency}联系`, `{year}年…信息公开`.
+fn opening_res() -> [Option<&'static Regex>; 3] {
     static O1: OnceLock<Option<Regex>> = OnceLock::new();
     static O2: OnceLock<Option<Regex>> = OnceLock::new();
     static Y: OnceLock<Option<Regex>> = OnceLock::new();
+    [
+        cached_regex(
+            &O1,
+            &format!(
+                r"(?:公布|发布|现将|编制)了?(?P<agency>{AGENCY})(?P<year>(?:19|20)\d{{2}})年度?(?:政府)?信息公开"
+            ),
+        ),
+        cached_regex(&O2, &format!(r"请与(?P<agency>{AGENCY})联系")),
+        cached_regex(&Y, r"((?:19|20)\d{2})年度?(?:政府)?信息公开"),
+    ]
+}
+
+/// Whether [`parse_opening`] can find anything in a text, tested on the text's
+/// normalized form (`normalize_text`): the patterns are matched on a form
+/// that differs from it only in whitespace (removed here too), item markers at
+/// the start and context-dependent t2s, none of which a match depends on.
+pub fn opening_may_match(normalized: &str) -> bool {
+    let compact: std::borrow::Cow<str> = if normalized.contains(char::is_whitespace) {
+        normalized
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .into()
+    } else {
+        normalized.into()
+    };
+    opening_res()
+        .into_iter()
+        .flatten()
+        .any(|re| re.is_match(&compact))
+}
+
+/// Agency and year from an opening sentence (`现向社会公布{agency}{year}年…`,
+/// `现将{agency}{year}年度…`, `请与{agency}联系`).
+pub fn parse_opening(text: &str) -> TitleInfo {
+    let [o1, o2, y] = opening_res();
     let (light, simp) = forms(text);
     let mut info = TitleInfo::default();
-    if let Some(re) = cached_regex(
-        &O1,
-        &format!(
-            r"(?:公布|发布|现将|编制)了?(?P<agency>{AGENCY})(?P<year>(?:19|20)\d{{2}})年度?(?:政府)?信息公开"
-        ),
-    ) {
+    if let Some(re) = o1 {
         if let Some(c) = re.captures(&simp) {
             info.agency = c
                 .name("agency")
@@ -147,7 +178,7 @@ pub fn parse_opening(text: &str) -> TitleInfo {
         }
     }
     if info.agency.is_none() {
-        if let Some(re) = cached_regex(&O2, &format!(r"请与(?P<agency>{AGENCY})联系")) {
+        if let Some(re) = o2 {
             if let Some(c) = re.captures(&simp) {
                 info.agency = c
                     .name("agency")
@@ -156,7 +187,7 @@ pub fn parse_opening(text: &str) -> TitleInfo {
         }
     }
     if info.year.is_none() {
-        if let Some(re) = cached_regex(&Y, r"((?:19|20)\d{2})年度?(?:政府)?信息公开") {
+        if let Some(re) = y {
             info.year = re
                 .captures(&simp)
                 .and_then(|c| c.get(1))

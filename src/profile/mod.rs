@@ -367,7 +367,7 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         .iter()
         .any(|w| n.contains(w));
         let o2 = n.contains("请与") && n.contains("联系");
-        if !(o1 || y || o2) {
+        if !(o1 || y || o2) || !meta::opening_may_match(&n) {
             continue;
         }
         let o = meta::parse_opening(p);
