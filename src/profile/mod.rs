@@ -26,7 +26,7 @@ use crate::output::DocumentOutput;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use tables::{Extracted, TableKind, S3_COLUMNS};
+use tables::{CellRead, Extracted, TableKind, S3_COLUMNS};
 pub use value::Num;
 
 /// Template version (template.md §1).
@@ -553,7 +553,9 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
             }
         }
         // Keys read from the tables that the version does not have.
-        for (key, r) in std::mem::take(&mut ex.cells) {
+        let mut left: Vec<(String, CellRead)> = std::mem::take(&mut ex.cells).into_iter().collect();
+        left.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (key, r) in left {
             extra_rows.push(ExtraRow {
                 table: key.split('.').next().unwrap_or("").to_string(),
                 label: key,

@@ -22,7 +22,7 @@ use super::value::{parse_cell, CellValue};
 use super::{ExtraRow, MetricSource};
 use crate::model::Table;
 use crate::normalize::{label_key, strip_item_marker};
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// Which standard table a table is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +65,7 @@ pub struct CellRead {
 pub struct Extracted {
     /// Key → value read from a cell (keys of both versions may appear; the
     /// caller keeps those of the detected version).
-    pub cells: BTreeMap<String, CellRead>,
+    pub cells: HashMap<String, CellRead>,
     /// Rows that hold values but match no template row.
     pub extra_rows: Vec<ExtraRow>,
     /// 三 group rows that carried values of their own (`denied`, `unable`,
