@@ -80,8 +80,9 @@ fn traditional_set() -> &'static [u64] {
     })
 }
 
-/// Whether `fast2s` could change `c`.
-fn maybe_traditional(c: char) -> bool {
+/// Whether `fast2s` could change `c` (a traditional character or one of its
+/// context rules).
+pub fn maybe_traditional(c: char) -> bool {
     let u = c as usize;
     (0x800..=0xFFFF).contains(&u)
         && traditional_set()
@@ -111,6 +112,15 @@ fn simplified_cow(s: &str) -> Cow<'_, str> {
 /// (traditional ones kept), in a form whose character positions match
 /// `to_simplified(light_normalize(s))`.
 pub fn light_normalize(s: &str) -> String {
+    let mut flags = Flags::default();
+    let q = nfkc_quotes(bounded(s), &mut flags);
+    if !(flags.paren && may_have_pinyin(&q)) {
+        return if flags.whitespace {
+            q.chars().filter(|c| !c.is_whitespace()).collect()
+        } else {
+            q.into_owned()
+        };
+    }
     let nfkc = nfkc_bounded(s);
     let no_pinyin = strip_pinyin_cow(&nfkc);
     let quoted = unify_quotes_cow(&no_pinyin);
@@ -205,46 +215,6 @@ fn fullwidth_to_ascii(c: char) -> Option<char> {
 #[cfg(test)]
 fn nfkc(s: &str) -> String {
     nfkc_from(s, 0)
-}
-
-/// NFKC with every output character passed through `f`.
-fn nfkc_map(s: &str, mut f: impl FnMut(char) -> char) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut it = s.char_indices().peekable();
-    let mut pending: Option<usize> = None;
-    let mut last_copied: Option<(usize, usize, char)> = None;
-    while let Some((i, c)) = it.next() {
-        if nfkc_stable(c) {
-            if let Some(p) = pending.take() {
-                out.extend(s[p..i].nfkc().map(&mut f));
-            }
-            let m = f(c);
-            last_copied = Some((i, out.len(), c));
-            out.push(m);
-            continue;
-        }
-        if pending.is_some() {
-            continue;
-        }
-        if let Some(a) = fullwidth_to_ascii(c) {
-            if it.peek().is_none_or(|&(_, n)| nfkc_stable(n)) {
-                out.push(f(a));
-                last_copied = None;
-                continue;
-            }
-        }
-        match last_copied.take() {
-            Some((j, at, prev)) if j + prev.len_utf8() == i => {
-                out.truncate(at);
-                pending = Some(j);
-            }
-            _ => pending = Some(i),
-        }
-    }
-    if let Some(p) = pending {
-        out.extend(s[p..].nfkc().map(&mut f));
-    }
-    out
 }
 
 /// [`nfkc`] when `s[..known_stable]` is known to be made of stable characters.
@@ -564,33 +534,140 @@ pub fn normalize_text(s: &str) -> String {
 /// [`normalize_text`], borrowing the input when nothing changes (the common case
 /// for short labels of simplified text).
 pub fn normalize_cow(s: &str) -> Cow<'_, str> {
-    let s = bounded(s);
-    let plain = |c: char| {
-        nfkc_stable(c)
-            && !is_quote_like(c)
-            && !c.is_whitespace()
-            && c != '('
-            && !maybe_traditional(c)
-    };
-    // Whitespace at the ends only goes (it stays whitespace under NFKC).
-    let t = s.trim();
-    if t.chars().all(plain) {
-        return unify_marker(t);
-    }
+    let s = bounded(s).trim();
     // One pass for NFKC and quotes; the rarer pinyin and traditional text take
     // the step-by-step path (t2s looks at neighbours, before whitespace goes).
-    let mut quick_ok = true;
-    let out = nfkc_map(s, |c| {
-        if c == '(' || maybe_traditional(c) {
-            quick_ok = false;
-        }
-        quote_map(c)
-    });
-    if !quick_ok && (may_have_pinyin(&out) || out.chars().any(maybe_traditional)) {
+    let mut flags = Flags::default();
+    let out = nfkc_quotes(s, &mut flags);
+    if flags.traditional || (flags.paren && may_have_pinyin(&out)) {
         return Cow::Owned(normalize_steps(s));
+    }
+    if !flags.whitespace {
+        return match out {
+            Cow::Borrowed(b) => unify_marker(b),
+            Cow::Owned(o) => Cow::Owned(unify_marker(&o).into_owned()),
+        };
     }
     let folded = fold_whitespace(out.trim());
     Cow::Owned(unify_marker(&folded).into_owned())
+}
+
+/// What [`nfkc_quotes`] saw in its output.
+#[derive(Default)]
+struct Flags {
+    /// A character `fast2s` may change.
+    traditional: bool,
+    /// An ASCII `(` (a pinyin annotation may follow).
+    paren: bool,
+    /// A whitespace character.
+    whitespace: bool,
+}
+
+impl Flags {
+    fn see(&mut self, c: char) {
+        if c == '(' {
+            self.paren = true;
+        } else if c.is_whitespace() {
+            self.whitespace = true;
+        } else if maybe_traditional(c) {
+            self.traditional = true;
+        }
+    }
+}
+
+/// NFKC followed by [`quote_map`], in one pass that copies unchanged runs and
+/// borrows when nothing changes; notes what the output holds in `flags`.
+fn nfkc_quotes<'a>(s: &'a str, flags: &mut Flags) -> Cow<'a, str> {
+    let bytes = s.as_bytes();
+    let mut out = String::new();
+    // Start of the run of input copied verbatim.
+    let mut run = 0;
+    // Start of the previous character, when it was copied verbatim.
+    let mut prev_at: Option<usize> = None;
+    let trad = traditional_set();
+    let mut i = 0;
+    while let Some(&x) = bytes.get(i) {
+        if x < 0x80 {
+            if x == b'(' {
+                flags.paren = true;
+            } else if x.is_ascii_whitespace() {
+                flags.whitespace = true;
+            }
+            prev_at = Some(i);
+            i += 1;
+            continue;
+        }
+        // CJK ideographs (U+3400–U+9FFF) are three bytes led by E3–E9.
+        if (0xE3..=0xE9).contains(&x) {
+            if let (Some(&y), Some(&z)) = (bytes.get(i + 1), bytes.get(i + 2)) {
+                let u =
+                    ((x as usize & 0x0F) << 12) | ((y as usize & 0x3F) << 6) | (z as usize & 0x3F);
+                if matches!(u, 0x3400..=0x4DBF | 0x4E00..=0x9FFF) {
+                    if trad.get(u / 64).is_some_and(|w| w & (1 << (u % 64)) != 0) {
+                        flags.traditional = true;
+                    }
+                    prev_at = Some(i);
+                    i += 3;
+                    continue;
+                }
+            }
+        }
+        let Some(c) = s.get(i..).and_then(|r| r.chars().next()) else {
+            break;
+        };
+        let len = c.len_utf8();
+        let this_prev = prev_at.replace(i);
+        if nfkc_stable(c) && !is_quote_like(c) {
+            flags.see(c);
+            i += len;
+            continue;
+        }
+        if out.capacity() == 0 {
+            out.reserve(s.len());
+        }
+        let next_stable = s[i + len..].chars().next().is_none_or(nfkc_stable);
+        let direct = if nfkc_stable(c) {
+            Some(quote_map(c))
+        } else if next_stable {
+            fullwidth_to_ascii(c).map(quote_map)
+        } else {
+            None
+        };
+        if let Some(m) = direct {
+            out.push_str(&s[run..i]);
+            out.push(m);
+            flags.see(m);
+            run = i + len;
+            i += len;
+            continue;
+        }
+        // The full algorithm over this run of unstable characters, with the
+        // copied character before it (a starter a combining mark may join).
+        let start = match this_prev {
+            Some(p) if p >= run => p,
+            _ => i,
+        };
+        let mut end = i + len;
+        while let Some(n) = s[end..].chars().next() {
+            if nfkc_stable(n) {
+                break;
+            }
+            end += n.len_utf8();
+        }
+        out.push_str(&s[run..start]);
+        for m in s[start..end].nfkc().map(quote_map) {
+            flags.see(m);
+            out.push(m);
+        }
+        run = end;
+        prev_at = None;
+        i = end;
+    }
+    if out.capacity() == 0 {
+        return Cow::Borrowed(s);
+    }
+    out.push_str(&s[run..]);
+    Cow::Owned(out)
 }
 
 /// Steps 1–6 one after the other (the general path of [`normalize_cow`]).
@@ -606,6 +683,10 @@ fn normalize_steps(s: &str) -> String {
 /// The matching key of a table label or title: [`normalize_text`] with every
 /// whitespace character removed (`商业 企业` → `商业企业`).
 pub fn label_key(s: &str) -> String {
+    // Plain digits (most table cells) are their own key.
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.to_string();
+    }
     let n = normalize_cow(s);
     if !n.chars().any(char::is_whitespace) {
         return n.into_owned();
@@ -759,6 +840,16 @@ mod tests {
             Cow::Borrowed("本年新收")
         ));
         assert_eq!(normalize_cow("（一）予以公开"), "(一)予以公开");
+        for t in [
+            "（１）ｅ\u{301}，Ａ\u{300}ａ “三安全一稳定” ‘x’ －3 −4",
+            "e\u{301}，abc\u{301}\u{302}（a）\u{1100}\u{1161}\u{11A8}　Ｘ",
+            "ｅ\u{301}\u{301}中\u{1100}\u{1161} 開平(kai) 公(gōng)开",
+            "  1、 属于　国家秘密\u{a0}",
+            "Open Office  text ２０２２ 年",
+            "…，。“”（）：；",
+        ] {
+            assert_eq!(normalize_cow(t), normalize_steps(t), "{t:?}");
+        }
     }
 
     #[test]

@@ -9,6 +9,8 @@
 //!   （三）/（四）/（五）/（六） values of its own: that value = sum of its sub-items
 //!   (`column` is `<group>.<column>`).
 //! * R5, per 四 group (`column` is the group): 总计 = 维持 + 纠正 + 其他 + 尚未审结.
+//! * R8 (2019 only, `severity: warning`), per 二 item 规章 / 规范性文件:
+//!   对外公开总数量 ≥ 本年新公开数量 ([`run_r8`]).
 //!
 //! Blank cells are "not given": a check that needs one is `not_checkable`,
 //! except that a blank 总计 cell is filled from R3 (sum of its row) for R1 and R2
@@ -16,7 +18,7 @@
 
 use super::tables::S3_COLUMNS;
 use super::value::Num;
-use super::{Check, CheckStatus, Template};
+use super::{Check, CheckStatus, Severity, Template};
 use std::collections::BTreeMap;
 
 /// Row keys of the 三 table in order, for a template version.
@@ -64,20 +66,44 @@ pub fn group_members(t: Template, group: &str) -> Vec<&'static str> {
 
 type Metrics = BTreeMap<String, Option<f64>>;
 
-fn get(m: &Metrics, key: &str) -> Option<f64> {
-    m.get(key).copied().flatten()
+/// The key `a.b.c` (cheaper than `format!` on hot paths).
+pub fn key3(a: &str, b: &str, c: &str) -> String {
+    let mut k = String::with_capacity(a.len() + b.len() + c.len() + 2);
+    k.push_str(a);
+    k.push('.');
+    k.push_str(b);
+    k.push('.');
+    k.push_str(c);
+    k
+}
+
+/// The value of key `a.b.c`, built in a reused buffer (no allocation per lookup).
+pub fn get3(m: &Metrics, a: &str, b: &str, c: &str) -> Option<f64> {
+    thread_local! {
+        static KEY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    KEY.with(|k| {
+        let mut k = k.borrow_mut();
+        k.clear();
+        k.push_str(a);
+        k.push('.');
+        k.push_str(b);
+        k.push('.');
+        k.push_str(c);
+        m.get(k.as_str()).copied().flatten()
+    })
 }
 
 /// Value of a 三 cell for R1/R2: the cell, or for a blank 总计 the sum of its
 /// six applicant cells when all are given.
 fn s3_value(m: &Metrics, row: &str, col: usize) -> Option<f64> {
-    let v = get(m, &format!("s3.{row}.{}", S3_COLUMNS[col]));
+    let v = get3(m, "s3", row, S3_COLUMNS[col]);
     if v.is_some() || col != 6 {
         return v;
     }
     let mut sum = 0.0;
     for c in &S3_COLUMNS[..6] {
-        sum += get(m, &format!("s3.{row}.{c}"))?;
+        sum += get3(m, "s3", row, c)?;
     }
     Some(sum)
 }
@@ -98,7 +124,37 @@ fn check(rule: &str, column: String, expected: Option<f64>, actual: Option<f64>)
         status,
         expected: expected.map(Num),
         actual: actual.map(Num),
+        severity: None,
     }
+}
+
+/// R8 (template.md §6, a heuristic reported as a warning): in the 2019 二
+/// table, 对外公开总数量 (`actual`) ≥ 本年新公开数量 (`expected`), for 规章 and
+/// 规范性文件 (`column` is the item). Nothing for 2021 reports or without a 二 table.
+pub fn run_r8(m: &Metrics, t: Template, s2: bool) -> Vec<Check> {
+    if t != Template::V2019 || !s2 {
+        return Vec::new();
+    }
+    ["regulation", "normative"]
+        .into_iter()
+        .map(|item| {
+            let new = get3(m, "s2", item, "published_new");
+            let total = get3(m, "s2", item, "in_force_or_total");
+            let status = match (new, total) {
+                (Some(n), Some(tot)) if tot + 1e-6 >= n => CheckStatus::Pass,
+                (Some(_), Some(_)) => CheckStatus::Fail,
+                _ => CheckStatus::NotCheckable,
+            };
+            Check {
+                rule: "R8".to_string(),
+                column: item.to_string(),
+                status,
+                expected: new.map(Num),
+                actual: total.map(Num),
+                severity: Some(Severity::Warning),
+            }
+        })
+        .collect()
 }
 
 /// Run R1–R5 on the metrics of a report. `group_rows` are 三 group rows that
@@ -137,14 +193,12 @@ pub fn run(
             ));
         }
         for row in s3_rows(t) {
-            let parts = S3_COLUMNS[..6]
-                .iter()
-                .map(|c| get(m, &format!("s3.{row}.{c}")));
+            let parts = S3_COLUMNS[..6].iter().map(|c| get3(m, "s3", row, c));
             out.push(check(
                 "R3",
                 row.to_string(),
                 sum(parts),
-                get(m, &format!("s3.{row}.total")),
+                get3(m, "s3", row, "total"),
             ));
         }
         for (group, values) in group_rows {
@@ -153,7 +207,7 @@ pub fn run(
                 continue;
             }
             for (col, name) in S3_COLUMNS.iter().enumerate() {
-                let parts = members.iter().map(|r| get(m, &format!("s3.{r}.{name}")));
+                let parts = members.iter().map(|r| get3(m, "s3", r, name));
                 out.push(check(
                     "R4",
                     format!("{group}.{name}"),
@@ -167,12 +221,12 @@ pub fn run(
         for g in ["review", "suit_direct", "suit_after_review"] {
             let parts = ["upheld", "corrected", "other", "pending"]
                 .iter()
-                .map(|r| get(m, &format!("s4.{g}.{r}")));
+                .map(|r| get3(m, "s4", g, r));
             out.push(check(
                 "R5",
                 g.to_string(),
                 sum(parts),
-                get(m, &format!("s4.{g}.total")),
+                get3(m, "s4", g, "total"),
             ));
         }
     }

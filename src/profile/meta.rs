@@ -125,20 +125,51 @@ pub fn parse_title(text: &str) -> Option<TitleInfo> {
     None
 }
 
-/// Agency and year from an opening sentence (`现向社会公布{agency}{year}年…`,
-/// `现将{agency}{year}年度…`, `请与{agency}联系`).
-pub fn parse_opening(text: &str) -> TitleInfo {
+/// The opening-sentence patterns: `公布{agency}{year}年…信息公开`,
+/// `请与{agency}联系`, `{year}年…信息公开`.
+fn opening_res() -> [Option<&'static Regex>; 3] {
     static O1: OnceLock<Option<Regex>> = OnceLock::new();
     static O2: OnceLock<Option<Regex>> = OnceLock::new();
     static Y: OnceLock<Option<Regex>> = OnceLock::new();
+    [
+        cached_regex(
+            &O1,
+            &format!(
+                r"(?:公布|发布|现将|编制)了?(?P<agency>{AGENCY})(?P<year>(?:19|20)\d{{2}})年度?(?:政府)?信息公开"
+            ),
+        ),
+        cached_regex(&O2, &format!(r"请与(?P<agency>{AGENCY})联系")),
+        cached_regex(&Y, r"((?:19|20)\d{2})年度?(?:政府)?信息公开"),
+    ]
+}
+
+/// Whether [`parse_opening`] can find anything in a text, tested on the text's
+/// normalized form (`normalize_text`): the patterns are matched on a form
+/// that differs from it only in whitespace (removed here too), item markers at
+/// the start and context-dependent t2s, none of which a match depends on.
+pub fn opening_may_match(normalized: &str) -> bool {
+    let compact: std::borrow::Cow<str> = if normalized.contains(char::is_whitespace) {
+        normalized
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .into()
+    } else {
+        normalized.into()
+    };
+    opening_res()
+        .into_iter()
+        .flatten()
+        .any(|re| re.is_match(&compact))
+}
+
+/// Agency and year from an opening sentence (`现向社会公布{agency}{year}年…`,
+/// `现将{agency}{year}年度…`, `请与{agency}联系`).
+pub fn parse_opening(text: &str) -> TitleInfo {
+    let [o1, o2, y] = opening_res();
     let (light, simp) = forms(text);
     let mut info = TitleInfo::default();
-    if let Some(re) = cached_regex(
-        &O1,
-        &format!(
-            r"(?:公布|发布|现将|编制)了?(?P<agency>{AGENCY})(?P<year>(?:19|20)\d{{2}})年度?(?:政府)?信息公开"
-        ),
-    ) {
+    if let Some(re) = o1 {
         if let Some(c) = re.captures(&simp) {
             info.agency = c
                 .name("agency")
@@ -147,7 +178,7 @@ pub fn parse_opening(text: &str) -> TitleInfo {
         }
     }
     if info.agency.is_none() {
-        if let Some(re) = cached_regex(&O2, &format!(r"请与(?P<agency>{AGENCY})联系")) {
+        if let Some(re) = o2 {
             if let Some(c) = re.captures(&simp) {
                 info.agency = c
                     .name("agency")
@@ -156,7 +187,7 @@ pub fn parse_opening(text: &str) -> TitleInfo {
         }
     }
     if info.year.is_none() {
-        if let Some(re) = cached_regex(&Y, r"((?:19|20)\d{2})年度?(?:政府)?信息公开") {
+        if let Some(re) = y {
             info.year = re
                 .captures(&simp)
                 .and_then(|c| c.get(1))
@@ -181,10 +212,14 @@ pub fn signature_year(lines: &[&str]) -> Option<i32> {
 
 /// The first `YYYY年,` of a text (the year the opening section talks about).
 pub fn leading_year(text: &str) -> Option<i32> {
+    leading_year_normalized(&normalize_text(text))
+}
+
+/// [`leading_year`] of a text already normalized.
+pub fn leading_year_normalized(simp: &str) -> Option<i32> {
     static Y: OnceLock<Option<Regex>> = OnceLock::new();
-    let simp = normalize_text(text);
     cached_regex(&Y, r"(?:^|[^0-9])((?:19|20)\d{2})年度?[,，]")?
-        .captures(&simp)?
+        .captures(simp)?
         .get(1)?
         .as_str()
         .parse()
@@ -257,17 +292,24 @@ fn sentences(s: &str) -> impl Iterator<Item = &str> {
 /// (`统计期限自2022年1月1日起至2022年12月31日止`, `涵盖…2022年1月1日至12月15日期间`).
 /// Typos are tolerated: `至202020年12月31日`, `自20251月1日起`.
 pub fn parse_period(text: &str) -> Option<Period> {
+    if !text.contains('月') {
+        return None;
+    }
+    parse_period_normalized(&normalize_text(text))
+}
+
+/// [`parse_period`] of a text already normalized.
+pub fn parse_period_normalized(norm: &str) -> Option<Period> {
     static P: OnceLock<Option<Regex>> = OnceLock::new();
     let re = cached_regex(
         &P,
         r"(?P<y1>(?:19|20)\d{2})(?:\d{0,2}年)?(?P<m1>\d{1,2})月(?P<d1>\d{1,2})日(?:起)?(?:至|到|—|-|~)(?:(?P<y2>(?:19|20)\d{2})(?:\d{0,2}年)?)?(?P<m2>\d{1,2})月(?P<d2>\d{1,2})日",
     )?;
-    if !text.contains('月') {
+    if !norm.contains('月') {
         return None;
     }
-    let norm = normalize_text(text);
     let keywords = ["统计", "期限", "时限", "时段", "涵盖", "期间", "报告期"];
-    for sentence in sentences(&norm) {
+    for sentence in sentences(norm) {
         if !keywords.iter().any(|k| sentence.contains(k)) {
             continue;
         }
@@ -312,14 +354,21 @@ pub fn parse_period(text: &str) -> Option<Period> {
 /// The 信息处理费 statement of one paragraph, if any (§8.4). Negative wordings
 /// (未/不/无/没有 + 收取) mean nothing collected: amount 0, cases 0.
 pub fn parse_fee(text: &str) -> Option<Fee> {
-    static NEG: OnceLock<Option<Regex>> = OnceLock::new();
-    static AMT: OnceLock<Option<Regex>> = OnceLock::new();
-    static CASES: OnceLock<Option<Regex>> = OnceLock::new();
     if !(text.contains('费') || text.contains('費')) {
         return None;
     }
-    let norm = normalize_text(text);
-    for sentence in sentences(&norm) {
+    parse_fee_normalized(&normalize_text(text))
+}
+
+/// [`parse_fee`] of a text already normalized.
+pub fn parse_fee_normalized(norm: &str) -> Option<Fee> {
+    static NEG: OnceLock<Option<Regex>> = OnceLock::new();
+    static AMT: OnceLock<Option<Regex>> = OnceLock::new();
+    static CASES: OnceLock<Option<Regex>> = OnceLock::new();
+    if !norm.contains('费') {
+        return None;
+    }
+    for sentence in sentences(norm) {
         let about_fee = sentence.contains("信息处理费")
             || sentence.contains("收费及减免")
             || (sentence.contains("收取")

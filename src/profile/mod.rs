@@ -19,13 +19,14 @@ pub mod checks;
 pub mod meta;
 pub mod sections;
 pub mod tables;
+pub mod text;
 pub mod value;
 
 use crate::output::DocumentOutput;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use tables::{Extracted, TableKind, S3_COLUMNS};
+use tables::{CellRead, Extracted, TableKind, S3_COLUMNS};
 pub use value::Num;
 
 /// Template version (template.md §1).
@@ -108,14 +109,39 @@ pub struct TablesFound {
 /// The cell a metric was read from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct MetricSource {
-    /// Index of the table among the document's tables, in document order (0-based).
-    pub table: u32,
-    /// Grid row of the cell (0-based).
-    pub row: u32,
-    /// Grid column of the cell (0-based).
-    pub col: u32,
-    /// The cell text as written.
+    /// Index of the table among the document's tables, in document order
+    /// (0-based); absent for a value read from text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<u32>,
+    /// Grid row of the cell (0-based); absent for a value read from text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<u32>,
+    /// Grid column of the cell (0-based); absent for a value read from text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub col: Option<u32>,
+    /// For a value read from a table flattened into text (template.md §8.7):
+    /// index of the paragraph among the document's paragraphs, in document
+    /// order (0-based).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<u32>,
+    /// True when the value was read from text, not from a table cell.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_text: bool,
+    /// The cell text (or the number token, for text) as written.
     pub raw: String,
+}
+
+/// Something the profile could not read as the template expects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ReportWarning {
+    /// `table_missing`: no table for a standard section (its metrics stay
+    /// null); `table_from_text`: no table, values read from the section's text
+    /// (sources carry `paragraph` and `from_text`).
+    pub code: String,
+    /// `s2`, `s3` or `s4`.
+    pub table: String,
+    /// A sentence saying what was seen.
+    pub message: String,
 }
 
 /// Outcome of a check.
@@ -130,10 +156,18 @@ pub enum CheckStatus {
     NotCheckable,
 }
 
+/// How much a failed check weighs; absent for R1–R5 (errors in the data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// A heuristic (R8): a failure is worth a look, not necessarily an error.
+    Warning,
+}
+
 /// One arithmetic check (勾稽关系).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Check {
-    /// Rule id, `R1`–`R5` (template.md §6).
+    /// Rule id, `R1`–`R5` or `R8` (template.md §6).
     pub rule: String,
     /// What it applies to: a 三 column key (R1, R2), a 三 row key (R3),
     /// `<group>.<column>` (R4), a 四 group (R5).
@@ -144,6 +178,9 @@ pub struct Check {
     pub expected: Option<Num>,
     /// The value the table states.
     pub actual: Option<Num>,
+    /// `warning` for heuristic rules (R8); absent for R1–R5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
 }
 
 /// A table row holding values that matches no template row (provincial variants,
@@ -194,10 +231,13 @@ pub struct Report {
     pub metrics: BTreeMap<String, Option<Num>>,
     /// Key → the cell it was read from.
     pub metric_sources: BTreeMap<String, MetricSource>,
-    /// R1–R5 results.
+    /// R1–R5 results, then R8 (2019 reports, severity `warning`).
     pub checks: Vec<Check>,
     /// Rows with values that match no template row.
     pub extra_rows: Vec<ExtraRow>,
+    /// Tables missing or read from text (template.md §8.7).
+    #[serde(default)]
+    pub warnings: Vec<ReportWarning>,
 }
 
 /// First found value with its source.
@@ -215,23 +255,40 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
     let flat = sections::flatten(&doc.sections);
 
     // Tables, located by their labels.
-    let mut s2: Vec<(u32, &crate::model::Table)> = Vec::new();
+    // Each table's label keys are computed once, on first use.
+    let keyed: Vec<(u32, tables::Keys)> = flat
+        .tables
+        .iter()
+        .filter(|(_, _, t)| t.n_rows >= 1)
+        .map(|&(idx, _, t)| (idx, tables::Keys::new(t)))
+        .collect();
+    let mut s2: Vec<(u32, &tables::Keys)> = Vec::new();
     let mut s3 = None;
     let mut s4 = None;
-    for &(idx, _, t) in &flat.tables {
-        if t.n_rows < 1 {
-            continue;
-        }
-        match tables::classify(t) {
-            Some(TableKind::S2) => s2.push((idx, t)),
-            Some(TableKind::S3) if s3.is_none() => s3 = Some((idx, t)),
-            Some(TableKind::S4) if s4.is_none() => s4 = Some((idx, t)),
+    for (idx, k) in &keyed {
+        match tables::classify_keyed(k) {
+            Some(TableKind::S2) => s2.push((*idx, k)),
+            Some(TableKind::S3) if s3.is_none() => s3 = Some((*idx, k)),
+            Some(TableKind::S4) if s4.is_none() => s4 = Some((*idx, k)),
             _ => {}
         }
     }
     let mut ex = Extracted::default();
-    if let Some((i, t)) = s3 {
-        tables::read_s3(i, t, &mut ex);
+    // Paragraphs of a standard section: (paragraph index, text).
+    let section_paras = |n: u8| -> Vec<(usize, &str)> {
+        flat.paragraphs
+            .iter()
+            .enumerate()
+            .filter(|(_, (s, _))| *s == Some(n))
+            .map(|(i, (_, t))| (i, *t))
+            .collect()
+    };
+    // Tables flattened into text: read when the section has no table.
+    let mut from_text = [false; 3];
+    if let Some((i, k)) = s3 {
+        tables::read_s3_keyed(i, k, &mut ex);
+    } else {
+        from_text[1] = text::read_s3(&section_paras(3), &mut ex) > 0;
     }
     // The 三 table tells the version for 二 rows that have no header row.
     let s2_hint = if ex.s3_has_2021_other_rows {
@@ -241,13 +298,15 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
     } else {
         None
     };
-    tables::read_s2(&s2, s2_hint, &mut ex);
-    if let Some((i, t)) = s4 {
-        tables::read_s4(i, t, &mut ex);
+    tables::read_s2_keyed(&s2, s2_hint, &mut ex);
+    if let Some((i, k)) = s4 {
+        tables::read_s4_keyed(i, k, &mut ex);
+    } else {
+        from_text[2] = text::read_s4(&section_paras(4), &mut ex);
     }
     let (mut m2019, mut m2021) = (0, 0);
-    for t in s2.iter().map(|x| x.1).chain(s3.map(|x| x.1)) {
-        let (a, b) = tables::count_markers(t);
+    for k in s2.iter().map(|x| x.1).chain(s3.map(|x| x.1)) {
+        let (a, b) = tables::count_markers_keyed(k);
         m2019 += a;
         m2021 += b;
     }
@@ -281,15 +340,36 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         .iter()
         .filter_map(|c| meta::parse_title(c))
         .max_by_key(|i| (i.agency.is_some() as u8) * 2 + i.year.is_some() as u8);
-    let opening_paras: Vec<&str> = flat
+    let opening_paras: Vec<(usize, &str)> = flat
         .paragraphs
         .iter()
-        .filter(|(s, _)| matches!(s, None | Some(1)))
-        .map(|(_, t)| *t)
+        .enumerate()
+        .filter(|(_, (s, _))| matches!(s, None | Some(1)))
+        .map(|(i, (_, t))| (i, *t))
         .take(12)
         .collect();
     let mut opening = meta::TitleInfo::default();
-    for p in &opening_paras {
+    for &(i, p) in &opening_paras {
+        // The opening patterns need these words (all-CJK literals, unchanged
+        // between the normalized text and the forms parse_opening makes): the
+        // 公布…信息公开 pattern, the YYYY年…信息公开 one, or 请与…联系.
+        let n = flat.normalized(i);
+        let o1 = n.contains("信息公开")
+            && ["公布", "发布", "现将", "编制"]
+                .iter()
+                .any(|w| n.contains(w));
+        let y = [
+            "年信息公开",
+            "年度信息公开",
+            "年政府信息公开",
+            "年度政府信息公开",
+        ]
+        .iter()
+        .any(|w| n.contains(w));
+        let o2 = n.contains("请与") && n.contains("联系");
+        if !(o1 || y || o2) || !meta::opening_may_match(&n) {
+            continue;
+        }
         let o = meta::parse_opening(p);
         if opening.agency.is_none() {
             opening.agency = o.agency;
@@ -299,29 +379,54 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         }
     }
     if opening.year.is_none() {
-        opening.year = opening_paras.iter().find_map(|p| meta::leading_year(p));
+        opening.year = flat
+            .paragraphs
+            .iter()
+            .enumerate()
+            .filter(|(_, (s, _))| matches!(s, None | Some(1)))
+            .take(12)
+            .find_map(|(i, _)| meta::leading_year_normalized(&flat.normalized(i)));
     }
     let props = doc.properties.title.as_deref().and_then(meta::parse_title);
-    let lines: Vec<&str> = flat
+    // The last 8 non-empty lines, in order.
+    let mut lines: Vec<&str> = flat
         .paragraphs
         .iter()
-        .flat_map(|(_, t)| t.split('\n'))
+        .rev()
+        .flat_map(|(_, t)| t.rsplit('\n'))
         .map(str::trim)
         .filter(|l| !l.is_empty())
+        .take(8)
         .collect();
-    let tail = &lines[lines.len().saturating_sub(8)..];
+    lines.reverse();
+    let tail = &lines[..];
     let signature = meta::parse_signature(tail);
     let file = meta::parse_file_name(&doc.source.path);
     let period = flat
         .paragraphs
         .iter()
-        .find_map(|(_, t)| meta::parse_period(t));
+        .enumerate()
+        .filter(|(_, (_, t))| t.contains('月'))
+        .find_map(|(i, _)| meta::parse_period_normalized(&flat.normalized(i)));
+    let fee_para = |(i, (_, t)): (usize, &(Option<u8>, &str))| {
+        if t.contains('费') || t.contains('費') {
+            meta::parse_fee_normalized(&flat.normalized(i))
+        } else {
+            None
+        }
+    };
     let fee = flat
         .paragraphs
         .iter()
-        .filter(|(s, _)| *s == Some(6))
-        .chain(flat.paragraphs.iter().filter(|(s, _)| *s != Some(6)))
-        .find_map(|(_, t)| meta::parse_fee(t));
+        .enumerate()
+        .filter(|(_, (s, _))| *s == Some(6))
+        .chain(
+            flat.paragraphs
+                .iter()
+                .enumerate()
+                .filter(|(_, (s, _))| *s != Some(6)),
+        )
+        .find_map(fee_para);
 
     let ti = title_info.clone().unwrap_or_default();
     let pi = props.clone().unwrap_or_default();
@@ -448,7 +553,9 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
             }
         }
         // Keys read from the tables that the version does not have.
-        for (key, r) in std::mem::take(&mut ex.cells) {
+        let mut left: Vec<(String, CellRead)> = std::mem::take(&mut ex.cells).into_iter().collect();
+        left.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (key, r) in left {
             extra_rows.push(ExtraRow {
                 table: key.split('.').next().unwrap_or("").to_string(),
                 label: key,
@@ -458,9 +565,56 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         derive(&mut metrics, t);
     }
     let checks = match template {
-        Some(t) => checks::run(&metrics, t, found.s3, found.s4, &group_rows),
+        Some(t) => checks::run(
+            &metrics,
+            t,
+            found.s3 || from_text[1],
+            found.s4 || from_text[2],
+            &group_rows,
+        )
+        .into_iter()
+        .chain(checks::run_r8(&metrics, t, found.s2))
+        .collect(),
         None => Vec::new(),
     };
+    let mut warnings = Vec::new();
+    for (k, (name, std, table)) in [
+        ("s2", 2u8, found.s2),
+        ("s3", 3, found.s3),
+        ("s4", 4, found.s4),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if table {
+            continue;
+        }
+        let numeral = ["二", "三", "四"][k];
+        let heading = flat.matches.iter().any(|m| m.standard == std);
+        let (code, message) = if from_text[k] {
+            (
+                "table_from_text",
+                format!("no {numeral} table; values read from the text of section {numeral}"),
+            )
+        } else if heading {
+            (
+                "table_missing",
+                format!(
+                    "section {numeral} has a heading but no table (an image or attachment?); its metrics are null"
+                ),
+            )
+        } else {
+            (
+                "table_missing",
+                format!("no {numeral} table and no section heading for it; its metrics are null"),
+            )
+        };
+        warnings.push(ReportWarning {
+            code: code.to_string(),
+            table: name.to_string(),
+            message,
+        });
+    }
 
     Some(Report {
         agency: agency.as_ref().map(|a| a.written.clone()),
@@ -479,12 +633,12 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         metric_sources,
         checks,
         extra_rows,
+        warnings,
     })
 }
 
 /// Add the derived keys of `t` that can be computed (all parts given).
 fn derive(m: &mut BTreeMap<String, Option<f64>>, t: Template) {
-    let get = |m: &BTreeMap<String, Option<f64>>, k: &str| m.get(k).copied().flatten();
     let mut groups = vec!["denied", "unable", "not_processed"];
     if t == Template::V2021 {
         groups.push("other");
@@ -494,7 +648,7 @@ fn derive(m: &mut BTreeMap<String, Option<f64>>, t: Template) {
         for c in S3_COLUMNS {
             let s: Option<f64> = members
                 .iter()
-                .try_fold(0.0, |a, r| Some(a + get(m, &format!("s3.{r}.{c}"))?));
+                .try_fold(0.0, |a, r| Some(a + checks::get3(m, "s3", r, c)?));
             // `other.total` is comparable across versions (a cell in 2019): always
             // present; the other group totals only when computable.
             if s.is_some() || g == "other" {
@@ -513,7 +667,7 @@ fn derive(m: &mut BTreeMap<String, Option<f64>>, t: Template) {
         {
             let s: Option<f64> = S3_COLUMNS[1..6]
                 .iter()
-                .try_fold(0.0, |a, c| Some(a + get(m, &format!("s3.{row}.{c}"))?));
+                .try_fold(0.0, |a, c| Some(a + checks::get3(m, "s3", row, c)?));
             if let Some(v) = s {
                 m.insert(e.key.clone(), Some(v));
             }

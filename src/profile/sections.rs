@@ -96,10 +96,25 @@ fn list_at<'a>(sections: &'a [Section], path: &[usize]) -> &'a [Section] {
 pub struct Flat<'a> {
     /// Paragraph texts in document order with their standard section.
     pub paragraphs: Vec<(Option<u8>, &'a str)>,
+    /// The paragraphs' `normalized` forms, when set (same order).
+    pub normalized: Vec<Option<&'a str>>,
     /// Tables in document order: (index, standard section, table).
     pub tables: Vec<(u32, Option<u8>, &'a Table)>,
     /// Which document sections are which standard section.
     pub matches: Vec<SectionMatch>,
+}
+
+impl<'a> Flat<'a> {
+    /// The normalized form of paragraph `i` ([`crate::normalize::normalize_text`]):
+    /// the one stored by `fill_normalized`, else computed (a paragraph whose
+    /// normalized form equals its text stores none; computing it then borrows).
+    pub fn normalized(&self, i: usize) -> std::borrow::Cow<'a, str> {
+        match (self.normalized.get(i), self.paragraphs.get(i)) {
+            (Some(Some(n)), _) => std::borrow::Cow::Borrowed(*n),
+            (_, Some((_, t))) => crate::normalize::normalize_cow(t),
+            _ => std::borrow::Cow::Borrowed(""),
+        }
+    }
 }
 
 /// Match sections and flatten the tree.
@@ -168,7 +183,10 @@ fn walk<'a>(
         // after a matched one does not inherit.
         for c in &s.content {
             match c {
-                Content::Paragraph(p) => flat.paragraphs.push((std, p.text.as_str())),
+                Content::Paragraph(p) => {
+                    flat.paragraphs.push((std, p.text.as_str()));
+                    flat.normalized.push(p.normalized.as_deref());
+                }
                 Content::Table(t) => {
                     flat.tables.push((*counter, std, t));
                     *counter += 1;

@@ -22,7 +22,7 @@ use super::value::{parse_cell, CellValue};
 use super::{ExtraRow, MetricSource};
 use crate::model::Table;
 use crate::normalize::{label_key, strip_item_marker};
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// Which standard table a table is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +65,7 @@ pub struct CellRead {
 pub struct Extracted {
     /// Key → value read from a cell (keys of both versions may appear; the
     /// caller keeps those of the detected version).
-    pub cells: BTreeMap<String, CellRead>,
+    pub cells: HashMap<String, CellRead>,
     /// Rows that hold values but match no template row.
     pub extra_rows: Vec<ExtraRow>,
     /// 三 group rows that carried values of their own (`denied`, `unable`,
@@ -83,20 +83,30 @@ pub struct Extracted {
     pub found: [bool; 3],
 }
 
-/// Label keys of a table's cells, computed once per cell on first use.
-struct Keys<'a> {
+/// A table with the label keys of its cells ([`label_key`]), each computed once
+/// on first use and shared by [`classify`], [`count_markers`] and the readers.
+pub struct Keys<'a> {
     t: &'a Table,
     cache: Vec<std::cell::OnceCell<String>>,
+    /// All keys (of the first cells, bounded) joined by U+0001, for containment tests.
+    joined: std::cell::OnceCell<String>,
 }
 
 impl<'a> Keys<'a> {
-    fn new(t: &'a Table) -> Self {
+    /// Keys of `t`'s cells (none computed yet).
+    pub fn new(t: &'a Table) -> Self {
         Keys {
             t,
             cache: (0..t.cells.len())
                 .map(|_| std::cell::OnceCell::new())
                 .collect(),
+            joined: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The table.
+    pub fn table(&self) -> &'a Table {
+        self.t
     }
 
     /// The label key of cell `idx` (empty for an index out of range).
@@ -106,21 +116,31 @@ impl<'a> Keys<'a> {
             None => "",
         }
     }
-}
 
-/// Label keys of every anchor cell of a table (bounded).
-fn cell_keys(t: &Table) -> Vec<String> {
-    t.cells
-        .iter()
-        .take(MAX_ROWS * 20)
-        .map(|c| label_key(&c.text))
-        .collect()
+    /// Whether any cell's key contains `needle`.
+    fn has(&self, needle: &str) -> bool {
+        self.joined
+            .get_or_init(|| {
+                let n = self.cache.len().min(MAX_ROWS * 20);
+                let mut all = String::new();
+                for i in 0..n {
+                    all.push_str(self.get(i));
+                    all.push('\u{1}');
+                }
+                all
+            })
+            .contains(needle)
+    }
 }
 
 /// Decide which standard table `t` is, from its labels.
 pub fn classify(t: &Table) -> Option<TableKind> {
-    let keys = cell_keys(t);
-    let has = |needle: &str| keys.iter().any(|k| k.contains(needle));
+    classify_keyed(&Keys::new(t))
+}
+
+/// [`classify`] with the table's keys.
+pub fn classify_keyed(keys: &Keys) -> Option<TableKind> {
+    let has = |needle: &str| keys.has(needle);
     let count = |needles: &[&str]| needles.iter().filter(|n| has(n)).count();
     let s3 = count(&[
         "申请人情况",
@@ -162,8 +182,12 @@ pub fn classify(t: &Table) -> Option<TableKind> {
 
 /// Count the version markers of template.md §8.2 in a table's labels.
 pub fn count_markers(t: &Table) -> (usize, usize) {
-    let keys = cell_keys(t);
-    let has = |needle: &str| keys.iter().any(|k| k.contains(needle));
+    count_markers_keyed(&Keys::new(t))
+}
+
+/// [`count_markers`] with the table's keys.
+pub fn count_markers_keyed(keys: &Keys) -> (usize, usize) {
+    let has = |needle: &str| keys.has(needle);
     let m2021 = [
         "本年制发件数",
         "本年废止件数",
@@ -208,15 +232,19 @@ fn row_segments(t: &Table, r: usize) -> Vec<(usize, usize)> {
 fn source(table_index: u32, t: &Table, idx: usize) -> MetricSource {
     match t.cells.get(idx) {
         Some(c) => MetricSource {
-            table: table_index,
-            row: c.row,
-            col: c.col,
+            table: Some(table_index),
+            row: Some(c.row),
+            col: Some(c.col),
+            paragraph: None,
+            from_text: false,
             raw: c.text.clone(),
         },
         None => MetricSource {
-            table: table_index,
-            row: 0,
-            col: 0,
+            table: Some(table_index),
+            row: None,
+            col: None,
+            paragraph: None,
+            from_text: false,
             raw: String::new(),
         },
     }
@@ -323,10 +351,17 @@ type ColMeasures = Vec<(usize, usize, Option<&'static str>)>;
 /// which version's column order to assume for value rows without a `信息内容`
 /// header row (from the 三 table); `None` decides from the 二 labels.
 pub fn read_s2(tables: &[(u32, &Table)], prefer_2021: Option<bool>, out: &mut Extracted) {
+    let keyed: Vec<(u32, Keys)> = tables.iter().map(|&(i, t)| (i, Keys::new(t))).collect();
+    let refs: Vec<(u32, &Keys)> = keyed.iter().map(|(i, k)| (*i, k)).collect();
+    read_s2_keyed(&refs, prefer_2021, out);
+}
+
+/// [`read_s2`] with the tables' keys.
+pub fn read_s2_keyed(tables: &[(u32, &Keys)], prefer_2021: Option<bool>, out: &mut Extracted) {
     let prefer_2021 = prefer_2021.unwrap_or_else(|| {
         let (a, b) = tables
             .iter()
-            .map(|&(_, t)| count_markers(t))
+            .map(|&(_, k)| count_markers_keyed(k))
             .fold((0, 0), |acc, m| (acc.0 + m.0, acc.1 + m.1));
         b > a
     });
@@ -338,8 +373,8 @@ pub fn read_s2(tables: &[(u32, &Table)], prefer_2021: Option<bool>, out: &mut Ex
     let mut block: u32 = 0;
     let mut measures: ColMeasures = Vec::new();
     let mut measures_block: u32 = u32::MAX;
-    for &(ti, t) in tables {
-        let kc = Keys::new(t);
+    for &(ti, kc) in tables {
+        let t = kc.table();
         for r in 0..(t.n_rows as usize).min(MAX_ROWS) {
             let segs = row_segments(t, r);
             let Some(&(first_idx, _)) = segs.first() else {
@@ -444,7 +479,7 @@ pub fn read_s2(tables: &[(u32, &Table)], prefer_2021: Option<bool>, out: &mut Ex
                         }
                         other => other,
                     };
-                    let key = format!("s2.{item}.{m}");
+                    let key = super::checks::key3("s2", item, m);
                     out.cells.entry(key).or_insert(CellRead {
                         value: v,
                         source: source(ti, t, idx),
@@ -459,7 +494,7 @@ pub fn read_s2(tables: &[(u32, &Table)], prefer_2021: Option<bool>, out: &mut Ex
 
 /// A recognised 三 row label.
 #[derive(Debug, Clone, PartialEq)]
-enum S3Label {
+pub enum S3Label {
     /// A data row with this row key (`denied.state_secret`).
     Row(&'static str),
     /// A group label (`denied`, `unable`, `not_processed`, `results`).
@@ -470,10 +505,48 @@ enum S3Label {
     Unknown,
 }
 
+/// The 三 row a label key names (`group`: the open group, for `3.其他`).
+pub fn s3_label_of(key: &str, group: Option<&str>) -> S3Label {
+    s3_label(key, group)
+}
+
+/// [`s3_label`], memoized per thread: the same template labels recur in every
+/// report. Bounded (cleared when full).
 fn s3_label(key: &str, group: Option<&str>) -> S3Label {
+    type Memo = std::collections::HashMap<(String, Option<String>), S3Label>;
+    thread_local! {
+        static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::new());
+    }
+    // Only short labels are worth keeping.
+    if key.len() > 300 {
+        return s3_label_uncached(key, group);
+    }
+    let k = (key.to_string(), group.map(str::to_string));
+    if let Some(l) = MEMO.with(|m| m.borrow().get(&k).cloned()) {
+        return l;
+    }
+    let l = s3_label_uncached(key, group);
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= 4096 {
+            m.clear();
+        }
+        m.insert(k, l.clone());
+    });
+    l
+}
+
+fn s3_label_uncached(key: &str, group: Option<&str>) -> S3Label {
     let l = strip_item_marker(key).1;
-    let l_noquote: String = l.chars().filter(|c| *c != '"' && *c != '\'').collect();
-    let l = l_noquote.as_str();
+    let l_noquote: std::borrow::Cow<str> = if l.contains(['"', '\'']) {
+        l.chars()
+            .filter(|c| *c != '"' && *c != '\'')
+            .collect::<String>()
+            .into()
+    } else {
+        l.into()
+    };
+    let l = l_noquote.as_ref();
     const ROWS: [(&str, &str); 25] = [
         ("本年新收", "new_received"),
         ("上年结转", "carried_over"),
@@ -590,8 +663,9 @@ fn s3_layout(t: &Table, kc: &Keys) -> (Vec<usize>, usize) {
         return (cols.iter().flatten().copied().collect(), first_data);
     }
     // Lost header cells: start at 自然人 if known, else the last 7 grid columns.
+    // (自然人 in column 0 means the header rows lost their label columns.)
     let start = match cols[0] {
-        Some(c0) if c0 + 7 <= n_cols => c0,
+        Some(c0) if c0 >= 1 && c0 + 7 <= n_cols => c0,
         _ => n_cols.saturating_sub(7),
     };
     (
@@ -600,17 +674,43 @@ fn s3_layout(t: &Table, kc: &Keys) -> (Vec<usize>, usize) {
     )
 }
 
+/// [`s3_label`] of cells, memoized per (cell, group).
+#[derive(Default)]
+struct LabelMemo(std::collections::HashMap<(usize, Option<&'static str>), S3Label>);
+
+impl LabelMemo {
+    fn get(&mut self, kc: &Keys, idx: usize, group: Option<&'static str>) -> S3Label {
+        self.0
+            .entry((idx, group))
+            .or_insert_with(|| s3_label(kc.get(idx), group))
+            .clone()
+    }
+}
+
 /// Read the 三 table (`table_index` is its index in document order).
 pub fn read_s3(table_index: u32, t: &Table, out: &mut Extracted) {
-    let kc = Keys::new(t);
-    let (vcols, first_data) = s3_layout(t, &kc);
+    read_s3_keyed(table_index, &Keys::new(t), out);
+}
+
+/// [`read_s3`] with the table's keys.
+pub fn read_s3_keyed(table_index: u32, kc: &Keys, out: &mut Extracted) {
+    let t = kc.table();
+    let (vcols, first_data) = s3_layout(t, kc);
     if vcols.len() != 7 {
         return;
     }
     let first_vcol = vcols[0];
     let n_rows = (t.n_rows as usize).min(MAX_ROWS);
     let mut group: Option<&'static str> = None;
+    let mut memo = LabelMemo::default();
     let start = if first_data < n_rows { first_data } else { 0 };
+    // Rows without merges somewhere in the table: a number under the label
+    // columns. Decides rows whose layout is ambiguous (see `short_row`).
+    let short_style = t.cells.iter().any(|c| {
+        (c.row as usize) >= start
+            && (c.col as usize) < first_vcol
+            && matches!(parse_cell(&c.text), CellValue::Number(_))
+    });
     for r in start..n_rows {
         let Some(row) = t.grid.get(r) else { break };
         // Label cells: distinct cells over the label columns, non-empty.
@@ -637,41 +737,26 @@ pub fn read_s3(table_index: u32, t: &Table, out: &mut Extracted) {
             prev = Some(idx);
             values.push((idx, v));
         }
-        // A short row (group label only on the first row of its span, no
-        // merges; the grid pads the row at its end) puts values under the label
-        // columns: then read it as §8.7 says, the last 7 cells are the values.
-        let misaligned = labels
-            .iter()
-            .any(|&i| matches!(parse_cell(cell_text(t, i)), CellValue::Number(_)));
-        if misaligned {
-            // Labels are the leading text cells; the next 7 cells are the values
-            // (a blank value stays in its place; the padding is after them).
-            let segs: Vec<usize> = row_segments(t, r).into_iter().map(|(i, _)| i).collect();
-            let n_labels = segs
-                .iter()
-                .take_while(|&&i| parse_cell(cell_text(t, i)) == CellValue::Text)
-                .count();
-            if segs.len() >= n_labels + 7 {
-                labels = segs[..n_labels].to_vec();
-                values = segs[n_labels..n_labels + 7]
-                    .iter()
-                    .map(|&i| (i, parse_cell(cell_text(t, i))))
-                    .collect();
-            }
+        // A short row (no merges: a group label only on the first row of its
+        // span; the grid pads the row at its end) starts its values under the
+        // label columns: read it by cell position after its last label.
+        if let Some((l, v)) = short_row(t, r, first_vcol, short_style) {
+            labels = l;
+            values = v;
         }
         if values.iter().all(|v| v.1 == CellValue::Text) {
             continue;
         }
         // Context from the outer label cells.
         for &idx in labels.iter().rev().skip(1).rev() {
-            match s3_label(kc.get(idx), group) {
+            match memo.get(kc, idx, group) {
                 S3Label::Group(g) if g != "results" => group = Some(g),
                 S3Label::OtherProcessing => group = Some("other"),
                 _ => {}
             }
         }
         let last = labels.last().copied();
-        let label = last.map(|i| s3_label(kc.get(i), group));
+        let label = last.map(|i| memo.get(kc, i, group));
         let has_number = values.iter().any(|v| matches!(v.1, CellValue::Number(_)));
         let reads = |out_key: &str| -> Vec<(String, CellRead)> {
             values
@@ -679,7 +764,7 @@ pub fn read_s3(table_index: u32, t: &Table, out: &mut Extracted) {
                 .zip(S3_COLUMNS)
                 .map(|(&(idx, v), col)| {
                     (
-                        format!("s3.{out_key}.{col}"),
+                        super::checks::key3("s3", out_key, col),
                         CellRead {
                             value: v,
                             source: source(table_index, t, idx),
@@ -729,6 +814,65 @@ pub fn read_s3(table_index: u32, t: &Table, out: &mut Extracted) {
             }
         }
     }
+}
+
+/// Label and value cells of a 三 row whose values start under the label columns
+/// (template.md §8.7: rows have 1–3 label cells in front of the 7 values, and a
+/// row without merges is shorter than the grid, which pads it at its end).
+///
+/// The labels are the text cells up to the last one in the label columns; the
+/// values are the 7 cells after it, by position, so a blank value keeps its
+/// place (`1.属于国家秘密 | (blank) | 3 | …` reads 自然人 blank, 商业企业 3). When
+/// more than 7 cells follow, the window is the one whose leftover cells are
+/// all blank: the first 7 (padding after them) or the last 7 (a blank filler
+/// cell before them, as when a label lost its column span). If both are blank
+/// the table decides (`short_style`: some row has a number under the label
+/// columns); otherwise, and for rows whose values start at the value columns,
+/// `None`: the caller reads the grid's value columns.
+#[allow(clippy::type_complexity)]
+fn short_row(
+    t: &Table,
+    r: usize,
+    first_vcol: usize,
+    short_style: bool,
+) -> Option<(Vec<usize>, Vec<(usize, CellValue)>)> {
+    let segs = row_segments(t, r);
+    let parsed: Vec<CellValue> = segs
+        .iter()
+        .map(|&(i, _)| parse_cell(cell_text(t, i)))
+        .collect();
+    let label_pos = (0..segs.len())
+        .rev()
+        .find(|&p| segs[p].1 < first_vcol && parsed[p] == CellValue::Text)?;
+    let after = label_pos + 1;
+    // Values already start at the value columns: the normal layout.
+    if segs.get(after).is_none_or(|&(_, c)| c >= first_vcol) {
+        return None;
+    }
+    let n = segs.len() - after;
+    if n < 7 {
+        return None;
+    }
+    let blank =
+        |range: std::ops::Range<usize>| range.into_iter().all(|p| parsed[p] == CellValue::Empty);
+    let first = if n == 7 {
+        after
+    } else {
+        let tail_blank = blank(after + 7..segs.len());
+        let head_blank = blank(after..segs.len() - 7);
+        match (tail_blank, head_blank) {
+            (true, false) => after,
+            (false, true) => segs.len() - 7,
+            (true, true) if short_style => after,
+            _ => return None,
+        }
+    };
+    let labels = (0..=label_pos)
+        .filter(|&p| !cell_text(t, segs[p].0).trim().is_empty())
+        .map(|p| segs[p].0)
+        .collect();
+    let values = (first..first + 7).map(|p| (segs[p].0, parsed[p])).collect();
+    Some((labels, values))
 }
 
 fn values_array(values: &[(usize, CellValue)]) -> [Option<f64>; 7] {
@@ -803,7 +947,12 @@ fn s4_result(path: &str) -> Option<usize> {
 
 /// Read the 四 table.
 pub fn read_s4(table_index: u32, t: &Table, out: &mut Extracted) {
-    let kc = Keys::new(t);
+    read_s4_keyed(table_index, &Keys::new(t), out);
+}
+
+/// [`read_s4`] with the table's keys.
+pub fn read_s4_keyed(table_index: u32, kc: &Keys, out: &mut Extracted) {
+    let t = kc.table();
     // The data row follows 2–4 header rows; look no further than this.
     let n_rows = (t.n_rows as usize).min(32);
     // The data row: the first row with at least 5 distinct cells, none of them text.

@@ -607,7 +607,8 @@ fn v2021_merged_layout_exact_metrics() {
     );
     // Sources point at the cells.
     let src = &r.metric_sources["s3.new_received.natural_person"];
-    assert_eq!((src.table, src.row, src.col), (1, 3, 3));
+    assert_eq!((src.table, src.row, src.col), (Some(1), Some(3), Some(3)));
+    assert_eq!((src.paragraph, src.from_text), (None, false));
     assert_eq!(r.metric_sources["s2.regulation.in_force_or_total"].raw, "/");
     // Every check passes or (for the blank coercion / "/" cell) is absent from R1-R5.
     assert_eq!(failing(&r), Vec::<(String, String)>::new());
@@ -829,6 +830,20 @@ fn seed_like_document_without_tables() {
     assert_eq!(r.metrics.len(), 207);
     assert!(r.metrics.values().all(Option::is_none));
     assert!(r.checks.is_empty());
+    assert!(r.metric_sources.is_empty());
+    // Each missing table is recorded, with its heading seen.
+    assert_eq!(
+        r.warnings
+            .iter()
+            .map(|w| (w.code.as_str(), w.table.as_str()))
+            .collect::<Vec<_>>(),
+        vec![
+            ("table_missing", "s2"),
+            ("table_missing", "s3"),
+            ("table_missing", "s4")
+        ]
+    );
+    assert!(r.warnings[1].message.contains("has a heading but no table"));
 }
 
 #[test]
@@ -976,7 +991,7 @@ fn s2_fee_written_in_yuan_is_converted_to_wan_yuan() {
     assert_eq!(got.value, value::CellValue::Number(0.35));
     assert_eq!(
         (got.source.table, got.source.row, got.source.col),
-        (4, 2, 1)
+        (Some(4), Some(2), Some(1))
     );
     assert_eq!(got.source.raw, "3500元");
 }
@@ -1100,4 +1115,394 @@ fn s3_trailing_empty_columns_and_group_subtotal_row() {
         .map(|c| c.column.as_str())
         .collect();
     assert_eq!(fails, vec!["denied.natural_person", "denied.total"]);
+}
+
+/// A 三 table without any merges (template.md §8.7): a group label only on the
+/// first row of its span, so rows have 1–3 label cells and the grid pads them
+/// at the end. `blank(key, column)` leaves a value cell empty; `short_header`
+/// writes the header rows without their label columns.
+fn flat_s3(t: Template, blank: &dyn Fn(&str, usize) -> bool, short_header: bool) -> Table {
+    let mut rows: Vec<Vec<RawCell>> = Vec::new();
+    if short_header {
+        rows.push(vec![cell(H1), cell("申请人情况")]);
+        rows.push(vec![cell("自然人"), cell("法人或其他组织"), cell("总计")]);
+        rows.push(ORG.iter().map(|o| cell(o)).collect());
+    } else {
+        let mut h: Vec<RawCell> = (0..3).map(|_| cell("")).collect();
+        h.push(cell("自然人"));
+        h.extend(ORG.iter().map(|o| cell(o)));
+        h.push(cell("总计"));
+        rows.push(h);
+    }
+    let mut prev_group = "";
+    let mut results_open = false;
+    for ((group, text, key), (_, vals)) in s3_rows_spec(t).iter().zip(s3_values(t).iter()) {
+        let mut r = Vec::new();
+        if !group.is_empty() && !results_open {
+            r.push(cell("三、本年度办理结果"));
+            results_open = true;
+        }
+        if !group.is_empty() && *group != "三" && *group != prev_group {
+            r.push(cell(group));
+        }
+        prev_group = group;
+        r.push(cell(text));
+        for (k, v) in vals.iter().enumerate() {
+            r.push(cell(&if blank(key, k) {
+                String::new()
+            } else {
+                v.to_string()
+            }));
+        }
+        rows.push(r);
+    }
+    table(rows)
+}
+
+/// The expected 三 metrics with the `blank` cells null.
+fn expected_s3_blank(
+    t: Template,
+    blank: &dyn Fn(&str, usize) -> bool,
+) -> BTreeMap<String, Option<f64>> {
+    let mut m = BTreeMap::new();
+    for (key, vals) in s3_values(t) {
+        for (k, v) in vals.iter().enumerate() {
+            let v = (!blank(key, k)).then_some(*v as f64);
+            m.insert(format!("s3.{key}.{}", S3_COLUMNS[k]), v);
+        }
+    }
+    m
+}
+
+#[test]
+fn s3_rows_without_merges_keep_blank_values_in_place() {
+    // Blank first values in rows with 2 labels (三、… | （一）…, （三）… | 1.…) and
+    // with 1 label; the first two values blank; a blank 总计 before the padding.
+    let blank = |key: &str, k: usize| match key {
+        "granted" | "denied.state_secret" | "denied.law_forbidden" | "unable.not_held" => k == 0,
+        "unable.needs_creation" => k <= 1,
+        "not_processed.petition" => k == 6,
+        "carried_forward" => k == 0,
+        _ => false,
+    };
+    for short_header in [false, true] {
+        let t3 = flat_s3(Template::V2019, &blank, short_header);
+        let d = standard_doc(
+            "两城镇人民政府2020年政府信息公开工作年度报告",
+            s2_2019("本年新公开数量"),
+            t3,
+            s4_table(S4_VALUES, true),
+        );
+        let r = analyze(&d).unwrap();
+        assert_eq!(r.template, Some(Template::V2019));
+        let got = metric_map(&r, "s3.", Template::V2019);
+        let want = expected_s3_blank(Template::V2019, &blank);
+        for (k, v) in &want {
+            assert_eq!(got.get(k), Some(v), "{k} (short header: {short_header})");
+        }
+        assert_eq!(got.len(), want.len());
+        // Spot checks with exact values: the cell after a blank one.
+        assert_eq!(r.metrics["s3.denied.state_secret.natural_person"], None);
+        assert_eq!(
+            r.metrics["s3.denied.state_secret.commercial"].map(|n| n.0),
+            Some(s3_values(Template::V2019)[4].1[1] as f64)
+        );
+        assert_eq!(r.metrics["s3.unable.needs_creation.commercial"], None);
+        assert_eq!(r.metrics["s3.not_processed.petition.total"], None);
+        assert_eq!(failing(&r), Vec::<(String, String)>::new());
+        assert!(
+            !r.extra_rows.iter().any(|e| e.table == "s3"),
+            "{:?}",
+            r.extra_rows
+        );
+    }
+}
+
+#[test]
+fn s3_lost_merges_blank_label_and_header_placeholders() {
+    // Every row 10 cells wide; merged labels come out as blank cells below
+    // their first row, the header has blank placeholders under 自然人 and 总计,
+    // （一） lost its column span (a blank filler cell after it), and some
+    // first values are blank.
+    let t = Template::V2021;
+    let mut rows: Vec<Vec<RawCell>> = Vec::new();
+    let mut h1 = vec![cell(H1), cell(""), cell("")];
+    h1.extend((0..7).map(|_| cell("申请人情况")));
+    rows.push(h1);
+    let mut h2 = vec![cell(""), cell(""), cell(""), cell("自然人")];
+    h2.extend((0..5).map(|_| cell("法人或其他组织")));
+    h2.push(cell("总计"));
+    rows.push(h2);
+    let mut h3: Vec<RawCell> = (0..4).map(|_| cell("")).collect();
+    h3.extend(ORG.iter().map(|o| cell(o)));
+    h3.push(cell(""));
+    rows.push(h3);
+    let blank = |key: &str, k: usize| {
+        matches!(key, "granted" | "denied.third_party" | "other.no_fee") && k == 0
+    };
+    let mut prev_group = "";
+    let mut results_open = false;
+    for ((group, text, key), (_, vals)) in s3_rows_spec(t).iter().zip(s3_values(t).iter()) {
+        let mut r = Vec::new();
+        if group.is_empty() {
+            r.push(cell(text));
+            r.push(cell(""));
+            r.push(cell(""));
+        } else {
+            r.push(cell(if results_open {
+                ""
+            } else {
+                "三、本年度办理结果"
+            }));
+            results_open = true;
+            if *group == "三" {
+                r.push(cell(text));
+                r.push(cell(""));
+            } else {
+                r.push(cell(if *group == prev_group { "" } else { group }));
+                r.push(cell(text));
+            }
+        }
+        prev_group = group;
+        for (k, v) in vals.iter().enumerate() {
+            r.push(cell(&if blank(key, k) {
+                String::new()
+            } else {
+                v.to_string()
+            }));
+        }
+        assert_eq!(r.len(), 10);
+        rows.push(r);
+    }
+    let d = standard_doc(
+        "某某市某某局2022年政府信息公开工作年度报告",
+        s2_2021(&plain),
+        table(rows),
+        s4_table(S4_VALUES, true),
+    );
+    let r = analyze(&d).unwrap();
+    assert_eq!(r.template, Some(Template::V2021));
+    let got = metric_map(&r, "s3.", t);
+    let want = expected_s3_blank(t, &blank);
+    for (k, v) in &want {
+        assert_eq!(got.get(k), Some(v), "{k}");
+    }
+    assert_eq!(got.len(), want.len());
+    assert_eq!(failing(&r), Vec::<(String, String)>::new());
+    assert!(r.extra_rows.is_empty(), "{:?}", r.extra_rows);
+}
+
+#[test]
+fn tables_flattened_into_text_are_read_from_the_section_paragraphs() {
+    // PDF/flipbook copies: each 三 row on a line with its 7 numbers (a label
+    // against its first number, a "/" placeholder, a label broken by a space),
+    // and the 15 numbers of 四 on one line after a vertical header split into
+    // characters.
+    let t = Template::V2021;
+    let mut lines = vec![
+        para("申请人情况"),
+        para("自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计"),
+    ];
+    let mut prev_group = "";
+    for ((group, text, key), (_, vals)) in s3_rows_spec(t).iter().zip(s3_values(t).iter()) {
+        let mut line = String::new();
+        if !group.is_empty() && *group != "三" && *group != prev_group {
+            line.push_str(group);
+            line.push(' ');
+        }
+        prev_group = group;
+        let label = match *key {
+            "new_received" => "一、本年新收政府信息公开 申请数量".to_string(),
+            _ => text.to_string(),
+        };
+        line.push_str(&label);
+        let nums: Vec<String> = vals
+            .iter()
+            .enumerate()
+            .map(|(k, v)| {
+                if *key == "denied.third_party" && k == 2 {
+                    "/".to_string()
+                } else {
+                    v.to_string()
+                }
+            })
+            .collect();
+        if *key == "carried_forward" {
+            line.push_str(&nums.join(" "));
+        } else {
+            line.push(' ');
+            line.push_str(&nums.join(" "));
+        }
+        lines.push(para(&line));
+    }
+    let mut s4_paras = vec![
+        para("行政复议 行政诉讼"),
+        para("结 结 其 尚 总"),
+        para("果 果 他 未 计"),
+    ];
+    s4_paras.push(para(&S4_VALUES.join(" ")));
+    let d = doc(
+        "reports/x.docx",
+        vec![para("某某市某某局2022年政府信息公开工作年度报告")],
+        vec![
+            section("一、总体情况", vec![para("本年度共收到申请55件。")]),
+            section("二、主动公开政府信息情况", Vec::new()),
+            section("三、收到和处理政府信息公开申请情况", lines),
+            section("四、政府信息公开行政复议、行政诉讼情况", s4_paras),
+            section("五、存在的主要问题及改进情况", vec![para("无。")]),
+        ],
+    );
+    let r = analyze(&d).unwrap();
+    assert_eq!(r.template, Some(Template::V2021));
+    assert!(!r.template_inferred);
+    assert_eq!(r.tables_found, TablesFound::default());
+    let blank = |key: &str, k: usize| key == "denied.third_party" && k == 2;
+    let got = metric_map(&r, "s3.", t);
+    let want = expected_s3_blank(t, &blank);
+    for (k, v) in &want {
+        assert_eq!(got.get(k), Some(v), "{k}");
+    }
+    assert_eq!(got.len(), want.len());
+    assert_eq!(r.metrics["s4.review.upheld"], Some(Num(5.0)));
+    assert_eq!(r.metrics["s4.review.total"], Some(Num(7.0)));
+    assert_eq!(r.metrics["s4.suit_direct.upheld"], Some(Num(8.0)));
+    assert_eq!(r.metrics["s4.suit_after_review.total"], Some(Num(1.0)));
+    // Sources name the paragraph (document order: title 0, 一 1, header lines
+    // 2–3, the 25 rows 4–28, 四 29–32).
+    let src = &r.metric_sources["s3.new_received.total"];
+    assert_eq!(
+        (src.table, src.paragraph, src.from_text, src.raw.as_str()),
+        (
+            None,
+            Some(4),
+            true,
+            s3_values(t)[0].1[6].to_string().as_str()
+        )
+    );
+    let src = &r.metric_sources["s3.carried_forward.natural_person"];
+    assert_eq!((src.paragraph, src.raw.as_str()), (Some(28), "3"));
+    assert_eq!(r.metric_sources["s4.suit_direct.total"].paragraph, Some(32));
+    assert_eq!(r.metric_sources["s3.denied.third_party.research"].raw, "/");
+    // Checks run on the values read from text: R1–R3 and R5 hold.
+    assert_eq!(failing(&r), Vec::<(String, String)>::new());
+    assert!(r
+        .checks
+        .iter()
+        .any(|c| c.rule == "R1" && c.status == CheckStatus::Pass));
+    assert!(r
+        .checks
+        .iter()
+        .any(|c| c.rule == "R5" && c.status == CheckStatus::Pass));
+    assert_eq!(
+        r.warnings
+            .iter()
+            .map(|w| (w.code.as_str(), w.table.as_str()))
+            .collect::<Vec<_>>(),
+        vec![
+            ("table_missing", "s2"),
+            ("table_from_text", "s3"),
+            ("table_from_text", "s4")
+        ]
+    );
+    // 二 stays null (never zeros).
+    assert_eq!(r.metrics["s2.normative.issued"], None);
+}
+
+#[test]
+fn prose_numbers_are_not_read_as_a_flattened_table() {
+    let d = doc(
+        "reports/x.docx",
+        vec![para("某某市某某局2022年政府信息公开工作年度报告")],
+        vec![
+            section(
+                "三、收到和处理政府信息公开申请情况",
+                vec![para(
+                    "本年新收政府信息公开申请 5 件，予以公开 3 件，上年结转 1 件。",
+                )],
+            ),
+            section(
+                "四、政府信息公开行政复议、行政诉讼情况",
+                vec![para("行政复议 0 0 0 0 0 行政诉讼 0 0 0 0 0")],
+            ),
+        ],
+    );
+    let r = analyze(&d).unwrap();
+    assert!(r
+        .metrics
+        .iter()
+        .filter(|(k, _)| !k.starts_with("s2"))
+        .all(|(_, v)| v.is_none()));
+    assert!(r.warnings.iter().all(|w| w.code == "table_missing"));
+    assert!(r.checks.is_empty());
+}
+
+#[test]
+fn r8_is_a_warning_on_2019_section_two() {
+    let row = |label: &str, a: &str, b: &str, c: &str| vec![cell(label), cell(a), cell(b), cell(c)];
+    let s2 = table(vec![
+        vec![span("第二十条第（一）项", 4)],
+        row(
+            "信息内容",
+            "本年新制作数量",
+            "本年新公开数量",
+            "对外公开总数量",
+        ),
+        row("规章", "3", "3", "9"),
+        row("规范性文件", "14", "14", "10"),
+    ]);
+    let d = standard_doc(
+        "某某县某某局2019年政府信息公开工作年度报告",
+        s2,
+        s3_table(Template::V2019, true, &plain, &|_, _, v| num(v)),
+        s4_table(S4_VALUES, true),
+    );
+    let r = analyze(&d).unwrap();
+    assert_eq!(r.template, Some(Template::V2019));
+    let r8: Vec<_> = r.checks.iter().filter(|c| c.rule == "R8").collect();
+    assert_eq!(r8.len(), 2);
+    assert_eq!(
+        (
+            r8[0].column.as_str(),
+            r8[0].status,
+            r8[0].expected,
+            r8[0].actual,
+            r8[0].severity
+        ),
+        (
+            "regulation",
+            CheckStatus::Pass,
+            Some(Num(3.0)),
+            Some(Num(9.0)),
+            Some(Severity::Warning)
+        )
+    );
+    assert_eq!(
+        (
+            r8[1].column.as_str(),
+            r8[1].status,
+            r8[1].expected,
+            r8[1].actual
+        ),
+        (
+            "normative",
+            CheckStatus::Fail,
+            Some(Num(14.0)),
+            Some(Num(10.0))
+        )
+    );
+    // R1–R5 carry no severity; a 2021 report has no R8.
+    assert!(r
+        .checks
+        .iter()
+        .filter(|c| c.rule != "R8")
+        .all(|c| c.severity.is_none()));
+    let json = serde_json::to_value(r8[0]).unwrap();
+    assert_eq!(json["severity"], "warning");
+    let d = standard_doc(
+        "某某市某某局2022年政府信息公开工作年度报告",
+        s2_2021(&plain),
+        s3_table(Template::V2021, true, &plain, &|_, _, v| num(v)),
+        s4_table(S4_VALUES, true),
+    );
+    assert!(!analyze(&d).unwrap().checks.iter().any(|c| c.rule == "R8"));
 }

@@ -62,6 +62,24 @@ pub fn money_unit(raw: &str) -> Option<&'static str> {
 
 /// Parse a cell's text.
 pub fn parse_cell(raw: &str) -> CellValue {
+    // Fast paths, same results: blank; plain digits; a label (an ideograph that
+    // is no unit or placeholder character, even after t2s).
+    let t = raw.trim();
+    if t.is_empty() {
+        return CellValue::Empty;
+    }
+    if t.len() <= 15 && t.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(v) = t.parse::<f64>() {
+            return CellValue::Number(v);
+        }
+    }
+    if t.chars().any(|c| {
+        matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
+            && !"万元件个项次条人无空暂萬個項條無暫".contains(c)
+            && !crate::normalize::maybe_traditional(c)
+    }) {
+        return CellValue::Text;
+    }
     // ASCII needs no Unicode normalization (the common case: plain digits).
     let n = if raw.is_ascii() {
         raw.chars().filter(|c| !c.is_ascii_whitespace()).collect()
