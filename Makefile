@@ -39,5 +39,6 @@ schemas:
 ## Throughput and memory benchmark (not part of `make test`).
 bench:
 	bash scripts/bench.sh
+	bash scripts/bench_index.sh
 
 ci: fmt-check lint test

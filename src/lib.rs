@@ -11,9 +11,11 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod compare;
 pub mod container;
 pub mod convert;
 pub mod error;
+pub mod index;
 pub mod model;
 pub mod normalize;
 pub mod output;

@@ -1,14 +1,20 @@
-//! Streaming XML shared by the readers: a thin layer over quick-xml's `NsReader`
+//! Streaming XML shared by the readers: a thin layer over quick-xml's `Reader`
 //! that resolves every element and attribute name to a known namespace ([`Ns`]) +
-//! local name, so readers match by namespace URI and never by prefix; that maps
+//! local name (Namespaces in XML 1.0, with the declaration checks of quick-xml's
+//! `NsReader`), so readers match by namespace URI and never by prefix; that maps
 //! syntax errors to [`ReadError::Xml`] with the part name and byte offset; that
 //! refuses DOCTYPEs declaring entities; and that bounds nesting depth.
+//!
+//! Built for throughput: events borrow the part's bytes (names, attribute values
+//! and text are copied only when they contain references), each declaration is
+//! mapped to an [`Ns`] once, and a part that is valid UTF-8 as a whole (one SIMD
+//! check) is not decoded again piece by piece.
 
 use crate::container::Limits;
 use crate::error::ReadError;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::ResolveResult;
-use quick_xml::NsReader;
+use quick_xml::name::{NamespaceError, PrefixDeclaration};
+use quick_xml::Reader;
 use std::borrow::Cow;
 
 /// Namespaces the readers care about. Anything else is [`Ns::Other`].
@@ -105,38 +111,38 @@ impl Ns {
     }
 }
 
-fn ns_of(r: &ResolveResult<'_>) -> Ns {
-    match r {
-        ResolveResult::Bound(ns) => Ns::from_uri(ns.as_ref()),
-        ResolveResult::Unbound => Ns::None,
-        ResolveResult::Unknown(p) if p.as_slice() == b"xml" => Ns::Xml,
-        ResolveResult::Unknown(_) => Ns::Other,
-    }
-}
-
-/// One attribute with its resolved namespace.
+/// One attribute with its resolved namespace. Names and values borrow the part's
+/// bytes; a value is owned only when it contained entity or character references.
 #[derive(Debug, Clone)]
-pub struct Attr {
+pub struct Attr<'a> {
     /// Namespace.
     pub ns: Ns,
     /// Local name.
-    pub local: Vec<u8>,
+    pub local: &'a [u8],
     /// Unescaped value.
-    pub value: String,
+    pub value: Cow<'a, str>,
 }
 
 /// A start tag (empty elements are reported as a start followed by an end).
+/// Borrows the part's bytes.
 #[derive(Debug, Clone)]
-pub struct Elem {
+pub struct Elem<'a> {
     /// Namespace.
     pub ns: Ns,
     /// Local name.
-    pub local: Vec<u8>,
-    /// Attributes with resolved namespaces.
-    pub attrs: Vec<Attr>,
+    pub local: &'a [u8],
+    /// Attributes (namespace declarations excluded), in document order. Kept small:
+    /// readers recurse once per element, so an `Elem` lives in every frame.
+    attrs: Vec<Attr<'a>>,
 }
 
-impl Elem {
+impl<'a> Elem<'a> {
+    /// Attributes with resolved namespaces (namespace declarations excluded), in
+    /// document order.
+    pub fn attrs(&self) -> impl Iterator<Item = &Attr<'a>> {
+        self.attrs.iter()
+    }
+
     /// Whether this is `ns:local`.
     pub fn is(&self, ns: Ns, local: &str) -> bool {
         self.ns == ns && self.local == local.as_bytes()
@@ -144,8 +150,7 @@ impl Elem {
 
     /// Attribute value by namespace and local name.
     pub fn attr(&self, ns: Ns, local: &str) -> Option<&str> {
-        self.attrs
-            .iter()
+        self.attrs()
             .find(|a| a.ns == ns && a.local == local.as_bytes())
             .map(|a| a.value.as_ref())
     }
@@ -155,37 +160,99 @@ impl Elem {
 #[derive(Debug, Clone)]
 pub enum Ev<'a> {
     /// Start of an element.
-    Start(Elem),
+    Start(Elem<'a>),
     /// End of an element (namespace and local name).
-    End(Ns, Vec<u8>),
+    End(Ns, &'a [u8]),
     /// Character data, unescaped (text or CDATA).
     Text(Cow<'a, str>),
     /// End of the document.
     Eof,
 }
 
+/// The namespace the `xml` prefix is bound to.
+const XML_URI: &[u8] = b"http://www.w3.org/XML/1998/namespace";
+/// The namespace the `xmlns` prefix is bound to.
+const XMLNS_URI: &[u8] = b"http://www.w3.org/2000/xmlns/";
+
+/// A namespace declaration in scope: prefix (empty for the default namespace),
+/// URI, and the namespace, `None` when the declaration undeclares (`xmlns=""`,
+/// `xmlns:p=""`).
+#[derive(Debug)]
+struct Binding {
+    prefix: Vec<u8>,
+    uri: Vec<u8>,
+    ns: Option<Ns>,
+}
+
+/// One open element.
+#[derive(Debug, Clone, Copy)]
+struct Frame<'a> {
+    ns: Ns,
+    local: &'a [u8],
+    /// Number of bindings in scope before this element's own declarations.
+    bindings_before: usize,
+}
+
+/// Most recently resolved prefixes (prefixes of up to 7 bytes packed with their
+/// length into a `u64`), cleared
+/// whenever the declarations in scope change.
+const MEMO_SIZE: usize = 8;
+
+fn prefix_key(prefix: &[u8]) -> Option<u64> {
+    if prefix.is_empty() || prefix.len() > 7 {
+        return None;
+    }
+    let mut key = (prefix.len() as u64) << 56;
+    for (i, &b) in prefix.iter().enumerate() {
+        key |= u64::from(b) << (8 * i);
+    }
+    Some(key)
+}
+
 /// A streaming, namespace-resolving reader over one part held in memory.
+///
+/// quick-xml's `Reader` tokenizes; namespace declarations are tracked here (with
+/// the checks and error messages of quick-xml's `NsReader`), mapped once to [`Ns`]
+/// per declaration, and names are resolved against them (quick-xml's own
+/// resolution compares URIs for every name).
+/// When the whole part is valid UTF-8 (checked once up front), text and attribute
+/// values are sliced from it without decoding them again; otherwise every text and
+/// value is decoded on its own, as quick-xml does, so errors are reported the same.
 pub struct XmlReader<'a> {
-    inner: NsReader<&'a [u8]>,
+    inner: Reader<&'a [u8]>,
+    /// Finds namespace declarations in a start tag.
+    xmlns: memchr::memmem::Finder<'static>,
+    input: &'a [u8],
+    /// `input` as text, when it is valid UTF-8.
+    input_str: Option<&'a str>,
     part: String,
-    depth: usize,
     max_depth: usize,
+    frames: Vec<Frame<'a>>,
+    bindings: Vec<Binding>,
+    memo: Vec<(u64, Ns)>,
+    default_ns: Option<Ns>,
 }
 
 impl<'a> XmlReader<'a> {
     /// Start reading `bytes` (the part called `part`).
     pub fn new(bytes: &'a [u8], part: &str, limits: Limits) -> Self {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let mut inner = NsReader::from_reader(bytes);
+        let mut inner = Reader::from_reader(bytes);
         let cfg = inner.config_mut();
         cfg.expand_empty_elements = true;
         cfg.trim_text(false);
         cfg.check_end_names = true;
         XmlReader {
             inner,
+            xmlns: memchr::memmem::Finder::new(b"xmlns"),
+            input: bytes,
+            input_str: simdutf8::basic::from_utf8(bytes).ok(),
             part: part.to_string(),
-            depth: 0,
             max_depth: limits.max_depth,
+            frames: Vec::new(),
+            bindings: Vec::new(),
+            memo: Vec::with_capacity(MEMO_SIZE),
+            default_ns: None,
         }
     }
 
@@ -203,20 +270,24 @@ impl<'a> XmlReader<'a> {
     /// element whose start was just read), e.g. to resolve the prefixes listed in an
     /// `mc:Choice Requires` attribute. `None` when the prefix is unbound.
     pub fn prefix_uri(&self, prefix: &str) -> Option<String> {
-        let qname = format!("{prefix}:x");
-        match self
-            .inner
-            .resolve_element(quick_xml::name::QName(qname.as_bytes()))
-            .0
-        {
-            ResolveResult::Bound(ns) => Some(String::from_utf8_lossy(ns.as_ref()).into_owned()),
-            _ => None,
+        // As a qualified name `prefix:x` resolves: the prefix ends at the first colon.
+        let prefix = prefix.split(':').next().unwrap_or_default().as_bytes();
+        if prefix.is_empty() {
+            return None;
         }
+        let uri = match self.bindings.iter().rev().find(|b| b.prefix == prefix) {
+            Some(b) if b.uri.is_empty() => return None,
+            Some(b) => b.uri.as_slice(),
+            None if prefix == b"xml" => XML_URI,
+            None if prefix == b"xmlns" => XMLNS_URI,
+            None => return None,
+        };
+        Some(String::from_utf8_lossy(uri).into_owned())
     }
 
     /// Current element depth.
     pub fn depth(&self) -> usize {
-        self.depth
+        self.frames.len()
     }
 
     fn xml_error(&self, offset: u64, message: String) -> ReadError {
@@ -227,11 +298,75 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    /// `s`, a slice of the input, with the input's lifetime.
+    fn reslice(&self, s: &[u8]) -> Option<&'a [u8]> {
+        let base = self.input.as_ptr() as usize;
+        let start = (s.as_ptr() as usize).checked_sub(base)?;
+        self.input.get(start..start.checked_add(s.len())?)
+    }
+
+    /// `s`, a slice of the input, as text with the input's lifetime (only when the
+    /// input is valid UTF-8).
+    fn reslice_str(&self, s: &[u8]) -> Option<&'a str> {
+        let input = self.input_str?;
+        let base = input.as_ptr() as usize;
+        let start = (s.as_ptr() as usize).checked_sub(base)?;
+        input.get(start..start.checked_add(s.len())?)
+    }
+
+    fn internal_error(&self) -> ReadError {
+        let off = self.offset();
+        self.xml_error(off, "internal error: event outside the input".into())
+    }
+
+    /// Namespace of a prefixed name.
+    fn resolve_prefix(&mut self, prefix: &[u8]) -> Ns {
+        let key = prefix_key(prefix);
+        if let Some(k) = key {
+            if let Some(&(_, ns)) = self.memo.iter().find(|(mk, _)| *mk == k) {
+                return ns;
+            }
+        }
+        let ns = match self.bindings.iter().rev().find(|b| b.prefix == prefix) {
+            // `xmlns:p=""` makes `p` unknown again.
+            Some(b) => b.ns.unwrap_or(Ns::Other),
+            None if prefix == b"xml" => Ns::Xml,
+            None => Ns::Other,
+        };
+        if let Some(k) = key {
+            if self.memo.len() < MEMO_SIZE {
+                self.memo.push((k, ns));
+            }
+        }
+        ns
+    }
+
+    /// Namespace of an unprefixed element name.
+    fn resolve_default(&mut self) -> Ns {
+        if let Some(ns) = self.default_ns {
+            return ns;
+        }
+        let ns = self
+            .bindings
+            .iter()
+            .rev()
+            .find(|b| b.prefix.is_empty())
+            .and_then(|b| b.ns)
+            .unwrap_or(Ns::None);
+        self.default_ns = Some(ns);
+        ns
+    }
+
+    fn bindings_changed(&mut self) {
+        self.memo.clear();
+        self.default_ns = None;
+    }
+
     /// Next event, skipping declarations, comments and processing instructions.
     #[allow(clippy::should_implement_trait)] // fallible, so not an Iterator
     pub fn next(&mut self) -> Result<Ev<'a>, ReadError> {
         loop {
-            let (res, ev) = match self.inner.read_resolved_event() {
+            let ev = match self.inner.read_event() {
                 Ok(x) => x,
                 Err(e) => {
                     let off = self.inner.error_position();
@@ -240,24 +375,46 @@ impl<'a> XmlReader<'a> {
             };
             match ev {
                 Event::Start(start) => {
-                    self.depth += 1;
-                    if self.depth > self.max_depth {
+                    if self.xmlns.find(&start).is_some() {
+                        self.check_declarations(&start)?;
+                    }
+                    if self.frames.len() + 1 > self.max_depth {
                         return Err(ReadError::TooDeep {
                             part: self.part.clone(),
                             limit: self.max_depth,
                         });
                     }
-                    let ns = ns_of(&res);
-                    let elem = self.elem(ns, &start)?;
+                    let elem = self.start(&start)?;
                     return Ok(Ev::Start(elem));
                 }
                 Event::End(end) => {
-                    self.depth = self.depth.saturating_sub(1);
-                    let ns = ns_of(&res);
-                    return Ok(Ev::End(ns, end.local_name().as_ref().to_vec()));
+                    return Ok(match self.frames.pop() {
+                        Some(f) => {
+                            if self.bindings.len() > f.bindings_before {
+                                self.bindings.truncate(f.bindings_before);
+                                self.bindings_changed();
+                            }
+                            Ev::End(f.ns, f.local)
+                        }
+                        // Unreachable with end-name checks on; kept total.
+                        None => {
+                            let (local, prefix) = end.name().decompose();
+                            let ns = match prefix {
+                                Some(p) => self.resolve_prefix(p.as_ref()),
+                                None => self.resolve_default(),
+                            };
+                            let local = self.reslice(local.as_ref()).unwrap_or(b"");
+                            Ev::End(ns, local)
+                        }
+                    });
                 }
                 Event::Text(t) => {
                     let off = self.offset();
+                    if let Some(s) = self.reslice_str(&t) {
+                        if memchr::memchr(b'&', s.as_bytes()).is_none() {
+                            return Ok(Ev::Text(Cow::Borrowed(s)));
+                        }
+                    }
                     let text = t
                         .unescape()
                         .map_err(|e| self.xml_error(off, e.to_string()))?;
@@ -275,13 +432,13 @@ impl<'a> XmlReader<'a> {
                         });
                     }
                 }
-                Event::Eof if self.depth > 0 => {
+                Event::Eof if !self.frames.is_empty() => {
                     let off = self.offset();
                     return Err(self.xml_error(
                         off,
                         format!(
                             "unexpected end of part, {} element(s) left open",
-                            self.depth
+                            self.frames.len()
                         ),
                     ));
                 }
@@ -291,37 +448,167 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    fn elem(&self, ns: Ns, start: &BytesStart<'_>) -> Result<Elem, ReadError> {
-        let local = start.local_name().as_ref().to_vec();
-        let mut attrs = Vec::new();
-        for a in start.attributes() {
+    /// The namespace declarations of a start tag that quick-xml's `NsReader`
+    /// refuses, with its error: `xml` bound to another URI, `xmlns` declared, or
+    /// another prefix bound to either reserved URI. Like `NsReader`, stops quietly
+    /// at the first malformed attribute and ignores duplicates (checked later).
+    fn check_declarations(&self, start: &BytesStart<'_>) -> Result<(), ReadError> {
+        let mut attrs = start.attributes();
+        attrs.with_checks(false);
+        for a in attrs {
+            let Ok(a) = a else { break };
+            let value: &[u8] = &a.value;
+            let err = match a.key.as_namespace_binding() {
+                Some(PrefixDeclaration::Named(b"xml")) if value != XML_URI => {
+                    Some(NamespaceError::InvalidXmlPrefixBind(value.to_vec()))
+                }
+                Some(PrefixDeclaration::Named(b"xml")) => None,
+                Some(PrefixDeclaration::Named(b"xmlns")) => {
+                    Some(NamespaceError::InvalidXmlnsPrefixBind(value.to_vec()))
+                }
+                Some(PrefixDeclaration::Named(p)) if value == XML_URI => {
+                    Some(NamespaceError::InvalidPrefixForXml(p.to_vec()))
+                }
+                Some(PrefixDeclaration::Named(p)) if value == XMLNS_URI => {
+                    Some(NamespaceError::InvalidPrefixForXmlns(p.to_vec()))
+                }
+                _ => None,
+            };
+            if let Some(e) = err {
+                let off = self.inner.error_position();
+                return Err(self.xml_error(off, quick_xml::Error::Namespace(e).to_string()));
+            }
+        }
+        Ok(())
+    }
+
+    /// A start tag: record its namespace declarations, resolve its name and
+    /// attributes, push its frame.
+    fn start(&mut self, start: &BytesStart<'_>) -> Result<Elem<'a>, ReadError> {
+        let content: &[u8] = start;
+        let (local, prefix) = start.name().decompose();
+        let local = self
+            .reslice(local.as_ref())
+            .ok_or_else(|| self.internal_error())?;
+        let mut attr_list: Vec<Attr<'a>> = Vec::new();
+        // Attribute prefixes, resolved once all declarations of the tag are known.
+        let mut prefixes: [&[u8]; 8] = [b""; 8];
+        let mut more_prefixes: Vec<&[u8]> = Vec::new();
+        // Keys seen so far (offset in the tag, qualified name), for the duplicate check
+        // quick-xml would otherwise do with a heap-allocated list per tag.
+        let mut keys: [(usize, &[u8]); 8] = [(0, b""); 8];
+        let mut n_keys = 0usize;
+        let mut more_keys: Vec<(usize, &[u8])> = Vec::new();
+        let bindings_before = self.bindings.len();
+        let mut attrs = start.attributes();
+        attrs.with_checks(false);
+        for a in attrs {
             let off = self.offset();
             let a = a.map_err(|e| self.xml_error(off, e.to_string()))?;
-            if a.key.as_namespace_binding().is_some() {
+            let key: &[u8] = a.key.into_inner();
+            let pos = (key.as_ptr() as usize).saturating_sub(content.as_ptr() as usize);
+            if let Some(&(prev, _)) = keys[..n_keys]
+                .iter()
+                .chain(more_keys.iter())
+                .find(|(_, k)| *k == key)
+            {
+                let e = quick_xml::events::attributes::AttrError::Duplicated(pos, prev);
+                return Err(self.xml_error(off, e.to_string()));
+            }
+            if n_keys < keys.len() {
+                keys[n_keys] = (pos, key);
+                n_keys += 1;
+            } else {
+                more_keys.push((pos, key));
+            }
+            if let Some(decl) = a.key.as_namespace_binding() {
+                let prefix: &[u8] = match decl {
+                    PrefixDeclaration::Default => b"",
+                    // Declarations of `xml` add nothing (quick-xml refuses any
+                    // other value for it, and any declaration of `xmlns`).
+                    PrefixDeclaration::Named(b"xml") => continue,
+                    PrefixDeclaration::Named(p) => p,
+                };
+                let ns = (!a.value.is_empty()).then(|| Ns::from_uri(&a.value));
+                self.bindings.push(Binding {
+                    prefix: prefix.to_vec(),
+                    uri: a.value.to_vec(),
+                    ns,
+                });
                 continue;
             }
-            let (res, local_name) = self.inner.resolve_attribute(a.key);
-            let ans = ns_of(&res);
-            let value = a
-                .unescape_value()
-                .map_err(|e| self.xml_error(off, e.to_string()))?
-                .into_owned();
-            let local_bytes = local_name.as_ref().to_vec();
-            attrs.push(Attr {
-                ns: ans,
-                local: local_bytes,
+            let (alocal, aprefix) = a.key.decompose();
+            let alocal = self
+                .reslice(alocal.as_ref())
+                .ok_or_else(|| self.internal_error())?;
+            let value = self.attr_value(&a, off)?;
+            let aprefix: &[u8] = aprefix.map_or(b"", |p| p.into_inner());
+            if attr_list.len() < prefixes.len() {
+                prefixes[attr_list.len()] = aprefix;
+            } else {
+                more_prefixes.push(aprefix);
+            }
+            attr_list.push(Attr {
+                ns: Ns::None,
+                local: alocal,
                 value,
             });
         }
-        Ok(Elem { ns, local, attrs })
+        if self.bindings.len() > bindings_before {
+            self.bindings_changed();
+        }
+        let ns = match prefix {
+            Some(p) => self.resolve_prefix(p.as_ref()),
+            None => self.resolve_default(),
+        };
+        let all_prefixes = prefixes.iter().chain(more_prefixes.iter());
+        for (a, p) in attr_list.iter_mut().zip(all_prefixes) {
+            if !p.is_empty() {
+                a.ns = self.resolve_prefix(p);
+            }
+        }
+        self.frames.push(Frame {
+            ns,
+            local,
+            bindings_before,
+        });
+        Ok(Elem {
+            ns,
+            local,
+            attrs: attr_list,
+        })
+    }
+
+    /// An attribute's unescaped value, borrowed from the input when it has no
+    /// references.
+    fn attr_value(
+        &self,
+        a: &quick_xml::events::attributes::Attribute<'_>,
+        off: u64,
+    ) -> Result<Cow<'a, str>, ReadError> {
+        if let Some(s) = self.reslice_str(&a.value) {
+            if memchr::memchr(b'&', s.as_bytes()).is_none() {
+                return Ok(Cow::Borrowed(s));
+            }
+        }
+        let v = a
+            .unescape_value()
+            .map_err(|e| self.xml_error(off, e.to_string()))?;
+        Ok(match v {
+            Cow::Owned(s) => Cow::Owned(s),
+            Cow::Borrowed(s) => match self.reslice_str(s.as_bytes()) {
+                Some(s) => Cow::Borrowed(s),
+                None => Cow::Owned(s.to_string()),
+            },
+        })
     }
 
     /// Skip the rest of the element whose start was just read.
     pub fn skip_element(&mut self) -> Result<(), ReadError> {
-        let target = self.depth - 1;
+        let target = self.depth().wrapping_sub(1);
         loop {
             match self.next()? {
-                Ev::End(..) if self.depth == target => return Ok(()),
+                Ev::End(..) if self.depth() == target => return Ok(()),
                 Ev::Eof => return Ok(()),
                 _ => {}
             }
@@ -330,12 +617,24 @@ impl<'a> XmlReader<'a> {
 
     /// Collect all text inside the element whose start was just read.
     pub fn element_text(&mut self) -> Result<String, ReadError> {
-        let target = self.depth - 1;
-        let mut out = String::new();
+        self.element_text_cow().map(Cow::into_owned)
+    }
+
+    /// [`XmlReader::element_text`] without a copy when the element holds a single
+    /// piece of text (the usual `w:t`).
+    pub fn element_text_cow(&mut self) -> Result<Cow<'a, str>, ReadError> {
+        let target = self.depth().wrapping_sub(1);
+        let mut out: Cow<'a, str> = Cow::Borrowed("");
         loop {
             match self.next()? {
-                Ev::Text(t) => out.push_str(&t),
-                Ev::End(..) if self.depth == target => return Ok(out),
+                Ev::Text(t) => {
+                    if out.is_empty() {
+                        out = t;
+                    } else {
+                        out.to_mut().push_str(&t);
+                    }
+                }
+                Ev::End(..) if self.depth() == target => return Ok(out),
                 Ev::Eof => return Ok(out),
                 _ => {}
             }
@@ -377,6 +676,143 @@ pub fn relationships(
             }
             Ev::Eof => return Ok(out),
             _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quick_xml::name::{QName, ResolveResult};
+    use quick_xml::NsReader;
+
+    const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    const T: &str = "urn:oasis:names:tc:opendocument:xmlns:text:1.0";
+
+    /// quick-xml's own namespace resolution, as the reader did it before.
+    fn ns_of(r: &ResolveResult<'_>) -> Ns {
+        match r {
+            ResolveResult::Bound(ns) => Ns::from_uri(ns.as_ref()),
+            ResolveResult::Unbound => Ns::None,
+            ResolveResult::Unknown(p) if p.as_slice() == b"xml" => Ns::Xml,
+            ResolveResult::Unknown(_) => Ns::Other,
+        }
+    }
+
+    type Seen = Vec<(Ns, Vec<u8>, Vec<(Ns, Vec<u8>, String)>)>;
+
+    /// Start tags with resolved names and attributes, through `NsReader`.
+    fn reference(xml: &str) -> Result<Seen, String> {
+        let mut r = NsReader::from_reader(xml.as_bytes());
+        r.config_mut().expand_empty_elements = true;
+        let mut out = Vec::new();
+        loop {
+            let (res, ev) = r.read_resolved_event().map_err(|e| e.to_string())?;
+            let ens = ns_of(&res);
+            match ev {
+                Event::Start(s) => {
+                    let mut attrs = Vec::new();
+                    for a in s.attributes() {
+                        let a = a.map_err(|e| e.to_string())?;
+                        if a.key.as_namespace_binding().is_some() {
+                            continue;
+                        }
+                        let (ares, local) = r.resolve_attribute(a.key);
+                        let v = a.unescape_value().map_err(|e| e.to_string())?;
+                        attrs.push((ns_of(&ares), local.as_ref().to_vec(), v.into_owned()));
+                    }
+                    out.push((ens, s.local_name().as_ref().to_vec(), attrs));
+                }
+                Event::Eof => return Ok(out),
+                _ => {}
+            }
+        }
+    }
+
+    fn ours(xml: &str) -> Result<Seen, String> {
+        let mut r = XmlReader::new(xml.as_bytes(), "t.xml", Limits::default());
+        let mut out = Vec::new();
+        loop {
+            match r.next() {
+                Ok(Ev::Start(e)) => {
+                    let attrs = e
+                        .attrs()
+                        .map(|a| (a.ns, a.local.to_vec(), a.value.to_string()))
+                        .collect();
+                    out.push((e.ns, e.local.to_vec(), attrs));
+                }
+                Ok(Ev::Eof) => return Ok(out),
+                Ok(_) => {}
+                Err(ReadError::Xml { message, .. }) => return Err(message),
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+    }
+
+    #[test]
+    fn resolves_like_quick_xml() {
+        let docs = [
+            format!(
+                r#"<w:document xmlns:w="{W}" xmlns:x="urn:other"><w:body><w:p x:a="1" w:val="v&amp;w">
+                <w:t xml:space="preserve">t</w:t><p:q xmlns:p="{T}" p:style-name="s"/>
+                <w:r xmlns:w="{T}" w:b="2"/><y:z/></w:p></w:body></w:document>"#
+            ),
+            format!(
+                r#"<root xmlns="{W}"><a b="1" q:c="2" xmlns:q="{T}"/><b xmlns=""><c/></b>
+                <d xmlns:q=""><q:e q:f="3"/></d><xmlns:g/><xml:h xml:i="4"/><q:j/></root>"#
+            ),
+            format!(r#"<a xmlns:="{W}"><b/></a>"#),
+        ];
+        for d in &docs {
+            let expected = reference(d).unwrap();
+            assert_eq!(ours(d).unwrap(), expected, "{d}");
+        }
+        // Sanity: the first document really resolves names.
+        let first = ours(&docs[0]).unwrap();
+        assert_eq!(first[0].0, Ns::W);
+        assert_eq!(
+            first[3].2[0],
+            (Ns::Xml, b"space".to_vec(), "preserve".into())
+        );
+    }
+
+    #[test]
+    fn declaration_and_attribute_errors_like_quick_xml() {
+        let docs = [
+            r#"<a xmlns:xml="urn:x"/>"#.to_string(),
+            r#"<a xmlns:xmlns="urn:x"/>"#.to_string(),
+            r#"<a xmlns:p="http://www.w3.org/XML/1998/namespace"/>"#.to_string(),
+            r#"<a xmlns:p="http://www.w3.org/2000/xmlns/"/>"#.to_string(),
+            r#"<a b="1" b="2"/>"#.to_string(),
+            r#"<a b="1" b="2" xmlns:xml="urn:x"/>"#.to_string(),
+            r#"<a b c="1" xmlns:xml="urn:x"/>"#.to_string(),
+            r#"<a b="&bogus;"/>"#.to_string(),
+        ];
+        for d in &docs {
+            let expected = reference(d).unwrap_err();
+            assert_eq!(ours(d).unwrap_err(), expected, "{d}");
+        }
+    }
+
+    #[test]
+    fn prefix_uri_like_quick_xml() {
+        let xml =
+            format!(r#"<r xmlns:w="{W}" xmlns:u=""><c xmlns:t="{T}" xmlns:w="urn:inner"/></r>"#);
+        let mut ours = XmlReader::new(xml.as_bytes(), "t.xml", Limits::default());
+        let mut theirs = NsReader::from_reader(xml.as_bytes());
+        for _ in 0..2 {
+            assert!(matches!(ours.next().unwrap(), Ev::Start(_)));
+            theirs.read_resolved_event().unwrap();
+            for p in ["w", "t", "u", "xml", "xmlns", "none", "w:extra", ""] {
+                let q = format!("{p}:x");
+                let expected = match theirs.resolve_element(QName(q.as_bytes())).0 {
+                    ResolveResult::Bound(ns) => {
+                        Some(String::from_utf8_lossy(ns.as_ref()).into_owned())
+                    }
+                    _ => None,
+                };
+                assert_eq!(ours.prefix_uri(p), expected, "{p}");
+            }
         }
     }
 }

@@ -41,6 +41,54 @@ pub enum Command {
                       output layout."
     )]
     Convert(ConvertArgs),
+    /// Build the cross-year index OUT/index.json from OUT/reports.jsonl.
+    Index(IndexArgs),
+    /// Show an agency's years side by side (table, CSV, JSON or an HTML page).
+    Compare(CompareArgs),
+}
+
+/// `reportdex index OUT [--aliases FILE]`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Dataset directory written by `reportdex convert`.
+    #[arg(value_name = "OUT")]
+    pub out: PathBuf,
+    /// Pinned agency names: CSV `form,canonical` [default: OUT/aliases.csv when present].
+    #[arg(long, value_name = "FILE")]
+    pub aliases: Option<PathBuf>,
+}
+
+/// `reportdex compare OUT --agency NAME | --all [...]`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Dataset directory (reads OUT/index.json; builds the index in memory when missing).
+    #[arg(value_name = "OUT")]
+    pub out: PathBuf,
+    /// Agency: any name form seen in the reports, or a unique fragment of one.
+    #[arg(short, long, value_name = "NAME", required_unless_present = "all")]
+    pub agency: Option<String>,
+    /// Every agency (with --format html: one page with an index linking every agency).
+    #[arg(long, conflicts_with = "agency")]
+    pub all: bool,
+    /// Years to show: YYYY or YYYY-YYYY.
+    #[arg(long, value_name = "RANGE", value_parser = parse_years)]
+    pub years: Option<(i32, i32)>,
+    /// Metrics: comma-separated globs (`s3.*.total`) or substrings; `all` for every metric.
+    #[arg(short, long, value_name = "PATTERN")]
+    pub metrics: Option<String>,
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = reportdex::compare::Format::Table)]
+    pub format: reportdex::compare::Format,
+    /// Write to FILE instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Aliases file, used when the index has to be built (see `reportdex index`).
+    #[arg(long, value_name = "FILE")]
+    pub aliases: Option<PathBuf>,
+}
+
+fn parse_years(s: &str) -> Result<(i32, i32), String> {
+    reportdex::compare::parse_years(s).map_err(|e| e.to_string())
 }
 
 /// `reportdex convert INPUT... -o OUT`.

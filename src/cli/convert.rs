@@ -37,9 +37,7 @@ pub fn run(args: ConvertArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus>
     if args.no_index {
         tracing::debug!("--no-index: OUT/index.json not built");
     } else {
-        // Hook for issue 5: `crate::index` builds OUT/index.json from
-        // OUT/reports.jsonl here. Until it exists there is nothing to do.
-        tracing::debug!("index not built yet (crate::index pending)");
+        super::index::build_and_write(&args.out, None, global.quiet)?;
     }
     Ok(if summary.failed > 0 {
         ExitStatus::Failure

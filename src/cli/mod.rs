@@ -3,10 +3,13 @@
 //!
 //! Exit codes: 0 everything converted, 1 finished but some inputs failed
 //! (listed in `OUT/errors.jsonl`), 2 the run could not proceed (usage error,
-//! unusable output directory, no existing input).
+//! unusable output directory, no existing input). `compare`: 1 when the agency
+//! name is unknown or ambiguous (candidates listed on stderr).
 
 pub mod args;
+mod compare;
 mod convert;
+mod index;
 mod logging;
 mod printer;
 
@@ -41,6 +44,8 @@ pub fn main(cli: Cli) -> ExitCode {
     logging::quiet_worker_panics();
     let result = match cli.command {
         Command::Convert(args) => convert::run(args, &cli.global),
+        Command::Index(args) => index::run(args, &cli.global),
+        Command::Compare(args) => compare::run(args),
     };
     match result {
         Ok(status) => status.into(),

@@ -26,6 +26,7 @@
 
 use crate::output::{Content, Section};
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 use unicode_normalization::UnicodeNormalization;
 
@@ -52,12 +53,57 @@ fn pinyin_re() -> Option<&'static Regex> {
     )
 }
 
+/// Characters `fast2s` may change (only 3-byte UTF-8 characters, U+0800–U+FFFF,
+/// are ever converted), as a bitset over the BMP: built once by converting every
+/// such character in isolation, plus the characters its context rules look at.
+fn traditional_set() -> &'static [u64] {
+    static SET: OnceLock<Vec<u64>> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut bits = vec![0u64; 0x10000 / 64];
+        let chars: Vec<char> = (0x800u32..=0xFFFF).filter_map(char::from_u32).collect();
+        let mut all = String::with_capacity(chars.len() * 4);
+        for &c in &chars {
+            all.push(c);
+            all.push(' ');
+        }
+        let converted = fast2s::convert(&all);
+        for (a, b) in all.chars().zip(converted.chars()) {
+            if a != b {
+                bits[a as usize / 64] |= 1 << (a as usize % 64);
+            }
+        }
+        // Context-dependent conversions and exclusions (fast2s `special.rs`).
+        for c in "藉著苧闔鍾讎畫兒覆夥瞭麽幺於乾".chars() {
+            bits[c as usize / 64] |= 1 << (c as usize % 64);
+        }
+        bits
+    })
+}
+
+/// Whether `fast2s` could change `c`.
+fn maybe_traditional(c: char) -> bool {
+    let u = c as usize;
+    (0x800..=0xFFFF).contains(&u)
+        && traditional_set()
+            .get(u / 64)
+            .is_some_and(|w| w & (1 << (u % 64)) != 0)
+}
+
 /// Unicode NFKC, pinyin removal and traditional → simplified only (steps 1–3):
 /// the form used to find agency names, where character positions must match a
 /// lightly normalized copy of the original. One character of the output per
 /// character of [`light_normalize`]'s output.
 pub fn to_simplified(s: &str) -> String {
-    fast2s::convert(s)
+    simplified_cow(s).into_owned()
+}
+
+/// Traditional → simplified, borrowing when no character could change.
+fn simplified_cow(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() || !s.chars().any(maybe_traditional) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(fast2s::convert(s))
+    }
 }
 
 /// Steps 1, 2, 4 and 6 of [`normalize_text`] without the traditional →
@@ -66,16 +112,74 @@ pub fn to_simplified(s: &str) -> String {
 /// `to_simplified(light_normalize(s))`.
 pub fn light_normalize(s: &str) -> String {
     let nfkc = nfkc_bounded(s);
-    let no_pinyin = strip_pinyin(&nfkc);
-    let quoted = unify_quotes(&no_pinyin);
+    let no_pinyin = strip_pinyin_cow(&nfkc);
+    let quoted = unify_quotes_cow(&no_pinyin);
     quoted.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-fn nfkc_bounded(s: &str) -> String {
-    match s.char_indices().nth(MAX_NORMALIZE_CHARS) {
-        Some((cut, _)) => nfkc(&s[..cut]),
-        None => nfkc(s),
+/// `s` cut to [`MAX_NORMALIZE_CHARS`] characters.
+fn bounded(s: &str) -> &str {
+    // A char is at least one byte: only long texts need counting.
+    if s.len() > MAX_NORMALIZE_CHARS {
+        match s.char_indices().nth(MAX_NORMALIZE_CHARS) {
+            Some((cut, _)) => &s[..cut],
+            None => s,
+        }
+    } else {
+        s
     }
+}
+
+fn nfkc_bounded(s: &str) -> Cow<'_, str> {
+    let s = bounded(s);
+    match s.char_indices().find(|&(_, c)| !nfkc_stable(c)) {
+        None => Cow::Borrowed(s),
+        // The stable char before the first unstable one may compose with it.
+        Some((first, _)) => {
+            let back = s[..first].chars().next_back().map_or(0, char::len_utf8);
+            Cow::Owned(nfkc_from(s, first - back))
+        }
+    }
+}
+
+/// Characters that NFKC leaves unchanged whatever surrounds them (starters
+/// without decompositions that never compose with a neighbour): ASCII, CJK
+/// ideographs and the common CJK punctuation.
+fn nfkc_stable(c: char) -> bool {
+    c.is_ascii()
+        || is_plain_ideograph(c)
+        || matches!(
+            c,
+            '。' | '、'
+                | '《'
+                | '》'
+                | '“'
+                | '”'
+                | '‘'
+                | '’'
+                | '「'
+                | '」'
+                | '『'
+                | '』'
+                | '【'
+                | '】'
+                | '〔'
+                | '〕'
+                | '〈'
+                | '〉'
+                | '—'
+                | '·'
+                | '×'
+                | '√'
+                | '●'
+                | '○'
+                | '■'
+                | '□'
+                | '★'
+                | '☆'
+                | '▲'
+                | '△'
+        )
 }
 
 /// CJK unified ideographs (and extension A): starters without decompositions
@@ -84,39 +188,140 @@ fn is_plain_ideograph(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
 }
 
-/// NFKC, skipping runs of ideographs (most of a Chinese text), which NFKC
-/// leaves unchanged; ASCII-only text is returned as is.
-fn nfkc(s: &str) -> String {
-    if s.is_ascii() {
-        return s.to_string();
+/// The ASCII (or space) character that NFKC makes of a full-width form or the
+/// ideographic space; these have no context of their own.
+fn fullwidth_to_ascii(c: char) -> Option<char> {
+    match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0),
+        0x3000 => Some(' '),
+        _ => None,
     }
+}
+
+/// NFKC in one pass: stable characters ([`nfkc_stable`]) are copied, full-width
+/// forms followed by a stable character are mapped directly, and every other run
+/// goes through the full algorithm together with the stable character before it
+/// (a starter that a combining mark may compose with).
+#[cfg(test)]
+fn nfkc(s: &str) -> String {
+    nfkc_from(s, 0)
+}
+
+/// NFKC with every output character passed through `f`.
+fn nfkc_map(s: &str, mut f: impl FnMut(char) -> char) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while !rest.is_empty() {
-        let split = rest
-            .char_indices()
-            .find(|&(_, c)| is_plain_ideograph(c))
-            .map_or(rest.len(), |(i, _)| i);
-        out.extend(rest[..split].nfkc());
-        rest = &rest[split..];
-        let end = rest
-            .char_indices()
-            .find(|&(_, c)| !is_plain_ideograph(c))
-            .map_or(rest.len(), |(i, _)| i);
-        out.push_str(&rest[..end]);
-        rest = &rest[end..];
+    let mut it = s.char_indices().peekable();
+    let mut pending: Option<usize> = None;
+    let mut last_copied: Option<(usize, usize, char)> = None;
+    while let Some((i, c)) = it.next() {
+        if nfkc_stable(c) {
+            if let Some(p) = pending.take() {
+                out.extend(s[p..i].nfkc().map(&mut f));
+            }
+            let m = f(c);
+            last_copied = Some((i, out.len(), c));
+            out.push(m);
+            continue;
+        }
+        if pending.is_some() {
+            continue;
+        }
+        if let Some(a) = fullwidth_to_ascii(c) {
+            if it.peek().is_none_or(|&(_, n)| nfkc_stable(n)) {
+                out.push(f(a));
+                last_copied = None;
+                continue;
+            }
+        }
+        match last_copied.take() {
+            Some((j, at, prev)) if j + prev.len_utf8() == i => {
+                out.truncate(at);
+                pending = Some(j);
+            }
+            _ => pending = Some(i),
+        }
+    }
+    if let Some(p) = pending {
+        out.extend(s[p..].nfkc().map(&mut f));
     }
     out
+}
+
+/// [`nfkc`] when `s[..known_stable]` is known to be made of stable characters.
+fn nfkc_from(s: &str, known_stable: usize) -> String {
+    let known_stable = if s.is_char_boundary(known_stable) {
+        known_stable
+    } else {
+        0
+    };
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&s[..known_stable]);
+    let rest = &s[known_stable..];
+    let mut it = rest.char_indices().peekable();
+    // Start of the pending run that needs the full algorithm (byte offset in rest).
+    let mut pending: Option<usize> = None;
+    // Whether the last char pushed was copied directly (and may start a run).
+    let mut last_copied: Option<(usize, char)> = None;
+    while let Some((i, c)) = it.next() {
+        if nfkc_stable(c) {
+            if let Some(p) = pending.take() {
+                out.extend(rest[p..i].nfkc());
+            }
+            out.push(c);
+            last_copied = Some((i, c));
+            continue;
+        }
+        if pending.is_some() {
+            continue;
+        }
+        if let Some(a) = fullwidth_to_ascii(c) {
+            if it.peek().is_none_or(|&(_, n)| nfkc_stable(n)) {
+                out.push(a);
+                last_copied = None;
+                continue;
+            }
+        }
+        // Start a run here, taking back the starter copied just before.
+        match last_copied.take() {
+            Some((j, prev)) if j + prev.len_utf8() == i => {
+                out.truncate(out.len() - prev.len_utf8());
+                pending = Some(j);
+            }
+            _ => pending = Some(i),
+        }
+    }
+    if let Some(p) = pending {
+        out.extend(rest[p..].nfkc());
+    }
+    out
+}
+
+/// Letters of a pinyin annotation (ASCII lower case, tone-marked vowels, ü, ɑ, ɡ).
+fn is_pinyin_letter(c: char) -> bool {
+    c.is_ascii_lowercase() || "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿɑɡ".contains(c)
+}
+
+/// Whether a text may hold a pinyin annotation: `(` followed by a pinyin letter.
+fn may_have_pinyin(s: &str) -> bool {
+    s.match_indices('(')
+        .any(|(i, _)| s[i + 1..].chars().next().is_some_and(is_pinyin_letter))
 }
 
 /// Remove pinyin annotations inserted after CJK characters (`規(guī)定` → `規定`),
 /// and tone-marked pinyin in parentheses anywhere.
 /// Expects NFKC text (ASCII parentheses).
 pub fn strip_pinyin(s: &str) -> String {
+    strip_pinyin_cow(s).into_owned()
+}
+
+fn strip_pinyin_cow(s: &str) -> Cow<'_, str> {
+    if !may_have_pinyin(s) {
+        return Cow::Borrowed(s);
+    }
     // Repeated matches are handled by replace_all; a second pass catches
     // annotations that were adjacent to a removed one's closing parenthesis.
     let Some(re) = pinyin_re() else {
-        return s.to_string();
+        return Cow::Borrowed(s);
     };
     let once = re.replace_all(s, "$1");
     let twice = re.replace_all(&once, "$1");
@@ -127,21 +332,52 @@ pub fn strip_pinyin(s: &str) -> String {
         &TONED,
         r"\([a-z]{0,6}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿɑɡ]{0,6}\)",
     ) {
-        Some(toned) => toned.replace_all(&twice, "").into_owned(),
-        None => twice.into_owned(),
+        Some(toned) => Cow::Owned(toned.replace_all(&twice, "").into_owned()),
+        None => Cow::Owned(twice.into_owned()),
     }
 }
 
 /// Unify double and single quotes.
 pub fn unify_quotes(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '“' | '”' | '„' | '‟' | '〝' | '〞' | '＂' | '″' => '"',
-            '‘' | '’' | '‚' | '‛' | '＇' | '′' => '\'',
-            '−' | '－' => '-',
-            other => other,
-        })
-        .collect()
+    unify_quotes_cow(s).into_owned()
+}
+
+fn is_quote_like(c: char) -> bool {
+    matches!(
+        c,
+        '“' | '”'
+            | '„'
+            | '‟'
+            | '〝'
+            | '〞'
+            | '＂'
+            | '″'
+            | '‘'
+            | '’'
+            | '‚'
+            | '‛'
+            | '＇'
+            | '′'
+            | '−'
+            | '－'
+    )
+}
+
+/// The unified form of a quote or minus sign; other characters unchanged.
+fn quote_map(c: char) -> char {
+    match c {
+        '“' | '”' | '„' | '‟' | '〝' | '〞' | '＂' | '″' => '"',
+        '‘' | '’' | '‚' | '‛' | '＇' | '′' => '\'',
+        '−' | '－' => '-',
+        other => other,
+    }
+}
+
+fn unify_quotes_cow(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() || !s.chars().any(is_quote_like) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().map(quote_map).collect())
 }
 
 /// True for CJK ideographs and CJK/full-width punctuation, next to which
@@ -157,33 +393,30 @@ fn is_cjkish(c: char) -> bool {
         )
 }
 
-fn fold_whitespace(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
+fn fold_whitespace(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(char::is_whitespace) {
+        return Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    let mut before: Option<char> = None;
+    let mut in_space = false;
+    for c in s.chars() {
         if c.is_whitespace() {
-            let start = i;
-            while i < chars.len() && chars[i].is_whitespace() {
-                i += 1;
-            }
-            let before = if start > 0 {
-                Some(chars[start - 1])
-            } else {
-                None
-            };
-            let after = chars.get(i).copied();
-            match (before, after) {
-                (Some(b), Some(a)) if !is_cjkish(b) && !is_cjkish(a) => out.push(' '),
-                _ => {}
-            }
+            in_space = true;
             continue;
         }
+        if in_space {
+            if let Some(b) = before {
+                if !is_cjkish(b) && !is_cjkish(c) {
+                    out.push(' ');
+                }
+            }
+            in_space = false;
+        }
         out.push(c);
-        i += 1;
+        before = Some(c);
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Kind of an item marker at the start of a label.
@@ -304,33 +537,82 @@ fn to_chinese_numeral(n: u32) -> String {
     }
 }
 
-fn unify_marker(s: &str) -> String {
+fn unify_marker(s: &str) -> Cow<'_, str> {
+    let first = s.trim_start().chars().next();
+    // Markers start with a digit, `(` or a Chinese numeral.
+    if !first.is_some_and(|c| c.is_ascii_digit() || c == '(' || is_cn_digit(c)) {
+        return Cow::Borrowed(s.trim_start());
+    }
     match strip_item_marker(s) {
-        (Some(Marker::Arabic(n)), rest) => format!("{n}.{rest}"),
-        (Some(Marker::ParenChinese(n)), rest) => format!("({}){rest}", to_chinese_numeral(n)),
-        (Some(Marker::Chinese(n)), rest) => format!("{}、{rest}", to_chinese_numeral(n)),
-        (None, rest) => rest.to_string(),
+        (Some(Marker::Arabic(n)), rest) => Cow::Owned(format!("{n}.{rest}")),
+        (Some(Marker::ParenChinese(n)), rest) => {
+            Cow::Owned(format!("({}){rest}", to_chinese_numeral(n)))
+        }
+        (Some(Marker::Chinese(n)), rest) => {
+            Cow::Owned(format!("{}、{rest}", to_chinese_numeral(n)))
+        }
+        (None, rest) => Cow::Borrowed(rest),
     }
 }
 
 /// The normalized form of a text (all six steps in the module docs). Stable
 /// signature: the structure builder calls it for every paragraph.
 pub fn normalize_text(s: &str) -> String {
+    normalize_cow(s).into_owned()
+}
+
+/// [`normalize_text`], borrowing the input when nothing changes (the common case
+/// for short labels of simplified text).
+pub fn normalize_cow(s: &str) -> Cow<'_, str> {
+    let s = bounded(s);
+    let plain = |c: char| {
+        nfkc_stable(c)
+            && !is_quote_like(c)
+            && !c.is_whitespace()
+            && c != '('
+            && !maybe_traditional(c)
+    };
+    // Whitespace at the ends only goes (it stays whitespace under NFKC).
+    let t = s.trim();
+    if t.chars().all(plain) {
+        return unify_marker(t);
+    }
+    // One pass for NFKC and quotes; the rarer pinyin and traditional text take
+    // the step-by-step path (t2s looks at neighbours, before whitespace goes).
+    let mut quick_ok = true;
+    let out = nfkc_map(s, |c| {
+        if c == '(' || maybe_traditional(c) {
+            quick_ok = false;
+        }
+        quote_map(c)
+    });
+    if !quick_ok && (may_have_pinyin(&out) || out.chars().any(maybe_traditional)) {
+        return Cow::Owned(normalize_steps(s));
+    }
+    let folded = fold_whitespace(out.trim());
+    Cow::Owned(unify_marker(&folded).into_owned())
+}
+
+/// Steps 1–6 one after the other (the general path of [`normalize_cow`]).
+fn normalize_steps(s: &str) -> String {
     let nfkc = nfkc_bounded(s);
-    let no_pinyin = strip_pinyin(&nfkc);
-    let simplified = to_simplified(&no_pinyin);
-    let quoted = unify_quotes(&simplified);
+    let no_pinyin = strip_pinyin_cow(&nfkc);
+    let simplified = simplified_cow(&no_pinyin);
+    let quoted = unify_quotes_cow(&simplified);
     let folded = fold_whitespace(quoted.trim());
-    unify_marker(&folded)
+    unify_marker(&folded).into_owned()
 }
 
 /// The matching key of a table label or title: [`normalize_text`] with every
 /// whitespace character removed (`商业 企业` → `商业企业`).
 pub fn label_key(s: &str) -> String {
-    let n = normalize_text(s);
+    let n = normalize_cow(s);
+    if !n.chars().any(char::is_whitespace) {
+        return n.into_owned();
+    }
     let no_ws: String = n.chars().filter(|c| !c.is_whitespace()).collect();
     // Re-unify: removing spaces can expose a marker (`1 .` is rare; cheap anyway).
-    unify_marker(&no_ws)
+    unify_marker(&no_ws).into_owned()
 }
 
 /// [`label_key`] without a leading item marker: the text that identifies a row.
@@ -349,8 +631,12 @@ pub fn fill_normalized(sections: &mut [Section]) {
         for s in sections {
             for c in &mut s.content {
                 if let Content::Paragraph(p) = c {
-                    let n = normalize_text(&p.text);
-                    p.normalized = if n != p.text { Some(n) } else { None };
+                    let n = normalize_cow(&p.text);
+                    p.normalized = if n != p.text.as_str() {
+                        Some(n.into_owned())
+                    } else {
+                        None
+                    };
                 }
             }
             walk(&mut s.sections, depth + 1);
@@ -427,10 +713,52 @@ mod tests {
             "㈠予以公开⑴２０２２年　“三安全一稳定”",
             "plain ascii",
             "",
+            "（１）ｅ\u{301}，Ａ\u{300}ａ",
+            "e\u{301}，abc\u{301}\u{302}（a）\u{1100}\u{1161}\u{11A8}　Ｘ",
+            "ｅ\u{301}\u{301}中\u{1100}\u{1161}",
+            "…，。“”（）：；",
         ] {
             let want: String = t.nfkc().collect();
             assert_eq!(nfkc(t), want, "{t:?}");
+            assert_eq!(nfkc_bounded(t), want, "{t:?}");
         }
+    }
+
+    #[test]
+    fn stable_chars_are_nfkc_stable() {
+        for c in (0u32..0x10000)
+            .filter_map(char::from_u32)
+            .filter(|&c| nfkc_stable(c))
+        {
+            let one: String = c.nfkc().collect();
+            assert_eq!(one, c.to_string(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn traditional_fast_path_agrees_with_fast2s() {
+        for t in [
+            "開平市科工商務局",
+            "开平市科工商务局2022年",
+            "乾隆",
+            "藉口",
+            "計畫",
+            "plain ascii",
+            "“三安全一稳定”",
+        ] {
+            assert_eq!(simplified_cow(t), fast2s::convert(t), "{t}");
+        }
+        assert!(maybe_traditional('開') && !maybe_traditional('开'));
+        // Unchanged text is borrowed, not copied.
+        assert!(matches!(
+            normalize_cow("予以公开"),
+            Cow::Borrowed("予以公开")
+        ));
+        assert!(matches!(
+            normalize_cow("  本年新收 "),
+            Cow::Borrowed("本年新收")
+        ));
+        assert_eq!(normalize_cow("（一）予以公开"), "(一)予以公开");
     }
 
     #[test]

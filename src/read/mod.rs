@@ -2,6 +2,7 @@
 //! This module only dispatches.
 
 pub mod docx;
+mod numfmt;
 pub mod odt;
 
 use crate::container::Package;

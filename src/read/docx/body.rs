@@ -106,6 +106,21 @@ pub struct Ctx<'a> {
     pub sect_refs: Vec<SectRef>,
     paragraphs: usize,
     cells: usize,
+    /// Memo of [`Ctx::para_base_props`] by paragraph style argument.
+    base_memo: Vec<(Option<String>, RunProps)>,
+    /// Memo of what a paragraph style gives through its chain, by style id.
+    facts_memo: Vec<(String, StyleFacts)>,
+}
+
+/// Most styles memoized per document (more are resolved each time).
+const MAX_STYLE_MEMO: usize = 256;
+
+/// What a paragraph style gives through its `basedOn` chain.
+#[derive(Debug, Clone)]
+struct StyleFacts {
+    heading_level: Option<u8>,
+    jc: Option<String>,
+    num: (NumPr, Option<String>),
 }
 
 /// A paragraph being read.
@@ -149,6 +164,8 @@ impl<'a> Ctx<'a> {
             sect_refs: Vec::new(),
             paragraphs: 0,
             cells: 0,
+            base_memo: Vec::new(),
+            facts_memo: Vec::new(),
         }
     }
 
@@ -212,7 +229,7 @@ impl<'a> Ctx<'a> {
         out: &mut Vec<Block>,
     ) -> Result<(), ReadError> {
         if e.ns == Ns::W {
-            match e.local.as_slice() {
+            match e.local {
                 b"p" => return self.paragraph(r, out),
                 b"tbl" => {
                     let t = self.table(r)?;
@@ -290,13 +307,37 @@ impl<'a> Ctx<'a> {
     }
 
     /// Run properties every run of a paragraph with style `style` starts from.
-    fn para_base_props(&self, style: Option<&str>) -> RunProps {
+    fn para_base_props(&mut self, style: Option<&str>) -> RunProps {
         let Some(st) = self.styles else {
             return RunProps::default();
         };
+        if let Some((_, props)) = self.base_memo.iter().find(|(s, _)| s.as_deref() == style) {
+            return *props;
+        }
         let sid = style.or(st.default_para.as_deref());
         let from_style = sid.map(|s| st.run_props(s)).unwrap_or_default();
-        from_style.or(st.default_rpr)
+        let props = from_style.or(st.default_rpr);
+        if self.base_memo.len() < MAX_STYLE_MEMO {
+            self.base_memo.push((style.map(str::to_string), props));
+        }
+        props
+    }
+
+    /// Heading level, justification and numbering of paragraph style `id`
+    /// through its chain.
+    fn style_facts(&mut self, styles: &Styles, id: &str) -> StyleFacts {
+        if let Some((_, f)) = self.facts_memo.iter().find(|(k, _)| k == id) {
+            return f.clone();
+        }
+        let facts = StyleFacts {
+            heading_level: styles.heading_level(id),
+            jc: styles.jc(id),
+            num: styles.num(id),
+        };
+        if self.facts_memo.len() < MAX_STYLE_MEMO {
+            self.facts_memo.push((id.to_string(), facts.clone()));
+        }
+        facts
     }
 
     fn ppr(&mut self, r: &mut XmlReader<'_>, p: &mut ParaBuilder) -> Result<(), ReadError> {
@@ -305,7 +346,7 @@ impl<'a> Ctx<'a> {
                 r.skip_element()?;
                 continue;
             }
-            match e.local.as_slice() {
+            match e.local {
                 b"pStyle" => {
                     p.style = e.attr(Ns::W, "val").map(str::to_string);
                     r.skip_element()?;
@@ -348,7 +389,7 @@ impl<'a> Ctx<'a> {
     fn inline(&mut self, r: &mut XmlReader<'_>, p: &mut ParaBuilder) -> Result<(), ReadError> {
         while let Some(e) = next_child(r)? {
             if e.ns == Ns::W {
-                match e.local.as_slice() {
+                match e.local {
                     b"pPr" => self.ppr(r, p)?,
                     b"r" => self.run(r, p)?,
                     b"hyperlink" | b"smartTag" | b"customXml" | b"ins" | b"moveTo"
@@ -379,7 +420,7 @@ impl<'a> Ctx<'a> {
     fn math(&mut self, r: &mut XmlReader<'_>, p: &mut ParaBuilder) -> Result<(), ReadError> {
         while let Some(e) = next_child(r)? {
             if e.is(Ns::Math, "t") {
-                let t = r.element_text()?;
+                let t = r.element_text_cow()?;
                 self.emit(p, &t, p.base);
             } else if e.is(Ns::W, "r") {
                 self.run(r, p)?;
@@ -435,7 +476,7 @@ impl<'a> Ctx<'a> {
                 r.skip_element()?;
                 continue;
             }
-            match e.local.as_slice() {
+            match e.local {
                 b"rPr" => {
                     let (direct, rstyle) = parse_rpr(r)?;
                     let from_char = match rstyle {
@@ -449,7 +490,7 @@ impl<'a> Ctx<'a> {
                     continue;
                 }
                 b"t" => {
-                    let t = r.element_text()?;
+                    let t = r.element_text_cow()?;
                     self.emit(p, &t, *props);
                     continue;
                 }
@@ -579,30 +620,31 @@ impl<'a> Ctx<'a> {
             .style
             .clone()
             .or_else(|| styles.and_then(|s| s.default_para.clone()));
+        let facts = match (styles, style_id.as_deref()) {
+            (Some(s), Some(id)) => Some(self.style_facts(s, id)),
+            _ => None,
+        };
         let heading = match p.outline {
             Some(l) => outline_to_level(l).map(|level| Heading {
                 level,
                 source: HeadingSource::OutlineLevel,
             }),
-            None => match (styles, style_id.as_deref()) {
-                (Some(s), Some(id)) => s.heading_level(id).map(|level| Heading {
+            None => facts
+                .as_ref()
+                .and_then(|f| f.heading_level)
+                .map(|level| Heading {
                     level,
                     source: HeadingSource::Style,
                 }),
-                _ => None,
-            },
         };
         let jc =
             p.jc.clone()
-                .or_else(|| match (styles, style_id.as_deref()) {
-                    (Some(s), Some(id)) => s.jc(id),
-                    _ => None,
-                });
+                .or_else(|| facts.as_ref().and_then(|f| f.jc.clone()));
         let centered = jc.as_deref() == Some("center");
         // Numbering: direct numPr, else the style's.
-        let (style_num, num_style) = match (styles, style_id.as_deref()) {
-            (Some(s), Some(id)) => s.num(id),
-            _ => (NumPr::default(), None),
+        let (style_num, num_style) = match facts {
+            Some(f) => f.num,
+            None => (NumPr::default(), None),
         };
         let num_id = p.num.num_id.or(style_num.num_id);
         let mut label = None;
@@ -643,7 +685,7 @@ impl<'a> Ctx<'a> {
         if let Some(l) = label.filter(|l| !l.text.is_empty()) {
             let direct = l.suffix == Suffix::Nothing
                 || l.bullet
-                || l.text.ends_with(['、', '，', '．', '。', '）', '\u{3000}']);
+                || crate::read::numfmt::ends_with_cjk_punct(&l.text);
             text = if direct {
                 format!("{}{}", l.text, text)
             } else {
@@ -689,7 +731,7 @@ impl<'a> Ctx<'a> {
                 r.skip_element()?;
                 continue;
             }
-            match e.local.as_slice() {
+            match e.local {
                 b"tblGrid" => {
                     let mut n = 0u32;
                     while let Some(c) = next_child(r)? {
@@ -739,7 +781,7 @@ impl<'a> Ctx<'a> {
                 r.skip_element()?;
                 continue;
             }
-            match e.local.as_slice() {
+            match e.local {
                 b"trPr" => {
                     while let Some(c) = next_child(r)? {
                         let val = c.attr(Ns::W, "val");

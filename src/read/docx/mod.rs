@@ -34,7 +34,7 @@ use styles::Styles;
 
 /// Next child element of the element whose start was last read, skipping text;
 /// `None` at the element's end (or the end of input).
-pub(crate) fn next_child(r: &mut XmlReader<'_>) -> Result<Option<Elem>, ReadError> {
+pub(crate) fn next_child<'a>(r: &mut XmlReader<'a>) -> Result<Option<Elem<'a>>, ReadError> {
     loop {
         match r.next()? {
             Ev::Start(e) => return Ok(Some(e)),

@@ -12,6 +12,7 @@ use super::styles::Styles;
 use super::{next_child, parse_u32};
 use crate::container::Limits;
 use crate::error::ReadError;
+use crate::read::numfmt::{cyclic, repeated_letters, roman};
 use crate::xml::{Ns, XmlReader};
 use std::collections::HashMap;
 
@@ -90,7 +91,7 @@ fn parse_level(r: &mut XmlReader<'_>) -> Result<Level, ReadError> {
     while let Some(e) = next_child(r)? {
         if e.ns == Ns::W {
             let val = e.attr(Ns::W, "val");
-            match e.local.as_slice() {
+            match e.local {
                 b"start" => l.start = val.and_then(parse_u32),
                 b"numFmt" => l.fmt = val.map(str::to_string),
                 b"lvlText" => l.text = Some(val.unwrap_or_default().to_string()),
@@ -449,11 +450,11 @@ pub fn format_number(n: u32, fmt: &str) -> String {
                 .collect()
         }
         "ideographTraditional" => cyclic(
-            n,
+            u64::from(n),
             &['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬', '癸'],
         ),
         "ideographZodiac" => cyclic(
-            n,
+            u64::from(n),
             &[
                 '子', '丑', '寅', '卯', '辰', '巳', '午', '未', '申', '酉', '戌', '亥',
             ],
@@ -472,19 +473,12 @@ pub fn format_number(n: u32, fmt: &str) -> String {
         "decimalEnclosedParen" => enclosed(n, 0x2474, 20),
         "decimalEnclosedFullstop" => enclosed(n, 0x2488, 20),
         "ideographEnclosedCircle" => enclosed(n, 0x3280, 10),
-        "upperLetter" => letters(n, b'A'),
-        "lowerLetter" => letters(n, b'a'),
-        "upperRoman" => roman(n),
-        "lowerRoman" => roman(n).to_lowercase(),
+        "upperLetter" => repeated_letters(u64::from(n), true),
+        "lowerLetter" => repeated_letters(u64::from(n), false),
+        "upperRoman" => roman(u64::from(n)),
+        "lowerRoman" => roman(u64::from(n)).to_lowercase(),
         _ => n.to_string(),
     }
-}
-
-fn cyclic(n: u32, set: &[char]) -> String {
-    if n == 0 {
-        return String::new();
-    }
-    set[((n - 1) as usize) % set.len()].to_string()
 }
 
 fn enclosed(n: u32, base: u32, max: u32) -> String {
@@ -493,46 +487,6 @@ fn enclosed(n: u32, base: u32, max: u32) -> String {
     } else {
         n.to_string()
     }
-}
-
-/// Word's letter numbering: A..Z, AA, BB, …, AAA.
-fn letters(n: u32, base: u8) -> String {
-    if n == 0 {
-        return String::new();
-    }
-    let reps = ((n - 1) / 26 + 1).min(100) as usize;
-    let ch = char::from(base + ((n - 1) % 26) as u8);
-    std::iter::repeat_n(ch, reps).collect()
-}
-
-fn roman(n: u32) -> String {
-    if n == 0 || n >= 4000 {
-        return n.to_string();
-    }
-    const T: [(u32, &str); 13] = [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
-    let mut n = n;
-    let mut out = String::new();
-    for (v, s) in T {
-        while n >= v {
-            out.push_str(s);
-            n -= v;
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -58,7 +58,7 @@ fn parse_core(r: &mut XmlReader<'_>, p: &mut Properties) -> Result<(), ReadError
         return Ok(());
     }
     while let Some(e) = next_child(r)? {
-        let slot = match (e.ns, e.local.as_slice()) {
+        let slot = match (e.ns, e.local) {
             (Ns::Dc, b"title") => &mut p.title,
             (Ns::Dc, b"subject") => &mut p.subject,
             (Ns::Dc, b"creator") => &mut p.creator,
@@ -90,7 +90,7 @@ fn parse_app(r: &mut XmlReader<'_>, p: &mut Properties) -> Result<(), ReadError>
             r.skip_element()?;
             continue;
         }
-        match e.local.as_slice() {
+        match e.local {
             b"Application" => p.application = clean(r.element_text()?),
             b"Company" => p.company = clean(r.element_text()?),
             b"Pages" => p.pages = r.element_text()?.trim().parse().ok(),

@@ -86,7 +86,7 @@ pub fn parse_rpr(r: &mut XmlReader<'_>) -> Result<(RunProps, Option<String>), Re
     let mut rstyle = None;
     while let Some(e) = next_child(r)? {
         if e.ns == Ns::W {
-            match e.local.as_slice() {
+            match e.local {
                 b"b" => p.bold = Some(on_off(&e)),
                 b"bCs" => bcs = Some(on_off(&e)),
                 b"vanish" => p.vanish = Some(on_off(&e)),

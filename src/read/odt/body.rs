@@ -80,26 +80,52 @@ struct Para {
 
 impl Para {
     /// Character data: XML white space collapses to one space (ODF 1.2 §6.1.2).
+    /// Works on runs between XML white space bytes (ASCII, so the runs are whole
+    /// characters) rather than character by character.
     fn push_text(&mut self, s: &str, bold: Bold) {
-        for c in s.chars() {
-            if matches!(c, ' ' | '\t' | '\n' | '\r') {
+        let is_xml_ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+        // Carriage returns are rare (parsers normalize them away): without one,
+        // the next white space byte is found with a vectorized search.
+        let has_cr = memchr::memchr(b'\r', s.as_bytes()).is_some();
+        let mut rest = s;
+        while !rest.is_empty() {
+            let ws = rest.bytes().take_while(is_xml_ws).count();
+            if ws > 0 {
                 if self.started {
                     self.pending_space = true;
                 }
+                rest = &rest[ws..];
+            }
+            let run_len = if has_cr {
+                rest.bytes().position(|b| is_xml_ws(&b))
+            } else {
+                memchr::memchr3(b' ', b'\t', b'\n', rest.as_bytes())
+            }
+            .unwrap_or(rest.len());
+            if run_len == 0 {
                 continue;
             }
+            let (run, tail) = rest.split_at(run_len);
+            rest = tail;
             if self.pending_space {
                 self.text.push(' ');
                 self.pending_space = false;
             }
             self.started = true;
-            self.text.push(c);
-            if !c.is_whitespace() {
-                self.visible += 1;
-                if bold.for_char(c) {
-                    self.bold_visible += 1;
+            self.text.push_str(run);
+            let visible = visible_chars(run);
+            self.visible += visible;
+            self.bold_visible += if bold.western == bold.asian {
+                if bold.western {
+                    visible
+                } else {
+                    0
                 }
-            }
+            } else {
+                run.chars()
+                    .filter(|&c| !c.is_whitespace() && bold.for_char(c))
+                    .count()
+            };
         }
     }
 
@@ -112,6 +138,49 @@ impl Para {
         self.started = true;
         self.text.push_str(s);
     }
+}
+
+/// Number of characters of `s` that are not white space (`!char::is_whitespace`),
+/// counted on bytes: characters are the non-continuation bytes, minus the
+/// encodings of the Unicode `White_Space` characters.
+fn visible_chars(s: &str) -> usize {
+    let b = s.as_bytes();
+    // Continuation bytes are 0b10xxxxxx: counted eight at a time.
+    let mut continuation = 0usize;
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(w);
+        let x = u64::from_le_bytes(word);
+        continuation += (x & !(x << 1) & 0x8080_8080_8080_8080).count_ones() as usize;
+    }
+    continuation += words
+        .remainder()
+        .iter()
+        .filter(|&&x| x & 0xC0 == 0x80)
+        .count();
+    let chars = b.len() - continuation;
+    // U+0009..U+000D and U+0020.
+    let mut ws = memchr::memchr3_iter(0x09, 0x0A, 0x0B, b).count()
+        + memchr::memchr3_iter(0x0C, 0x0D, 0x20, b).count();
+    // U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F.
+    for i in memchr::memchr3_iter(0xC2, 0xE1, 0xE2, b) {
+        ws += match (b[i], b.get(i + 1), b.get(i + 2)) {
+            (0xC2, Some(0x85 | 0xA0), _) => 1,
+            // U+1680.
+            (0xE1, Some(0x9A), Some(0x80)) => 1,
+            // U+2000..U+200A, U+2028, U+2029, U+202F.
+            (0xE2, Some(0x80), Some(0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)) => 1,
+            // U+205F.
+            (0xE2, Some(0x81), Some(0x9F)) => 1,
+            _ => 0,
+        };
+    }
+    // U+3000.
+    ws += memchr::memchr_iter(0xE3, b)
+        .filter(|&i| b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x80))
+        .count();
+    chars - ws
 }
 
 /// Reading state of one part.
@@ -134,6 +203,21 @@ pub(crate) struct Ctx<'s> {
     tables: usize,
     repeat_bytes_left: u64,
     spaces_left: u64,
+    /// What paragraph styles give (memo by style name).
+    para_memo: Vec<(Option<String>, ParaFacts)>,
+}
+
+/// Most paragraph styles memoized per part (more are resolved each time).
+const MAX_PARA_MEMO: usize = 256;
+
+/// What a paragraph style gives through its parents.
+#[derive(Debug, Clone)]
+struct ParaFacts {
+    defined: bool,
+    bold: Bold,
+    outline_level: Option<u8>,
+    display_name: Option<String>,
+    centered: bool,
 }
 
 impl<'s> Ctx<'s> {
@@ -155,6 +239,7 @@ impl<'s> Ctx<'s> {
             tables: 0,
             repeat_bytes_left: MAX_REPEAT_BYTES,
             spaces_left: MAX_PART_SPACES,
+            para_memo: Vec::new(),
         }
     }
 
@@ -178,7 +263,7 @@ impl<'s> Ctx<'s> {
         loop {
             match r.next()? {
                 Ev::Start(e) => match e.ns {
-                    Ns::Text => match e.local.as_slice() {
+                    Ns::Text => match e.local {
                         b"p" | b"h" => self.paragraph(r, &e, out, item.as_deref_mut())?,
                         b"list" => {
                             let parent = item.as_deref().map(|i| i.frame.clone());
@@ -204,7 +289,7 @@ impl<'s> Ctx<'s> {
                     }
                     Ns::Table => r.skip_element()?,
                     Ns::Draw => self.drawing(r, out)?,
-                    Ns::Office => match e.local.as_slice() {
+                    Ns::Office => match e.local {
                         b"annotation" | b"annotation-end" | b"forms" | b"scripts" => {
                             r.skip_element()?
                         }
@@ -311,6 +396,26 @@ impl<'s> Ctx<'s> {
         counters.label(ls?, level)
     }
 
+    /// What paragraph style `style` gives (memoized: styles do not change while a
+    /// part is read).
+    fn para_facts(&mut self, style: Option<&str>) -> ParaFacts {
+        if let Some((_, f)) = self.para_memo.iter().find(|(k, _)| k.as_deref() == style) {
+            return f.clone();
+        }
+        let facts = ParaFacts {
+            defined: style.is_some_and(|s| self.styles.has_para(s)),
+            bold: self.styles.para_bold(style),
+            outline_level: self.styles.para_outline_level(style),
+            display_name: style.and_then(|s| self.styles.para_display_name(s)),
+            centered: self.styles.para_centered(style),
+        };
+        if self.para_memo.len() < MAX_PARA_MEMO {
+            self.para_memo
+                .push((style.map(str::to_string), facts.clone()));
+        }
+        facts
+    }
+
     /// A `text:p` / `text:h` whose start was just read.
     fn paragraph(
         &mut self,
@@ -321,21 +426,19 @@ impl<'s> Ctx<'s> {
     ) -> Result<(), ReadError> {
         let is_h = e.local == b"h";
         let style = e.attr(Ns::Text, "style-name").filter(|s| !s.is_empty());
-        if let Some(s) = style {
-            if !self.styles.has_para(s) {
-                self.unresolved_styles += 1;
-            }
+        let facts = self.para_facts(style);
+        if style.is_some() && !facts.defined {
+            self.unresolved_styles += 1;
         }
         let mut p = Para::default();
-        let para_bold = self.styles.para_bold(style);
-        self.inline(r, &mut p, para_bold)?;
+        self.inline(r, &mut p, facts.bold)?;
 
         let heading = if is_h {
             let level = e
                 .attr(Ns::Text, "outline-level")
                 .and_then(|v| v.trim().parse::<u8>().ok())
                 .filter(|&l| l > 0)
-                .or_else(|| self.styles.para_outline_level(style))
+                .or(facts.outline_level)
                 .unwrap_or(1)
                 .min(MAX_LEVELS as u8);
             Some(Heading {
@@ -343,7 +446,7 @@ impl<'s> Ctx<'s> {
                 source: HeadingSource::OutlineLevel,
             })
         } else {
-            self.styles.para_outline_level(style).map(|level| Heading {
+            facts.outline_level.map(|level| Heading {
                 level: level.min(MAX_LEVELS as u8),
                 source: HeadingSource::Style,
             })
@@ -405,10 +508,10 @@ impl<'s> Ctx<'s> {
             out.push(Block::Paragraph(Paragraph {
                 text,
                 number_label: label.map(|l| l.text),
-                style: style.and_then(|s| self.styles.para_display_name(s)),
+                style: facts.display_name,
                 heading,
                 bold: p.visible > 0 && p.bold_visible == p.visible,
-                centered: self.styles.para_centered(style),
+                centered: facts.centered,
                 note_refs: std::mem::take(&mut p.note_refs),
             }));
         }
@@ -438,7 +541,7 @@ impl<'s> Ctx<'s> {
         bold: Bold,
     ) -> Result<(), ReadError> {
         match e.ns {
-            Ns::Text => match e.local.as_slice() {
+            Ns::Text => match e.local {
                 b"span" => {
                     let b = match e.attr(Ns::Text, "style-name") {
                         Some(n) => self.styles.text_bold(n, bold),
@@ -601,7 +704,7 @@ impl<'s> Ctx<'s> {
         let depth = r.depth();
         loop {
             match r.next()? {
-                Ev::Start(e) if e.ns == Ns::Table => match e.local.as_slice() {
+                Ev::Start(e) if e.ns == Ns::Table => match e.local {
                     b"table-column" => {
                         let n = repeat_attr(&e, "number-columns-repeated");
                         let left = MAX_COLS - acc.cols;
@@ -817,6 +920,86 @@ mod tests {
         western: false,
         asian: false,
     };
+
+    /// The character-by-character definition `push_text` must match.
+    fn reference(p: &mut Para, s: &str, bold: Bold) {
+        for c in s.chars() {
+            if matches!(c, ' ' | '\t' | '\n' | '\r') {
+                if p.started {
+                    p.pending_space = true;
+                }
+                continue;
+            }
+            if p.pending_space {
+                p.text.push(' ');
+                p.pending_space = false;
+            }
+            p.started = true;
+            p.text.push(c);
+            if !c.is_whitespace() {
+                p.visible += 1;
+                if bold.for_char(c) {
+                    p.bold_visible += 1;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn visible_chars_counts_like_is_whitespace() {
+        let all: String = (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|c| !matches!(c, ' ' | '\t' | '\n' | '\r'))
+            .collect();
+        let expected = all.chars().filter(|c| !c.is_whitespace()).count();
+        assert_eq!(visible_chars(&all), expected);
+        // Every white space character is below U+3001.
+        for c in (0..=0x3100u32).filter_map(char::from_u32) {
+            let s = format!("中{c}文");
+            assert_eq!(
+                visible_chars(&s),
+                s.chars().filter(|c| !c.is_whitespace()).count(),
+                "{:?}",
+                c
+            );
+        }
+    }
+
+    #[test]
+    fn push_text_matches_character_definition() {
+        let pieces = [
+            "",
+            "  ",
+            "一、总体情况",
+            "  lead\tand\r\n trail  ",
+            "全角\u{3000}空格\u{a0}nbsp\u{2003}em\u{b}vt",
+            "\n",
+            "“引号”。Latin 混合",
+            "x",
+        ];
+        let bolds = [(false, false), (true, true), (true, false), (false, true)];
+        for a in pieces {
+            for b in pieces {
+                for (western, asian) in bolds {
+                    let bold = Bold { western, asian };
+                    let (mut fast, mut slow) = (Para::default(), Para::default());
+                    for s in [a, b, a] {
+                        fast.push_text(s, bold);
+                        reference(&mut slow, s, bold);
+                    }
+                    assert_eq!(fast.text, slow.text);
+                    assert_eq!(
+                        (fast.started, fast.pending_space),
+                        (slow.started, slow.pending_space)
+                    );
+                    assert_eq!(
+                        (fast.visible, fast.bold_visible),
+                        (slow.visible, slow.bold_visible)
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn white_space_collapses_across_pieces() {

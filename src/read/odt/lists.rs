@@ -6,6 +6,8 @@
 //! style); [`Counters`] holds the running counters of one list (or of the
 //! outline). Labels combine both: [`Counters::label`].
 
+use crate::read::numfmt::{cyclic, ends_with_cjk_punct, repeated_letters, roman};
+
 /// Most list levels ODF defines.
 pub(crate) const MAX_LEVELS: usize = 10;
 
@@ -105,10 +107,6 @@ impl Label {
             format!("{} {}", self.text, text)
         }
     }
-}
-
-fn ends_with_cjk_punct(s: &str) -> bool {
-    s.ends_with(['、', '，', '．', '。', '）', '\u{3000}'])
 }
 
 /// Running counters of one list (or of the outline).
@@ -233,18 +231,18 @@ pub(crate) fn format_number(n: i64, format: &str, letter_sync: bool) -> String {
         "1" => n.to_string(),
         "a" => letters(n, false, letter_sync),
         "A" => letters(n, true, letter_sync),
-        "i" => roman(n).to_lowercase(),
-        "I" => roman(n),
+        "i" => roman(n.unsigned_abs()).to_lowercase(),
+        "I" => roman(n.unsigned_abs()),
         "一, 二, 三, ..." => chinese(n, Cjk::Lower),
         "壹, 贰, 叁, ..." => chinese(n, Cjk::Upper),
         "壹, 貳, 參, ..." => chinese(n, Cjk::UpperTw),
         "Native Numbering" => chinese_digits(n),
         "甲, 乙, 丙, ..." => cyclic(
-            n,
+            n.unsigned_abs(),
             &['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬', '癸'],
         ),
         "子, 丑, 寅, ..." => cyclic(
-            n,
+            n.unsigned_abs(),
             &[
                 '子', '丑', '寅', '卯', '辰', '巳', '午', '未', '申', '酉', '戌', '亥',
             ],
@@ -267,12 +265,10 @@ fn letters(n: i64, upper: bool, letter_sync: bool) -> String {
     if n <= 0 {
         return n.to_string();
     }
-    let base = if upper { b'A' } else { b'a' };
     if letter_sync {
-        let idx = ((n - 1) % 26) as u8;
-        let count = ((n - 1) / 26 + 1).min(100) as usize;
-        return std::iter::repeat_n((base + idx) as char, count).collect();
+        return repeated_letters(n.unsigned_abs(), upper);
     }
+    let base = if upper { b'A' } else { b'a' };
     let mut n = n;
     let mut out = Vec::new();
     while n > 0 {
@@ -281,36 +277,6 @@ fn letters(n: i64, upper: bool, letter_sync: bool) -> String {
         n /= 26;
     }
     out.iter().rev().collect()
-}
-
-fn roman(n: i64) -> String {
-    if !(1..4000).contains(&n) {
-        return n.to_string();
-    }
-    const TABLE: [(i64, &str); 13] = [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
-    let mut n = n;
-    let mut out = String::new();
-    for (v, s) in TABLE {
-        while n >= v {
-            out.push_str(s);
-            n -= v;
-        }
-    }
-    out
 }
 
 /// Chinese counting below 10 000 the way LibreOffice renders list numbers
@@ -370,14 +336,6 @@ fn chinese_digits(n: i64) -> String {
         .chars()
         .map(|c| c.to_digit(10).map_or(c, |d| D[d as usize]))
         .collect()
-}
-
-fn cyclic(n: i64, table: &[char]) -> String {
-    if n <= 0 {
-        return n.to_string();
-    }
-    let len = table.len() as i64;
-    table[((n - 1) % len) as usize].to_string()
 }
 
 /// ① … ⑳, ㉑ … ㉟, ㊱ … ㊿; beyond 50 plain digits.

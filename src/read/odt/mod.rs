@@ -120,7 +120,7 @@ fn read_master_pages(
             Ev::Start(e) if in_master && e.is(Ns::Style, "master-page") => {}
             Ev::Start(e) if in_master && (e.ns == Ns::Style || e.ns == Ns::Other) => {
                 // LibreOffice before 7.6 wrote `loext:header-first`; match it by local name.
-                let (is_header, kind) = match e.local.as_slice() {
+                let (is_header, kind) = match e.local {
                     b"header" => (true, "default"),
                     b"header-left" => (true, "left"),
                     b"header-first" => (true, "first"),
@@ -193,7 +193,7 @@ fn read_meta(bytes: &[u8], limits: Limits, props: &mut Properties) -> Result<(),
                             *slot = Some(v);
                         }
                     };
-                    match (e.ns, e.local.as_slice()) {
+                    match (e.ns, e.local) {
                         (Ns::Office, b"document-meta") | (Ns::Office, b"meta") => {}
                         (Ns::Dc, b"title") => set(&mut props.title, r.element_text()?),
                         (Ns::Dc, b"subject") => set(&mut props.subject, r.element_text()?),

@@ -386,10 +386,9 @@ fn read_list_style(r: &mut XmlReader<'_>) -> Result<ListStyle, ReadError> {
                             .and_then(|v| v.trim().parse::<i64>().ok())
                             .unwrap_or(1),
                         list_format: e
-                            .attrs
-                            .iter()
+                            .attrs()
                             .find(|a| a.ns == Ns::Other && a.local == b"num-list-format")
-                            .map(|a| a.value.clone())
+                            .map(|a| a.value.to_string())
                             .filter(|v| !v.is_empty()),
                         followed_by_nothing: followed_by.as_deref() == Some("nothing"),
                     });

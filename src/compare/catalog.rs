@@ -1,0 +1,194 @@
+//! The canonical metric catalog (`catalog/metrics.csv`, template.md §7.2),
+//! embedded at build time: display order, Chinese labels and units of the
+//! metric keys.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// One catalog row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricInfo {
+    /// Canonical key (`s3.granted.total`).
+    pub key: String,
+    /// Template versions that have the key (`2019 2021`).
+    pub versions: String,
+    /// Unit (`件`, `万元`, …).
+    pub unit: String,
+    /// Chinese label path; the 2021 label when the versions differ.
+    pub label: String,
+}
+
+/// The catalog: rows in file order and a key lookup.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    /// Rows in catalog order.
+    pub metrics: Vec<MetricInfo>,
+    by_key: HashMap<String, usize>,
+    display: Vec<String>,
+}
+
+const CATALOG_CSV: &str = include_str!("../../catalog/metrics.csv");
+
+impl Catalog {
+    /// The embedded catalog (parsed once).
+    pub fn get() -> &'static Catalog {
+        static CATALOG: OnceLock<Catalog> = OnceLock::new();
+        CATALOG.get_or_init(|| Catalog::parse(CATALOG_CSV))
+    }
+
+    /// Parse catalog text; malformed rows are skipped.
+    pub fn parse(text: &str) -> Catalog {
+        let mut cat = Catalog::default();
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let headers = match reader.headers() {
+            Ok(h) => h.clone(),
+            Err(_) => return cat,
+        };
+        let col = |name: &str| headers.iter().position(|h| h == name);
+        let (Some(k), Some(v), Some(u), Some(l)) =
+            (col("key"), col("versions"), col("unit"), col("label_path"))
+        else {
+            return cat;
+        };
+        for rec in reader.records().flatten() {
+            let get = |i: usize| rec.get(i).unwrap_or("").to_string();
+            let key = get(k);
+            if key.is_empty() || cat.by_key.contains_key(&key) {
+                continue;
+            }
+            let label = get(l);
+            let label = label.split(" | ").next().unwrap_or("").trim().to_string();
+            cat.by_key.insert(key.clone(), cat.metrics.len());
+            cat.metrics.push(MetricInfo {
+                key,
+                versions: get(v),
+                unit: get(u),
+                label,
+            });
+        }
+        cat.display = cat.display_order_of();
+        cat
+    }
+
+    /// Keys in the order of the report's tables: the catalog order, with each
+    /// derived group subtotal (`s3.denied.total.<col>`) just before the group's
+    /// first sub-row and each `legal_org_subtotal` just before its row's
+    /// `total` column.
+    pub fn display_order(&self) -> &[String] {
+        &self.display
+    }
+
+    fn display_order_of(&self) -> Vec<String> {
+        let pos = |k: &str| self.position(k);
+        let mut keyed: Vec<((usize, u8, usize), &str)> = self
+            .metrics
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let k = m.key.as_str();
+                let anchor = if let Some(row) = k
+                    .strip_prefix("s3.")
+                    .and_then(|r| r.strip_suffix(".legal_org_subtotal"))
+                {
+                    pos(&format!("s3.{row}.total")).map(|p| (p, 0, i))
+                } else {
+                    let parts: Vec<&str> = k.split('.').collect();
+                    match parts.as_slice() {
+                        ["s3", group, "total", _]
+                            if matches!(*group, "denied" | "unable" | "not_processed") =>
+                        {
+                            // The whole subtotal row before the group's first sub-row.
+                            self.metrics
+                                .iter()
+                                .position(|m| m.key.starts_with(&format!("s3.{group}.")))
+                                .map(|p| (p, 0, i))
+                        }
+                        _ => None,
+                    }
+                };
+                (anchor.unwrap_or((i, 1, 0)), k)
+            })
+            .collect();
+        keyed.sort();
+        keyed.into_iter().map(|(_, k)| k.to_string()).collect()
+    }
+
+    /// Catalog row of a key.
+    pub fn info(&self, key: &str) -> Option<&MetricInfo> {
+        self.by_key.get(key).map(|&i| &self.metrics[i])
+    }
+
+    /// Position of a key in catalog order.
+    pub fn position(&self, key: &str) -> Option<usize> {
+        self.by_key.get(key).copied()
+    }
+}
+
+/// A compact label for terminal tables: the article prefix of section 二 and
+/// the intermediate header levels of section 三 dropped
+/// (`三、本年度办理结果/（一）予以公开 × 申请人情况/总计` → `（一）予以公开 × 总计`).
+pub fn short_label(label: &str) -> String {
+    let last = |s: &str| s.rsplit('/').next().unwrap_or(s).trim().to_string();
+    if let Some((row, col)) = label.split_once(" × ") {
+        return format!("{} × {}", last(row), last(col));
+    }
+    match label.split_once('/') {
+        Some((first, rest)) if first.starts_with("第二十条") => rest.to_string(),
+        _ => label.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_catalog_has_labels_in_order() {
+        let c = Catalog::get();
+        assert_eq!(c.metrics[0].key, "s2.regulation.issued");
+        assert_eq!(c.metrics[0].label, "第二十条第（一）项/规章/本年制发件数");
+        let g = c.info("s3.granted.total").unwrap();
+        assert_eq!(
+            g.label,
+            "三、本年度办理结果/（一）予以公开 × 申请人情况/总计"
+        );
+        assert_eq!(g.versions, "2019 2021");
+        assert_eq!(c.info("s3.other.misc.total").unwrap().versions, "2021");
+        assert_eq!(c.info("s2.fee.amount_wan_yuan").unwrap().unit, "万元");
+        assert!(c.position("s2.regulation.issued") < c.position("s4.review.total"));
+        assert_eq!(c.metrics.len(), 269);
+    }
+
+    #[test]
+    fn display_order_puts_subtotals_next_to_their_parts() {
+        let order = Catalog::get().display_order();
+        let at = |k: &str| order.iter().position(|x| x == k).unwrap();
+        assert_eq!(order.len(), Catalog::get().metrics.len());
+        assert_eq!(
+            at("s3.denied.total.total") + 1,
+            at("s3.denied.state_secret.natural_person")
+        );
+        assert!(at("s3.partial.total") < at("s3.denied.total.total"));
+        assert!(at("s3.denied.admin_query.total") < at("s3.unable.total.natural_person"));
+        assert_eq!(
+            at("s3.granted.legal_org_subtotal") + 1,
+            at("s3.granted.total")
+        );
+        assert!(at("s3.carried_forward.total") < at("s4.review.upheld"));
+    }
+
+    #[test]
+    fn short_labels() {
+        assert_eq!(
+            short_label("三、本年度办理结果/（一）予以公开 × 申请人情况/总计"),
+            "（一）予以公开 × 总计"
+        );
+        assert_eq!(
+            short_label("第二十条第（一）项/规章/本年制发件数"),
+            "规章/本年制发件数"
+        );
+        assert_eq!(short_label("行政复议/总计"), "行政复议/总计");
+    }
+}
