@@ -8,7 +8,8 @@
 # 3. converts it with -j 1 and -j 2 (fresh OUT each time) and prints
 #    documents/s, MB/s (input bytes) and peak RSS (GNU time);
 # 4. memory flatness: converts corpora of each size in BENCH_MEMORY_SIZES
-#    (default "1000 20000") with -j 2 and prints peak RSS for each;
+#    (default "1000 20000") with -j 2 and prints peak RSS for each, without
+#    and with the index that `convert` builds at the end by default;
 # 5. if pandoc is installed (or BENCH_INSTALL_PANDOC=1 lets this script
 #    apt-get it), converts BENCH_PANDOC_N (default 200) of the same files with
 #    `pandoc -t json` (2 processes in parallel) and prints our speed as a ratio.
@@ -53,16 +54,19 @@ corpus() {
 docs_of() { find "$1/" -type f \( -iname '*.docx' -o -iname '*.odt' \) | wc -l; }
 bytes_of() { find "$1/" -type f \( -iname '*.docx' -o -iname '*.odt' \) -printf '%s\n' | awk '{s+=$1} END {print s+0}'; }
 
-# measure DIR JOBS LABEL: one full conversion into a fresh OUT
+# measure DIR JOBS LABEL [INDEX]: one full conversion into a fresh OUT
+# (--no-index unless INDEX is "index": then OUT/index.json is built too)
 measure() {
   local dir=$1 jobs=$2 label=$3 out="$WORK/out" log="$WORK/time.log"
+  local index_flag=--no-index
+  [ "${4:-}" = index ] && index_flag=''
   rm -rf "$out"
   local docs bytes t0 t1 code=0
   docs=$(docs_of "$dir")
   bytes=$(bytes_of "$dir")
   sync
   t0=$(date +%s.%N)
-  /usr/bin/time -v -o "$log" "$BIN" convert "$dir" -o "$out" -j "$jobs" -q --no-index || code=$?
+  /usr/bin/time -v -o "$log" "$BIN" convert "$dir" -o "$out" -j "$jobs" -q $index_flag || code=$?
   t1=$(date +%s.%N)
   if [ "$code" -gt 1 ]; then
     echo "bench: reportdex exited $code" >&2
@@ -90,6 +94,10 @@ OURS_CPU=$LAST_CPU
 echo "bench: memory flatness (-j 2)"
 for n in $SIZES; do
   measure "$(corpus "$n")" 2 "-j 2 ($n)"
+done
+echo "bench: the same with the index built at the end (default of convert)"
+for n in $SIZES; do
+  measure "$(corpus "$n")" 2 "+index ($n)" index
 done
 
 if ! command -v pandoc >/dev/null 2>&1 && [ "${BENCH_INSTALL_PANDOC:-0}" = 1 ]; then
