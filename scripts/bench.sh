@@ -8,7 +8,8 @@
 # 3. converts it with -j 1 and -j 2 (fresh OUT each time) and prints
 #    documents/s, MB/s (input bytes) and peak RSS (GNU time);
 # 4. memory flatness: converts corpora of each size in BENCH_MEMORY_SIZES
-#    (default "1000 20000") with -j 2 and prints peak RSS for each;
+#    (default "1000 20000") with -j 2 and prints peak RSS for each, without
+#    and with the index that `convert` builds at the end by default;
 # 5. if pandoc is installed (or BENCH_INSTALL_PANDOC=1 lets this script
 #    apt-get it), converts BENCH_PANDOC_N (default 200) of the same files with
 #    `pandoc -t json` (2 processes in parallel) and prints our speed as a ratio.
@@ -53,16 +54,19 @@ corpus() {
 docs_of() { find "$1/" -type f \( -iname '*.docx' -o -iname '*.odt' \) | wc -l; }
 bytes_of() { find "$1/" -type f \( -iname '*.docx' -o -iname '*.odt' \) -printf '%s\n' | awk '{s+=$1} END {print s+0}'; }
 
-# measure DIR JOBS LABEL: one full conversion into a fresh OUT
+# measure DIR JOBS LABEL [INDEX]: one full conversion into a fresh OUT
+# (--no-index unless INDEX is "index": then OUT/index.json is built too)
 measure() {
   local dir=$1 jobs=$2 label=$3 out="$WORK/out" log="$WORK/time.log"
+  local index_flag=--no-index
+  [ "${4:-}" = index ] && index_flag=''
   rm -rf "$out"
   local docs bytes t0 t1 code=0
   docs=$(docs_of "$dir")
   bytes=$(bytes_of "$dir")
   sync
   t0=$(date +%s.%N)
-  /usr/bin/time -v -o "$log" "$BIN" convert "$dir" -o "$out" -j "$jobs" -q --no-index || code=$?
+  /usr/bin/time -v -o "$log" "$BIN" convert "$dir" -o "$out" -j "$jobs" -q $index_flag || code=$?
   t1=$(date +%s.%N)
   if [ "$code" -gt 1 ]; then
     echo "bench: reportdex exited $code" >&2
@@ -77,6 +81,7 @@ measure() {
     printf "%-16s %6d docs %7.1f MB %7.2f s %6.0f docs/s %6.1f MB/s  CPU %5.2f ms/doc  peak RSS %6.1f MB\n",
       l, d, b / 1e6, t, d / t, b / 1e6 / t, cpu * 1000 / d, r / 1024 }'
   LAST_RATE=$(awk -v d="$docs" -v t0="$t0" -v t1="$t1" 'BEGIN { print d / (t1 - t0) }')
+  LAST_CPU=$(awk -v d="$docs" -v cpu="$cpu" 'BEGIN { print cpu * 1000 / d }')
 }
 
 echo "bench: machine has $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -84,10 +89,15 @@ MAIN=$(corpus "$N")
 measure "$MAIN" 1 "-j 1 ($N)"
 measure "$MAIN" 2 "-j 2 ($N)"
 OURS=$LAST_RATE
+OURS_CPU=$LAST_CPU
 
 echo "bench: memory flatness (-j 2)"
 for n in $SIZES; do
   measure "$(corpus "$n")" 2 "-j 2 ($n)"
+done
+echo "bench: the same with the index built at the end (default of convert)"
+for n in $SIZES; do
+  measure "$(corpus "$n")" 2 "+index ($n)" index
 done
 
 if ! command -v pandoc >/dev/null 2>&1 && [ "${BENCH_INSTALL_PANDOC:-0}" = 1 ]; then
@@ -95,15 +105,18 @@ if ! command -v pandoc >/dev/null 2>&1 && [ "${BENCH_INSTALL_PANDOC:-0}" = 1 ]; 
 fi
 if command -v pandoc >/dev/null 2>&1; then
   list="$WORK/pandoc-files.txt"
-  find "$MAIN/" -type f \( -iname '*.docx' -o -iname '*.odt' \) | sort | head -n "$PANDOC_N" >"$list"
+  find "$MAIN/" -type f \( -iname '*.docx' -o -iname '*.odt' \) | sort | awk -v n="$PANDOC_N" 'NR <= n' >"$list"
   n=$(wc -l <"$list")
   t0=$(date +%s.%N)
-  xargs -P 2 -I{} sh -c 'pandoc -t json "$1" >/dev/null 2>&1 || true' _ {} <"$list"
+  /usr/bin/time -o "$WORK/pandoc-time.log" \
+    xargs -P 2 -I{} sh -c 'pandoc -t json "$1" >/dev/null 2>&1 || true' _ {} <"$list"
   t1=$(date +%s.%N)
-  awk -v n="$n" -v t0="$t0" -v t1="$t1" -v ours="$OURS" 'BEGIN {
+  pcpu=$(awk '{ for (i = 1; i <= NF; i++) if ($i ~ /(user|system)$/) { v = $i; sub(/(user|system)$/, "", v); s += v } } END { print s + 0 }' "$WORK/pandoc-time.log")
+  awk -v n="$n" -v t0="$t0" -v t1="$t1" -v ours="$OURS" -v ourcpu="$OURS_CPU" -v pcpu="$pcpu" 'BEGIN {
     t = t1 - t0; rate = n / t;
-    printf "pandoc -t json (2 procs) %6d docs %7.2f s %8.1f docs/s; reportdex -j 2 is %.1fx faster\n",
-      n, t, rate, ours / rate }'
+    printf "pandoc -t json (2 procs) %6d docs %7.2f s %6.1f docs/s  CPU %6.2f ms/doc\n", n, t, rate, pcpu * 1000 / n;
+    printf "reportdex -j 2 vs pandoc: %.1fx the documents/s, %.1fx less CPU per document\n",
+      ours / rate, (pcpu * 1000 / n) / ourcpu }'
 else
   echo "bench: pandoc not installed; set BENCH_INSTALL_PANDOC=1 to compare"
 fi

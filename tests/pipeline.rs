@@ -597,3 +597,54 @@ fn generated_samples_convert_cleanly_and_identically_with_1_or_2_jobs() {
     let mut rdr = csv::Reader::from_reader(tables.trim_start_matches('\u{feff}').as_bytes());
     assert_eq!(rdr.records().count(), cells);
 }
+
+/// Set the "encrypted" flag (general purpose bit 0) on every member of a zip,
+/// in both the local and the central headers.
+fn flag_encrypted(mut zip: Vec<u8>) -> Vec<u8> {
+    let mut i = 0;
+    while i + 4 <= zip.len() {
+        match &zip[i..i + 4] {
+            b"PK\x03\x04" => zip[i + 6] |= 1,
+            b"PK\x01\x02" => zip[i + 8] |= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    zip
+}
+
+#[test]
+fn encrypted_and_corrupt_archive_members_are_listed_with_their_member() {
+    let tmp = tempfile::tempdir().unwrap();
+    let locked = flag_encrypted(zip_bytes(&[("locked.docx", &docx(&["secret"]))]));
+    let outer = zip_bytes(&[
+        ("ok.docx", &docx(&["fine"])),
+        ("locked.zip", &locked),
+        ("dir/garbage.docx", b"PK\x03\x04 truncated"),
+    ]);
+    let z = tmp.path().join("z.zip");
+    write(&z, &outer);
+    let out = tmp.path().join("out");
+    let o = convert(&[&z], &out, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let errors: Vec<(String, String, String)> = jsonl(&out.join("errors.jsonl"))
+        .iter()
+        .map(|e| {
+            (
+                e["path"].as_str().unwrap().to_string(),
+                e["member"].as_str().unwrap().to_string(),
+                e["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        errors,
+        vec![
+            (s("z.zip"), s("dir/garbage.docx"), s("corrupt_zip")),
+            (s("z.zip"), s("locked.zip!/locked.docx"), s("encrypted")),
+        ]
+    );
+    assert_eq!(jsonl(&out.join("reports.jsonl")).len(), 1);
+    assert!(stderr(&o).contains("reportdex: z.zip!/locked.zip!/locked.docx: "));
+}

@@ -35,6 +35,11 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Convert documents (files, directories, zip archives) into a dataset directory.
+    #[command(
+        after_help = "Exit codes: 0 every document converted; 1 some inputs failed (listed in \
+                      OUT/errors.jsonl); 2 the run could not proceed.\nSee docs/cli.md for the \
+                      output layout."
+    )]
     Convert(ConvertArgs),
     /// Build the cross-year index OUT/index.json from OUT/reports.jsonl.
     Index(IndexArgs),

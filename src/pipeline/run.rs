@@ -411,7 +411,7 @@ where
     F: FnMut(usize, Done) -> Result<(), PipelineError>,
 {
     let threads = pool.current_num_threads().max(1);
-    let window = 32 * threads;
+    let window = 16 * threads;
     let next = AtomicUsize::new(0);
     let gate = Gate {
         written: Mutex::new(0),
