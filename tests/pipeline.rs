@@ -4,6 +4,8 @@
 //! files, a path-traversal member), checking OUT, errors.jsonl and exit codes;
 //! determinism across `-j`; interrupted runs; incremental reruns.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -232,8 +234,15 @@ fn mixed_tree_converts_good_reports_and_lists_bad_ones() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(o.stdout.is_empty(), "stdout is for data only");
 
-    // Every good report is converted, in source-path order.
+    // Every good report is converted, in source-path order, and its JSON
+    // validates against the schema.
     let reports = jsonl(&out.join("reports.jsonl"));
+    for r in &reports {
+        let json = out.join(r["json"].as_str().unwrap());
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+        support::assert_valid_report(&doc, &json.display().to_string());
+    }
     let paths: Vec<&str> = reports
         .iter()
         .map(|r| r["path"].as_str().unwrap())
@@ -577,6 +586,7 @@ fn generated_samples_convert_cleanly_and_identically_with_1_or_2_jobs() {
         let doc: serde_json::Value =
             serde_json::from_slice(&std::fs::read(o1.join(r["json"].as_str().unwrap())).unwrap())
                 .unwrap();
+        support::assert_valid_report(&doc, r["json"].as_str().unwrap());
         fn count(v: &serde_json::Value) -> usize {
             let mut n = 0;
             for c in v["content"].as_array().into_iter().flatten() {
