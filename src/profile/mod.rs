@@ -8,8 +8,10 @@
 //! * the six standard sections matched by keyword and order, in [`sections`];
 //! * agency, year, period and fee, in [`meta`];
 //! * tables located by their labels and read into keys, in [`tables`];
+//! * tables flattened into text (no table for the section), in [`text`];
 //! * cell values (blank and `/` stay null), in [`value`];
-//! * the checks R1–R5, in [`checks`].
+//! * the checks R1–R5 and the R8 warning, in [`checks`];
+//! * missing tables recorded in `warnings` (template.md §8.7).
 //!
 //! [`analyze`] returns `None` for documents that are not such reports; it never
 //! fails.

@@ -12,6 +12,9 @@
 //! * 三 ([`read_s3`]): the 7 value columns come from the header labels (自然人 …
 //!   总计); each data row is identified from its **last** non-empty label cell,
 //!   with a stack of open groups (（三）不予公开 …) for the ambiguous `3.其他`.
+//!   A row without merges (shorter than the grid, values starting under the
+//!   label columns) is read by cell position after its last label, so blank
+//!   values keep their place.
 //! * 四 ([`read_s4`]): the 15 value cells are placed by the header path above
 //!   each column (行政复议 / 未经复议直接起诉 / 复议后起诉 × result), and by position
 //!   when the header labels are incomplete.
