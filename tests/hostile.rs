@@ -483,3 +483,37 @@ fn odt_caps_are_reported_once_per_table() {
         ]
     );
 }
+
+#[test]
+fn many_section_references_and_header_relationships() {
+    let mut rels = String::from(
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+    );
+    for i in 0..5000 {
+        rels.push_str(&format!(r#"<Relationship Id="rIdH{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header{i}.xml"/>"#));
+    }
+    rels.push_str("</Relationships>");
+    let sect = r#"<w:p><w:pPr><w:sectPr><w:headerReference w:type="default" r:id="rIdH4999"/><w:footerReference r:id="rIdX"/></w:sectPr></w:pPr></w:p>"#;
+    let doc = format!(
+        r#"<w:document xmlns:w="{W_NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>{}</w:body></w:document>"#,
+        sect.repeat(200_000)
+    );
+    let header =
+        format!(r#"<w:hdr xmlns:w="{W_NS}"><w:p><w:r><w:t>页眉</w:t></w:r></w:p></w:hdr>"#);
+    let z = zip_of(&[
+        ("[Content_Types].xml", CT),
+        ("_rels/.rels", RELS),
+        ("word/document.xml", doc.as_bytes()),
+        ("word/_rels/document.xml.rels", rels.as_bytes()),
+        ("word/header4999.xml", header.as_bytes()),
+    ]);
+    let doc = read_quickly(z, 30).unwrap();
+    let h: Vec<(&str, &str)> = doc
+        .headers
+        .iter()
+        .map(|h| (h.kind.as_str(), h.text.as_str()))
+        .collect();
+    assert_eq!(h, [("default", "页眉")]);
+    assert!(doc.footers.is_empty());
+    assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
+}
