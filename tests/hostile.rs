@@ -517,3 +517,30 @@ fn many_section_references_and_header_relationships() {
     assert!(doc.footers.is_empty());
     assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
 }
+
+#[test]
+fn many_odt_master_pages() {
+    let ns = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0""#;
+    let pages: String = (0..30_000)
+        .map(|i| {
+            format!(
+                r#"<style:master-page style:name="m{i}"><style:header><text:p>页眉{}</text:p></style:header></style:master-page>"#,
+                i % 20_000
+            )
+        })
+        .collect();
+    let styles = format!(
+        r#"<office:document-styles {ns}><office:master-styles>{pages}</office:master-styles></office:document-styles>"#
+    );
+    let content = format!(
+        r#"<office:document-content {ns}><office:body><office:text><text:p>x</text:p></office:text></office:body></office:document-content>"#
+    );
+    let z = zip_of(&[
+        ("mimetype", b"application/vnd.oasis.opendocument.text"),
+        ("content.xml", content.as_bytes()),
+        ("styles.xml", styles.as_bytes()),
+    ]);
+    let doc = read_quickly(z, 30).unwrap();
+    assert_eq!(doc.headers.len(), 20_000);
+    assert_eq!(doc.headers[19_999].text, "页眉19999");
+}

@@ -22,6 +22,7 @@ use crate::error::ReadError;
 use crate::model::{Block, Document, HeaderFooter, Properties, Warning};
 use crate::xml::{Ev, Ns, XmlReader};
 use body::Ctx;
+use std::collections::HashSet;
 use styles::{Layer, Styles};
 
 /// Read an ODT package.
@@ -138,6 +139,18 @@ fn read_master_pages(
     let mut r = XmlReader::new(bytes, "styles.xml", limits);
     let mut ctx = Ctx::new(styles, "styles.xml");
     let mut in_master = false;
+    // Headers and footers kept so far, (is header, kind, text): a set, since a
+    // styles.xml may hold any number of master pages.
+    let mut seen: HashSet<(bool, String, String)> = doc
+        .headers
+        .iter()
+        .map(|h| (true, h.kind.clone(), h.text.clone()))
+        .chain(
+            doc.footers
+                .iter()
+                .map(|f| (false, f.kind.clone(), f.text.clone())),
+        )
+        .collect();
     let result = loop {
         let ev = match r.next() {
             Ok(ev) => ev,
@@ -177,17 +190,16 @@ fn read_master_pages(
                 if text.trim().is_empty() {
                     continue;
                 }
-                let hf = HeaderFooter {
-                    kind: kind.to_string(),
-                    text,
-                };
-                let list = if is_header {
-                    &mut doc.headers
-                } else {
-                    &mut doc.footers
-                };
-                if !list.contains(&hf) {
-                    list.push(hf);
+                if seen.insert((is_header, kind.to_string(), text.clone())) {
+                    let list = if is_header {
+                        &mut doc.headers
+                    } else {
+                        &mut doc.footers
+                    };
+                    list.push(HeaderFooter {
+                        kind: kind.to_string(),
+                        text,
+                    });
                 }
             }
             Ev::Start(_) => {
