@@ -16,6 +16,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::{NamespaceError, PrefixDeclaration};
 use quick_xml::Reader;
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// Namespaces the readers care about. Anything else is [`Ns::Other`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -498,7 +499,9 @@ impl<'a> XmlReader<'a> {
         // quick-xml would otherwise do with a heap-allocated list per tag.
         let mut keys: [(usize, &[u8]); 8] = [(0, b""); 8];
         let mut n_keys = 0usize;
-        let mut more_keys: Vec<(usize, &[u8])> = Vec::new();
+        // Beyond the first eight, keys go to a map: a tag with a hostile number of
+        // attributes must not make the duplicate check quadratic.
+        let mut more_keys: HashMap<&[u8], usize> = HashMap::new();
         let bindings_before = self.bindings.len();
         let mut attrs = start.attributes();
         attrs.with_checks(false);
@@ -507,11 +510,12 @@ impl<'a> XmlReader<'a> {
             let a = a.map_err(|e| self.xml_error(off, e.to_string()))?;
             let key: &[u8] = a.key.into_inner();
             let pos = (key.as_ptr() as usize).saturating_sub(content.as_ptr() as usize);
-            if let Some(&(prev, _)) = keys[..n_keys]
+            let prev = keys[..n_keys]
                 .iter()
-                .chain(more_keys.iter())
                 .find(|(_, k)| *k == key)
-            {
+                .map(|&(p, _)| p)
+                .or_else(|| more_keys.get(key).copied());
+            if let Some(prev) = prev {
                 let e = quick_xml::events::attributes::AttrError::Duplicated(pos, prev);
                 return Err(self.xml_error(off, e.to_string()));
             }
@@ -519,7 +523,7 @@ impl<'a> XmlReader<'a> {
                 keys[n_keys] = (pos, key);
                 n_keys += 1;
             } else {
-                more_keys.push((pos, key));
+                more_keys.insert(key, pos);
             }
             if let Some(decl) = a.key.as_namespace_binding() {
                 let prefix: &[u8] = match decl {
@@ -787,11 +791,33 @@ mod tests {
             r#"<a b="1" b="2" xmlns:xml="urn:x"/>"#.to_string(),
             r#"<a b c="1" xmlns:xml="urn:x"/>"#.to_string(),
             r#"<a b="&bogus;"/>"#.to_string(),
+            // A duplicate among many attributes (past the first eight).
+            format!(
+                "<a {} a12=\"x\"/>",
+                (0..20)
+                    .map(|i| format!("a{i}=\"{i}\""))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
         ];
         for d in &docs {
             let expected = reference(d).unwrap_err();
             assert_eq!(ours(d).unwrap_err(), expected, "{d}");
         }
+    }
+
+    #[test]
+    fn many_attributes_stay_linear() {
+        let n = 200_000;
+        let attrs: String = (0..n).map(|i| format!(" a{i}=\"\"")).collect();
+        let xml = format!("<r{attrs}/>");
+        let started = std::time::Instant::now();
+        let mut r = XmlReader::new(xml.as_bytes(), "t.xml", Limits::default());
+        let Ok(Ev::Start(e)) = r.next() else {
+            panic!("no start")
+        };
+        assert_eq!(e.attrs().count(), n);
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
     }
 
     #[test]
