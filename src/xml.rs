@@ -183,6 +183,8 @@ struct Binding {
     prefix: Vec<u8>,
     uri: Vec<u8>,
     ns: Option<Ns>,
+    /// Index of the binding of the same prefix that this one shadows.
+    shadowed: Option<usize>,
 }
 
 /// One open element.
@@ -230,6 +232,10 @@ pub struct XmlReader<'a> {
     max_depth: usize,
     frames: Vec<Frame<'a>>,
     bindings: Vec<Binding>,
+    /// Index in `bindings` of the innermost binding of each prefix in scope, so that
+    /// resolving a name does not scan every declaration in scope (a hostile part
+    /// may declare thousands).
+    latest: HashMap<Vec<u8>, usize>,
     memo: Vec<(u64, Ns)>,
     default_ns: Option<Ns>,
 }
@@ -252,6 +258,7 @@ impl<'a> XmlReader<'a> {
             max_depth: limits.max_depth,
             frames: Vec::new(),
             bindings: Vec::new(),
+            latest: HashMap::new(),
             memo: Vec::with_capacity(MEMO_SIZE),
             default_ns: None,
         }
@@ -276,7 +283,7 @@ impl<'a> XmlReader<'a> {
         if prefix.is_empty() {
             return None;
         }
-        let uri = match self.bindings.iter().rev().find(|b| b.prefix == prefix) {
+        let uri = match self.binding(prefix) {
             Some(b) if b.uri.is_empty() => return None,
             Some(b) => b.uri.as_slice(),
             None if prefix == b"xml" => XML_URI,
@@ -328,7 +335,7 @@ impl<'a> XmlReader<'a> {
                 return ns;
             }
         }
-        let ns = match self.bindings.iter().rev().find(|b| b.prefix == prefix) {
+        let ns = match self.binding(prefix) {
             // `xmlns:p=""` makes `p` unknown again.
             Some(b) => b.ns.unwrap_or(Ns::Other),
             None if prefix == b"xml" => Ns::Xml,
@@ -347,15 +354,37 @@ impl<'a> XmlReader<'a> {
         if let Some(ns) = self.default_ns {
             return ns;
         }
-        let ns = self
-            .bindings
-            .iter()
-            .rev()
-            .find(|b| b.prefix.is_empty())
-            .and_then(|b| b.ns)
-            .unwrap_or(Ns::None);
+        let ns = self.binding(b"").and_then(|b| b.ns).unwrap_or(Ns::None);
         self.default_ns = Some(ns);
         ns
+    }
+
+    /// The innermost binding of `prefix` (empty: the default namespace) in scope.
+    fn binding(&self, prefix: &[u8]) -> Option<&Binding> {
+        self.latest.get(prefix).and_then(|&i| self.bindings.get(i))
+    }
+
+    /// Declare `prefix` for the element being started.
+    fn push_binding(&mut self, prefix: &[u8], uri: &[u8], ns: Option<Ns>) {
+        let shadowed = self.latest.insert(prefix.to_vec(), self.bindings.len());
+        self.bindings.push(Binding {
+            prefix: prefix.to_vec(),
+            uri: uri.to_vec(),
+            ns,
+            shadowed,
+        });
+    }
+
+    /// Drop the bindings declared after the first `len` (an element ended).
+    fn truncate_bindings(&mut self, len: usize) {
+        while self.bindings.len() > len {
+            let Some(b) = self.bindings.pop() else { break };
+            match b.shadowed {
+                Some(i) => self.latest.insert(b.prefix, i),
+                None => self.latest.remove(&b.prefix),
+            };
+        }
+        self.bindings_changed();
     }
 
     fn bindings_changed(&mut self) {
@@ -392,8 +421,7 @@ impl<'a> XmlReader<'a> {
                     return Ok(match self.frames.pop() {
                         Some(f) => {
                             if self.bindings.len() > f.bindings_before {
-                                self.bindings.truncate(f.bindings_before);
-                                self.bindings_changed();
+                                self.truncate_bindings(f.bindings_before);
                             }
                             Ev::End(f.ns, f.local)
                         }
@@ -534,11 +562,7 @@ impl<'a> XmlReader<'a> {
                     PrefixDeclaration::Named(p) => p,
                 };
                 let ns = (!a.value.is_empty()).then(|| Ns::from_uri(&a.value));
-                self.bindings.push(Binding {
-                    prefix: prefix.to_vec(),
-                    uri: a.value.to_vec(),
-                    ns,
-                });
+                self.push_binding(prefix, &a.value, ns);
                 continue;
             }
             let (alocal, aprefix) = a.key.decompose();
@@ -818,6 +842,44 @@ mod tests {
         };
         assert_eq!(e.attrs().count(), n);
         assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    }
+
+    #[test]
+    fn many_declarations_resolve_quickly() {
+        // Thousands of prefixes declared on the root, then elements whose prefixes
+        // miss the small memo (declared first, so a scan from the innermost
+        // binding would walk them all), and an element that redeclares one.
+        let n = 20_000;
+        let decls: String = (0..n).map(|i| format!(" xmlns:p{i}=\"{W}\"")).collect();
+        let uses: String = (0..100_000).map(|i| format!("<p{}:x/>", i % 16)).collect();
+        let xml =
+            format!(r#"<p0:r{decls}>{uses}<p1:y xmlns:p1="{T}"><p1:z/></p1:y><p1:w/></p0:r>"#);
+        let started = std::time::Instant::now();
+        let mut r = XmlReader::new(xml.as_bytes(), "t.xml", Limits::default());
+        let mut seen = Vec::new();
+        loop {
+            match r.next().unwrap() {
+                Ev::Start(e) => seen.push((e.ns, e.local.to_vec())),
+                Ev::Eof => break,
+                _ => {}
+            }
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        assert_eq!(seen.len(), 100_004);
+        assert!(seen[..100_001].iter().all(|(ns, _)| *ns == Ns::W));
+        let tail: Vec<_> = seen[100_001..]
+            .iter()
+            .map(|(ns, l)| (*ns, l.as_slice()))
+            .collect();
+        assert_eq!(
+            tail,
+            [(Ns::Text, &b"y"[..]), (Ns::Text, b"z"), (Ns::W, b"w")]
+        );
+        // quick-xml's own resolution agrees (on a smaller version: it scans).
+        let small = format!(
+            r#"<p0:r xmlns:p0="{W}" xmlns:p1="{W}"><p1:x/><p1:y xmlns:p1="{T}"><p1:z/></p1:y><p1:w/></p0:r>"#
+        );
+        assert_eq!(ours(&small).unwrap(), reference(&small).unwrap());
     }
 
     #[test]
