@@ -544,3 +544,44 @@ fn many_odt_master_pages() {
     assert_eq!(doc.headers.len(), 20_000);
     assert_eq!(doc.headers[19_999].text, "页眉19999");
 }
+
+#[test]
+fn lying_zip_directories_are_typed_errors() {
+    // End-of-central-directory records claiming many entries in a tiny directory.
+    let mut eocd = b"PK\x05\x06".to_vec();
+    eocd.extend_from_slice(&[0, 0, 0, 0]); // disk numbers
+    eocd.extend_from_slice(&0xFFFFu16.to_le_bytes()); // entries on this disk
+    eocd.extend_from_slice(&0xFFFFu16.to_le_bytes()); // entries in total
+    eocd.extend_from_slice(&0u32.to_le_bytes()); // directory size
+    eocd.extend_from_slice(&0u32.to_le_bytes()); // directory offset
+    eocd.extend_from_slice(&0u16.to_le_bytes()); // comment length
+    let e = read_quickly(eocd, 10).unwrap_err();
+    assert!(matches!(e, ReadError::Zip(_)), "{e:?}");
+
+    // Zip64: an end record claiming 2^60 entries.
+    let mut z = Vec::new();
+    let z64_offset = z.len() as u64;
+    z.extend_from_slice(b"PK\x06\x06");
+    z.extend_from_slice(&44u64.to_le_bytes()); // size of the rest of the record
+    z.extend_from_slice(&45u16.to_le_bytes());
+    z.extend_from_slice(&45u16.to_le_bytes());
+    z.extend_from_slice(&0u32.to_le_bytes());
+    z.extend_from_slice(&0u32.to_le_bytes());
+    z.extend_from_slice(&(1u64 << 60).to_le_bytes());
+    z.extend_from_slice(&(1u64 << 60).to_le_bytes());
+    z.extend_from_slice(&0u64.to_le_bytes()); // directory size
+    z.extend_from_slice(&0u64.to_le_bytes()); // directory offset
+    z.extend_from_slice(b"PK\x06\x07");
+    z.extend_from_slice(&0u32.to_le_bytes());
+    z.extend_from_slice(&z64_offset.to_le_bytes());
+    z.extend_from_slice(&1u32.to_le_bytes());
+    z.extend_from_slice(b"PK\x05\x06");
+    z.extend_from_slice(&[0, 0, 0, 0]);
+    z.extend_from_slice(&0xFFFFu16.to_le_bytes());
+    z.extend_from_slice(&0xFFFFu16.to_le_bytes());
+    z.extend_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+    z.extend_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+    z.extend_from_slice(&0u16.to_le_bytes());
+    let e = read_quickly(z, 10).unwrap_err();
+    assert!(matches!(e, ReadError::Zip(_)), "{e:?}");
+}
