@@ -151,69 +151,59 @@ fn read_master_pages(
                 .map(|f| (false, f.kind.clone(), f.text.clone())),
         )
         .collect();
-    let result = loop {
-        let ev = match r.next() {
-            Ok(ev) => ev,
-            Err(e) => break Err(e),
-        };
-        match ev {
-            Ev::Start(e) if e.is(Ns::Office, "document-styles") => {}
-            Ev::Start(e) if e.is(Ns::Office, "master-styles") => in_master = true,
-            Ev::Start(e) if in_master && e.is(Ns::Style, "master-page") => {}
-            Ev::Start(e) if in_master && (e.ns == Ns::Style || e.ns == Ns::Other) => {
-                // LibreOffice before 7.6 wrote `loext:header-first`; match it by local name.
-                let (is_header, kind) = match e.local {
-                    b"header" => (true, "default"),
-                    b"header-left" => (true, "left"),
-                    b"header-first" => (true, "first"),
-                    b"footer" => (false, "default"),
-                    b"footer-left" => (false, "left"),
-                    b"footer-first" => (false, "first"),
-                    _ => {
-                        if let Err(e) = r.skip_element() {
-                            break Err(e);
+    // Notes and warnings found before an error are kept: the closure returns the
+    // error, the caller turns it into a warning.
+    let result = (|| -> Result<(), ReadError> {
+        loop {
+            match r.next()? {
+                Ev::Start(e) if e.is(Ns::Office, "document-styles") => {}
+                Ev::Start(e) if e.is(Ns::Office, "master-styles") => in_master = true,
+                Ev::Start(e) if in_master && e.is(Ns::Style, "master-page") => {}
+                Ev::Start(e) if in_master && (e.ns == Ns::Style || e.ns == Ns::Other) => {
+                    // LibreOffice before 7.6 wrote `loext:header-first`; match it by local name.
+                    let (is_header, kind) = match e.local {
+                        b"header" => (true, "default"),
+                        b"header-left" => (true, "left"),
+                        b"header-first" => (true, "first"),
+                        b"footer" => (false, "default"),
+                        b"footer-left" => (false, "left"),
+                        b"footer-first" => (false, "first"),
+                        _ => {
+                            r.skip_element()?;
+                            continue;
                         }
+                    };
+                    if e.attr(Ns::Style, "display") == Some("false") {
+                        r.skip_element()?;
                         continue;
                     }
-                };
-                if e.attr(Ns::Style, "display") == Some("false") {
-                    if let Err(e) = r.skip_element() {
-                        break Err(e);
+                    let mut blocks: Vec<Block> = Vec::new();
+                    ctx.blocks(&mut r, &mut blocks)?;
+                    let text = crate::read::blocks_text(&blocks);
+                    if text.trim().is_empty() {
+                        continue;
                     }
-                    continue;
+                    if seen.insert((is_header, kind.to_string(), text.clone())) {
+                        let list = if is_header {
+                            &mut doc.headers
+                        } else {
+                            &mut doc.footers
+                        };
+                        list.push(HeaderFooter {
+                            kind: kind.to_string(),
+                            text,
+                        });
+                    }
                 }
-                let mut blocks: Vec<Block> = Vec::new();
-                if let Err(e) = ctx.blocks(&mut r, &mut blocks) {
-                    break Err(e);
+                Ev::Start(_) => r.skip_element()?,
+                Ev::End(ns, local) if ns == Ns::Office && local == b"master-styles" => {
+                    in_master = false
                 }
-                let text = crate::read::blocks_text(&blocks);
-                if text.trim().is_empty() {
-                    continue;
-                }
-                if seen.insert((is_header, kind.to_string(), text.clone())) {
-                    let list = if is_header {
-                        &mut doc.headers
-                    } else {
-                        &mut doc.footers
-                    };
-                    list.push(HeaderFooter {
-                        kind: kind.to_string(),
-                        text,
-                    });
-                }
+                Ev::Eof => return Ok(()),
+                _ => {}
             }
-            Ev::Start(_) => {
-                if let Err(e) = r.skip_element() {
-                    break Err(e);
-                }
-            }
-            Ev::End(ns, local) if ns == Ns::Office && local == b"master-styles" => {
-                in_master = false
-            }
-            Ev::Eof => break Ok(()),
-            _ => {}
         }
-    };
+    })();
     doc.notes.append(&mut ctx.notes);
     doc.warnings.append(&mut ctx.warnings);
     result
