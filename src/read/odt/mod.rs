@@ -50,9 +50,10 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
     let mut scratch = Styles::default();
     let mut content_auto = Layer::default();
     styles::read_part_styles(&mut r, &mut scratch, &mut content_auto)?;
-    let mut styles_content = styles.clone();
-    styles_content.auto = content_auto;
-    let mut ctx = Ctx::new(&styles_content, "content.xml");
+    // The common styles are seen with content.xml's automatic styles now, with
+    // styles.xml's own for the master pages below.
+    styles.auto = content_auto;
+    let mut ctx = Ctx::new(&styles, "content.xml");
     let mut has_text = false;
     loop {
         match r.next()? {
