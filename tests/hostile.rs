@@ -585,3 +585,34 @@ fn lying_zip_directories_are_typed_errors() {
     let e = read_quickly(z, 10).unwrap_err();
     assert!(matches!(e, ReadError::Zip(_)), "{e:?}");
 }
+
+#[test]
+fn note_and_header_parts_of_another_kind_warn() {
+    let doc_xml = format!(
+        r#"<w:document xmlns:w="{W_NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body><w:p><w:r><w:t>a</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r></w:p><w:sectPr><w:headerReference w:type="default" r:id="rIdH"/></w:sectPr></w:body></w:document>"#
+    );
+    let rels = br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdH" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/><Relationship Id="rIdF" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>"#;
+    let html = b"<html><body><p>not word</p></body></html>";
+    let z = zip_of(&[
+        ("[Content_Types].xml", CT),
+        ("_rels/.rels", RELS),
+        ("word/document.xml", doc_xml.as_bytes()),
+        ("word/_rels/document.xml.rels", rels),
+        ("word/footnotes.xml", html),
+        ("word/header1.xml", html),
+    ]);
+    let doc = read_quickly(z, 10).unwrap();
+    let w: Vec<(&str, Option<&str>)> = doc
+        .warnings
+        .iter()
+        .map(|w| (w.code.as_str(), w.location.as_deref()))
+        .collect();
+    assert_eq!(
+        w,
+        [
+            ("unexpected_root", Some("word/footnotes.xml")),
+            ("unexpected_root", Some("word/header1.xml"))
+        ]
+    );
+    assert!(doc.notes.is_empty() && doc.headers.is_empty());
+}
