@@ -201,6 +201,9 @@ struct Frame<'a> {
 /// whenever the declarations in scope change.
 const MEMO_SIZE: usize = 8;
 
+/// Declarations in scope beyond which they are indexed by prefix.
+const INDEX_BINDINGS_AFTER: usize = 64;
+
 fn prefix_key(prefix: &[u8]) -> Option<u64> {
     if prefix.is_empty() || prefix.len() > 7 {
         return None;
@@ -232,10 +235,11 @@ pub struct XmlReader<'a> {
     max_depth: usize,
     frames: Vec<Frame<'a>>,
     bindings: Vec<Binding>,
-    /// Index in `bindings` of the innermost binding of each prefix in scope, so that
-    /// resolving a name does not scan every declaration in scope (a hostile part
-    /// may declare thousands).
-    latest: HashMap<Vec<u8>, usize>,
+    /// Index in `bindings` of the innermost binding of each prefix in scope, built
+    /// once more than [`INDEX_BINDINGS_AFTER`] are in scope, so that resolving a
+    /// name does not scan every declaration (a hostile part may declare
+    /// thousands). Below that a scan is cheaper than hashing.
+    latest: Option<HashMap<Vec<u8>, usize>>,
     memo: Vec<(u64, Ns)>,
     default_ns: Option<Ns>,
 }
@@ -258,7 +262,7 @@ impl<'a> XmlReader<'a> {
             max_depth: limits.max_depth,
             frames: Vec::new(),
             bindings: Vec::new(),
-            latest: HashMap::new(),
+            latest: None,
             memo: Vec::with_capacity(MEMO_SIZE),
             default_ns: None,
         }
@@ -361,28 +365,47 @@ impl<'a> XmlReader<'a> {
 
     /// The innermost binding of `prefix` (empty: the default namespace) in scope.
     fn binding(&self, prefix: &[u8]) -> Option<&Binding> {
-        self.latest.get(prefix).and_then(|&i| self.bindings.get(i))
+        match &self.latest {
+            Some(index) => index.get(prefix).and_then(|&i| self.bindings.get(i)),
+            None => self.bindings.iter().rev().find(|b| b.prefix == prefix),
+        }
     }
 
     /// Declare `prefix` for the element being started.
     fn push_binding(&mut self, prefix: &[u8], uri: &[u8], ns: Option<Ns>) {
-        let shadowed = self.latest.insert(prefix.to_vec(), self.bindings.len());
+        let at = self.bindings.len();
+        let shadowed = self
+            .latest
+            .as_mut()
+            .and_then(|index| index.insert(prefix.to_vec(), at));
         self.bindings.push(Binding {
             prefix: prefix.to_vec(),
             uri: uri.to_vec(),
             ns,
             shadowed,
         });
+        if self.latest.is_none() && self.bindings.len() > INDEX_BINDINGS_AFTER {
+            let mut index = HashMap::new();
+            for (i, b) in self.bindings.iter_mut().enumerate() {
+                b.shadowed = index.insert(b.prefix.clone(), i);
+            }
+            self.latest = Some(index);
+        }
     }
 
     /// Drop the bindings declared after the first `len` (an element ended).
     fn truncate_bindings(&mut self, len: usize) {
-        while self.bindings.len() > len {
-            let Some(b) = self.bindings.pop() else { break };
-            match b.shadowed {
-                Some(i) => self.latest.insert(b.prefix, i),
-                None => self.latest.remove(&b.prefix),
-            };
+        match &mut self.latest {
+            None => self.bindings.truncate(len),
+            Some(index) => {
+                while self.bindings.len() > len {
+                    let Some(b) = self.bindings.pop() else { break };
+                    match b.shadowed {
+                        Some(i) => index.insert(b.prefix, i),
+                        None => index.remove(&b.prefix),
+                    };
+                }
+            }
         }
         self.bindings_changed();
     }
@@ -875,9 +898,14 @@ mod tests {
             tail,
             [(Ns::Text, &b"y"[..]), (Ns::Text, b"z"), (Ns::W, b"w")]
         );
-        // quick-xml's own resolution agrees (on a smaller version: it scans).
+        // quick-xml's own resolution agrees, with the index built while bindings
+        // shadow others (on a smaller document: quick-xml scans).
+        let decls: String = (0..100).map(|i| format!(" xmlns:p{i}=\"{W}\"")).collect();
+        let inner: String = (0..100)
+            .map(|i| format!(" xmlns:p{}=\"{T}\"", i * 2))
+            .collect();
         let small = format!(
-            r#"<p0:r xmlns:p0="{W}" xmlns:p1="{W}"><p1:x/><p1:y xmlns:p1="{T}"><p1:z/></p1:y><p1:w/></p0:r>"#
+            r#"<p0:r{decls}><p1:x/><p1:y xmlns:p1="{T}"><p1:z/><q{inner}><p2:a/><p3:b/></q><p2:c/></p1:y><p1:w/><p2:d/></p0:r>"#
         );
         assert_eq!(ours(&small).unwrap(), reference(&small).unwrap());
     }
