@@ -16,6 +16,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::{NamespaceError, PrefixDeclaration};
 use quick_xml::Reader;
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// Namespaces the readers care about. Anything else is [`Ns::Other`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -182,6 +183,8 @@ struct Binding {
     prefix: Vec<u8>,
     uri: Vec<u8>,
     ns: Option<Ns>,
+    /// Index of the binding of the same prefix that this one shadows.
+    shadowed: Option<usize>,
 }
 
 /// One open element.
@@ -197,6 +200,9 @@ struct Frame<'a> {
 /// length into a `u64`), cleared
 /// whenever the declarations in scope change.
 const MEMO_SIZE: usize = 8;
+
+/// Declarations in scope beyond which they are indexed by prefix.
+const INDEX_BINDINGS_AFTER: usize = 64;
 
 fn prefix_key(prefix: &[u8]) -> Option<u64> {
     if prefix.is_empty() || prefix.len() > 7 {
@@ -229,6 +235,11 @@ pub struct XmlReader<'a> {
     max_depth: usize,
     frames: Vec<Frame<'a>>,
     bindings: Vec<Binding>,
+    /// Index in `bindings` of the innermost binding of each prefix in scope, built
+    /// once more than [`INDEX_BINDINGS_AFTER`] are in scope, so that resolving a
+    /// name does not scan every declaration (a hostile part may declare
+    /// thousands). Below that a scan is cheaper than hashing.
+    latest: Option<HashMap<Vec<u8>, usize>>,
     memo: Vec<(u64, Ns)>,
     default_ns: Option<Ns>,
 }
@@ -251,6 +262,7 @@ impl<'a> XmlReader<'a> {
             max_depth: limits.max_depth,
             frames: Vec::new(),
             bindings: Vec::new(),
+            latest: None,
             memo: Vec::with_capacity(MEMO_SIZE),
             default_ns: None,
         }
@@ -275,7 +287,7 @@ impl<'a> XmlReader<'a> {
         if prefix.is_empty() {
             return None;
         }
-        let uri = match self.bindings.iter().rev().find(|b| b.prefix == prefix) {
+        let uri = match self.binding(prefix) {
             Some(b) if b.uri.is_empty() => return None,
             Some(b) => b.uri.as_slice(),
             None if prefix == b"xml" => XML_URI,
@@ -327,7 +339,7 @@ impl<'a> XmlReader<'a> {
                 return ns;
             }
         }
-        let ns = match self.bindings.iter().rev().find(|b| b.prefix == prefix) {
+        let ns = match self.binding(prefix) {
             // `xmlns:p=""` makes `p` unknown again.
             Some(b) => b.ns.unwrap_or(Ns::Other),
             None if prefix == b"xml" => Ns::Xml,
@@ -346,15 +358,56 @@ impl<'a> XmlReader<'a> {
         if let Some(ns) = self.default_ns {
             return ns;
         }
-        let ns = self
-            .bindings
-            .iter()
-            .rev()
-            .find(|b| b.prefix.is_empty())
-            .and_then(|b| b.ns)
-            .unwrap_or(Ns::None);
+        let ns = self.binding(b"").and_then(|b| b.ns).unwrap_or(Ns::None);
         self.default_ns = Some(ns);
         ns
+    }
+
+    /// The innermost binding of `prefix` (empty: the default namespace) in scope.
+    fn binding(&self, prefix: &[u8]) -> Option<&Binding> {
+        match &self.latest {
+            Some(index) => index.get(prefix).and_then(|&i| self.bindings.get(i)),
+            None => self.bindings.iter().rev().find(|b| b.prefix == prefix),
+        }
+    }
+
+    /// Declare `prefix` for the element being started.
+    fn push_binding(&mut self, prefix: &[u8], uri: &[u8], ns: Option<Ns>) {
+        let at = self.bindings.len();
+        let shadowed = self
+            .latest
+            .as_mut()
+            .and_then(|index| index.insert(prefix.to_vec(), at));
+        self.bindings.push(Binding {
+            prefix: prefix.to_vec(),
+            uri: uri.to_vec(),
+            ns,
+            shadowed,
+        });
+        if self.latest.is_none() && self.bindings.len() > INDEX_BINDINGS_AFTER {
+            let mut index = HashMap::new();
+            for (i, b) in self.bindings.iter_mut().enumerate() {
+                b.shadowed = index.insert(b.prefix.clone(), i);
+            }
+            self.latest = Some(index);
+        }
+    }
+
+    /// Drop the bindings declared after the first `len` (an element ended).
+    fn truncate_bindings(&mut self, len: usize) {
+        match &mut self.latest {
+            None => self.bindings.truncate(len),
+            Some(index) => {
+                while self.bindings.len() > len {
+                    let Some(b) = self.bindings.pop() else { break };
+                    match b.shadowed {
+                        Some(i) => index.insert(b.prefix, i),
+                        None => index.remove(&b.prefix),
+                    };
+                }
+            }
+        }
+        self.bindings_changed();
     }
 
     fn bindings_changed(&mut self) {
@@ -391,8 +444,7 @@ impl<'a> XmlReader<'a> {
                     return Ok(match self.frames.pop() {
                         Some(f) => {
                             if self.bindings.len() > f.bindings_before {
-                                self.bindings.truncate(f.bindings_before);
-                                self.bindings_changed();
+                                self.truncate_bindings(f.bindings_before);
                             }
                             Ev::End(f.ns, f.local)
                         }
@@ -498,7 +550,9 @@ impl<'a> XmlReader<'a> {
         // quick-xml would otherwise do with a heap-allocated list per tag.
         let mut keys: [(usize, &[u8]); 8] = [(0, b""); 8];
         let mut n_keys = 0usize;
-        let mut more_keys: Vec<(usize, &[u8])> = Vec::new();
+        // Beyond the first eight, keys go to a map: a tag with a hostile number of
+        // attributes must not make the duplicate check quadratic.
+        let mut more_keys: HashMap<&[u8], usize> = HashMap::new();
         let bindings_before = self.bindings.len();
         let mut attrs = start.attributes();
         attrs.with_checks(false);
@@ -507,11 +561,12 @@ impl<'a> XmlReader<'a> {
             let a = a.map_err(|e| self.xml_error(off, e.to_string()))?;
             let key: &[u8] = a.key.into_inner();
             let pos = (key.as_ptr() as usize).saturating_sub(content.as_ptr() as usize);
-            if let Some(&(prev, _)) = keys[..n_keys]
+            let prev = keys[..n_keys]
                 .iter()
-                .chain(more_keys.iter())
                 .find(|(_, k)| *k == key)
-            {
+                .map(|&(p, _)| p)
+                .or_else(|| more_keys.get(key).copied());
+            if let Some(prev) = prev {
                 let e = quick_xml::events::attributes::AttrError::Duplicated(pos, prev);
                 return Err(self.xml_error(off, e.to_string()));
             }
@@ -519,7 +574,7 @@ impl<'a> XmlReader<'a> {
                 keys[n_keys] = (pos, key);
                 n_keys += 1;
             } else {
-                more_keys.push((pos, key));
+                more_keys.insert(key, pos);
             }
             if let Some(decl) = a.key.as_namespace_binding() {
                 let prefix: &[u8] = match decl {
@@ -530,11 +585,7 @@ impl<'a> XmlReader<'a> {
                     PrefixDeclaration::Named(p) => p,
                 };
                 let ns = (!a.value.is_empty()).then(|| Ns::from_uri(&a.value));
-                self.bindings.push(Binding {
-                    prefix: prefix.to_vec(),
-                    uri: a.value.to_vec(),
-                    ns,
-                });
+                self.push_binding(prefix, &a.value, ns);
                 continue;
             }
             let (alocal, aprefix) = a.key.decompose();
@@ -787,11 +838,76 @@ mod tests {
             r#"<a b="1" b="2" xmlns:xml="urn:x"/>"#.to_string(),
             r#"<a b c="1" xmlns:xml="urn:x"/>"#.to_string(),
             r#"<a b="&bogus;"/>"#.to_string(),
+            // A duplicate among many attributes (past the first eight).
+            format!(
+                "<a {} a12=\"x\"/>",
+                (0..20)
+                    .map(|i| format!("a{i}=\"{i}\""))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
         ];
         for d in &docs {
             let expected = reference(d).unwrap_err();
             assert_eq!(ours(d).unwrap_err(), expected, "{d}");
         }
+    }
+
+    #[test]
+    fn many_attributes_stay_linear() {
+        let n = 200_000;
+        let attrs: String = (0..n).map(|i| format!(" a{i}=\"\"")).collect();
+        let xml = format!("<r{attrs}/>");
+        let started = std::time::Instant::now();
+        let mut r = XmlReader::new(xml.as_bytes(), "t.xml", Limits::default());
+        let Ok(Ev::Start(e)) = r.next() else {
+            panic!("no start")
+        };
+        assert_eq!(e.attrs().count(), n);
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    }
+
+    #[test]
+    fn many_declarations_resolve_quickly() {
+        // Thousands of prefixes declared on the root, then elements whose prefixes
+        // miss the small memo (declared first, so a scan from the innermost
+        // binding would walk them all), and an element that redeclares one.
+        let n = 20_000;
+        let decls: String = (0..n).map(|i| format!(" xmlns:p{i}=\"{W}\"")).collect();
+        let uses: String = (0..100_000).map(|i| format!("<p{}:x/>", i % 16)).collect();
+        let xml =
+            format!(r#"<p0:r{decls}>{uses}<p1:y xmlns:p1="{T}"><p1:z/></p1:y><p1:w/></p0:r>"#);
+        let started = std::time::Instant::now();
+        let mut r = XmlReader::new(xml.as_bytes(), "t.xml", Limits::default());
+        let mut seen = Vec::new();
+        loop {
+            match r.next().unwrap() {
+                Ev::Start(e) => seen.push((e.ns, e.local.to_vec())),
+                Ev::Eof => break,
+                _ => {}
+            }
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        assert_eq!(seen.len(), 100_004);
+        assert!(seen[..100_001].iter().all(|(ns, _)| *ns == Ns::W));
+        let tail: Vec<_> = seen[100_001..]
+            .iter()
+            .map(|(ns, l)| (*ns, l.as_slice()))
+            .collect();
+        assert_eq!(
+            tail,
+            [(Ns::Text, &b"y"[..]), (Ns::Text, b"z"), (Ns::W, b"w")]
+        );
+        // quick-xml's own resolution agrees, with the index built while bindings
+        // shadow others (on a smaller document: quick-xml scans).
+        let decls: String = (0..100).map(|i| format!(" xmlns:p{i}=\"{W}\"")).collect();
+        let inner: String = (0..100)
+            .map(|i| format!(" xmlns:p{}=\"{T}\"", i * 2))
+            .collect();
+        let small = format!(
+            r#"<p0:r{decls}><p1:x/><p1:y xmlns:p1="{T}"><p1:z/><q{inner}><p2:a/><p3:b/></q><p2:c/></p1:y><p1:w/><p2:d/></p0:r>"#
+        );
+        assert_eq!(ours(&small).unwrap(), reference(&small).unwrap());
     }
 
     #[test]

@@ -483,3 +483,136 @@ fn odt_caps_are_reported_once_per_table() {
         ]
     );
 }
+
+#[test]
+fn many_section_references_and_header_relationships() {
+    let mut rels = String::from(
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+    );
+    for i in 0..5000 {
+        rels.push_str(&format!(r#"<Relationship Id="rIdH{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header{i}.xml"/>"#));
+    }
+    rels.push_str("</Relationships>");
+    let sect = r#"<w:p><w:pPr><w:sectPr><w:headerReference w:type="default" r:id="rIdH4999"/><w:footerReference r:id="rIdX"/></w:sectPr></w:pPr></w:p>"#;
+    let doc = format!(
+        r#"<w:document xmlns:w="{W_NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>{}</w:body></w:document>"#,
+        sect.repeat(200_000)
+    );
+    let header =
+        format!(r#"<w:hdr xmlns:w="{W_NS}"><w:p><w:r><w:t>页眉</w:t></w:r></w:p></w:hdr>"#);
+    let z = zip_of(&[
+        ("[Content_Types].xml", CT),
+        ("_rels/.rels", RELS),
+        ("word/document.xml", doc.as_bytes()),
+        ("word/_rels/document.xml.rels", rels.as_bytes()),
+        ("word/header4999.xml", header.as_bytes()),
+    ]);
+    let doc = read_quickly(z, 30).unwrap();
+    let h: Vec<(&str, &str)> = doc
+        .headers
+        .iter()
+        .map(|h| (h.kind.as_str(), h.text.as_str()))
+        .collect();
+    assert_eq!(h, [("default", "页眉")]);
+    assert!(doc.footers.is_empty());
+    assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
+}
+
+#[test]
+fn many_odt_master_pages() {
+    let ns = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0""#;
+    let pages: String = (0..30_000)
+        .map(|i| {
+            format!(
+                r#"<style:master-page style:name="m{i}"><style:header><text:p>页眉{}</text:p></style:header></style:master-page>"#,
+                i % 20_000
+            )
+        })
+        .collect();
+    let styles = format!(
+        r#"<office:document-styles {ns}><office:master-styles>{pages}</office:master-styles></office:document-styles>"#
+    );
+    let content = format!(
+        r#"<office:document-content {ns}><office:body><office:text><text:p>x</text:p></office:text></office:body></office:document-content>"#
+    );
+    let z = zip_of(&[
+        ("mimetype", b"application/vnd.oasis.opendocument.text"),
+        ("content.xml", content.as_bytes()),
+        ("styles.xml", styles.as_bytes()),
+    ]);
+    let doc = read_quickly(z, 30).unwrap();
+    assert_eq!(doc.headers.len(), 20_000);
+    assert_eq!(doc.headers[19_999].text, "页眉19999");
+}
+
+#[test]
+fn lying_zip_directories_are_typed_errors() {
+    // End-of-central-directory records claiming many entries in a tiny directory.
+    let mut eocd = b"PK\x05\x06".to_vec();
+    eocd.extend_from_slice(&[0, 0, 0, 0]); // disk numbers
+    eocd.extend_from_slice(&0xFFFFu16.to_le_bytes()); // entries on this disk
+    eocd.extend_from_slice(&0xFFFFu16.to_le_bytes()); // entries in total
+    eocd.extend_from_slice(&0u32.to_le_bytes()); // directory size
+    eocd.extend_from_slice(&0u32.to_le_bytes()); // directory offset
+    eocd.extend_from_slice(&0u16.to_le_bytes()); // comment length
+    let e = read_quickly(eocd, 10).unwrap_err();
+    assert!(matches!(e, ReadError::Zip(_)), "{e:?}");
+
+    // Zip64: an end record claiming 2^60 entries.
+    let mut z = Vec::new();
+    let z64_offset = z.len() as u64;
+    z.extend_from_slice(b"PK\x06\x06");
+    z.extend_from_slice(&44u64.to_le_bytes()); // size of the rest of the record
+    z.extend_from_slice(&45u16.to_le_bytes());
+    z.extend_from_slice(&45u16.to_le_bytes());
+    z.extend_from_slice(&0u32.to_le_bytes());
+    z.extend_from_slice(&0u32.to_le_bytes());
+    z.extend_from_slice(&(1u64 << 60).to_le_bytes());
+    z.extend_from_slice(&(1u64 << 60).to_le_bytes());
+    z.extend_from_slice(&0u64.to_le_bytes()); // directory size
+    z.extend_from_slice(&0u64.to_le_bytes()); // directory offset
+    z.extend_from_slice(b"PK\x06\x07");
+    z.extend_from_slice(&0u32.to_le_bytes());
+    z.extend_from_slice(&z64_offset.to_le_bytes());
+    z.extend_from_slice(&1u32.to_le_bytes());
+    z.extend_from_slice(b"PK\x05\x06");
+    z.extend_from_slice(&[0, 0, 0, 0]);
+    z.extend_from_slice(&0xFFFFu16.to_le_bytes());
+    z.extend_from_slice(&0xFFFFu16.to_le_bytes());
+    z.extend_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+    z.extend_from_slice(&0xFFFF_FFFFu32.to_le_bytes());
+    z.extend_from_slice(&0u16.to_le_bytes());
+    let e = read_quickly(z, 10).unwrap_err();
+    assert!(matches!(e, ReadError::Zip(_)), "{e:?}");
+}
+
+#[test]
+fn note_and_header_parts_of_another_kind_warn() {
+    let doc_xml = format!(
+        r#"<w:document xmlns:w="{W_NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body><w:p><w:r><w:t>a</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r></w:p><w:sectPr><w:headerReference w:type="default" r:id="rIdH"/></w:sectPr></w:body></w:document>"#
+    );
+    let rels = br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdH" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/><Relationship Id="rIdF" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>"#;
+    let html = b"<html><body><p>not word</p></body></html>";
+    let z = zip_of(&[
+        ("[Content_Types].xml", CT),
+        ("_rels/.rels", RELS),
+        ("word/document.xml", doc_xml.as_bytes()),
+        ("word/_rels/document.xml.rels", rels),
+        ("word/footnotes.xml", html),
+        ("word/header1.xml", html),
+    ]);
+    let doc = read_quickly(z, 10).unwrap();
+    let w: Vec<(&str, Option<&str>)> = doc
+        .warnings
+        .iter()
+        .map(|w| (w.code.as_str(), w.location.as_deref()))
+        .collect();
+    assert_eq!(
+        w,
+        [
+            ("unexpected_root", Some("word/footnotes.xml")),
+            ("unexpected_root", Some("word/header1.xml"))
+        ]
+    );
+    assert!(doc.notes.is_empty() && doc.headers.is_empty());
+}

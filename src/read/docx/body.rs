@@ -191,7 +191,8 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn warn_once(&mut self, key: String, code: &str, message: String) {
+    /// A warning located in the current part, once per `key`.
+    pub(super) fn warn_once(&mut self, key: String, code: &str, message: String) {
         if self.warned.insert(key) {
             let loc = Some(self.part.clone());
             self.warnings.push(Warning::new(code, message, loc));

@@ -32,6 +32,7 @@ use crate::model::{Document, HeaderFooter, NoteKind, Warning};
 use crate::xml::{Elem, Ev, Ns, Relationship, XmlReader};
 use body::Ctx;
 use numbering::Numbering;
+use std::collections::{HashMap, HashSet};
 use styles::Styles;
 
 /// Next child element of the element whose start was last read, skipping text;
@@ -207,6 +208,37 @@ fn load_defs<T>(
     }
 }
 
+/// Header and footer parts to read, as (kind, part name, is header): those the
+/// sections reference, in order (a relationship id's first entry wins), else every
+/// header/footer relationship; each part once. Hash lookups: a hostile document
+/// may hold a million section references and thousands of relationships.
+fn wanted_headers_footers(
+    sect_refs: &[body::SectRef],
+    headers_footers: &[(String, String, bool)],
+) -> Vec<(String, String, bool)> {
+    let mut by_id: HashMap<&str, &str> = HashMap::new();
+    for (id, name, _) in headers_footers {
+        by_id.entry(id.as_str()).or_insert(name.as_str());
+    }
+    let mut names: HashSet<&str> = HashSet::new();
+    let mut wanted = Vec::new();
+    for sr in sect_refs {
+        if let Some(&name) = by_id.get(sr.rid.as_str()) {
+            if names.insert(name) {
+                wanted.push((sr.kind.clone(), name.to_string(), sr.header));
+            }
+        }
+    }
+    if sect_refs.is_empty() {
+        for (_, name, header) in headers_footers {
+            if names.insert(name.as_str()) {
+                wanted.push(("default".into(), name.clone(), *header));
+            }
+        }
+    }
+    wanted
+}
+
 /// Read a DOCX package.
 pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
     let limits = pkg.limits();
@@ -288,28 +320,9 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
     let [footnotes, endnotes] = note_lists;
     doc.notes = notes::assemble_notes(&body_refs, footnotes, endnotes);
 
-    // Headers and footers: those the sections reference (in order), else every
-    // header/footer relationship; each part once.
-    let mut wanted: Vec<(String, String, bool)> = Vec::new();
     let sect_refs = std::mem::take(&mut ctx.sect_refs);
-    for sr in &sect_refs {
-        if let Some((_, name, _)) = parts
-            .headers_footers
-            .iter()
-            .find(|(id, _, _)| *id == sr.rid)
-        {
-            if !wanted.iter().any(|(_, n, _)| n == name) {
-                wanted.push((sr.kind.clone(), name.clone(), sr.header));
-            }
-        }
-    }
-    if sect_refs.is_empty() {
-        for (_, name, header) in &parts.headers_footers {
-            if !wanted.iter().any(|(_, n, _)| n == name) {
-                wanted.push(("default".into(), name.clone(), *header));
-            }
-        }
-    }
+    let wanted = wanted_headers_footers(&sect_refs, &parts.headers_footers);
+    let mut seen: HashSet<(bool, String, String)> = HashSet::new();
     for (kind, name, header) in wanted {
         let Some(bytes) = optional_part(pkg, &name, &mut warnings) else {
             continue;
@@ -317,12 +330,12 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
         match notes::parse_header_footer(&mut ctx, &bytes, &name, limits) {
             Ok(text) if text.is_empty() => {}
             Ok(text) => {
-                let list = if header {
-                    &mut doc.headers
-                } else {
-                    &mut doc.footers
-                };
-                if !list.iter().any(|h| h.kind == kind && h.text == text) {
+                if seen.insert((header, kind.clone(), text.clone())) {
+                    let list = if header {
+                        &mut doc.headers
+                    } else {
+                        &mut doc.footers
+                    };
                     list.push(HeaderFooter { kind, text });
                 }
             }

@@ -30,6 +30,7 @@ pub fn parse_notes(
         return Ok(out);
     };
     if !e.is(Ns::W, root) {
+        unexpected_root(ctx, part, root);
         return Ok(out);
     }
     while let Some(e) = next_child(&mut r)? {
@@ -68,11 +69,22 @@ pub fn parse_header_footer(
         return Ok(String::new());
     };
     if !(e.is(Ns::W, "hdr") || e.is(Ns::W, "ftr")) {
+        unexpected_root(ctx, part, "hdr");
         return Ok(String::new());
     }
     let blocks = ctx.blocks(&mut r)?;
     ctx.end_part();
     Ok(blocks_text(&blocks).trim().to_string())
+}
+
+/// A part whose root is some other element: warn rather than lose it silently
+/// (an empty part has nothing to lose and gives no warning).
+fn unexpected_root(ctx: &mut Ctx<'_>, part: &str, expected: &str) {
+    ctx.warn_once(
+        format!("unexpected_root:{part}"),
+        "unexpected_root",
+        format!("{part} is not a w:{expected} part; it was not read"),
+    );
 }
 
 /// Order notes by first reference and label them: sequential numbers per kind in

@@ -22,6 +22,7 @@ use crate::error::ReadError;
 use crate::model::{Block, Document, HeaderFooter, Properties, Warning};
 use crate::xml::{Ev, Ns, XmlReader};
 use body::Ctx;
+use std::collections::HashSet;
 use styles::{Layer, Styles};
 
 /// Read an ODT package.
@@ -49,9 +50,10 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
     let mut scratch = Styles::default();
     let mut content_auto = Layer::default();
     styles::read_part_styles(&mut r, &mut scratch, &mut content_auto)?;
-    let mut styles_content = styles.clone();
-    styles_content.auto = content_auto;
-    let mut ctx = Ctx::new(&styles_content, "content.xml");
+    // The common styles are seen with content.xml's automatic styles now, with
+    // styles.xml's own for the master pages below.
+    styles.auto = content_auto;
+    let mut ctx = Ctx::new(&styles, "content.xml");
     let mut has_text = false;
     loop {
         match r.next()? {
@@ -138,70 +140,71 @@ fn read_master_pages(
     let mut r = XmlReader::new(bytes, "styles.xml", limits);
     let mut ctx = Ctx::new(styles, "styles.xml");
     let mut in_master = false;
-    let result = loop {
-        let ev = match r.next() {
-            Ok(ev) => ev,
-            Err(e) => break Err(e),
-        };
-        match ev {
-            Ev::Start(e) if e.is(Ns::Office, "document-styles") => {}
-            Ev::Start(e) if e.is(Ns::Office, "master-styles") => in_master = true,
-            Ev::Start(e) if in_master && e.is(Ns::Style, "master-page") => {}
-            Ev::Start(e) if in_master && (e.ns == Ns::Style || e.ns == Ns::Other) => {
-                // LibreOffice before 7.6 wrote `loext:header-first`; match it by local name.
-                let (is_header, kind) = match e.local {
-                    b"header" => (true, "default"),
-                    b"header-left" => (true, "left"),
-                    b"header-first" => (true, "first"),
-                    b"footer" => (false, "default"),
-                    b"footer-left" => (false, "left"),
-                    b"footer-first" => (false, "first"),
-                    _ => {
-                        if let Err(e) = r.skip_element() {
-                            break Err(e);
+    // Headers and footers kept so far, (is header, kind, text): a set, since a
+    // styles.xml may hold any number of master pages.
+    let mut seen: HashSet<(bool, String, String)> = doc
+        .headers
+        .iter()
+        .map(|h| (true, h.kind.clone(), h.text.clone()))
+        .chain(
+            doc.footers
+                .iter()
+                .map(|f| (false, f.kind.clone(), f.text.clone())),
+        )
+        .collect();
+    // Notes and warnings found before an error are kept: the closure returns the
+    // error, the caller turns it into a warning.
+    let result = (|| -> Result<(), ReadError> {
+        loop {
+            match r.next()? {
+                Ev::Start(e) if e.is(Ns::Office, "document-styles") => {}
+                Ev::Start(e) if e.is(Ns::Office, "master-styles") => in_master = true,
+                Ev::Start(e) if in_master && e.is(Ns::Style, "master-page") => {}
+                Ev::Start(e) if in_master && (e.ns == Ns::Style || e.ns == Ns::Other) => {
+                    // LibreOffice before 7.6 wrote `loext:header-first`; match it by local name.
+                    let (is_header, kind) = match e.local {
+                        b"header" => (true, "default"),
+                        b"header-left" => (true, "left"),
+                        b"header-first" => (true, "first"),
+                        b"footer" => (false, "default"),
+                        b"footer-left" => (false, "left"),
+                        b"footer-first" => (false, "first"),
+                        _ => {
+                            r.skip_element()?;
+                            continue;
                         }
+                    };
+                    if e.attr(Ns::Style, "display") == Some("false") {
+                        r.skip_element()?;
                         continue;
                     }
-                };
-                if e.attr(Ns::Style, "display") == Some("false") {
-                    if let Err(e) = r.skip_element() {
-                        break Err(e);
+                    let mut blocks: Vec<Block> = Vec::new();
+                    ctx.blocks(&mut r, &mut blocks)?;
+                    let text = crate::read::blocks_text(&blocks);
+                    if text.trim().is_empty() {
+                        continue;
                     }
-                    continue;
+                    if seen.insert((is_header, kind.to_string(), text.clone())) {
+                        let list = if is_header {
+                            &mut doc.headers
+                        } else {
+                            &mut doc.footers
+                        };
+                        list.push(HeaderFooter {
+                            kind: kind.to_string(),
+                            text,
+                        });
+                    }
                 }
-                let mut blocks: Vec<Block> = Vec::new();
-                if let Err(e) = ctx.blocks(&mut r, &mut blocks) {
-                    break Err(e);
+                Ev::Start(_) => r.skip_element()?,
+                Ev::End(ns, local) if ns == Ns::Office && local == b"master-styles" => {
+                    in_master = false
                 }
-                let text = crate::read::blocks_text(&blocks);
-                if text.trim().is_empty() {
-                    continue;
-                }
-                let hf = HeaderFooter {
-                    kind: kind.to_string(),
-                    text,
-                };
-                let list = if is_header {
-                    &mut doc.headers
-                } else {
-                    &mut doc.footers
-                };
-                if !list.contains(&hf) {
-                    list.push(hf);
-                }
+                Ev::Eof => return Ok(()),
+                _ => {}
             }
-            Ev::Start(_) => {
-                if let Err(e) = r.skip_element() {
-                    break Err(e);
-                }
-            }
-            Ev::End(ns, local) if ns == Ns::Office && local == b"master-styles" => {
-                in_master = false
-            }
-            Ev::Eof => break Ok(()),
-            _ => {}
         }
-    };
+    })();
     doc.notes.append(&mut ctx.notes);
     doc.warnings.append(&mut ctx.warnings);
     result
