@@ -26,7 +26,7 @@ lint:
 	$(CARGO) clippy --all-targets --locked -- -D warnings
 
 doc:
-	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --locked
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --document-private-items --locked
 
 ## Regenerate the sample reports (deterministic).
 samples:
@@ -41,4 +41,4 @@ bench:
 	bash scripts/bench.sh
 	bash scripts/bench_index.sh
 
-ci: fmt-check lint test
+ci: fmt-check lint doc test

@@ -217,7 +217,7 @@ fn nfkc(s: &str) -> String {
     nfkc_from(s, 0)
 }
 
-/// [`nfkc`] when `s[..known_stable]` is known to be made of stable characters.
+/// NFKC of `s`, where `s[..known_stable]` is already known to be made of stable characters.
 fn nfkc_from(s: &str, known_stable: usize) -> String {
     let known_stable = if s.is_char_boundary(known_stable) {
         known_stable
