@@ -526,7 +526,9 @@ fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Result<Rows, Failure> {
     let doc = convert_bytes(bytes, &input.path, &ctx.opts.convert)?;
     let internal =
         |e: serde_json::Error| Failure::new("output_io", format!("cannot serialize: {e}"));
-    let mut json = serde_json::to_vec_pretty(&doc).map_err(internal)?;
+    // Compact: a pretty-printed report is a third larger (every grid index on
+    // its own line) and writing it dominated the batch; `jq .` formats it.
+    let mut json = serde_json::to_vec(&doc).map_err(internal)?;
     json.push(b'\n');
     let rows = dataset::rows(&doc, &ctx.names[i])
         .map_err(|e| Failure::new("output_io", format!("cannot encode CSV rows: {e}")))?;
