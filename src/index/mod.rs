@@ -583,7 +583,7 @@ impl Tail {
 }
 
 fn scan_line(line_no: usize, text: &str) -> Scanned {
-    let line = match serde_json::from_str::<InputLine>(text) {
+    let line = match serde_json::from_str::<InputLine<input::MetricsChecked>>(text) {
         Ok(l) => l,
         Err(e) => return Scanned::Malformed(e.to_string()),
     };
