@@ -317,7 +317,7 @@ pub fn build_dir(out_dir: &Path, aliases: Option<&Path>) -> Result<Index, IndexE
     let pass1 = scan(input.reader, &input.reports, false, &input.aliases)?;
     let mut agencies = Vec::new();
     let reports_read = pass1.reports_read;
-    let (tail, _) = place_agencies(pass1, Some(&input.reports), Some(out_dir), |a| {
+    let (tail, _) = place_agencies(pass1, Some(&input.reports), Some(out_dir), Ok, |a| {
         agencies.push(a);
         Ok(())
     })?;
@@ -358,6 +358,14 @@ impl BuildSummary {
             s.add(a);
         }
         s
+    }
+
+    fn merge(&mut self, o: &BuildSummary) {
+        self.agencies += o.agencies;
+        self.reports += o.reports;
+        self.conflicts += o.conflicts;
+        self.r6_failed += o.r6_failed;
+        self.r7_failed += o.r7_failed;
     }
 
     fn add(&mut self, a: &Agency) {
@@ -414,14 +422,32 @@ pub fn build_and_write_dir(
         json(w, &alias_file)?;
         raw(w, ",\"agencies\":[")?;
         let mut first = true;
-        let (tail, _) = place_agencies(pass1, Some(&input.reports), Some(out_dir), |a| {
-            if !first {
-                raw(w, ",")?;
-            }
-            first = false;
-            summary.add(&a);
-            json(w, &a)
-        })?;
+        // Agencies are serialized in the parallel workers; written in order.
+        let (tail, _) = place_agencies(
+            pass1,
+            Some(&input.reports),
+            Some(out_dir),
+            |a| {
+                let mut counts = BuildSummary::default();
+                counts.add(&a);
+                let bytes = serde_json::to_vec(&a).map_err(|e| IndexError::Io {
+                    path: tmp.to_path_buf(),
+                    source: e.into(),
+                })?;
+                Ok((bytes, counts))
+            },
+            |(bytes, counts)| {
+                if !first {
+                    raw(w, ",")?;
+                }
+                first = false;
+                summary.merge(&counts);
+                w.write_all(&bytes).map_err(|source| IndexError::Io {
+                    path: tmp.to_path_buf(),
+                    source,
+                })
+            },
+        )?;
         raw(w, "],\"unassigned\":")?;
         json(w, &tail.unassigned)?;
         raw(w, ",\"ambiguous_names\":")?;
@@ -514,7 +540,7 @@ pub fn build(
     let pass1 = scan(reader, origin, true, aliases)?;
     let reports_read = pass1.reports_read;
     let mut agencies = Vec::new();
-    let (tail, _) = place_agencies(pass1, None, out_dir, |a| {
+    let (tail, _) = place_agencies(pass1, None, out_dir, Ok, |a| {
         agencies.push(a);
         Ok(())
     })?;
@@ -867,14 +893,16 @@ fn reload(
 /// Agencies built and handed on per parallel chunk.
 const AGENCY_CHUNK: usize = 128;
 
-/// Second pass: build each agency (reports re-read, checks, text similarity)
-/// in key order and hand it to `sink`. Returns the tail of the index, with the
-/// similarity problems appended, and the number of agencies.
-fn place_agencies(
+/// Second pass: build each agency (reports re-read, checks, text similarity),
+/// pass it through `finish` (in the parallel workers) and hand the result to
+/// `sink` in key order. Returns the tail of the index, with the similarity
+/// problems appended, and the number of agencies.
+fn place_agencies<T: Send>(
     pass1: Pass1,
     reports: Option<&Path>,
     out_dir: Option<&Path>,
-    mut sink: impl FnMut(Agency) -> Result<(), IndexError>,
+    finish: impl Fn(Agency) -> Result<T, IndexError> + Sync,
+    mut sink: impl FnMut(T) -> Result<(), IndexError>,
 ) -> Result<(Tail, usize), IndexError> {
     let started = std::time::Instant::now();
     let Pass1 {
@@ -890,7 +918,7 @@ fn place_agencies(
         if chunk.is_empty() {
             break;
         }
-        let built: Vec<Result<(Agency, Vec<Problem>), IndexError>> = chunk
+        let built: Vec<Result<(T, Vec<Problem>), IndexError>> = chunk
             .into_par_iter()
             .map(|(key, placed)| {
                 let mut file = None;
@@ -904,13 +932,13 @@ fn place_agencies(
                     Some(dir) => text_similarity(&mut agency, dir, &maps),
                     None => Vec::new(),
                 };
-                Ok((agency, problems))
+                Ok((finish(agency)?, problems))
             })
             .collect();
         for b in built {
-            let (agency, problems) = b?;
+            let (done, problems) = b?;
             tail.problems.extend(problems);
-            sink(agency)?;
+            sink(done)?;
         }
     }
     tracing::debug!("index: {count} agencies built in {:.2?}", started.elapsed());
