@@ -4,7 +4,11 @@
 //! [`build_dir`] streams `OUT/reports.jsonl` (one line per converted document,
 //! see `report-contract.md`), groups the annual reports by agency (matching rule
 //! in [`names`]), and per agency and year keeps the report file(s), template
-//! version, metric values and check status. Two reports that claim the same
+//! version, metric values and check status. [`build_and_write_dir`] does the
+//! same but writes `index.json` one agency at a time: a first pass keeps only
+//! each report's agency name, year and byte offset, a second re-reads each
+//! agency's lines, builds it and writes it, so memory does not grow with the
+//! data set. Two reports that claim the same
 //! agency and year are both kept and the year is flagged as a conflict. It then
 //! runs the cross-year checks R6/R7 of template.md §6 ([`crossyear`]) and the
 //! text similarity of each report with the agency's previous one
@@ -389,7 +393,7 @@ impl BuildSummary {
 }
 
 /// Build the index of `out_dir` (as [`build_dir`]) and write it to
-/// `out_dir/index.json` (as [`write`], byte for byte), one agency at a time:
+/// `out_dir/index.json` (as [`write()`], byte for byte), one agency at a time:
 /// memory stays small whatever the size of the data set. Each placed line of
 /// `reports.jsonl` is parsed twice (once to group, once to write).
 pub fn build_and_write_dir(
