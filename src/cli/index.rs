@@ -3,7 +3,7 @@
 use super::args::{GlobalArgs, IndexArgs};
 use super::ExitStatus;
 use anyhow::Context;
-use reportdex::index::{self, CheckStatus, Index};
+use reportdex::index::{self, BuildSummary};
 use std::path::Path;
 
 /// Run `reportdex index`.
@@ -13,12 +13,12 @@ pub fn run(args: IndexArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
 }
 
 /// Build the index of `out`, write `out/index.json`, print a summary line.
+/// The index is written one agency at a time, never held whole in memory.
 pub fn build_and_write(out: &Path, aliases: Option<&Path>, quiet: bool) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let idx =
-        index::build_dir(out, aliases).with_context(|| format!("indexing {}", out.display()))?;
-    let path = index::write(&idx, out).with_context(|| format!("indexing {}", out.display()))?;
-    for p in &idx.problems {
+    let (path, summary) = index::build_and_write_dir(out, aliases)
+        .with_context(|| format!("indexing {}", out.display()))?;
+    for p in &summary.problems {
         tracing::info!(
             "index: {}{}{}",
             p.line.map(|l| format!("line {l}: ")).unwrap_or_default(),
@@ -32,7 +32,7 @@ pub fn build_and_write(out: &Path, aliases: Option<&Path>, quiet: bool) -> anyho
     if !quiet {
         eprintln!(
             "reportdex: {} in {:.2} s",
-            summary(&idx),
+            summary_line(&summary),
             started.elapsed().as_secs_f64()
         );
         eprintln!("reportdex: wrote {}", path.display());
@@ -41,37 +41,17 @@ pub fn build_and_write(out: &Path, aliases: Option<&Path>, quiet: bool) -> anyho
 }
 
 /// One-line summary of an index.
-pub fn summary(idx: &Index) -> String {
-    let reports: usize = idx
-        .agencies
-        .iter()
-        .flat_map(|a| &a.years)
-        .map(|y| y.reports.len())
-        .sum();
-    let conflicts = idx
-        .agencies
-        .iter()
-        .flat_map(|a| &a.years)
-        .filter(|y| y.conflict && y.values_agree != Some(true))
-        .count();
-    let r6 = idx
-        .agencies
-        .iter()
-        .flat_map(|a| &a.cross_checks)
-        .filter(|c| c.rule == "R6" && c.status == CheckStatus::Fail)
-        .count();
-    let r7 = idx
-        .agencies
-        .iter()
-        .flat_map(|a| &a.cross_checks)
-        .filter(|c| c.rule == "R7" && c.status == CheckStatus::Fail)
-        .count();
+pub fn summary_line(s: &BuildSummary) -> String {
     format!(
-        "index: {} agencies, {reports} reports, {} not placed, {conflicts} conflicting agency-years, \
-         {r6} carry-over (R6) warnings, {r7} R7 soft warnings, {} ambiguous names, {} problems",
-        idx.agencies.len(),
-        idx.unassigned.len(),
-        idx.ambiguous_names.len(),
-        idx.problems.len()
+        "index: {} agencies, {} reports, {} not placed, {} conflicting agency-years, \
+         {} carry-over (R6) warnings, {} R7 soft warnings, {} ambiguous names, {} problems",
+        s.agencies,
+        s.reports,
+        s.unassigned,
+        s.conflicts,
+        s.r6_failed,
+        s.r7_failed,
+        s.ambiguous_names,
+        s.problems.len()
     )
 }

@@ -6,12 +6,14 @@
 //! (issue 3) and keeps working when they grow new fields. See
 //! `report-contract.md` for the line layout.
 
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-/// One line of `reports.jsonl`.
+/// One line of `reports.jsonl`. `M` is how `report.metrics` is read: kept
+/// (the default) or only checked ([`MetricsChecked`]).
 #[derive(Debug, Clone, Deserialize)]
-pub struct InputLine {
+pub struct InputLine<M = Metrics> {
     /// Source path relative to the input root.
     pub path: String,
     /// Per-report JSON path, relative to OUT.
@@ -28,12 +30,16 @@ pub struct InputLine {
     pub title: Option<String>,
     /// The report profile, or null when the document is not an annual report.
     #[serde(default)]
-    pub report: Option<InputReport>,
+    pub report: Option<InputReport<M>>,
 }
+
+/// Metric values as the index keeps them: canonical key → value (null when
+/// blank).
+pub type Metrics = BTreeMap<String, Option<f64>>;
 
 /// The parts of the `report` object the index uses.
 #[derive(Debug, Clone, Default, Deserialize)]
-pub struct InputReport {
+pub struct InputReport<M = Metrics> {
     /// Agency name as written.
     #[serde(default)]
     pub agency: Option<String>,
@@ -52,7 +58,7 @@ pub struct InputReport {
     /// Canonical metric key → value (null when blank); keys of the other
     /// template version are absent.
     #[serde(default)]
-    pub metrics: BTreeMap<String, Option<f64>>,
+    pub metrics: M,
     /// Within-report consistency checks (R1–R5).
     #[serde(default)]
     pub checks: Vec<InputCheck>,
@@ -89,4 +95,51 @@ pub struct InputSection {
     /// Section title as displayed in the document.
     #[serde(default)]
     pub title: String,
+}
+
+/// `report.metrics` read as [`Metrics`] would be (a map of numbers or nulls,
+/// failing on the same input), but not kept: the index's first pass needs the
+/// check, not the values.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MetricsChecked;
+
+impl<'de> Deserialize<'de> for MetricsChecked {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = MetricsChecked;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<MetricsChecked, A::Error> {
+                while map.next_entry::<IgnoredAny, Option<f64>>()?.is_some() {}
+                Ok(MetricsChecked)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checked_metrics_fail_exactly_where_kept_metrics_do() {
+        for text in [
+            r#"{"path":"a","report":{"metrics":{"x":1,"y":null}}}"#,
+            r#"{"path":"a","report":{"metrics":{"x":"1"}}}"#,
+            r#"{"path":"a","report":{"metrics":[1]}}"#,
+            r#"{"path":"a","report":{"metrics":{"x":{"v":1}}}}"#,
+            r#"{"path":"a","report":{"metrics":null}}"#,
+        ] {
+            let kept = serde_json::from_str::<InputLine>(text).map(|_| ());
+            let checked = serde_json::from_str::<InputLine<MetricsChecked>>(text).map(|_| ());
+            assert_eq!(
+                kept.map_err(|e| e.to_string()),
+                checked.map_err(|e| e.to_string()),
+                "{text}"
+            );
+        }
+    }
 }

@@ -4,7 +4,11 @@
 //! [`build_dir`] streams `OUT/reports.jsonl` (one line per converted document,
 //! see `report-contract.md`), groups the annual reports by agency (matching rule
 //! in [`names`]), and per agency and year keeps the report file(s), template
-//! version, metric values and check status. Two reports that claim the same
+//! version, metric values and check status. [`build_and_write_dir`] does the
+//! same but writes `index.json` one agency at a time: a first pass keeps only
+//! each report's agency name, year and byte offset, a second re-reads each
+//! agency's lines, builds it and writes it, so memory does not grow with the
+//! data set. Two reports that claim the same
 //! agency and year are both kept and the year is flagged as a conflict. It then
 //! runs the cross-year checks R6/R7 of template.md §6 ([`crossyear`]) and the
 //! text similarity of each report with the agency's previous one
@@ -42,7 +46,7 @@ pub const ALIASES_FILE: &str = "aliases.csv";
 /// Per-report JSON files larger than this are not read for text similarity.
 pub const MAX_REPORT_JSON_BYTES: u64 = 256 * 1024 * 1024;
 /// Lines of `reports.jsonl` parsed per parallel batch.
-const BATCH_LINES: usize = 2048;
+const BATCH_LINES: usize = 256;
 
 /// Why the index could not be built, read or written.
 #[derive(Debug, Error)]
@@ -310,49 +314,222 @@ pub struct Problem {
 ///
 /// `aliases` is the aliases file; when `None`, `out_dir/aliases.csv` is used
 /// if it exists. Per-report JSON files (for text similarity) are read relative
-/// to `out_dir`.
+/// to `out_dir`. The whole index is returned in memory; [`build_and_write_dir`]
+/// writes `index.json` without holding it.
 pub fn build_dir(out_dir: &Path, aliases: Option<&Path>) -> Result<Index, IndexError> {
-    let reports = out_dir.join(REPORTS_FILE);
-    let file = std::fs::File::open(&reports).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            IndexError::MissingReports(reports.clone())
-        } else {
-            IndexError::Io {
-                path: reports.clone(),
-                source: e,
-            }
-        }
+    let input = DirInput::open(out_dir, aliases)?;
+    let pass1 = scan(input.reader, &input.reports, false, &input.aliases)?;
+    let mut agencies = Vec::new();
+    let reports_read = pass1.reports_read;
+    let (tail, _) = place_agencies(pass1, Some(&input.reports), Some(out_dir), Ok, |a| {
+        agencies.push(a);
+        Ok(())
     })?;
-    let default_aliases = out_dir.join(ALIASES_FILE);
-    let alias_path = match aliases {
-        Some(p) => Some(p.to_path_buf()),
-        None if default_aliases.is_file() => Some(default_aliases),
-        None => None,
-    };
-    let alias_table = match &alias_path {
-        Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| IndexError::Io {
-                path: p.clone(),
-                source: e,
-            })?;
-            Aliases::parse(&text, &p.display().to_string())?
-        }
-        None => Aliases::new(),
-    };
-    let mut index = build(
-        std::io::BufReader::new(file),
-        &reports,
-        Some(out_dir),
-        &alias_table,
-    )?;
-    index.aliases_file = alias_path.map(|p| p.display().to_string());
-    Ok(index)
+    Ok(tail.into_index(reports_read, input.alias_path, agencies))
 }
 
-/// Parsed line with its line number.
-struct Parsed {
-    line_no: usize,
-    line: InputLine,
+/// Figures of an index written by [`build_and_write_dir`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildSummary {
+    /// Agencies.
+    pub agencies: usize,
+    /// Reports placed in an agency.
+    pub reports: usize,
+    /// Documents not placed.
+    pub unassigned: usize,
+    /// Agency-years whose reports disagree.
+    pub conflicts: usize,
+    /// Failed R6 checks.
+    pub r6_failed: usize,
+    /// Failed R7 checks.
+    pub r7_failed: usize,
+    /// Names left apart by the level-character rule.
+    pub ambiguous_names: usize,
+    /// The non-fatal problems.
+    pub problems: Vec<Problem>,
+}
+
+impl BuildSummary {
+    /// The figures of an index held in memory.
+    pub fn of(index: &Index) -> Self {
+        let mut s = BuildSummary {
+            unassigned: index.unassigned.len(),
+            ambiguous_names: index.ambiguous_names.len(),
+            problems: index.problems.clone(),
+            ..BuildSummary::default()
+        };
+        for a in &index.agencies {
+            s.add(a);
+        }
+        s
+    }
+
+    fn merge(&mut self, o: &BuildSummary) {
+        self.agencies += o.agencies;
+        self.reports += o.reports;
+        self.conflicts += o.conflicts;
+        self.r6_failed += o.r6_failed;
+        self.r7_failed += o.r7_failed;
+    }
+
+    fn add(&mut self, a: &Agency) {
+        self.agencies += 1;
+        for y in &a.years {
+            self.reports += y.reports.len();
+            if y.conflict && y.values_agree != Some(true) {
+                self.conflicts += 1;
+            }
+        }
+        for c in &a.cross_checks {
+            if c.status == CheckStatus::Fail {
+                match c.rule.as_str() {
+                    "R6" => self.r6_failed += 1,
+                    "R7" => self.r7_failed += 1,
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// Build the index of `out_dir` (as [`build_dir`]) and write it to
+/// `out_dir/index.json` (as [`write()`], byte for byte), one agency at a time:
+/// memory stays small whatever the size of the data set. Each placed line of
+/// `reports.jsonl` is parsed twice (once to group, once to write).
+pub fn build_and_write_dir(
+    out_dir: &Path,
+    aliases: Option<&Path>,
+) -> Result<(PathBuf, BuildSummary), IndexError> {
+    use std::io::Write;
+    let input = DirInput::open(out_dir, aliases)?;
+    let pass1 = scan(input.reader, &input.reports, false, &input.aliases)?;
+    let mut summary = BuildSummary {
+        unassigned: pass1.tail.unassigned.len(),
+        ambiguous_names: pass1.tail.ambiguous_names.len(),
+        ..BuildSummary::default()
+    };
+    let reports_read = pass1.reports_read;
+    let alias_file = input.alias_path.map(|p| p.display().to_string());
+    let path = write_atomically(out_dir, |w, tmp| {
+        let json = |w: &mut dyn Write, v: &dyn erased::Ser| v.write_to(w, tmp);
+        let raw = |w: &mut dyn Write, s: &str| {
+            w.write_all(s.as_bytes()).map_err(|source| IndexError::Io {
+                path: tmp.to_path_buf(),
+                source,
+            })
+        };
+        raw(w, "{\"schema_version\":")?;
+        json(w, &INDEX_SCHEMA_VERSION)?;
+        raw(w, ",\"reports_read\":")?;
+        json(w, &reports_read)?;
+        raw(w, ",\"aliases_file\":")?;
+        json(w, &alias_file)?;
+        raw(w, ",\"agencies\":[")?;
+        let mut first = true;
+        // Agencies are serialized in the parallel workers; written in order.
+        let (tail, _) = place_agencies(
+            pass1,
+            Some(&input.reports),
+            Some(out_dir),
+            |a| {
+                let mut counts = BuildSummary::default();
+                counts.add(&a);
+                let bytes = serde_json::to_vec(&a).map_err(|e| IndexError::Io {
+                    path: tmp.to_path_buf(),
+                    source: e.into(),
+                })?;
+                Ok((bytes, counts))
+            },
+            |(bytes, counts)| {
+                if !first {
+                    raw(w, ",")?;
+                }
+                first = false;
+                summary.merge(&counts);
+                w.write_all(&bytes).map_err(|source| IndexError::Io {
+                    path: tmp.to_path_buf(),
+                    source,
+                })
+            },
+        )?;
+        raw(w, "],\"unassigned\":")?;
+        json(w, &tail.unassigned)?;
+        raw(w, ",\"ambiguous_names\":")?;
+        json(w, &tail.ambiguous_names)?;
+        raw(w, ",\"problems\":")?;
+        json(w, &tail.problems)?;
+        raw(w, "}\n")?;
+        summary.problems = tail.problems;
+        Ok(())
+    })?;
+    Ok((path, summary))
+}
+
+/// Serialize a value to a writer as compact JSON (object-safe).
+mod erased {
+    use super::IndexError;
+    use std::io::Write;
+    use std::path::Path;
+
+    /// A value that can be written as JSON.
+    pub(super) trait Ser {
+        fn write_to(&self, w: &mut dyn Write, path: &Path) -> Result<(), IndexError>;
+    }
+
+    impl<T: serde::Serialize> Ser for T {
+        fn write_to(&self, w: &mut dyn Write, path: &Path) -> Result<(), IndexError> {
+            serde_json::to_writer(w, self).map_err(|e| IndexError::Io {
+                path: path.to_path_buf(),
+                source: e.into(),
+            })
+        }
+    }
+}
+
+/// The opened inputs of a data set directory.
+struct DirInput {
+    reports: PathBuf,
+    reader: std::io::BufReader<std::fs::File>,
+    alias_path: Option<PathBuf>,
+    aliases: Aliases,
+}
+
+impl DirInput {
+    fn open(out_dir: &Path, aliases: Option<&Path>) -> Result<Self, IndexError> {
+        let reports = out_dir.join(REPORTS_FILE);
+        let file = std::fs::File::open(&reports).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                IndexError::MissingReports(reports.clone())
+            } else {
+                IndexError::Io {
+                    path: reports.clone(),
+                    source: e,
+                }
+            }
+        })?;
+        let default_aliases = out_dir.join(ALIASES_FILE);
+        let alias_path = match aliases {
+            Some(p) => Some(p.to_path_buf()),
+            None if default_aliases.is_file() => Some(default_aliases),
+            None => None,
+        };
+        let alias_table = match &alias_path {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|e| IndexError::Io {
+                    path: p.clone(),
+                    source: e,
+                })?;
+                Aliases::parse(&text, &p.display().to_string())?
+            }
+            None => Aliases::new(),
+        };
+        Ok(DirInput {
+            reports,
+            reader: std::io::BufReader::with_capacity(256 * 1024, file),
+            alias_path,
+            aliases: alias_table,
+        })
+    }
 }
 
 /// Build the index from the lines of a `reports.jsonl` (`origin` names it in
@@ -364,181 +541,223 @@ pub fn build(
     out_dir: Option<&Path>,
     aliases: &Aliases,
 ) -> Result<Index, IndexError> {
+    let pass1 = scan(reader, origin, true, aliases)?;
+    let reports_read = pass1.reports_read;
+    let mut agencies = Vec::new();
+    let (tail, _) = place_agencies(pass1, None, out_dir, Ok, |a| {
+        agencies.push(a);
+        Ok(())
+    })?;
+    Ok(tail.into_index(reports_read, None, agencies))
+}
+
+/// Where the second pass finds a placed report's line again.
+enum LineText {
+    /// Byte range in `reports.jsonl`.
+    At { offset: u64, len: usize },
+    /// The line itself (builds from a reader that cannot seek).
+    Text(Box<str>),
+}
+
+/// What the first pass keeps of a placed report: enough to match and group.
+struct Placed {
+    name: String,
+    year: i32,
+    line_no: usize,
+    text: LineText,
+}
+
+/// Outcome of the first pass over one line.
+enum Scanned {
+    Placed {
+        name: String,
+        year: i32,
+        implausible: Option<Problem>,
+    },
+    Unassigned(Unassigned),
+    Malformed(String),
+}
+
+/// Result of the first pass: the reports grouped by agency key.
+struct Pass1 {
+    reports_read: usize,
+    groups: Vec<(String, Vec<Placed>)>,
+    assign: BTreeMap<String, (String, MatchRule)>,
+    tail: Tail,
+}
+
+/// The parts of the index after the agencies.
+struct Tail {
+    unassigned: Vec<Unassigned>,
+    ambiguous_names: Vec<AmbiguousName>,
+    problems: Vec<Problem>,
+}
+
+impl Tail {
+    fn into_index(
+        self,
+        reports_read: usize,
+        alias_path: Option<PathBuf>,
+        agencies: Vec<Agency>,
+    ) -> Index {
+        Index {
+            schema_version: INDEX_SCHEMA_VERSION.into(),
+            reports_read,
+            aliases_file: alias_path.map(|p| p.display().to_string()),
+            agencies,
+            unassigned: self.unassigned,
+            ambiguous_names: self.ambiguous_names,
+            problems: self.problems,
+        }
+    }
+}
+
+fn scan_line(line_no: usize, text: &str) -> Scanned {
+    let line = match serde_json::from_str::<InputLine<input::MetricsChecked>>(text) {
+        Ok(l) => l,
+        Err(e) => return Scanned::Malformed(e.to_string()),
+    };
+    let InputLine {
+        path,
+        json,
+        title,
+        report,
+        ..
+    } = line;
+    let Some(report) = report else {
+        return Scanned::Unassigned(Unassigned {
+            path,
+            json,
+            title,
+            reason: "not_a_report".into(),
+        });
+    };
+    let name = report
+        .agency_normalized
+        .as_deref()
+        .or(report.agency.as_deref())
+        .map(names::normalize_agency)
+        .filter(|n| !n.is_empty());
+    match (name, report.year) {
+        (Some(name), Some(year)) => Scanned::Placed {
+            name,
+            year,
+            implausible: (!(1900..=2200).contains(&year)).then(|| Problem {
+                line: Some(line_no),
+                path: Some(path),
+                message: format!("implausible year {year}"),
+            }),
+        },
+        (n, _) => Scanned::Unassigned(Unassigned {
+            path,
+            json,
+            title,
+            reason: if n.is_none() { "no_agency" } else { "no_year" }.into(),
+        }),
+    }
+}
+
+/// First pass: read `reports.jsonl` line by line (parsed in parallel batches),
+/// keep only names, years and where each placed line is, and match names.
+fn scan(
+    mut reader: impl BufRead,
+    origin: &Path,
+    keep_text: bool,
+    aliases: &Aliases,
+) -> Result<Pass1, IndexError> {
     let started = std::time::Instant::now();
-    let mut problems = Vec::new();
-    let mut parsed: Vec<Parsed> = Vec::new();
-    let mut batch: Vec<(usize, String)> = Vec::with_capacity(BATCH_LINES);
+    let io = |source| IndexError::Io {
+        path: origin.to_path_buf(),
+        source,
+    };
+    let mut malformed = Vec::new();
+    let mut implausible = Vec::new();
+    let mut placed: Vec<Placed> = Vec::new();
+    let mut unassigned = Vec::new();
+    let mut batch: Vec<(usize, u64, String)> = Vec::with_capacity(BATCH_LINES);
     let mut reports_read = 0usize;
-    let flush = |batch: &mut Vec<(usize, String)>,
-                 parsed: &mut Vec<Parsed>,
-                 problems: &mut Vec<Problem>| {
-        let results: Vec<(usize, Result<InputLine, String>)> = batch
-            .par_iter()
-            .map(|(n, text)| {
-                (
-                    *n,
-                    serde_json::from_str::<InputLine>(text).map_err(|e| e.to_string()),
-                )
+    let mut flush = |batch: &mut Vec<(usize, u64, String)>| {
+        let scanned: Vec<(usize, u64, String, Scanned)> = batch
+            .par_drain(..)
+            .map(|(n, offset, text)| {
+                let s = scan_line(n, &text);
+                (n, offset, text, s)
             })
             .collect();
-        for (line_no, r) in results {
-            match r {
-                Ok(line) => parsed.push(Parsed { line_no, line }),
-                Err(message) => problems.push(Problem {
+        for (line_no, offset, text, s) in scanned {
+            match s {
+                Scanned::Placed {
+                    name,
+                    year,
+                    implausible: p,
+                } => {
+                    implausible.extend(p);
+                    placed.push(Placed {
+                        name,
+                        year,
+                        line_no,
+                        text: if keep_text {
+                            LineText::Text(text.into_boxed_str())
+                        } else {
+                            LineText::At {
+                                offset,
+                                len: text.len(),
+                            }
+                        },
+                    });
+                }
+                Scanned::Unassigned(u) => unassigned.push(u),
+                Scanned::Malformed(message) => malformed.push(Problem {
                     line: Some(line_no),
                     path: None,
                     message: format!("malformed line: {message}"),
                 }),
             }
         }
-        batch.clear();
     };
-    for (i, line) in reader.lines().enumerate() {
-        let line = line.map_err(|e| IndexError::Io {
-            path: origin.to_path_buf(),
-            source: e,
+    let mut offset = 0u64;
+    let mut line_no = 0usize;
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let n = reader.read_until(b'\n', &mut buf).map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        let start = offset;
+        offset += n as u64;
+        // As `BufRead::lines`: strip `\n` or `\r\n`, require UTF-8.
+        if buf.last() == Some(&b'\n') {
+            buf.pop();
+            if buf.last() == Some(&b'\r') {
+                buf.pop();
+            }
+        }
+        let text = String::from_utf8(std::mem::take(&mut buf)).map_err(|_| {
+            io(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "stream did not contain valid UTF-8",
+            ))
         })?;
-        if line.trim().is_empty() {
+        if text.trim().is_empty() {
             continue;
         }
         reports_read += 1;
-        batch.push((i + 1, line));
+        batch.push((line_no, start, text));
         if batch.len() >= BATCH_LINES {
-            flush(&mut batch, &mut parsed, &mut problems);
+            flush(&mut batch);
         }
     }
-    flush(&mut batch, &mut parsed, &mut problems);
+    flush(&mut batch);
     tracing::debug!(
-        "index: {reports_read} lines parsed in {:.2?}",
+        "index: {reports_read} lines scanned in {:.2?}",
         started.elapsed()
     );
-    let (mut index, maps) = assemble(parsed, aliases, problems);
-    index.reports_read = reports_read;
-    tracing::debug!("index: grouped and checked at {:.2?}", started.elapsed());
-    if let Some(dir) = out_dir {
-        add_text_similarity(&mut index, dir, &maps);
-        tracing::debug!("index: text similarity done at {:.2?}", started.elapsed());
-    }
-    Ok(index)
-}
-
-/// What the builder keeps of each placed report until the agency is known.
-struct Placed {
-    name: String,
-    year: i32,
-    forms: Vec<String>,
-    entry: ReportEntry,
-    mapping: Vec<(u8, String)>,
-}
-
-/// Mapping of standard sections per report JSON path, kept out of the index.
-type SectionMaps = BTreeMap<String, Vec<(u8, String)>>;
-
-fn assemble(
-    parsed: Vec<Parsed>,
-    aliases: &Aliases,
-    mut problems: Vec<Problem>,
-) -> (Index, SectionMaps) {
-    let mut placed = Vec::new();
-    let mut unassigned = Vec::new();
-    for Parsed { line_no, line } in parsed {
-        let InputLine {
-            path,
-            json,
-            sha256,
-            format,
-            title,
-            report,
-        } = line;
-        let Some(report) = report else {
-            unassigned.push(Unassigned {
-                path,
-                json,
-                title,
-                reason: "not_a_report".into(),
-            });
-            continue;
-        };
-        let InputReport {
-            agency,
-            agency_normalized,
-            agency_forms,
-            year,
-            template,
-            mut metrics,
-            checks,
-            sections,
-        } = report;
-        let name = agency_normalized
-            .as_deref()
-            .or(agency.as_deref())
-            .map(names::normalize_agency)
-            .filter(|n| !n.is_empty());
-        let (name, year) = match (name, year) {
-            (Some(n), Some(y)) => (n, y),
-            (n, _) => {
-                unassigned.push(Unassigned {
-                    path,
-                    json,
-                    title,
-                    reason: if n.is_none() { "no_agency" } else { "no_year" }.into(),
-                });
-                continue;
-            }
-        };
-        if !(1900..=2200).contains(&year) {
-            problems.push(Problem {
-                line: Some(line_no),
-                path: Some(path.clone()),
-                message: format!("implausible year {year}"),
-            });
-        }
-        fill_other_total(template.as_deref(), &mut metrics);
-        let mut summary = CheckSummary::default();
-        for c in checks {
-            match c.status.as_str() {
-                "pass" => summary.pass += 1,
-                "fail" => {
-                    summary.fail += 1;
-                    summary.failed.push(Check {
-                        rule: c.rule,
-                        column: c.column,
-                        expected: c.expected,
-                        actual: c.actual,
-                    });
-                }
-                _ => summary.not_checkable += 1,
-            }
-        }
-        let mut forms: Vec<String> = agency_forms;
-        if let Some(a) = &agency {
-            forms.push(a.clone());
-        }
-        placed.push(Placed {
-            name,
-            year,
-            forms,
-            mapping: sections
-                .into_iter()
-                .map(|s| (s.standard, s.title))
-                .collect(),
-            entry: ReportEntry {
-                path,
-                json,
-                sha256,
-                format,
-                title,
-                agency,
-                template,
-                metrics,
-                checks: summary,
-            },
-        });
-    }
 
     let all_names: BTreeSet<String> = placed.iter().map(|p| p.name.clone()).collect();
     let matching = names::match_names(&all_names, aliases);
-
+    drop(all_names);
     let mut by_key: BTreeMap<String, Vec<Placed>> = BTreeMap::new();
     for p in placed {
         let key = matching
@@ -548,72 +767,245 @@ fn assemble(
             .unwrap_or_else(|| p.name.clone());
         by_key.entry(key).or_default().push(p);
     }
-
-    let mut maps = SectionMaps::new();
-    let mut agencies = Vec::with_capacity(by_key.len());
-    for (key, mut reports) in by_key {
-        reports.sort_by(|a, b| (a.year, &a.entry.path).cmp(&(b.year, &b.entry.path)));
-        let mut forms = BTreeSet::new();
-        let mut matched = BTreeSet::new();
-        let mut name = None;
-        for p in &reports {
-            forms.extend(p.forms.iter().filter(|f| !f.trim().is_empty()).cloned());
-            if let Some((_, rule)) = matching.assign.get(&p.name) {
-                matched.insert((p.name.clone(), *rule));
-            }
-            if p.name == key {
-                // Sorted by year: the last one wins.
-                name = p.entry.agency.clone().or(name);
-            }
-        }
-        let mut years: Vec<AgencyYear> = Vec::new();
-        for p in reports {
-            if let Some(json) = &p.entry.json {
-                maps.insert(json.clone(), p.mapping);
-            }
-            match years.last_mut() {
-                Some(y) if y.year == p.year => {
-                    y.conflict = true;
-                    y.values_agree = Some(y.reports.iter().all(|r| r.metrics == p.entry.metrics));
-                    y.reports.push(p.entry);
-                }
-                _ => years.push(AgencyYear {
-                    year: p.year,
-                    conflict: false,
-                    values_agree: None,
-                    reports: vec![p.entry],
-                }),
-            }
-        }
-        let cross_checks = crossyear::cross_checks(&years);
-        agencies.push(Agency {
-            name: name.unwrap_or_else(|| key.clone()),
-            key,
-            forms: forms.into_iter().collect(),
-            matched: matched
-                .into_iter()
-                .map(|(name, rule)| NameMatch { name, rule })
-                .collect(),
-            years,
-            cross_checks,
-            text_similarity: Vec::new(),
-        });
-    }
     unassigned.sort_by(|a, b| a.path.cmp(&b.path));
-    let index = Index {
-        schema_version: INDEX_SCHEMA_VERSION.into(),
-        reports_read: 0,
-        aliases_file: None,
-        agencies,
-        unassigned,
-        ambiguous_names: matching
-            .ambiguous
-            .into_iter()
-            .map(|(name, candidates)| AmbiguousName { name, candidates })
-            .collect(),
-        problems,
+    malformed.extend(implausible);
+    Ok(Pass1 {
+        reports_read,
+        groups: by_key.into_iter().collect(),
+        assign: matching.assign,
+        tail: Tail {
+            unassigned,
+            ambiguous_names: matching
+                .ambiguous
+                .into_iter()
+                .map(|(name, candidates)| AmbiguousName { name, candidates })
+                .collect(),
+            problems: malformed,
+        },
+    })
+}
+
+/// A report as the index keeps it, with what the agency needs besides.
+struct Full {
+    name: String,
+    year: i32,
+    forms: Vec<String>,
+    mapping: Vec<(u8, String)>,
+    entry: ReportEntry,
+}
+
+/// Read and parse a placed report's line again.
+fn reload(
+    p: Placed,
+    file: &mut Option<std::fs::File>,
+    reports: Option<&Path>,
+) -> Result<Full, IndexError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let changed = |what: &str| IndexError::Io {
+        path: reports.map(Path::to_path_buf).unwrap_or_default(),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "line {}: {what} (was the file changed while indexing?)",
+                p.line_no
+            ),
+        ),
     };
-    (index, maps)
+    let text: Box<str> = match p.text {
+        LineText::Text(t) => t,
+        LineText::At { offset, len } => {
+            let path = reports.ok_or_else(|| changed("no file"))?;
+            let io = |source| IndexError::Io {
+                path: path.to_path_buf(),
+                source,
+            };
+            if file.is_none() {
+                *file = Some(std::fs::File::open(path).map_err(io)?);
+            }
+            let f = file.as_mut().ok_or_else(|| changed("no file"))?;
+            f.seek(SeekFrom::Start(offset)).map_err(io)?;
+            let mut buf = vec![0u8; len];
+            f.read_exact(&mut buf).map_err(io)?;
+            String::from_utf8(buf)
+                .map_err(|_| changed("not UTF-8"))?
+                .into_boxed_str()
+        }
+    };
+    let line: InputLine = serde_json::from_str(&text).map_err(|_| changed("malformed"))?;
+    drop(text);
+    let InputLine {
+        path,
+        json,
+        sha256,
+        format,
+        title,
+        report,
+    } = line;
+    let report = report.ok_or_else(|| changed("no report"))?;
+    let InputReport {
+        agency,
+        agency_forms,
+        template,
+        mut metrics,
+        checks,
+        sections,
+        ..
+    } = report;
+    fill_other_total(template.as_deref(), &mut metrics);
+    let mut summary = CheckSummary::default();
+    for c in checks {
+        match c.status.as_str() {
+            "pass" => summary.pass += 1,
+            "fail" => {
+                summary.fail += 1;
+                summary.failed.push(Check {
+                    rule: c.rule,
+                    column: c.column,
+                    expected: c.expected,
+                    actual: c.actual,
+                });
+            }
+            _ => summary.not_checkable += 1,
+        }
+    }
+    let mut forms: Vec<String> = agency_forms;
+    if let Some(a) = &agency {
+        forms.push(a.clone());
+    }
+    Ok(Full {
+        name: p.name,
+        year: p.year,
+        forms,
+        mapping: sections
+            .into_iter()
+            .map(|s| (s.standard, s.title))
+            .collect(),
+        entry: ReportEntry {
+            path,
+            json,
+            sha256,
+            format,
+            title,
+            agency,
+            template,
+            metrics,
+            checks: summary,
+        },
+    })
+}
+
+/// Agencies built and handed on per parallel chunk.
+const AGENCY_CHUNK: usize = 128;
+
+/// Second pass: build each agency (reports re-read, checks, text similarity),
+/// pass it through `finish` (in the parallel workers) and hand the result to
+/// `sink` in key order. Returns the tail of the index, with the similarity
+/// problems appended, and the number of agencies.
+fn place_agencies<T: Send>(
+    pass1: Pass1,
+    reports: Option<&Path>,
+    out_dir: Option<&Path>,
+    finish: impl Fn(Agency) -> Result<T, IndexError> + Sync,
+    mut sink: impl FnMut(T) -> Result<(), IndexError>,
+) -> Result<(Tail, usize), IndexError> {
+    let started = std::time::Instant::now();
+    let Pass1 {
+        groups,
+        assign,
+        mut tail,
+        ..
+    } = pass1;
+    let count = groups.len();
+    let mut groups = groups.into_iter();
+    loop {
+        let chunk: Vec<(String, Vec<Placed>)> = groups.by_ref().take(AGENCY_CHUNK).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let built: Vec<Result<(T, Vec<Problem>), IndexError>> = chunk
+            .into_par_iter()
+            .map(|(key, placed)| {
+                let mut file = None;
+                let full = placed
+                    .into_iter()
+                    .map(|p| reload(p, &mut file, reports))
+                    .collect::<Result<Vec<Full>, IndexError>>()?;
+                drop(file);
+                let (mut agency, maps) = assemble_agency(key, full, &assign);
+                let problems = match out_dir {
+                    Some(dir) => text_similarity(&mut agency, dir, &maps),
+                    None => Vec::new(),
+                };
+                Ok((finish(agency)?, problems))
+            })
+            .collect();
+        for b in built {
+            let (done, problems) = b?;
+            tail.problems.extend(problems);
+            sink(done)?;
+        }
+    }
+    tracing::debug!("index: {count} agencies built in {:.2?}", started.elapsed());
+    Ok((tail, count))
+}
+
+/// Mapping of standard sections per report JSON path, kept out of the index.
+type SectionMaps = BTreeMap<String, Vec<(u8, String)>>;
+
+/// One agency from its reports: years, conflicts, cross-year checks.
+fn assemble_agency(
+    key: String,
+    mut reports: Vec<Full>,
+    assign: &BTreeMap<String, (String, MatchRule)>,
+) -> (Agency, SectionMaps) {
+    reports.sort_by(|a, b| (a.year, &a.entry.path).cmp(&(b.year, &b.entry.path)));
+    let mut forms = BTreeSet::new();
+    let mut matched = BTreeSet::new();
+    let mut name = None;
+    for p in &reports {
+        forms.extend(p.forms.iter().filter(|f| !f.trim().is_empty()).cloned());
+        if let Some((_, rule)) = assign.get(&p.name) {
+            matched.insert((p.name.clone(), *rule));
+        }
+        if p.name == key {
+            // Sorted by year: the last one wins.
+            name = p.entry.agency.clone().or(name);
+        }
+    }
+    let mut maps = SectionMaps::new();
+    let mut years: Vec<AgencyYear> = Vec::new();
+    for p in reports {
+        if let Some(json) = &p.entry.json {
+            maps.insert(json.clone(), p.mapping);
+        }
+        match years.last_mut() {
+            Some(y) if y.year == p.year => {
+                y.conflict = true;
+                y.values_agree = Some(y.reports.iter().all(|r| r.metrics == p.entry.metrics));
+                y.reports.push(p.entry);
+            }
+            _ => years.push(AgencyYear {
+                year: p.year,
+                conflict: false,
+                values_agree: None,
+                reports: vec![p.entry],
+            }),
+        }
+    }
+    let cross_checks = crossyear::cross_checks(&years);
+    let agency = Agency {
+        name: name.unwrap_or_else(|| key.clone()),
+        key,
+        forms: forms.into_iter().collect(),
+        matched: matched
+            .into_iter()
+            .map(|(name, rule)| NameMatch { name, rule })
+            .collect(),
+        years,
+        cross_checks,
+        text_similarity: Vec::new(),
+    };
+    (agency, maps)
 }
 
 /// Keys of the 2021 （六）其他处理 sub-rows whose sum is `s3.other.total.*`.
@@ -671,68 +1063,83 @@ fn load_fingerprint(
     Ok(similarity::fingerprint_doc(&doc, mapping))
 }
 
-fn add_text_similarity(index: &mut Index, out_dir: &Path, maps: &SectionMaps) {
-    let problems: Vec<Problem> = index
-        .agencies
-        .par_iter_mut()
-        .filter(|a| a.years.len() >= 2)
-        .flat_map_iter(|agency| {
-            let mut problems = Vec::new();
-            let mut prev: Option<(i32, similarity::DocFingerprint)> = None;
-            let mut out = Vec::new();
-            for y in &agency.years {
-                // A conflicting year uses its first report (sorted by path).
-                let Some(rel) = y.reports.first().and_then(|r| r.json.as_deref()) else {
-                    prev = None;
-                    continue;
-                };
-                let mapping = maps.get(rel).map(Vec::as_slice).unwrap_or(&[]);
-                let fp = match load_fingerprint(out_dir, rel, mapping) {
-                    Ok(fp) => fp,
-                    Err(message) => {
-                        problems.push(Problem {
-                            line: None,
-                            path: Some(rel.to_string()),
-                            message: format!("text similarity skipped: {message}"),
-                        });
-                        prev = None;
-                        continue;
-                    }
-                };
-                if let Some((prev_year, prev_fp)) = &prev {
-                    let mut sections = Vec::new();
-                    for (n, (cur, old)) in fp.iter().zip(prev_fp.iter()).enumerate() {
-                        if let (Some(cur), Some(old)) = (cur, old) {
-                            let r = similarity::compare(cur, old);
-                            sections.push(SectionSimilarity {
-                                section: n as u8,
-                                sentences: r.sentences,
-                                sentences_reused: r.sentences_reused,
-                                sentence_reuse: r.sentence_reuse,
-                                ngram_reuse: r.ngram_reuse,
-                                chars: r.chars,
-                                prev_chars: r.prev_chars,
-                            });
-                        }
-                    }
-                    out.push(TextSimilarity {
-                        year: y.year,
-                        prev_year: *prev_year,
-                        sections,
+/// Text similarity of each year of an agency with its previous report; the
+/// per-report JSON files are read one after the other and dropped once
+/// fingerprinted. Returns the problems met.
+fn text_similarity(agency: &mut Agency, out_dir: &Path, maps: &SectionMaps) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if agency.years.len() < 2 {
+        return problems;
+    }
+    let mut prev: Option<(i32, similarity::DocFingerprint)> = None;
+    let mut out = Vec::new();
+    for y in &agency.years {
+        // A conflicting year uses its first report (sorted by path).
+        let Some(rel) = y.reports.first().and_then(|r| r.json.as_deref()) else {
+            prev = None;
+            continue;
+        };
+        let mapping = maps.get(rel).map(Vec::as_slice).unwrap_or(&[]);
+        let fp = match load_fingerprint(out_dir, rel, mapping) {
+            Ok(fp) => fp,
+            Err(message) => {
+                problems.push(Problem {
+                    line: None,
+                    path: Some(rel.to_string()),
+                    message: format!("text similarity skipped: {message}"),
+                });
+                prev = None;
+                continue;
+            }
+        };
+        if let Some((prev_year, prev_fp)) = &prev {
+            let mut sections = Vec::new();
+            for (n, (cur, old)) in fp.iter().zip(prev_fp.iter()).enumerate() {
+                if let (Some(cur), Some(old)) = (cur, old) {
+                    let r = similarity::compare(cur, old);
+                    sections.push(SectionSimilarity {
+                        section: n as u8,
+                        sentences: r.sentences,
+                        sentences_reused: r.sentences_reused,
+                        sentence_reuse: r.sentence_reuse,
+                        ngram_reuse: r.ngram_reuse,
+                        chars: r.chars,
+                        prev_chars: r.prev_chars,
                     });
                 }
-                prev = Some((y.year, fp));
             }
-            agency.text_similarity = out;
-            problems
-        })
-        .collect();
-    index.problems.extend(problems);
+            out.push(TextSimilarity {
+                year: y.year,
+                prev_year: *prev_year,
+                sections,
+            });
+        }
+        prev = Some((y.year, fp));
+    }
+    agency.text_similarity = out;
+    problems
 }
 
 /// Write `index.json` into `out_dir` atomically (temporary file, then rename).
 pub fn write(index: &Index, out_dir: &Path) -> Result<PathBuf, IndexError> {
-    use std::io::Write;
+    write_atomically(out_dir, |w, tmp| {
+        serde_json::to_writer(&mut *w, index).map_err(|e| IndexError::Io {
+            path: tmp.to_path_buf(),
+            source: e.into(),
+        })?;
+        w.write_all(b"\n").map_err(|source| IndexError::Io {
+            path: tmp.to_path_buf(),
+            source,
+        })
+    })
+}
+
+/// Write `out_dir/index.json` through `body` (given the buffered writer and the
+/// temporary file's path): temporary file, sync, rename.
+fn write_atomically(
+    out_dir: &Path,
+    body: impl FnOnce(&mut dyn std::io::Write, &Path) -> Result<(), IndexError>,
+) -> Result<PathBuf, IndexError> {
     let path = out_dir.join(INDEX_FILE);
     let tmp = out_dir.join(format!("{INDEX_FILE}.tmp"));
     let io = |p: &Path| {
@@ -740,12 +1147,8 @@ pub fn write(index: &Index, out_dir: &Path) -> Result<PathBuf, IndexError> {
         move |source| IndexError::Io { path: p, source }
     };
     let file = std::fs::File::create(&tmp).map_err(io(&tmp))?;
-    let mut w = std::io::BufWriter::new(file);
-    serde_json::to_writer(&mut w, index).map_err(|e| IndexError::Io {
-        path: tmp.clone(),
-        source: e.into(),
-    })?;
-    w.write_all(b"\n").map_err(io(&tmp))?;
+    let mut w = std::io::BufWriter::with_capacity(256 * 1024, file);
+    body(&mut w, &tmp)?;
     let file = w.into_inner().map_err(|e| IndexError::Io {
         path: tmp.clone(),
         source: e.into_error(),

@@ -524,3 +524,30 @@ fn missing_inputs_are_clear_errors() {
     let e = read(dir.path()).unwrap_err();
     assert!(matches!(e, IndexError::MissingIndex(_)));
 }
+
+#[test]
+fn streamed_index_is_byte_identical_to_the_in_memory_one() {
+    let (dir, index) = fixture_index();
+    write(&index, dir.path()).unwrap();
+    let whole = std::fs::read(dir.path().join(INDEX_FILE)).unwrap();
+    std::fs::remove_file(dir.path().join(INDEX_FILE)).unwrap();
+    let (path, summary) = build_and_write_dir(dir.path(), None).unwrap();
+    assert!(!dir.path().join("index.json.tmp").exists());
+    let streamed = std::fs::read(&path).unwrap();
+    assert_eq!(
+        String::from_utf8(streamed).unwrap(),
+        String::from_utf8(whole).unwrap()
+    );
+    assert_eq!(summary, BuildSummary::of(&index));
+    assert_eq!(summary.problems.len(), 7);
+    // From a reader (lines kept in memory): the same index.
+    let text = std::fs::read_to_string(dir.path().join(REPORTS_FILE)).unwrap();
+    let from_reader = build(
+        text.as_bytes(),
+        Path::new(REPORTS_FILE),
+        Some(dir.path()),
+        &names::Aliases::new(),
+    )
+    .unwrap();
+    assert_eq!(from_reader, index);
+}
