@@ -16,16 +16,8 @@
 
 use super::{AgencyYear, CheckStatus, CrossCheck, Severity};
 
-/// Column keys of the section 三 table.
-pub const S3_COLUMNS: [&str; 7] = [
-    "natural_person",
-    "commercial",
-    "research",
-    "social_welfare",
-    "legal_service",
-    "other_org",
-    "total",
-];
+/// Column keys of the section 三 table (the report profile's).
+pub use crate::profile::tables::S3_COLUMNS;
 
 /// Equality tolerance for counts read as floating point.
 const EPS: f64 = 1e-6;
