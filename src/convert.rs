@@ -14,15 +14,20 @@ pub struct ConvertOptions {
     pub limits: Limits,
 }
 
-/// Lower-case hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
+/// Lower-case hex of a digest.
+pub fn to_hex(digest: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(digest.len() * 2);
     for b in digest {
-        use std::fmt::Write;
-        let _ = write!(s, "{b:02x}");
+        s.push(char::from(HEX[usize::from(b >> 4)]));
+        s.push(char::from(HEX[usize::from(b & 15)]));
     }
     s
+}
+
+/// Lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    to_hex(&Sha256::digest(bytes))
 }
 
 /// Convert a document held in memory. `rel_path` is recorded as `source.path`.
@@ -31,8 +36,20 @@ pub fn convert_bytes(
     rel_path: &str,
     opts: &ConvertOptions,
 ) -> Result<DocumentOutput, ReadError> {
-    let size = bytes.len() as u64;
     let sha256 = sha256_hex(&bytes);
+    convert_hashed(bytes, rel_path, sha256, opts)
+}
+
+/// [`convert_bytes`] for a caller that has already hashed `bytes` (the batch
+/// pipeline hashes every input first to find duplicates): `sha256` must be the
+/// lower-case hex SHA-256 of `bytes`.
+pub fn convert_hashed(
+    bytes: Vec<u8>,
+    rel_path: &str,
+    sha256: String,
+    opts: &ConvertOptions,
+) -> Result<DocumentOutput, ReadError> {
+    let size = bytes.len() as u64;
     let mut pkg = Package::open(bytes, opts.limits)?;
     let format = pkg.format();
     let doc = crate::read::read(&mut pkg)?;
@@ -72,4 +89,16 @@ pub fn convert_file(
     };
     let bytes = std::fs::read(path).map_err(|e| wrap(ReadError::Io(e)))?;
     convert_bytes(bytes, rel_path, opts).map_err(wrap)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sha256_hex_is_lower_case_hex() {
+        assert_eq!(
+            super::sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(super::to_hex(&[0x00, 0x0f, 0xa0]), "000fa0");
+    }
 }

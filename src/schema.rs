@@ -7,15 +7,11 @@ use crate::output::DocumentOutput;
 
 /// Schema of the per-report JSON (`schemas/report.schema.json`).
 pub fn report_schema() -> serde_json::Value {
-    let mut schema = serde_json::to_value(schemars::schema_for!(DocumentOutput))
-        .unwrap_or(serde_json::Value::Null);
-    if let Some(obj) = schema.as_object_mut() {
-        obj.insert(
-            "$id".into(),
-            "https://reportdex.invalid/schemas/report.schema.json".into(),
-        );
-    }
-    schema
+    with_id(
+        serde_json::to_value(schemars::schema_for!(DocumentOutput))
+            .unwrap_or(serde_json::Value::Null),
+        "report.schema.json",
+    )
 }
 
 /// Schema of the cross-year index (`schemas/index.schema.json`).

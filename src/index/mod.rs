@@ -202,17 +202,9 @@ pub struct Check {
     pub actual: Option<f64>,
 }
 
-/// Outcome of a check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckStatus {
-    /// Consistent.
-    Pass,
-    /// Inconsistent.
-    Fail,
-    /// A value is blank or missing, or the year has a conflict.
-    NotCheckable,
-}
+/// Outcome of a check: the report profile's (`not_checkable` here also when
+/// the year has conflicting reports).
+pub use crate::profile::CheckStatus;
 
 /// How serious a failed cross-year check is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

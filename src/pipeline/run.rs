@@ -12,7 +12,7 @@ use super::dataset::{self, Rows, METRICS_HEADER, TABLES_HEADER};
 use super::inputs::{self, Input};
 use super::manifest::{Entry, Manifest, Status, MANIFEST_FILE, TOOL_VERSION};
 use super::{naming, ErrorRecord, Event, Failure, Options, PipelineError, Progress, Summary};
-use crate::convert::convert_bytes;
+use crate::convert::{convert_bytes, convert_hashed, to_hex};
 use crate::output::{DocumentOutput, SCHEMA_VERSION};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -272,12 +272,7 @@ struct Hash {
 
 impl Hash {
     fn hex(&self) -> String {
-        let mut s = String::with_capacity(64);
-        for b in self.sha256 {
-            use std::fmt::Write;
-            let _ = write!(s, "{b:02x}");
-        }
-        s
+        to_hex(&self.sha256)
     }
 }
 
@@ -523,7 +518,14 @@ fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Result<Rows, Failure> {
     }
     tracing::debug!("converting {}", input.path);
     let bytes = input.read(&ctx.opts.inputs)?;
-    let doc = convert_bytes(bytes, &input.path, &ctx.opts.convert)?;
+    // The hash pass already hashed these bytes; reuse it unless the input
+    // changed size since (then hash what is converted).
+    let doc = match &ctx.hashes[i] {
+        Ok(h) if h.size == bytes.len() as u64 => {
+            convert_hashed(bytes, &input.path, h.hex(), &ctx.opts.convert)?
+        }
+        _ => convert_bytes(bytes, &input.path, &ctx.opts.convert)?,
+    };
     let internal =
         |e: serde_json::Error| Failure::new("output_io", format!("cannot serialize: {e}"));
     // Compact: a pretty-printed report is a third larger (every grid index on

@@ -154,7 +154,8 @@ pub enum CheckStatus {
     Pass,
     /// The two sides differ.
     Fail,
-    /// A blank cell prevents the check.
+    /// A blank or missing value prevents the check (across years in the index,
+    /// also conflicting reports for one year).
     NotCheckable,
 }
 

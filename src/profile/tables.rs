@@ -86,6 +86,19 @@ pub struct Extracted {
     pub found: [bool; 3],
 }
 
+impl Extracted {
+    /// A 三 data row `k` (e.g. `denied.state_secret`) was read: note a 2021
+    /// （六） sub-row, and return the group the following sub-rows belong to.
+    pub(crate) fn note_s3_row(&mut self, k: &str) -> Option<&'static str> {
+        if k.starts_with("other.") && k != "other.total" {
+            self.s3_has_2021_other_rows = true;
+        }
+        ["denied", "unable", "not_processed", "other"]
+            .into_iter()
+            .find(|g| k.strip_prefix(g).is_some_and(|r| r.starts_with('.')))
+    }
+}
+
 /// A table with the label keys of its cells ([`label_key`]), each computed once
 /// on first use and shared by [`classify`], [`count_markers`] and the readers.
 pub struct Keys<'a> {
@@ -778,12 +791,7 @@ pub fn read_s3_keyed(table_index: u32, kc: &Keys, out: &mut Extracted) {
         };
         match label {
             Some(S3Label::Row(k)) => {
-                if k.starts_with("other.") && k != "other.total" {
-                    out.s3_has_2021_other_rows = true;
-                }
-                group = ["denied", "unable", "not_processed", "other"]
-                    .into_iter()
-                    .find(|g| k.strip_prefix(g).is_some_and(|r| r.starts_with('.')));
+                group = out.note_s3_row(k);
                 let rs = reads(k);
                 if rs
                     .first()

@@ -152,12 +152,7 @@ pub fn read_s3(paras: &[(usize, &str)], out: &mut Extracted) -> usize {
         };
         match found.0 {
             S3Label::Row(k) => {
-                if k.starts_with("other.") && k != "other.total" {
-                    out.s3_has_2021_other_rows = true;
-                }
-                group = ["denied", "unable", "not_processed", "other"]
-                    .into_iter()
-                    .find(|g| k.strip_prefix(g).is_some_and(|r| r.starts_with('.')));
+                group = out.note_s3_row(k);
                 let rs = reads(k);
                 if rs
                     .first()
