@@ -124,6 +124,19 @@ pub struct Attr<'a> {
     pub value: Cow<'a, str>,
 }
 
+/// Attributes of one tag. A plain `Vec`: an inline array (`SmallVec`) was
+/// measured slower, as every event then moves a few hundred bytes.
+type AttrList<'a> = Vec<Attr<'a>>;
+
+/// Attributes [`XmlReader::start_fast`] handles; a tag with more goes the
+/// general way.
+const FAST_ATTRS: usize = 8;
+
+/// XML white space (production `S`).
+fn is_xml_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
 /// A start tag (empty elements are reported as a start followed by an end).
 /// Borrows the part's bytes.
 #[derive(Debug, Clone)]
@@ -132,9 +145,8 @@ pub struct Elem<'a> {
     pub ns: Ns,
     /// Local name.
     pub local: &'a [u8],
-    /// Attributes (namespace declarations excluded), in document order. Kept small:
-    /// readers recurse once per element, so an `Elem` lives in every frame.
-    attrs: Vec<Attr<'a>>,
+    /// Attributes (namespace declarations excluded), in document order.
+    attrs: AttrList<'a>,
 }
 
 impl<'a> Elem<'a> {
@@ -428,7 +440,8 @@ impl<'a> XmlReader<'a> {
             };
             match ev {
                 Event::Start(start) => {
-                    if self.xmlns.find(&start).is_some() {
+                    let declares = self.xmlns.find(&start).is_some();
+                    if declares {
                         self.check_declarations(&start)?;
                     }
                     if self.frames.len() + 1 > self.max_depth {
@@ -437,7 +450,15 @@ impl<'a> XmlReader<'a> {
                             limit: self.max_depth,
                         });
                     }
-                    let elem = self.start(&start)?;
+                    let fast = if declares {
+                        None
+                    } else {
+                        self.start_fast(&start)
+                    };
+                    let elem = match fast {
+                        Some(elem) => elem,
+                        None => self.start(&start)?,
+                    };
                     return Ok(Ev::Start(elem));
                 }
                 Event::End(end) => {
@@ -534,6 +555,79 @@ impl<'a> XmlReader<'a> {
         Ok(())
     }
 
+    /// [`XmlReader::start`] for the usual tag, without quick-xml's attribute
+    /// iterator: no namespace declarations (the caller checks), a part that is valid UTF-8, and
+    /// attributes written plainly (`name="value"` or `name='value'`, separated by
+    /// whitespace, at most [`FAST_ATTRS`] of them, no duplicates, references that
+    /// unescape). `None` sends the tag to [`XmlReader::start`], which also
+    /// reports every error exactly as quick-xml does.
+    fn start_fast(&mut self, start: &BytesStart<'_>) -> Option<Elem<'a>> {
+        let content = self.reslice(start)?;
+        self.input_str?;
+        let name_len = start.name().as_ref().len();
+        let (qname, mut rest) = content.split_at(name_len);
+        let mut attrs: AttrList<'a> = AttrList::new();
+        let mut qnames: [&[u8]; FAST_ATTRS] = [b""; FAST_ATTRS];
+        loop {
+            let skip = rest.iter().take_while(|b| is_xml_space(**b)).count();
+            if skip == 0 && !rest.is_empty() {
+                return None;
+            }
+            rest = &rest[skip..];
+            if rest.is_empty() {
+                break;
+            }
+            let key_len = rest
+                .iter()
+                .position(|&b| b == b'=' || b == b'"' || b == b'\'' || is_xml_space(b))?;
+            let (key, after) = rest.split_at(key_len);
+            let after = &after[after.iter().take_while(|b| is_xml_space(**b)).count()..];
+            let after = after.strip_prefix(b"=")?;
+            let after = &after[after.iter().take_while(|b| is_xml_space(**b)).count()..];
+            let (&quote, after) = after.split_first()?;
+            if key.is_empty() || (quote != b'"' && quote != b'\'') {
+                return None;
+            }
+            let end = memchr::memchr(quote, after)?;
+            let (raw, after) = after.split_at(end);
+            rest = &after[1..];
+            let n = attrs.len();
+            if n == FAST_ATTRS || qnames[..n].contains(&key) {
+                return None;
+            }
+            qnames[n] = key;
+            let (prefix, local) = match memchr::memchr(b':', key) {
+                Some(i) => (&key[..i], &key[i + 1..]),
+                None => (&b""[..], key),
+            };
+            let raw = self.reslice_str(raw)?;
+            let value = if memchr::memchr(b'&', raw.as_bytes()).is_some() {
+                match quick_xml::escape::unescape(raw).ok()? {
+                    Cow::Owned(v) => Cow::Owned(v),
+                    Cow::Borrowed(_) => Cow::Borrowed(raw),
+                }
+            } else {
+                Cow::Borrowed(raw)
+            };
+            let ns = if prefix.is_empty() {
+                Ns::None
+            } else {
+                self.resolve_prefix(prefix)
+            };
+            attrs.push(Attr { ns, local, value });
+        }
+        let (ns, local) = match memchr::memchr(b':', qname) {
+            Some(i) => (self.resolve_prefix(&qname[..i]), &qname[i + 1..]),
+            None => (self.resolve_default(), qname),
+        };
+        self.frames.push(Frame {
+            ns,
+            local,
+            bindings_before: self.bindings.len(),
+        });
+        Some(Elem { ns, local, attrs })
+    }
+
     /// A start tag: record its namespace declarations, resolve its name and
     /// attributes, push its frame.
     fn start(&mut self, start: &BytesStart<'_>) -> Result<Elem<'a>, ReadError> {
@@ -542,7 +636,7 @@ impl<'a> XmlReader<'a> {
         let local = self
             .reslice(local.as_ref())
             .ok_or_else(|| self.internal_error())?;
-        let mut attr_list: Vec<Attr<'a>> = Vec::new();
+        let mut attr_list: AttrList<'a> = AttrList::new();
         // Attribute prefixes, resolved once all declarations of the tag are known.
         let mut prefixes: [&[u8]; 8] = [b""; 8];
         let mut more_prefixes: Vec<&[u8]> = Vec::new();
@@ -813,6 +907,14 @@ mod tests {
                 <d xmlns:q=""><q:e q:f="3"/></d><xmlns:g/><xml:h xml:i="4"/><q:j/></root>"#
             ),
             format!(r#"<a xmlns:="{W}"><b/></a>"#),
+            // Attribute spellings the fast path takes or hands over: single
+            // quotes, white space around `=`, tabs and line breaks, references,
+            // a `>` inside a value, no space between attributes, nine of them.
+            format!(
+                "<w:r xmlns:w=\"{W}\"><w:t w:a='1' w:b = \"2\"\n\tc=\"&#x4E00;&lt;&quot;\" d='&apos;>'/>\
+                 <w:u w:a=\"1\"w:b=\"2\"/><w:v {}/><w:x xml:space=\"preserve\" w:y=\"\"/></w:r>",
+                (0..9).map(|i| format!("w:k{i}=\"{i}\"")).collect::<Vec<_>>().join(" ")
+            ),
         ];
         for d in &docs {
             let expected = reference(d).unwrap();
@@ -838,6 +940,12 @@ mod tests {
             r#"<a b="1" b="2" xmlns:xml="urn:x"/>"#.to_string(),
             r#"<a b c="1" xmlns:xml="urn:x"/>"#.to_string(),
             r#"<a b="&bogus;"/>"#.to_string(),
+            r#"<a b='&#xZZ;'/>"#.to_string(),
+            r#"<a b="1" c b="2"/>"#.to_string(),
+            r#"<a b='1' b='2'/>"#.to_string(),
+            r#"<a b="1" b ="2"/>"#.to_string(),
+            r#"<a b="1"/><c d=/>"#.to_string(),
+            r#"<a b="unterminated/>"#.to_string(),
             // A duplicate among many attributes (past the first eight).
             format!(
                 "<a {} a12=\"x\"/>",
