@@ -65,6 +65,22 @@ impl AtomicDir {
         self.commit(&temp, rel)
     }
 
+    /// Write `rel` atomically through `fill`, which streams the content into a
+    /// buffered writer (no copy of the whole file in memory). `temp_name` must
+    /// be unique among concurrent writers.
+    pub fn write_with<F>(&self, rel: &str, temp_name: &str, fill: F) -> io::Result<()>
+    where
+        F: FnOnce(&mut dyn Write) -> io::Result<()>,
+    {
+        let temp = self.temp_path(temp_name);
+        {
+            let mut w = io::BufWriter::with_capacity(1 << 16, fs::File::create(&temp)?);
+            fill(&mut w)?;
+            w.flush()?;
+        }
+        self.commit(&temp, rel)
+    }
+
     /// Remove the temporary directory (end of a run).
     pub fn finish(&self) -> io::Result<()> {
         if self.tmp.exists() {

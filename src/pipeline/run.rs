@@ -526,16 +526,16 @@ fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Result<Rows, Failure> {
         }
         _ => convert_bytes(bytes, &input.path, &ctx.opts.convert)?,
     };
-    let internal =
-        |e: serde_json::Error| Failure::new("output_io", format!("cannot serialize: {e}"));
-    // Compact: a pretty-printed report is a third larger (every grid index on
-    // its own line) and writing it dominated the batch; `jq .` formats it.
-    let mut json = serde_json::to_vec(&doc).map_err(internal)?;
-    json.push(b'\n');
     let rows = dataset::rows(&doc, &ctx.names[i])
         .map_err(|e| Failure::new("output_io", format!("cannot encode CSV rows: {e}")))?;
+    // Compact: a pretty-printed report is a third larger (every grid index on
+    // its own line) and writing it dominated the batch; `jq .` formats it.
+    // Streamed into the file: the JSON is about ten times the input's size.
     ctx.dir
-        .write(&ctx.names[i], &format!("doc-{k}.json"), &json)
+        .write_with(&ctx.names[i], &format!("doc-{k}.json"), |w| {
+            serde_json::to_writer(&mut *w, &doc).map_err(std::io::Error::from)?;
+            w.write_all(b"\n")
+        })
         .map_err(|e| Failure::new("output_io", format!("cannot write {}: {e}", ctx.names[i])))?;
     Ok(rows)
 }
