@@ -124,10 +124,6 @@ pub struct Attr<'a> {
     pub value: Cow<'a, str>,
 }
 
-/// Attributes of one tag. A plain `Vec`: an inline array (`SmallVec`) was
-/// measured slower, as every event then moves a few hundred bytes.
-type AttrList<'a> = Vec<Attr<'a>>;
-
 /// Attributes [`XmlReader::start_fast`] handles; a tag with more goes the
 /// general way.
 const FAST_ATTRS: usize = 8;
@@ -135,6 +131,53 @@ const FAST_ATTRS: usize = 8;
 /// XML white space (production `S`).
 fn is_xml_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// `s` without its leading XML white space.
+fn skip_space(s: &[u8]) -> &[u8] {
+    let n = s.iter().take_while(|b| is_xml_space(**b)).count();
+    &s[n..]
+}
+
+/// One plainly written attribute at the start of `s` (white space first
+/// allowed): qualified name, raw value and the rest. `None` at the end of `s` or
+/// at anything unusual (see [`XmlReader::start_fast`]).
+fn plain_attr(s: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
+    let s = skip_space(s);
+    let key_len = s
+        .iter()
+        .position(|&b| b == b'=' || b == b'"' || b == b'\'' || is_xml_space(b))?;
+    let (key, rest) = s.split_at(key_len);
+    let rest = skip_space(rest).strip_prefix(b"=")?;
+    let (&quote, rest) = skip_space(rest).split_first()?;
+    if key.is_empty() || (quote != b'"' && quote != b'\'') {
+        return None;
+    }
+    let end = rest.iter().position(|&b| b == quote)?;
+    Some((key, &rest[..end], &rest[end + 1..]))
+}
+
+/// Local part of a qualified name (after the first colon, as quick-xml splits).
+fn local_part(qname: &[u8]) -> &[u8] {
+    match qname.iter().position(|&b| b == b':') {
+        Some(i) => &qname[i + 1..],
+        None => qname,
+    }
+}
+
+/// The attributes of a start tag.
+#[derive(Debug, Clone)]
+enum Attrs<'a> {
+    /// The attribute text of a tag [`XmlReader::start_fast`] accepted, without
+    /// references, and each attribute's namespace: read again on demand, so
+    /// that the many attributes nobody asks for (`w:rsidR`, `w:rFonts`…) cost
+    /// no allocation.
+    Plain {
+        text: &'a str,
+        ns: [Ns; FAST_ATTRS],
+    },
+    /// Parsed one by one.
+    List(Vec<Attr<'a>>),
 }
 
 /// A start tag (empty elements are reported as a start followed by an end).
@@ -146,14 +189,23 @@ pub struct Elem<'a> {
     /// Local name.
     pub local: &'a [u8],
     /// Attributes (namespace declarations excluded), in document order.
-    attrs: AttrList<'a>,
+    attrs: Attrs<'a>,
 }
 
 impl<'a> Elem<'a> {
     /// Attributes with resolved namespaces (namespace declarations excluded), in
     /// document order.
-    pub fn attrs(&self) -> impl Iterator<Item = &Attr<'a>> {
-        self.attrs.iter()
+    pub fn attrs(&self) -> impl Iterator<Item = Attr<'a>> + '_ {
+        let (plain, list) = match &self.attrs {
+            Attrs::Plain { text, ns } => (Some(plain_attrs(text).zip(ns.iter())), None),
+            Attrs::List(v) => (None, Some(v.iter().cloned())),
+        };
+        let plain = plain.into_iter().flatten().map(|((key, value), &ns)| Attr {
+            ns,
+            local: local_part(key),
+            value: Cow::Borrowed(value),
+        });
+        plain.chain(list.into_iter().flatten())
     }
 
     /// Whether this is `ns:local`.
@@ -163,10 +215,32 @@ impl<'a> Elem<'a> {
 
     /// Attribute value by namespace and local name.
     pub fn attr(&self, ns: Ns, local: &str) -> Option<&str> {
-        self.attrs()
-            .find(|a| a.ns == ns && a.local == local.as_bytes())
-            .map(|a| a.value.as_ref())
+        let local = local.as_bytes();
+        match &self.attrs {
+            Attrs::Plain { text, ns: nss } => plain_attrs(text)
+                .zip(nss.iter())
+                .find(|((key, _), &n)| n == ns && local_part(key) == local)
+                .map(|((_, value), _)| value),
+            Attrs::List(v) => v
+                .iter()
+                .find(|a| a.ns == ns && a.local == local)
+                .map(|a| a.value.as_ref()),
+        }
     }
+}
+
+/// The attributes of a tag that [`XmlReader::start_fast`] accepted: qualified
+/// names and values.
+fn plain_attrs(text: &str) -> impl Iterator<Item = (&[u8], &str)> {
+    let mut rest = text.as_bytes();
+    std::iter::from_fn(move || {
+        let (key, value, after) = plain_attr(rest)?;
+        rest = after;
+        // Values end at ASCII quotes, so they are slices of `text` on char
+        // boundaries; the offset arithmetic avoids a second UTF-8 check.
+        let start = value.as_ptr() as usize - text.as_ptr() as usize;
+        Some((key, text.get(start..start + value.len())?))
+    })
 }
 
 /// A simplified event.
@@ -440,8 +514,10 @@ impl<'a> XmlReader<'a> {
             };
             match ev {
                 Event::Start(start) => {
-                    let declares = self.xmlns.find(&start).is_some();
-                    if declares {
+                    if let Some(elem) = self.start_fast(&start)? {
+                        return Ok(Ev::Start(elem));
+                    }
+                    if self.xmlns.find(&start).is_some() {
                         self.check_declarations(&start)?;
                     }
                     if self.frames.len() + 1 > self.max_depth {
@@ -450,15 +526,7 @@ impl<'a> XmlReader<'a> {
                             limit: self.max_depth,
                         });
                     }
-                    let fast = if declares {
-                        None
-                    } else {
-                        self.start_fast(&start)
-                    };
-                    let elem = match fast {
-                        Some(elem) => elem,
-                        None => self.start(&start)?,
-                    };
+                    let elem = self.start(&start)?;
                     return Ok(Ev::Start(elem));
                 }
                 Event::End(end) => {
@@ -556,67 +624,80 @@ impl<'a> XmlReader<'a> {
     }
 
     /// [`XmlReader::start`] for the usual tag, without quick-xml's attribute
-    /// iterator: no namespace declarations (the caller checks), a part that is valid UTF-8, and
-    /// attributes written plainly (`name="value"` or `name='value'`, separated by
-    /// whitespace, at most [`FAST_ATTRS`] of them, no duplicates, references that
-    /// unescape). `None` sends the tag to [`XmlReader::start`], which also
-    /// reports every error exactly as quick-xml does.
-    fn start_fast(&mut self, start: &BytesStart<'_>) -> Option<Elem<'a>> {
-        let content = self.reslice(start)?;
-        self.input_str?;
+    /// iterator and without allocating: no namespace declarations, a part that
+    /// is valid UTF-8, and attributes written plainly (`name="value"` or
+    /// `name='value'`, separated by white space, at most [`FAST_ATTRS`] of
+    /// them, no duplicates, references that unescape). `Ok(None)` sends the tag
+    /// to [`XmlReader::start`], which also reports every error exactly as
+    /// quick-xml does.
+    fn start_fast(&mut self, start: &BytesStart<'_>) -> Result<Option<Elem<'a>>, ReadError> {
+        let Some(content) = self.reslice(start) else {
+            return Ok(None);
+        };
+        if self.input_str.is_none() {
+            return Ok(None);
+        }
         let name_len = start.name().as_ref().len();
-        let (qname, mut rest) = content.split_at(name_len);
-        let mut attrs: AttrList<'a> = AttrList::new();
+        let (qname, attr_text) = content.split_at(name_len);
         let mut qnames: [&[u8]; FAST_ATTRS] = [b""; FAST_ATTRS];
-        loop {
-            let skip = rest.iter().take_while(|b| is_xml_space(**b)).count();
-            if skip == 0 && !rest.is_empty() {
-                return None;
+        let mut nss = [Ns::None; FAST_ATTRS];
+        let mut n = 0;
+        let mut references = false;
+        let mut rest = attr_text;
+        while !rest.is_empty() {
+            // Attributes are separated from the name and each other by space.
+            if !is_xml_space(rest[0]) {
+                return Ok(None);
             }
-            rest = &rest[skip..];
-            if rest.is_empty() {
+            let trimmed = skip_space(rest);
+            if trimmed.is_empty() {
                 break;
             }
-            let key_len = rest
-                .iter()
-                .position(|&b| b == b'=' || b == b'"' || b == b'\'' || is_xml_space(b))?;
-            let (key, after) = rest.split_at(key_len);
-            let after = &after[after.iter().take_while(|b| is_xml_space(**b)).count()..];
-            let after = after.strip_prefix(b"=")?;
-            let after = &after[after.iter().take_while(|b| is_xml_space(**b)).count()..];
-            let (&quote, after) = after.split_first()?;
-            if key.is_empty() || (quote != b'"' && quote != b'\'') {
-                return None;
+            let Some((key, value, after)) = plain_attr(trimmed) else {
+                return Ok(None);
+            };
+            if n == FAST_ATTRS
+                || qnames[..n].contains(&key)
+                || key.starts_with(b"xmlns") && (key.len() == 5 || key[5] == b':')
+            {
+                return Ok(None);
             }
-            let end = memchr::memchr(quote, after)?;
-            let (raw, after) = after.split_at(end);
-            rest = &after[1..];
-            let n = attrs.len();
-            if n == FAST_ATTRS || qnames[..n].contains(&key) {
-                return None;
-            }
+            references |= value.contains(&b'&');
             qnames[n] = key;
-            let (prefix, local) = match memchr::memchr(b':', key) {
-                Some(i) => (&key[..i], &key[i + 1..]),
-                None => (&b""[..], key),
-            };
-            let raw = self.reslice_str(raw)?;
-            let value = if memchr::memchr(b'&', raw.as_bytes()).is_some() {
-                match quick_xml::escape::unescape(raw).ok()? {
-                    Cow::Owned(v) => Cow::Owned(v),
-                    Cow::Borrowed(_) => Cow::Borrowed(raw),
-                }
-            } else {
-                Cow::Borrowed(raw)
-            };
-            let ns = if prefix.is_empty() {
-                Ns::None
-            } else {
-                self.resolve_prefix(prefix)
-            };
-            attrs.push(Attr { ns, local, value });
+            if let Some(i) = key.iter().position(|&b| b == b':') {
+                nss[n] = self.resolve_prefix(&key[..i]);
+            }
+            n += 1;
+            rest = after;
         }
-        let (ns, local) = match memchr::memchr(b':', qname) {
+        if self.frames.len() + 1 > self.max_depth {
+            return Err(ReadError::TooDeep {
+                part: self.part.clone(),
+                limit: self.max_depth,
+            });
+        }
+        let Some(text) = self.reslice_str(attr_text) else {
+            return Ok(None);
+        };
+        let attrs = if references {
+            let mut list = Vec::with_capacity(n);
+            for ((key, raw), &ns) in plain_attrs(text).zip(nss.iter()) {
+                let value = match quick_xml::escape::unescape(raw) {
+                    Ok(Cow::Owned(v)) => Cow::Owned(v),
+                    Ok(Cow::Borrowed(_)) => Cow::Borrowed(raw),
+                    Err(_) => return Ok(None),
+                };
+                list.push(Attr {
+                    ns,
+                    local: local_part(key),
+                    value,
+                });
+            }
+            Attrs::List(list)
+        } else {
+            Attrs::Plain { text, ns: nss }
+        };
+        let (ns, local) = match qname.iter().position(|&b| b == b':') {
             Some(i) => (self.resolve_prefix(&qname[..i]), &qname[i + 1..]),
             None => (self.resolve_default(), qname),
         };
@@ -625,7 +706,7 @@ impl<'a> XmlReader<'a> {
             local,
             bindings_before: self.bindings.len(),
         });
-        Some(Elem { ns, local, attrs })
+        Ok(Some(Elem { ns, local, attrs }))
     }
 
     /// A start tag: record its namespace declarations, resolve its name and
@@ -636,7 +717,7 @@ impl<'a> XmlReader<'a> {
         let local = self
             .reslice(local.as_ref())
             .ok_or_else(|| self.internal_error())?;
-        let mut attr_list: AttrList<'a> = AttrList::new();
+        let mut attr_list: Vec<Attr<'a>> = Vec::new();
         // Attribute prefixes, resolved once all declarations of the tag are known.
         let mut prefixes: [&[u8]; 8] = [b""; 8];
         let mut more_prefixes: Vec<&[u8]> = Vec::new();
@@ -720,7 +801,7 @@ impl<'a> XmlReader<'a> {
         Ok(Elem {
             ns,
             local,
-            attrs: attr_list,
+            attrs: Attrs::List(attr_list),
         })
     }
 
