@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import os
 import random
 import re
@@ -698,6 +699,19 @@ class Report:
     def table(self, t: Table):
         self.blocks.append(("table", t))
         self.tables.append(t)
+
+    def text_chars(self):
+        """Characters of text in the report: title, headings as displayed, paragraphs
+        and table cells (line breaks not counted)."""
+        n = 0
+        for b in self.blocks:
+            if b[0] == "table":
+                n += sum(len(c["text"]) - c["text"].count("\n") for c in b[1].cells)
+            elif b[0] == "h":
+                n += len(b[2]) + len(b[3])
+            elif b[0] != "image":
+                n += len(b[1])
+        return n
 
     def expected(self, fmt):
         return {
@@ -1597,6 +1611,21 @@ def bench_agency(rng):
     return f"{city}{dist}{bureau}"
 
 
+# Text of a bench report: the base report (sections, three tables) holds about 2,800
+# characters; padding paragraphs (about 235 characters each) bring the total to a
+# log-normal target with median 6,500 within 3,400-14,000, as real reports hold
+# roughly 3,000-12,000 characters with their tables.
+BENCH_TEXT_MEDIAN = 6500
+BENCH_BASE_CHARS = 2800
+BENCH_PAD_PARA_CHARS = 235
+
+
+def bench_pad(rng):
+    """Number of padding paragraphs of one bench report."""
+    target = min(14000.0, max(3400.0, rng.lognormvariate(math.log(BENCH_TEXT_MEDIAN), 0.42)))
+    return max(1, round((target - BENCH_BASE_CHARS) / BENCH_PAD_PARA_CHARS))
+
+
 def run_bench(n: int, out: Path, jobs: int = 1):
     """Write n reports into out (files split across `jobs` processes; the output does
     not depend on `jobs`) plus out/expected.jsonl."""
@@ -1609,23 +1638,25 @@ def run_bench(n: int, out: Path, jobs: int = 1):
         import multiprocessing
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             results = pool.starmap(_bench_part, [(n, str(out), jobs, k) for k in range(jobs)])
-    lines = sorted(ln for part, _ in results for ln in part)
-    total_bytes = sum(b for _, b in results)
+    lines = sorted(ln for part, _, _ in results for ln in part)
+    total_bytes = sum(b for _, b, _ in results)
+    total_chars = sum(c for _, _, c in results)
     with open(out / "expected.jsonl", "w", encoding="utf-8") as f:
         for _, ln in lines:
             f.write(ln + "\n")
     dt = time.time() - t0
-    print(f"bench: {n} files, {total_bytes / 1e6:.1f} MB (avg {total_bytes / max(n, 1) / 1024:.1f} KB) "
-          f"in {dt:.1f}s with {jobs} job(s)", file=sys.stderr)
+    print(f"bench: {n} files, {total_bytes / 1e6:.1f} MB (avg {total_bytes / max(n, 1) / 1024:.1f} KB, "
+          f"avg {total_chars / max(n, 1):.0f} text characters) in {dt:.1f}s with {jobs} job(s)", file=sys.stderr)
 
 
 def _bench_part(n: int, out: str, jobs: int, part: int):
     """Run the whole deterministic sequence, building and writing only reports i with
-    i % jobs == part. Returns ([(i, expected json line)], bytes written)."""
+    i % jobs == part. Returns ([(i, expected json line)], bytes written, text characters
+    of the reports written)."""
     out = Path(out)
     master = random.Random(20240601 + n)
     lines = []
-    total_bytes = 0
+    total_bytes = total_chars = 0
     i = 0
     seen = set()
     while i < n:
@@ -1662,7 +1693,7 @@ def _bench_part(n: int, out: str, jobs: int, part: int):
             kw = dict(stem=stem, agency=agency, year=year, heading_style=hs, we=rng.choice(["本机关", "我局", "我单位"]),
                       period_form=rng.randint(0, 3), site="政府门户网站", s6_style=rng.choice(["plain", "sub"]),
                       s5_style=rng.choice(["sub", "list"]), intro_in_preamble=rng.random() < 0.7,
-                      pad=rng.randint(120, 420), seal=rng.randrange(3) if rng.random() < 0.75 else None)
+                      pad=bench_pad(rng), seal=rng.randrange(3) if rng.random() < 0.75 else None)
             x = rng.random()
             kw["title_form"] = "normal" if x < 0.75 else ("year_first" if x < 0.85 else ("two_lines" if x < 0.95 else "trad"))
             if kw["title_form"] != "normal":
@@ -1718,13 +1749,14 @@ def _bench_part(n: int, out: str, jobs: int, part: int):
                     data = (write_docx if fx == "docx" else write_odt)(rep)
                     (out / f"{kwx['stem']}.{fx}").write_bytes(data)
                     total_bytes += len(data)
+                    total_chars += rep.text_chars()
                     e = rep.expected(fx)
                     del e["tables"]
                     lines.append((idx, json.dumps(e, ensure_ascii=False)))
             i += len(jobs_list)
             if i >= n:
                 break
-    return lines, total_bytes
+    return lines, total_bytes, total_chars
 
 
 def rng_suffix(rng):
