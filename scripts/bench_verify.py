@@ -8,9 +8,9 @@ CORPUS is a directory written by `tools/make_samples.py --bench N --out CORPUS`
 `reportdex convert CORPUS -o OUT -j 2 -q --no-index` wrote: one JSON per report at
 OUT/<corpus dir name>/<file name>.json, with the profile under the key `report`.
 
-For every report it compares the expected title (top-level `title`), agency, year,
-template (`report.*`) and every expected metric (`report.metrics`; a metric the
-generator left blank is expected as null or absent). Extra metrics that reportdex
+For every report it compares the expected title (top-level `title`), agency (as
+written and normalized), year, template (`report.*`) and every expected metric
+(`report.metrics`; a metric the generator left blank is expected as null or absent). Extra metrics that reportdex
 derives (subtotals) are not compared. Prints `bench verify: N reports, M mismatches`
 (and the first mismatches) and exits 1 if any report differs or is missing.
 
@@ -40,10 +40,12 @@ def compare(exp: dict, out: dict) -> list[str]:
     rep = out.get("report") or {}
     if out.get("title") != exp["title"]:
         diffs.append(f"title: want {exp['title']!r}, got {out.get('title')!r}")
-    # The generator records the agency as the reader should report it (simplified);
-    # a report whose title is in traditional characters has agency_as_written too.
-    if rep.get("agency") not in (exp["agency"], exp.get("agency_as_written")):
-        diffs.append(f"agency: want {exp['agency']!r}, got {rep.get('agency')!r}")
+    # report.agency is the name as written (traditional characters in some titles),
+    # report.agency_normalized the simplified form the generator started from.
+    if rep.get("agency") != exp["agency_as_written"]:
+        diffs.append(f"agency: want {exp['agency_as_written']!r}, got {rep.get('agency')!r}")
+    if rep.get("agency_normalized") != exp["agency"]:
+        diffs.append(f"agency_normalized: want {exp['agency']!r}, got {rep.get('agency_normalized')!r}")
     if rep.get("year") != exp["year"]:
         diffs.append(f"year: want {exp['year']!r}, got {rep.get('year')!r}")
     if rep.get("template") != exp["template"]:
@@ -58,7 +60,7 @@ def compare(exp: dict, out: dict) -> list[str]:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 3:
-        print(__doc__.strip().split("\n\n")[1], file=sys.stderr)
+        print("usage: python3 scripts/bench_verify.py CORPUS OUT", file=sys.stderr)
         return 2
     corpus, out = Path(argv[1]), Path(argv[2])
     expected = corpus / "expected.jsonl"
