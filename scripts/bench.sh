@@ -4,9 +4,12 @@
 # 1. builds the release binary;
 # 2. generates a corpus of BENCH_N (default 5000) varied reports with the
 #    samples generator (`python3 tools/make_samples.py --bench N --out DIR`),
-#    cached under BENCH_DIR between runs;
+#    cached under BENCH_DIR between runs and regenerated when the generator
+#    changes (DIR/.complete records its version);
 # 3. converts it with -j 1 and -j 2 (fresh OUT each time) and prints
-#    documents/s, MB/s (input bytes) and peak RSS (GNU time);
+#    documents/s, MB/s (input bytes) and peak RSS (GNU time); after -j 2,
+#    scripts/bench_verify.py checks that every report was read as generated
+#    (title, agency, year, template, every metric) and stops the bench if not;
 # 4. memory flatness: converts corpora of each size in BENCH_MEMORY_SIZES
 #    (default "1000 20000") with -j 2 and prints peak RSS for each, without
 #    and with the index that `convert` builds at the end by default;
@@ -38,14 +41,18 @@ fi
 cargo build --release --locked >&2
 mkdir -p "$WORK"
 
+# A cached corpus is reused only if it was written by this very generator.
+BENCH_CORPUS_VERSION=2
+GEN_VERSION="$BENCH_CORPUS_VERSION $(sha256sum "$GEN" | cut -d' ' -f1)"
+
 # corpus N -> prints the corpus directory (generated once, then cached)
 corpus() {
   local n=$1 dir="$WORK/corpus-$1"
-  if [ ! -f "$dir/.complete" ]; then
+  if [ "$(cat "$dir/.complete" 2>/dev/null)" != "$GEN_VERSION" ]; then
     rm -rf "$dir"
     echo "bench: generating $n reports in $dir ..." >&2
     python3 "$GEN" --bench "$n" --out "$dir" --jobs "$(nproc)" >&2
-    touch "$dir/.complete"
+    echo "$GEN_VERSION" >"$dir/.complete"
   fi
   echo "$dir"
 }
@@ -88,6 +95,11 @@ echo "bench: machine has $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/l
 MAIN=$(corpus "$N")
 measure "$MAIN" 1 "-j 1 ($N)"
 measure "$MAIN" 2 "-j 2 ($N)"
+# measure rewrites $WORK/out each time: check this conversion before the next one
+if ! python3 scripts/bench_verify.py "$MAIN" "$WORK/out"; then
+  echo "bench: reportdex did not read the corpus as generated; the figures above do not count" >&2
+  exit 1
+fi
 OURS=$LAST_RATE
 OURS_CPU=$LAST_CPU
 

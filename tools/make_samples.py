@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import os
 import random
 import re
@@ -674,6 +675,7 @@ class Report:
         self.odt_repeat_cols = False  # ODT table-column runs with number-columns-repeated
         self.odt_repeat_covered = False  # ODT adjacent covered cells as one repeated element
         self.vmerge_explicit = False  # DOCX continuation written w:val="continue"
+        self.office_markup = False  # write the parts and markup of Word/WPS/LibreOffice (bench)
 
     def title(self, *lines):
         self.title_lines = list(lines)
@@ -698,6 +700,19 @@ class Report:
     def table(self, t: Table):
         self.blocks.append(("table", t))
         self.tables.append(t)
+
+    def text_chars(self):
+        """Characters of text in the report: title, headings as displayed, paragraphs
+        and table cells (line breaks not counted)."""
+        n = 0
+        for b in self.blocks:
+            if b[0] == "table":
+                n += sum(len(c["text"]) - c["text"].count("\n") for c in b[1].cells)
+            elif b[0] == "h":
+                n += len(b[2]) + len(b[3])
+            elif b[0] != "image":
+                n += len(b[1])
+        return n
 
     def expected(self, fmt):
         return {
@@ -1159,6 +1174,8 @@ def zip_bytes(members, level=6):
 
 
 def write_docx(r: Report, level=6) -> bytes:
+    if r.office_markup:
+        return write_docx_office(r, level)
     ct, rels, media = DOCX_CT, DOCX_DOC_RELS, []
     if r.seal is not None:
         ct = ct.replace('<Default Extension="xml"', '<Default Extension="png" ContentType="image/png"/><Default Extension="xml"')
@@ -1385,6 +1402,8 @@ ODT_MANIFEST = ('<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
 def write_odt(r: Report, level=6) -> bytes:
+    if r.office_markup:
+        return write_odt_office(r, level)
     manifest, media = ODT_MANIFEST, []
     if r.seal is not None:
         manifest = manifest.replace("</manifest:manifest>", '<manifest:file-entry manifest:full-path="Pictures/seal.png" '
@@ -1398,6 +1417,1484 @@ def write_odt(r: Report, level=6) -> bytes:
     ] + media + [
         ("META-INF/manifest.xml", manifest.encode(), False),
     ], level)
+
+
+# ---------------------------------------------------------------------------
+# Office markup (bench mode): the parts and markup that Word 2016 / WPS and
+# LibreOffice 7 write, around the same report model
+# ---------------------------------------------------------------------------
+#
+# A real report reaches 30-60 KB through markup, not text: every run carries its
+# rPr, text is cut into runs by editing session (rsids), paragraphs carry pPr and
+# rsids, and the package holds a theme, full styles with latent styles, a font
+# table, settings with the rsid list. The choices below are drawn from a random
+# generator seeded by the file stem, so a file does not depend on which process
+# writes it. Nothing here changes the text: every writer cuts a paragraph's text
+# into pieces and writes each piece once, in order.
+
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+W14_NS = "http://schemas.microsoft.com/office/word/2010/wordml"
+W15_NS = "http://schemas.microsoft.com/office/word/2012/wordml"
+WORD_ROOT_NS = (
+    'xmlns:wpc="http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas" '
+    f'xmlns:mc="{MC_NS}" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:r="{R_NS}" '
+    'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" xmlns:v="urn:schemas-microsoft-com:vml" '
+    'xmlns:wp14="http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing" '
+    f'xmlns:wp="{WP_NS}" xmlns:w10="urn:schemas-microsoft-com:office:word" xmlns:w="{W_NS}" '
+    f'xmlns:w14="{W14_NS}" xmlns:w15="{W15_NS}" '
+    'xmlns:wpg="http://schemas.microsoft.com/office/word/2010/wordprocessingGroup" '
+    'xmlns:wpi="http://schemas.microsoft.com/office/word/2010/wordprocessingInk" '
+    'xmlns:wne="http://schemas.microsoft.com/office/word/2006/wordml" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"')
+WPS_ROOT_NS = WORD_ROOT_NS + ' xmlns:wpsCustomData="http://www.wps.cn/officeDocument/2013/wpsCustomData"'
+
+
+def cut(rng, text, lo=5, hi=40):
+    """Cut text into consecutive pieces of lo..hi characters (the last may be shorter)."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        k = rng.randint(lo, hi)
+        out.append(text[i:i + k])
+        i += k
+    return out
+
+
+def digit_segments(text):
+    """[(is_digits, piece)] in order; the pieces concatenate to text."""
+    return [(k % 2 == 1, s) for k, s in enumerate(_DIGITS.split(text)) if s]
+
+
+def rsid_pool(rng, lo, hi, fmt="%08X", top=0x00FFFFFF):
+    pool = set()
+    n = rng.randint(lo, hi)
+    while len(pool) < n:
+        pool.add(rng.randrange(0x00010000, top))
+    return [fmt % v for v in sorted(pool)]
+
+
+class DocxMarkup:
+    """Random but reproducible habits of one Word 2016 or WPS document."""
+
+    def __init__(self, r: Report):
+        rng = self.rng = random.Random(zlib.crc32(b"docx-markup:" + r.stem.encode()))
+        self.wps = rng.random() < 0.35
+        self.rsids = rsid_pool(rng, 20, 150)
+        # sessions early in the list wrote most of the text
+        self.hot = self.rsids[:max(3, len(self.rsids) // 4)]
+        self.root = rng.choice(self.hot)
+        self.para_ids = set()
+        self.bookmark_id = 0
+        self.page_left = rng.randint(550, 800)
+        self.break_due = False
+        hint = self.wps or rng.random() < 0.5
+        body_font = rng.choice(["仿宋_GB2312", "仿宋_GB2312", "仿宋"])
+        self.body_font = body_font
+
+        def fonts(name, latin=None):
+            latin = latin or name
+            if self.wps:
+                h = "default" if latin != name else "eastAsia"
+                return f'<w:rFonts w:hint="{h}" w:ascii="{latin}" w:hAnsi="{latin}" w:eastAsia="{name}" w:cs="{latin}"/>'
+            h = ' w:hint="eastAsia"' if hint and latin == name else ""
+            return f'<w:rFonts{h} w:ascii="{latin}" w:eastAsia="{name}" w:hAnsi="{latin}"/>'
+
+        def sz(v):
+            return f'<w:sz w:val="{v}"/><w:szCs w:val="{v}"/>'
+
+        lang = '<w:lang w:val="en-US" w:eastAsia="zh-CN"/>'
+        color = '<w:color w:val="000000"/>'
+        kern0 = '<w:kern w:val="0"/>'
+        bold = "<w:b/><w:bCs/>"
+
+        def variants(f, b="", size=32):
+            # rPr contents of the runs of one kind: mostly the same, now and then with
+            # the w:lang, w:kern or w:color that Word keeps from pasted text
+            base = f + b
+            return [base + sz(size)] * 12 + [base + sz(size) + lang] * 3 + [base + kern0 + sz(size)] * 2 + [
+                base + color + sz(size), base + color + kern0 + sz(size) + lang]
+
+        title_font = rng.choice(["方正小标宋简体", "方正小标宋_GBK", "小标宋"])
+        self.rpr = {
+            "body": variants(fonts(body_font)),
+            "digit": variants(fonts(body_font, "Times New Roman")),
+            "title": variants(fonts(title_font), bold, 44),
+            "h1": variants(fonts("黑体")),
+            "h2": variants(fonts("楷体_GB2312")),
+            "hbold1": variants(fonts("黑体" if rng.random() < 0.5 else body_font), bold),
+            "hbold2": variants(fonts("楷体_GB2312" if rng.random() < 0.5 else body_font), bold),
+        }
+        cell_size = rng.choice([18, 20, 21, 24])
+        cell_font = rng.choice([body_font, "宋体", "仿宋_GB2312"])
+        head_bold = bold if rng.random() < 0.4 else ""
+        self.rpr["cell"] = [fonts(cell_font) + kern0 + sz(cell_size)] * 5 + [
+            fonts(cell_font) + color + kern0 + sz(cell_size), fonts(cell_font) + kern0 + sz(cell_size) + lang]
+        self.rpr["cellhead"] = [fonts(cell_font) + head_bold + kern0 + sz(cell_size)] * 4 + [
+            fonts(cell_font) + head_bold + color + kern0 + sz(cell_size)]
+        self.rpr["celldigit"] = [fonts(cell_font, "Times New Roman") + kern0 + sz(cell_size)] * 3 + [
+            fonts(cell_font, "Times New Roman") + color + kern0 + sz(cell_size)]
+        line = '<w:spacing w:line="560" w:lineRule="exact"/>'
+        ind = '<w:ind w:firstLineChars="200" w:firstLine="640"/>'
+        adj = '<w:adjustRightInd w:val="0"/><w:snapToGrid w:val="0"/>'
+        both = '<w:jc w:val="both"/>'
+        self.ppr = {
+            "body": [line + ind] * 3 + [adj + line + ind, line + ind + both, "<w:widowControl/>" + line + ind + both],
+            "title": ['<w:spacing w:line="560" w:lineRule="exact"/><w:jc w:val="center"/>',
+                      '<w:spacing w:after="156" w:line="560" w:lineRule="exact"/><w:jc w:val="center"/>',
+                      adj + '<w:spacing w:line="600" w:lineRule="exact"/><w:jc w:val="center"/>'],
+            "sign": [line + '<w:jc w:val="right"/>',
+                     ('<w:wordWrap w:val="0"/>' if self.wps else adj) + line + '<w:ind w:right="640"/><w:jc w:val="right"/>'],
+            "plain": [line, line + both],
+        }
+        if self.wps:
+            cell_ppr = ('<w:keepNext w:val="0"/><w:keepLines w:val="0"/><w:widowControl/><w:suppressLineNumbers w:val="0"/>'
+                        '<w:spacing w:before="0" w:beforeAutospacing="0" w:after="0" w:afterAutospacing="0" w:line="240" '
+                        'w:lineRule="exact"/><w:ind w:left="0" w:right="0"/><w:jc w:val="center"/><w:textAlignment w:val="center"/>')
+            self.ppr["cell"] = [cell_ppr]
+        else:
+            self.ppr["cell"] = ['<w:spacing w:line="280" w:lineRule="exact"/><w:jc w:val="center"/>'] * 3 + [
+                '<w:widowControl/><w:spacing w:line="280" w:lineRule="exact"/><w:jc w:val="center"/>',
+                adj + '<w:spacing w:line="280" w:lineRule="exact"/><w:jc w:val="center"/>']
+        self.cell_borders = self.wps or rng.random() < 0.3
+        self.cell_shade = self.wps or rng.random() < 0.3
+
+    # -- identifiers ---------------------------------------------------------
+    def session(self):
+        rng = self.rng
+        return rng.choice(self.hot) if rng.random() < 0.7 else rng.choice(self.rsids)
+
+    def para_attrs(self, empty=False):
+        """w14 ids (Word only) and the four rsids of a w:p."""
+        rng = self.rng
+        a = ""
+        if not self.wps:
+            pid = rng.randrange(0x00100000, 0x7FFFFFFF)
+            while pid in self.para_ids:
+                pid = rng.randrange(0x00100000, 0x7FFFFFFF)
+            self.para_ids.add(pid)
+            tid = "77777777" if empty or rng.random() < 0.3 else "%08X" % rng.randrange(0x10000000, 0x7FFFFFFF)
+            a = f' w14:paraId="{pid:08X}" w14:textId="{tid}"'
+        r_ = self.session()
+        rd = r_ if rng.random() < 0.7 else self.session()
+        rp = r_ if rng.random() < 0.5 else self.session()
+        a += f' w:rsidR="{r_}"'
+        if rng.random() < 0.75:  # the paragraph mark's formatting was changed in a session
+            a += f' w:rsidRPr="{self.session()}"'
+        a += f' w:rsidRDefault="{rd}" w:rsidP="{rp}"'
+        return a
+
+    def next_bookmark(self):
+        self.bookmark_id += 1
+        return self.bookmark_id
+
+    # -- runs and paragraphs --------------------------------------------------
+    def runs(self, text, kind, digits=None, lo=5, hi=40, count=True):
+        """Runs of text; kind selects the rPr; digits (a kind) puts digit groups in
+        their own runs with that rPr. Never changes the text."""
+        rng = self.rng
+        o = []
+        open_proof = None
+        for li, line in enumerate(text.split("\n")):
+            if li:
+                o.append(f"<w:r><w:rPr>{self.rpr[kind][0]}</w:rPr><w:br/></w:r>")
+            segs = digit_segments(line) if digits else [(False, line)]
+            for is_digit, seg in segs:
+                pieces = [seg] if is_digit else cut(rng, seg, lo, hi)
+                rprs = self.rpr[digits if is_digit else kind]
+                for piece in pieces:
+                    # a run without w:rsidR was typed in the paragraph's w:rsidRDefault session
+                    attrs = f' w:rsidR="{self.session()}"' if rng.random() < 0.45 else ""
+                    if rng.random() < 0.8:
+                        attrs += f' w:rsidRPr="{self.session()}"'
+                    if open_proof is None and len(piece) > 1 and rng.random() < 0.04:
+                        open_proof = "spell" if rng.random() < 0.7 else "gram"
+                        o.append(f'<w:proofErr w:type="{open_proof}Start"/>')
+                        close_now = True
+                    else:
+                        close_now = False
+                    lrpb = ""
+                    if self.break_due:
+                        lrpb = "<w:lastRenderedPageBreak/>"
+                        self.break_due = False
+                    sp = ' xml:space="preserve"' if piece[:1] == " " or piece[-1:] == " " else ""
+                    o.append(f'<w:r{attrs}><w:rPr>{rng.choice(rprs)}</w:rPr>{lrpb}<w:t{sp}>{esc(piece)}</w:t></w:r>')
+                    if open_proof and not close_now:
+                        o.append(f'<w:proofErr w:type="{open_proof}End"/>')
+                        open_proof = None
+                    if count:
+                        self.advance(len(piece))
+        if open_proof:
+            o.append(f'<w:proofErr w:type="{open_proof}End"/>')
+        return o
+
+    def advance(self, n):
+        self.page_left -= n
+        if self.page_left <= 0:
+            self.break_due = True
+            self.page_left += self.rng.randint(550, 800)
+
+    def para(self, ppr, mark, run_list, bookmark=None):
+        """One w:p: ppr = pPr children before the mark rPr, mark = rPr children of the
+        paragraph mark, run_list = run XML pieces; bookmark = name prefix or None."""
+        attrs = self.para_attrs(empty=not run_list)
+        if bookmark and run_list:
+            bid = self.next_bookmark()
+            name = f"{bookmark}{self.rng.randrange(10 ** 8, 10 ** 9)}"
+            if bookmark == "_Hlk" and len(run_list) > 2:
+                a = self.rng.randrange(len(run_list) - 1)
+                b = self.rng.randrange(a + 1, len(run_list) + 1)
+                # proofErr marks stay where they were: insert around whole runs only
+                while a < len(run_list) and not run_list[a].startswith("<w:r"):
+                    a += 1
+                run_list = (run_list[:a] + [f'<w:bookmarkStart w:id="{bid}" w:name="{name}"/>'] + run_list[a:b]
+                            + [f'<w:bookmarkEnd w:id="{bid}"/>'] + run_list[b:])
+            else:
+                run_list = ([f'<w:bookmarkStart w:id="{bid}" w:name="{name}"/>'] + run_list
+                            + [f'<w:bookmarkEnd w:id="{bid}"/>'])
+        return f'<w:p{attrs}><w:pPr>{ppr}<w:rPr>{mark}</w:rPr></w:pPr>{"".join(run_list)}</w:p>'
+
+
+def docx_office_document(r: Report, m: DocxMarkup, image_rid, footer_rid):
+    rng = m.rng
+    o = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document '
+         f'{WPS_ROOT_NS if m.wps else WORD_ROOT_NS} mc:Ignorable="w14 w15 wp14"><w:body>']
+    for b in r.blocks:
+        kind = b[0]
+        if kind == "title":
+            rl = m.runs(b[1], "title", lo=4, hi=20)
+            o.append(m.para(rng.choice(m.ppr["title"]), m.rpr["title"][0], rl))
+        elif kind == "h":
+            _, level, number, text = b
+            bm = "_Toc" if rng.random() < 0.35 else None
+            if r.heading_style in ("style", "numbering"):
+                k = f"h{min(level, 2)}"
+                ppr = f'<w:pStyle w:val="Heading{level}"/>'
+                shown = number + text
+                if r.heading_style == "numbering":
+                    ppr += f'<w:numPr><w:ilvl w:val="{level - 1}"/><w:numId w:val="1"/></w:numPr>'
+                    shown = text
+                    ppr += '<w:spacing w:line="560" w:lineRule="exact"/>'
+                else:
+                    ppr += '<w:spacing w:line="560" w:lineRule="exact"/><w:ind w:firstLineChars="200" w:firstLine="640"/>'
+                o.append(m.para(ppr, m.rpr[k][0], m.runs(shown, k, lo=3, hi=16), bm))
+            elif r.heading_style == "bold":
+                k = f"hbold{min(level, 2)}"
+                ppr = rng.choice(m.ppr["body"])
+                o.append(m.para(ppr, m.rpr[k][0], m.runs(number + text, k, lo=3, hi=16), bm))
+            else:
+                o.append(m.para(rng.choice(m.ppr["plain"]), m.rpr["body"][0], m.runs(number + text, "body")))
+        elif kind in ("body", "pad"):
+            rl = m.runs(b[1], "body", digits="digit")
+            o.append(m.para(rng.choice(m.ppr["body"]), m.rpr["body"][0], rl, "_Hlk" if rng.random() < 0.03 else None))
+        elif kind == "plain":
+            o.append(m.para(rng.choice(m.ppr["plain"]), m.rpr["body"][0], m.runs(b[1], "body")))
+        elif kind == "sign":
+            o.append(m.para(rng.choice(m.ppr["sign"]), m.rpr["body"][0], m.runs(b[1], "body", lo=4, hi=12)))
+        elif kind == "table":
+            o.append(docx_office_table(b[1], m, r.vmerge_explicit))
+            o.append(m.para(rng.choice(m.ppr["plain"]), m.rpr["body"][0], []))
+        elif kind == "image":
+            emu = 1440000
+            o.append(m.para('<w:jc w:val="right"/>', m.rpr["body"][0], [
+                '<w:r><w:rPr><w:noProof/></w:rPr><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
+                f'<wp:extent cx="{emu}" cy="{emu}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+                '<wp:docPr id="1" name="图片 1"/>'
+                f'<wp:cNvGraphicFramePr><a:graphicFrameLocks xmlns:a="{A_NS}" noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+                f'<a:graphic xmlns:a="{A_NS}"><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+                f'<pic:pic xmlns:pic="{PIC_NS}"><pic:nvPicPr><pic:cNvPr id="1" name="图片 1"/>'
+                '<pic:cNvPicPr><a:picLocks noChangeAspect="1" noChangeArrowheads="1"/></pic:cNvPicPr></pic:nvPicPr>'
+                f'<pic:blipFill><a:blip r:embed="{image_rid}"><a:extLst><a:ext uri="{{28A0092B-C50C-407E-A947-70E740481C1C}}">'
+                '<a14:useLocalDpi xmlns:a14="http://schemas.microsoft.com/office/drawing/2010/main" val="0"/></a:ext></a:extLst>'
+                '</a:blip><a:srcRect/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+                f'<pic:spPr bwMode="auto"><a:xfrm><a:off x="0" y="0"/><a:ext cx="{emu}" cy="{emu}"/></a:xfrm>'
+                '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></pic:spPr></pic:pic>'
+                '</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>']))
+    o.append('<w:bookmarkStart w:id="0" w:name="_GoBack"/><w:bookmarkEnd w:id="0"/>')
+    o.append(f'<w:sectPr w:rsidR="{m.root}" w:rsidSect="{m.session()}"><w:footerReference w:type="default" r:id="{footer_rid}"/>'
+             '<w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" '
+             'w:header="851" w:footer="992" w:gutter="0"/><w:cols w:space="425"/>'
+             '<w:docGrid w:type="linesAndChars" w:linePitch="579" w:charSpace="-849"/></w:sectPr>')
+    o.append("</w:body></w:document>")
+    return "".join(o)
+
+
+def docx_office_table(t: Table, m: DocxMarkup, vmerge_explicit=False):
+    rng = m.rng
+    bd = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+    borders = "".join(bd.format(s) for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    o = [f'<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="{sum(t.widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+         f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+         '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="57" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
+         '<w:right w:w="57" w:type="dxa"/></w:tblCellMar>'
+         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
+         '</w:tblPr><w:tblGrid>']
+    o.extend(f'<w:gridCol w:w="{w}"/>' for w in t.widths)
+    o.append("</w:tblGrid>")
+    cell_borders = "".join(f'<w:{s} w:val="single" w:color="000000" w:sz="4" w:space="0"/>'
+                           for s in ("top", "left", "bottom", "right"))
+    tr_rsid = m.session()
+    for ri, items in enumerate(t.layout()):
+        head = ri < t.header_rows
+        wid = ""
+        if not m.wps:
+            wid = f' w14:paraId="{rng.randrange(0x00100000, 0x7FFFFFFF):08X}" w14:textId="77777777"'
+        o.append(f'<w:tr w:rsidR="{m.session()}"{wid} w:rsidTr="{tr_rsid}"><w:trPr>'
+                 + ("<w:tblHeader/>" if head else "")
+                 + f'<w:trHeight w:val="{rng.choice([397, 454, 510])}" w:hRule="atLeast"/><w:jc w:val="center"/></w:trPr>')
+        m.advance(30)
+        for kind, c in items:
+            if kind == "covered":
+                continue
+            w = sum(t.widths[c["col"]:c["col"] + c["col_span"]])
+            pr = f'<w:tcW w:w="{w}" w:type="dxa"/>'
+            if c["col_span"] > 1:
+                pr += f'<w:gridSpan w:val="{c["col_span"]}"/>'
+            if kind == "vcont":
+                pr += '<w:vMerge w:val="continue"/>' if vmerge_explicit else "<w:vMerge/>"
+            elif c["row_span"] > 1:
+                pr += '<w:vMerge w:val="restart"/>'
+            if m.cell_borders and (m.wps or rng.random() < 0.5):
+                pr += f"<w:tcBorders>{cell_borders}</w:tcBorders>"
+            if m.cell_shade and (m.wps or head):
+                pr += '<w:shd w:val="clear" w:color="auto" w:fill="FFFFFF"/>'
+            if m.wps:
+                pr += ('<w:noWrap w:val="0"/><w:tcMar><w:top w:w="15" w:type="dxa"/><w:left w:w="15" w:type="dxa"/>'
+                       '<w:right w:w="15" w:type="dxa"/></w:tcMar>')
+            pr += '<w:vAlign w:val="center"/>'
+            o.append(f"<w:tc><w:tcPr>{pr}</w:tcPr>")
+            rk = "cellhead" if head else "cell"
+            ppr = rng.choice(m.ppr["cell"])
+            if kind == "vcont":
+                o.append(m.para(ppr, m.rpr[rk][0], []))
+            else:
+                digits = None if head else "celldigit"
+                if c["br"]:
+                    o.append(m.para(ppr, m.rpr[rk][0], m.runs(c["text"], rk, digits=digits, lo=2, hi=12)))
+                else:
+                    for line in c["text"].split("\n"):
+                        o.append(m.para(ppr, m.rpr[rk][0], m.runs(line, rk, digits=digits, lo=2, hi=12)))
+            o.append("</w:tc>")
+        o.append("</w:tr>")
+    o.append("</w:tbl>")
+    return "".join(o)
+
+
+# -- the other parts of a Word / WPS package ---------------------------------
+
+_THEME_SCRIPTS = (  # script, major typeface, minor typeface (Office 2013+ theme)
+    "Jpan:游ゴシック Light:游明朝|Hang:맑은 고딕:맑은 고딕|Hans:等线 Light:等线|Hant:新細明體:新細明體|"
+    "Arab:Times New Roman:Arial|Hebr:Times New Roman:Arial|Thai:Angsana New:Cordia New|Ethi:Nyala:Nyala|"
+    "Beng:Vrinda:Vrinda|Gujr:Shruti:Shruti|Khmr:MoolBoran:DaunPenh|Knda:Tunga:Tunga|Guru:Raavi:Raavi|"
+    "Cans:Euphemia:Euphemia|Cher:Plantagenet Cherokee:Plantagenet Cherokee|Yiii:Microsoft Yi Baiti:Microsoft Yi Baiti|"
+    "Tibt:Microsoft Himalaya:Microsoft Himalaya|Thaa:MV Boli:MV Boli|Deva:Mangal:Mangal|Telu:Gautami:Gautami|"
+    "Taml:Latha:Latha|Syrc:Estrangelo Edessa:Estrangelo Edessa|Orya:Kalinga:Kalinga|Mlym:Kartika:Kartika|"
+    "Laoo:DokChampa:DokChampa|Sinh:Iskoola Pota:Iskoola Pota|Mong:Mongolian Baiti:Mongolian Baiti|"
+    "Viet:Times New Roman:Arial|Uigh:Microsoft Uighur:Microsoft Uighur|Geor:Sylfaen:Sylfaen|Armn:Arial:Arial|"
+    "Bugi:Leelawadee UI:Leelawadee UI|Bopo:Microsoft JhengHei:Microsoft JhengHei|Java:Javanese Text:Javanese Text|"
+    "Lisu:Segoe UI:Segoe UI|Mymr:Myanmar Text:Myanmar Text|Nkoo:Ebrima:Ebrima|Olck:Nirmala UI:Nirmala UI|"
+    "Osma:Ebrima:Ebrima|Phag:Phagspa:Phagspa|Syrn:Estrangelo Edessa:Estrangelo Edessa|"
+    "Syrj:Estrangelo Edessa:Estrangelo Edessa|Syre:Estrangelo Edessa:Estrangelo Edessa|Sora:Nirmala UI:Nirmala UI|"
+    "Tale:Microsoft Tai Le:Microsoft Tai Le|Talu:Microsoft New Tai Lue:Microsoft New Tai Lue|Tfng:Ebrima:Ebrima")
+
+
+def _theme_xml():
+    scripts = [s.split(":") for s in _THEME_SCRIPTS.split("|")]
+
+    def font(kind, latin, panose):
+        col = 1 if kind == "major" else 2
+        fs = "".join(f'<a:font script="{s[0]}" typeface="{s[col]}"/>' for s in scripts)
+        return (f'<a:{kind}Font><a:latin typeface="{latin}" panose="{panose}"/><a:ea typeface=""/><a:cs typeface=""/>'
+                f'{fs}</a:{kind}Font>')
+
+    def clr(mods):
+        return "".join(f'<a:{k} val="{v}"/>' for k, v in mods)
+
+    def gs(pos, mods):
+        return f'<a:gs pos="{pos}"><a:schemeClr val="phClr">{clr(mods)}</a:schemeClr></a:gs>'
+
+    def grad(stops):
+        return ('<a:gradFill rotWithShape="1"><a:gsLst>' + "".join(gs(p, m) for p, m in stops)
+                + '</a:gsLst><a:lin ang="5400000" scaled="0"/></a:gradFill>')
+
+    def ln(w):
+        return (f'<a:ln w="{w}" cap="flat" cmpd="sng" algn="ctr"><a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'
+                '<a:prstDash val="solid"/><a:miter lim="800000"/></a:ln>')
+
+    colors = [("dk1", '<a:sysClr val="windowText" lastClr="000000"/>'), ("lt1", '<a:sysClr val="window" lastClr="FFFFFF"/>')]
+    colors += [(k, f'<a:srgbClr val="{v}"/>') for k, v in (
+        ("dk2", "44546A"), ("lt2", "E7E6E6"), ("accent1", "4472C4"), ("accent2", "ED7D31"), ("accent3", "A5A5A5"),
+        ("accent4", "FFC000"), ("accent5", "5B9BD5"), ("accent6", "70AD47"), ("hlink", "0563C1"), ("folHlink", "954F72"))]
+    fills = ('<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'
+             + grad([(0, [("lumMod", 110000), ("satMod", 105000), ("tint", 67000)]),
+                     (50000, [("lumMod", 105000), ("satMod", 103000), ("tint", 73000)]),
+                     (100000, [("lumMod", 105000), ("satMod", 109000), ("tint", 81000)])])
+             + grad([(0, [("satMod", 103000), ("lumMod", 102000), ("tint", 94000)]),
+                     (50000, [("satMod", 110000), ("lumMod", 100000), ("shade", 100000)]),
+                     (100000, [("lumMod", 99000), ("satMod", 120000), ("shade", 78000)])]))
+    bg = ('<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'
+          '<a:solidFill><a:schemeClr val="phClr"><a:tint val="95000"/><a:satMod val="170000"/></a:schemeClr></a:solidFill>'
+          + grad([(0, [("tint", 93000), ("satMod", 150000), ("shade", 98000), ("lumMod", 102000)]),
+                  (50000, [("tint", 98000), ("satMod", 130000), ("shade", 90000), ("lumMod", 103000)]),
+                  (100000, [("shade", 63000), ("satMod", 120000)])]))
+    effects = ('<a:effectStyle><a:effectLst/></a:effectStyle><a:effectStyle><a:effectLst/></a:effectStyle>'
+               '<a:effectStyle><a:effectLst><a:outerShdw blurRad="57150" dist="19050" dir="5400000" algn="ctr" '
+               'rotWithShape="0"><a:srgbClr val="000000"><a:alpha val="63000"/></a:srgbClr></a:outerShdw></a:effectLst>'
+               '</a:effectStyle>')
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<a:theme xmlns:a="{A_NS}" name="Office 主题​"><a:themeElements><a:clrScheme name="Office">'
+            + "".join(f"<a:{k}>{v}</a:{k}>" for k, v in colors)
+            + '</a:clrScheme><a:fontScheme name="Office">'
+            + font("major", "Calibri Light", "020F0302020204030204") + font("minor", "Calibri", "020F0502020204030204")
+            + f'</a:fontScheme><a:fmtScheme name="Office"><a:fillStyleLst>{fills}</a:fillStyleLst><a:lnStyleLst>'
+            + ln(6350) + ln(12700) + ln(19050)
+            + f'</a:lnStyleLst><a:effectStyleLst>{effects}</a:effectStyleLst><a:bgFillStyleLst>{bg}</a:bgFillStyleLst>'
+            '</a:fmtScheme></a:themeElements><a:objectDefaults/><a:extraClrSchemeLst/><a:extLst>'
+            '<a:ext uri="{05A4C25C-085E-4340-85A3-A5531E510DB2}"><thm15:themeFamily '
+            'xmlns:thm15="http://schemas.microsoft.com/office/thememl/2012/main" name="Office Theme" '
+            'id="{62F939B6-93AF-4DB8-9C6B-D6C7DFDC589F}" vid="{4A3C46E8-61CC-4603-A589-7422A47A8E4A}"/></a:ext>'
+            '</a:extLst></a:theme>')
+
+
+def _latent_styles():
+    """The w:latentStyles block of Word 2016's Normal.dotm (376 entries)."""
+    out = []
+    SH = ' w:semiHidden="1" w:unhideWhenUsed="1"'
+
+    def e(name, attrs=SH):
+        out.append(f'<w:lsdException w:name="{name}"{attrs}/>')
+
+    def pri(p, q=False, hidden=False):
+        s = ' w:semiHidden="1"' if hidden else ""
+        s += f' w:uiPriority="{p}"'
+        if hidden:
+            s += ' w:unhideWhenUsed="1"'
+        return s + (' w:qFormat="1"' if q else "")
+
+    e("Normal", pri(0, True))
+    e("heading 1", pri(9, True))
+    for i in range(2, 10):
+        e(f"heading {i}", pri(9, True, True))
+    for i in range(1, 10):
+        e(f"index {i}")
+    for i in range(1, 10):
+        e(f"toc {i}", pri(39, hidden=True))
+    for n in ("Normal Indent", "footnote text", "annotation text", "header", "footer", "index heading"):
+        e(n)
+    e("caption", pri(35, True, True))
+    for n in ("table of figures", "envelope address", "envelope return", "footnote reference", "annotation reference",
+              "line number", "page number", "endnote reference", "endnote text", "table of authorities", "macro",
+              "toa heading", "List", "List Bullet", "List Number"):
+        e(n)
+    for kind in ("List", "List Bullet", "List Number"):
+        for i in range(2, 6):
+            e(f"{kind} {i}")
+    e("Title", pri(10, True))
+    e("Closing")
+    e("Signature")
+    e("Default Paragraph Font", pri(1, hidden=True))
+    for n in ("Body Text", "Body Text Indent", "List Continue"):
+        e(n)
+    for i in range(2, 6):
+        e(f"List Continue {i}")
+    e("Message Header")
+    e("Subtitle", pri(11, True))
+    for n in ("Salutation", "Date", "Body Text First Indent", "Body Text First Indent 2", "Note Heading", "Body Text 2",
+              "Body Text 3", "Body Text Indent 2", "Body Text Indent 3", "Block Text", "Hyperlink", "FollowedHyperlink"):
+        e(n)
+    e("Strong", pri(22, True))
+    e("Emphasis", pri(20, True))
+    for n in ("Document Map", "Plain Text", "E-mail Signature", "HTML Top of Form", "HTML Bottom of Form", "Normal (Web)",
+              "HTML Acronym", "HTML Address", "HTML Cite", "HTML Code", "HTML Definition", "HTML Keyboard",
+              "HTML Preformatted", "HTML Sample", "HTML Typewriter", "HTML Variable", "Normal Table",
+              "annotation subject", "No List"):
+        e(n)
+    for kind, k in (("Outline List", 3), ("Table Simple", 3), ("Table Classic", 4), ("Table Colorful", 3),
+                    ("Table Columns", 5), ("Table Grid", 8), ("Table List", 8), ("Table 3D effects", 3)):
+        for i in range(1, k + 1):
+            e(f"{kind} {i}")
+    for n in ("Table Contemporary", "Table Elegant", "Table Professional", "Table Subtle 1", "Table Subtle 2",
+              "Table Web 1", "Table Web 2", "Table Web 3", "Balloon Text"):
+        e(n)
+    e("Table Grid", ' w:uiPriority="39"')
+    e("Table Theme")
+    e("Placeholder Text", ' w:semiHidden="1"')
+    e("No Spacing", pri(1, True))
+    old = ("Light Shading", "Light List", "Light Grid", "Medium Shading 1", "Medium Shading 2", "Medium List 1",
+           "Medium List 2", "Medium Grid 1", "Medium Grid 2", "Medium Grid 3", "Dark List", "Colorful Shading",
+           "Colorful List", "Colorful Grid")
+    for i, n in enumerate(old):
+        e(n, pri(60 + i))
+    for a in range(1, 7):
+        for i, n in enumerate(old):
+            if a == 1 and i == 6:
+                e("Revision", ' w:semiHidden="1"')
+                e("List Paragraph", pri(34, True))
+                e("Quote", pri(29, True))
+                e("Intense Quote", pri(30, True))
+            e(f"{n} Accent {a}", pri(60 + i))
+    for n, p in (("Subtle Emphasis", 19), ("Intense Emphasis", 21), ("Subtle Reference", 31),
+                 ("Intense Reference", 32), ("Book Title", 33)):
+        e(n, pri(p, True))
+    e("Bibliography", pri(37, hidden=True))
+    e("TOC Heading", pri(39, True, True))
+    for i in range(1, 6):
+        e(f"Plain Table {i}", pri(40 + i))
+    e("Grid Table Light", pri(40))
+    for kind in ("Grid Table", "List Table"):
+        names = (f"{kind} 1 Light", f"{kind} 2", f"{kind} 3", f"{kind} 4", f"{kind} 5 Dark", f"{kind} 6 Colorful",
+                 f"{kind} 7 Colorful")
+        for suffix in [""] + [f" Accent {a}" for a in range(1, 7)]:
+            for i, n in enumerate(names):
+                e(n + suffix, pri(46 + i))
+    for n in ("Mention", "Smart Hyperlink", "Hashtag", "Unresolved Mention", "Smart Link"):
+        e(n)
+    return ('<w:latentStyles w:defLockedState="0" w:defUIPriority="99" w:defSemiHidden="0" w:defUnhideWhenUsed="0" '
+            f'w:defQFormat="0" w:count="{len(out)}">' + "".join(out) + "</w:latentStyles>")
+
+
+def _docx_office_styles(body_font):
+    f = body_font
+
+    def style(kind, sid, name, inner, default=False, custom=False):
+        d = ' w:default="1"' if default else ""
+        c = ' w:customStyle="1"' if custom else ""
+        return f'<w:style w:type="{kind}"{d}{c} w:styleId="{sid}"><w:name w:val="{name}"/>{inner}</w:style>'
+
+    hid = '<w:semiHidden/><w:unhideWhenUsed/>'
+    tbl_mar = ('<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
+               '<w:right w:w="108" w:type="dxa"/></w:tblCellMar>')
+    grid_borders = "".join(f'<w:{s} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
+                           for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    styles = [
+        style("paragraph", "Normal", "Normal", '<w:qFormat/><w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr>'
+              f'<w:rPr><w:rFonts w:eastAsia="{f}"/></w:rPr>', default=True),
+        style("paragraph", "Heading1", "heading 1", '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/>'
+              '<w:link w:val="Heading1Char"/><w:uiPriority w:val="9"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/>'
+              '<w:ind w:firstLineChars="200" w:firstLine="640"/><w:outlineLvl w:val="0"/></w:pPr>'
+              '<w:rPr><w:rFonts w:eastAsia="黑体"/><w:kern w:val="44"/></w:rPr>'),
+        style("paragraph", "Heading2", "heading 2", '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/>'
+              '<w:link w:val="Heading2Char"/><w:uiPriority w:val="9"/><w:unhideWhenUsed/><w:qFormat/><w:pPr><w:keepNext/>'
+              '<w:keepLines/><w:ind w:firstLineChars="200" w:firstLine="640"/><w:outlineLvl w:val="1"/></w:pPr>'
+              '<w:rPr><w:rFonts w:eastAsia="楷体_GB2312"/></w:rPr>'),
+        style("paragraph", "Heading3", "heading 3", '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/>'
+              '<w:link w:val="Heading3Char"/><w:uiPriority w:val="9"/><w:semiHidden/><w:unhideWhenUsed/><w:qFormat/>'
+              '<w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="260" w:after="260" w:line="416" w:lineRule="auto"/>'
+              '<w:outlineLvl w:val="2"/></w:pPr><w:rPr><w:b/><w:bCs/></w:rPr>'),
+        style("character", "DefaultParagraphFont", "Default Paragraph Font", f'<w:uiPriority w:val="1"/>{hid}',
+              default=True),
+        style("table", "TableNormal", "Normal Table", f'<w:uiPriority w:val="99"/>{hid}<w:tblPr>'
+              f'<w:tblInd w:w="0" w:type="dxa"/>{tbl_mar}</w:tblPr>', default=True),
+        style("numbering", "NoList", "No List", f'<w:uiPriority w:val="99"/>{hid}', default=True),
+        style("paragraph", "Header", "header", '<w:basedOn w:val="Normal"/><w:link w:val="HeaderChar"/>'
+              '<w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" '
+              'w:color="auto"/></w:pBdr><w:tabs><w:tab w:val="center" w:pos="4153"/><w:tab w:val="right" w:pos="8306"/>'
+              '</w:tabs><w:snapToGrid w:val="0"/><w:jc w:val="center"/></w:pPr><w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>'),
+        style("character", "HeaderChar", "页眉 字符", '<w:basedOn w:val="DefaultParagraphFont"/><w:link w:val="Header"/>'
+              '<w:uiPriority w:val="99"/><w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>', custom=True),
+        style("paragraph", "Footer", "footer", '<w:basedOn w:val="Normal"/><w:link w:val="FooterChar"/>'
+              '<w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:pPr><w:tabs><w:tab w:val="center" w:pos="4153"/>'
+              '<w:tab w:val="right" w:pos="8306"/></w:tabs><w:snapToGrid w:val="0"/><w:jc w:val="left"/></w:pPr>'
+              '<w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>'),
+        style("character", "FooterChar", "页脚 字符", '<w:basedOn w:val="DefaultParagraphFont"/><w:link w:val="Footer"/>'
+              '<w:uiPriority w:val="99"/><w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>', custom=True),
+        style("character", "Heading1Char", "标题 1 字符", '<w:basedOn w:val="DefaultParagraphFont"/>'
+              '<w:link w:val="Heading1"/><w:uiPriority w:val="9"/><w:rPr><w:rFonts w:eastAsia="黑体"/><w:kern w:val="44"/>'
+              '<w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr>', custom=True),
+        style("character", "Heading2Char", "标题 2 字符", '<w:basedOn w:val="DefaultParagraphFont"/>'
+              '<w:link w:val="Heading2"/><w:uiPriority w:val="9"/><w:rPr><w:rFonts w:eastAsia="楷体_GB2312"/>'
+              '<w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr>', custom=True),
+        style("character", "Heading3Char", "标题 3 字符", '<w:basedOn w:val="DefaultParagraphFont"/>'
+              '<w:link w:val="Heading3"/><w:uiPriority w:val="9"/><w:semiHidden/><w:rPr><w:b/><w:bCs/>'
+              '<w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr>', custom=True),
+        style("paragraph", "Date", "Date", '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:link w:val="DateChar"/>'
+              f'<w:uiPriority w:val="99"/>{hid}<w:pPr><w:ind w:leftChars="2500" w:left="100"/></w:pPr>'),
+        style("character", "DateChar", "日期 字符", '<w:basedOn w:val="DefaultParagraphFont"/><w:link w:val="Date"/>'
+              '<w:uiPriority w:val="99"/><w:semiHidden/>', custom=True),
+        style("paragraph", "BalloonText", "Balloon Text", '<w:basedOn w:val="Normal"/><w:link w:val="BalloonTextChar"/>'
+              f'<w:uiPriority w:val="99"/>{hid}<w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>'),
+        style("character", "BalloonTextChar", "批注框文本 字符", '<w:basedOn w:val="DefaultParagraphFont"/>'
+              '<w:link w:val="BalloonText"/><w:uiPriority w:val="99"/><w:semiHidden/><w:rPr><w:sz w:val="18"/>'
+              '<w:szCs w:val="18"/></w:rPr>', custom=True),
+        style("paragraph", "NormalWeb", "Normal (Web)", f'<w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/>{hid}'
+              '<w:pPr><w:widowControl/><w:spacing w:before="100" w:beforeAutospacing="1" w:after="100" w:afterAutospacing="1"/>'
+              '<w:jc w:val="left"/></w:pPr><w:rPr><w:rFonts w:ascii="宋体" w:hAnsi="宋体" w:eastAsia="宋体" w:cs="宋体"/>'
+              '<w:kern w:val="0"/><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr>'),
+        style("character", "Strong", "Strong", '<w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="22"/>'
+              '<w:qFormat/><w:rPr><w:b/><w:bCs/></w:rPr>'),
+        style("character", "Hyperlink", "Hyperlink", '<w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="99"/>'
+              f'{hid}<w:rPr><w:color w:val="0563C1" w:themeColor="hyperlink"/><w:u w:val="single"/></w:rPr>'),
+        style("paragraph", "ListParagraph", "List Paragraph", '<w:basedOn w:val="Normal"/><w:uiPriority w:val="34"/>'
+              '<w:qFormat/><w:pPr><w:ind w:firstLineChars="200" w:firstLine="420"/></w:pPr>'),
+        style("table", "TableGrid", "Table Grid", '<w:basedOn w:val="TableNormal"/><w:uiPriority w:val="39"/>'
+              '<w:pPr><w:spacing w:line="240" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr>'
+              '<w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr>'
+              f'<w:tblPr><w:tblBorders>{grid_borders}</w:tblBorders></w:tblPr>'),
+    ]
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<w:styles xmlns:mc="{MC_NS}" xmlns:r="{R_NS}" xmlns:w="{W_NS}" xmlns:w14="{W14_NS}" xmlns:w15="{W15_NS}" '
+            'mc:Ignorable="w14 w15"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" '
+            f'w:eastAsia="{f}" w:hAnsi="Times New Roman" w:cs="Times New Roman"/><w:kern w:val="2"/><w:sz w:val="32"/>'
+            '<w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
+            '<w:pPrDefault><w:pPr><w:spacing w:line="560" w:lineRule="exact"/></w:pPr></w:pPrDefault></w:docDefaults>'
+            + _latent_styles() + "".join(styles) + "</w:styles>")
+
+
+_FONTS = [  # name, altName, panose, charset, family, pitch, sig (usb0-3, csb0-1)
+    ("Times New Roman", None, "02020603050405020304", "00", "roman", "variable",
+     ("E0002EFF", "C000785B", "00000009", "00000000", "000001FF", "00000000")),
+    ("宋体", "SimSun", "02010600030101010101", "86", "auto", "variable",
+     ("00000003", "288F0000", "00000016", "00000000", "00040001", "00000000")),
+    ("仿宋_GB2312", None, "02010609030101010101", "86", "modern", "fixed",
+     ("00000001", "080E0000", "00000010", "00000000", "00040000", "00000000")),
+    ("仿宋", None, "02010609060101010101", "86", "modern", "fixed",
+     ("800002BF", "38CF7CFA", "00000016", "00000000", "00040001", "00000000")),
+    ("黑体", "SimHei", "02010609060101010101", "86", "modern", "fixed",
+     ("800002BF", "38CF7CFA", "00000016", "00000000", "00040001", "00000000")),
+    ("楷体_GB2312", None, "02010609030101010101", "86", "modern", "fixed",
+     ("00000001", "080E0000", "00000010", "00000000", "00040000", "00000000")),
+    ("方正小标宋简体", None, "02000000000000000000", "86", "auto", "variable",
+     ("00000001", "08000000", "00000000", "00000000", "00040000", "00000000")),
+    ("方正小标宋_GBK", None, "02000000000000000000", "86", "script", "variable",
+     ("00000001", "08000000", "00000000", "00000000", "00040000", "00000000")),
+    ("小标宋", None, "02010600010101010101", "86", "auto", "variable",
+     ("00000001", "080E0000", "00000000", "00000000", "00040000", "00000000")),
+    ("等线", "DengXian", "02010600030101010101", "86", "auto", "variable",
+     ("A00002BF", "38CF7CFA", "00000016", "00000000", "0004000F", "00000000")),
+    ("等线 Light", None, "02010600030101010101", "86", "auto", "variable",
+     ("A00002BF", "38CF7CFA", "00000016", "00000000", "0004000F", "00000000")),
+    ("Calibri", None, "020F0502020204030204", "00", "swiss", "variable",
+     ("E4002EFF", "C000247B", "00000009", "00000000", "000001FF", "00000000")),
+    ("Cambria Math", None, "02040503050406030204", "00", "roman", "variable",
+     ("E00006FF", "420024FF", "02000000", "00000000", "0000019F", "00000000")),
+]
+
+
+def _docx_font_table(wps):
+    o = []
+    for name, alt, panose, charset, family, pitch, sig in _FONTS:
+        a = f'<w:altName w:val="{alt}"/>' if alt else ""
+        if wps and pitch == "fixed":
+            pitch = "default"
+        o.append(f'<w:font w:name="{name}">{a}<w:panose1 w:val="{panose}"/><w:charset w:val="{charset}"/>'
+                 f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/><w:sig w:usb0="{sig[0]}" w:usb1="{sig[1]}" '
+                 f'w:usb2="{sig[2]}" w:usb3="{sig[3]}" w:csb0="{sig[4]}" w:csb1="{sig[5]}"/></w:font>')
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<w:fonts xmlns:mc="{MC_NS}" xmlns:r="{R_NS}" xmlns:w="{W_NS}" xmlns:w14="{W14_NS}" xmlns:w15="{W15_NS}" '
+            f'mc:Ignorable="w14 w15">{"".join(o)}</w:fonts>')
+
+
+DOCX_WEB_SETTINGS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                     f'<w:webSettings xmlns:mc="{MC_NS}" xmlns:r="{R_NS}" xmlns:w="{W_NS}" xmlns:w14="{W14_NS}" '
+                     f'xmlns:w15="{W15_NS}" mc:Ignorable="w14 w15"><w:optimizeForBrowser/><w:allowPNG/></w:webSettings>')
+
+
+def _guid(rng):
+    h = "%032X" % rng.getrandbits(128)
+    return f"{{{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}}}"
+
+
+def _docx_office_settings(m: DocxMarkup):
+    rng = m.rng
+    compat = ("<w:spaceForUL/><w:balanceSingleByteDoubleByteWidth/><w:doNotLeaveBackslashAlone/><w:ulTrailSpace/>"
+              "<w:doNotExpandShiftReturn/><w:adjustLineHeightInTable/><w:useFELayout/>"
+              + "".join(f'<w:compatSetting w:name="{n}" w:uri="http://schemas.microsoft.com/office/word" w:val="{v}"/>'
+                        for n, v in (("compatibilityMode", 15), ("overrideTableStyleFontSizeAndJustification", 1),
+                                     ("enableOpenTypeFeatures", 1), ("doNotFlipMirrorIndents", 1),
+                                     ("differentiateMultirowTableHeaders", 1))))
+    rsids = f'<w:rsids><w:rsidRoot w:val="{m.root}"/>' + "".join(f'<w:rsid w:val="{x}"/>' for x in m.rsids) + "</w:rsids>"
+    doc_vars = ""
+    if m.wps:
+        hdid = "%032x" % rng.getrandbits(128)
+        import base64
+        b64 = base64.b64encode(('{"hdid":"%s"}' % hdid).encode()).decode()
+        doc_vars = f'<w:docVars><w:docVar w:name="commondata" w:val="{b64}"/></w:docVars>'
+    math = ('<m:mathPr><m:mathFont m:val="Cambria Math"/><m:brkBin m:val="before"/><m:brkBinSub m:val="--"/>'
+            '<m:smallFrac m:val="0"/><m:dispDef/><m:lMargin m:val="0"/><m:rMargin m:val="0"/><m:defJc m:val="centerGroup"/>'
+            '<m:wrapIndent m:val="1440"/><m:intLim m:val="subSup"/><m:naryLim m:val="undOvr"/></m:mathPr>')
+    clr = ('<w:clrSchemeMapping w:bg1="light1" w:t1="dark1" w:bg2="light2" w:t2="dark2" w:accent1="accent1" '
+           'w:accent2="accent2" w:accent3="accent3" w:accent4="accent4" w:accent5="accent5" w:accent6="accent6" '
+           'w:hyperlink="hyperlink" w:followedHyperlink="followedHyperlink"/>')
+    shapes = ('<w:shapeDefaults><o:shapedefaults v:ext="edit" spidmax="2049"/><o:shapelayout v:ext="edit">'
+              '<o:idmap v:ext="edit" data="1"/></o:shapelayout></w:shapeDefaults>')
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<w:settings xmlns:mc="{MC_NS}" xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:r="{R_NS}" '
+            'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" xmlns:v="urn:schemas-microsoft-com:vml" '
+            f'xmlns:w10="urn:schemas-microsoft-com:office:word" xmlns:w="{W_NS}" xmlns:w14="{W14_NS}" xmlns:w15="{W15_NS}" '
+            'xmlns:sl="http://schemas.openxmlformats.org/schemaLibrary/2006/main" mc:Ignorable="w14 w15">'
+            f'<w:zoom w:percent="{rng.choice([100, 100, 110, 120, 130, 90])}"/><w:bordersDoNotSurroundHeader/>'
+            '<w:bordersDoNotSurroundFooter/><w:proofState w:spelling="clean" w:grammar="clean"/>'
+            '<w:defaultTabStop w:val="420"/><w:drawingGridHorizontalSpacing w:val="160"/>'
+            '<w:drawingGridVerticalSpacing w:val="579"/><w:displayHorizontalDrawingGridEvery w:val="0"/>'
+            '<w:characterSpacingControl w:val="compressPunctuation"/><w:hdrShapeDefaults><o:shapedefaults v:ext="edit" '
+            f'spidmax="2049"/></w:hdrShapeDefaults><w:compat>{compat}</w:compat>{doc_vars}{rsids}{math}'
+            f'<w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/>{clr}{shapes}<w:decimalSymbol w:val="."/>'
+            f'<w:listSeparator w:val=","/><w14:docId w14:val="{rng.randrange(0x10000000, 0x7FFFFFFF):08X}"/>'
+            f'<w15:chartTrackingRefBased/><w15:docId w15:val="{_guid(rng)}"/></w:settings>')
+
+
+def _docx_office_numbering(rng):
+    lvls = []
+    for i in range(9):
+        if i == 0:
+            fmt, text = "chineseCounting", "%1、"
+        elif i == 1:
+            fmt, text = "chineseCounting", "（%2）"
+        else:
+            fmt, text = "decimal", f"%{i + 1}."
+        lvls.append(f'<w:lvl w:ilvl="{i}" w:tplc="{rng.randrange(0x04090000, 0x0409FFFF):08X}"><w:start w:val="1"/>'
+                    f'<w:numFmt w:val="{fmt}"/>' + ('<w:suff w:val="nothing"/>' if i < 2 else "")
+                    + f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/><w:pPr>'
+                    + ('<w:ind w:left="0" w:firstLine="640"/>' if i < 2 else
+                       f'<w:ind w:left="{420 * i + 420}" w:hanging="420"/>') + "</w:pPr></w:lvl>")
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<w:numbering xmlns:mc="{MC_NS}" xmlns:r="{R_NS}" xmlns:w="{W_NS}" xmlns:w14="{W14_NS}" xmlns:w15="{W15_NS}" '
+            f'mc:Ignorable="w14 w15"><w:abstractNum w:abstractNumId="0" w15:restartNumberingAfterBreak="0">'
+            f'<w:nsid w:val="{rng.getrandbits(32):08X}"/><w:multiLevelType w:val="multilevel"/>'
+            f'<w:tmpl w:val="{rng.getrandbits(32):08X}"/>{"".join(lvls)}</w:abstractNum>'
+            '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>')
+
+
+def _docx_office_app(r: Report, m: DocxMarkup, chars):
+    pages = 3 + chars // 900
+    words = chars * 95 // 100
+    if m.wps:
+        app = (f"<Application>WPS Office_11.1.0.{m.rng.choice([11830, 12313, 12763, 13703, 14309])}"
+               "_F1E327BC-269C-435d-A152-05C5408002CA</Application>")
+        version = ""
+    else:
+        app = "<Application>Microsoft Office Word</Application>"
+        version = "<AppVersion>16.0000</AppVersion>"
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            f'<Template>Normal.dotm</Template><TotalTime>{m.rng.randint(3, 400)}</TotalTime><Pages>{pages}</Pages>'
+            f'<Words>{words}</Words><Characters>{chars}</Characters>{app}<DocSecurity>0</DocSecurity>'
+            f'<Lines>{chars // 28 + 10}</Lines><Paragraphs>{chars // 300 + 5}</Paragraphs><ScaleCrop>false</ScaleCrop>'
+            '<Company></Company><LinksUpToDate>false</LinksUpToDate>'
+            f'<CharactersWithSpaces>{chars + chars // 50}</CharactersWithSpaces><SharedDoc>false</SharedDoc>'
+            f'<HyperlinksChanged>false</HyperlinksChanged>{version}</Properties>')
+
+
+def _docx_custom(m: DocxMarkup):
+    rng = m.rng
+    fmtid = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+    build = f"2052-11.1.0.{rng.choice([11830, 12313, 12763, 13703, 14309])}"
+    icv = "%032X_%d" % (rng.getrandbits(128), rng.choice([11, 12, 13]))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            f'<property fmtid="{fmtid}" pid="2" name="KSOProductBuildVer"><vt:lpwstr>{build}</vt:lpwstr></property>'
+            f'<property fmtid="{fmtid}" pid="3" name="ICV"><vt:lpwstr>{icv}</vt:lpwstr></property></Properties>')
+
+
+_DOCX_STATIC = {}
+
+
+def _docx_static(key, make):
+    """Parts that are the same in every file of one kind, built once per process."""
+    if key not in _DOCX_STATIC:
+        _DOCX_STATIC[key] = make().encode()
+    return _DOCX_STATIC[key]
+
+
+def write_docx_office(r: Report, level=6) -> bytes:
+    """The report as Word 2016 or WPS writes it (bench mode)."""
+    m = DocxMarkup(r)
+    rng = m.rng
+    custom = m.wps or rng.random() < 0.1  # WPS writes docProps/custom.xml; a few Word files keep one from WPS
+    parts = ["numbering", "styles", "settings", "webSettings"] + (["image"] if r.seal is not None else []) + [
+        "footer", "fontTable", "theme"]
+    rid = {p: f"rId{i}" for i, p in enumerate(parts, 1)}
+    targets = {"numbering": ("numbering", "numbering.xml"), "styles": ("styles", "styles.xml"),
+               "settings": ("settings", "settings.xml"), "webSettings": ("webSettings", "webSettings.xml"),
+               "image": ("image", "media/image1.png"), "footer": ("footer", "footer1.xml"),
+               "fontTable": ("fontTable", "fontTable.xml"), "theme": ("theme", "theme/theme1.xml")}
+    rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + "".join(f'<Relationship Id="{rid[p]}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                      f'relationships/{targets[p][0]}" Target="{targets[p][1]}"/>' for p in parts)
+            + "</Relationships>")
+    pkg_rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                'extended-properties" Target="docProps/app.xml"/><Relationship Id="rId2" '
+                'Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
+                'Target="docProps/core.xml"/><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+                + ('<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                   'custom-properties" Target="docProps/custom.xml"/>' if custom else "")
+                + "</Relationships>")
+    ov = "application/vnd.openxmlformats-officedocument"
+    overrides = [("/word/document.xml", f"{ov}.wordprocessingml.document.main+xml"),
+                 ("/word/numbering.xml", f"{ov}.wordprocessingml.numbering+xml"),
+                 ("/word/styles.xml", f"{ov}.wordprocessingml.styles+xml"),
+                 ("/word/settings.xml", f"{ov}.wordprocessingml.settings+xml"),
+                 ("/word/webSettings.xml", f"{ov}.wordprocessingml.webSettings+xml"),
+                 ("/word/footer1.xml", f"{ov}.wordprocessingml.footer+xml"),
+                 ("/word/fontTable.xml", f"{ov}.wordprocessingml.fontTable+xml"),
+                 ("/word/theme/theme1.xml", f"{ov}.theme+xml"),
+                 ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"),
+                 ("/docProps/app.xml", f"{ov}.extended-properties+xml")]
+    if custom:
+        overrides.append(("/docProps/custom.xml", f"{ov}.custom-properties+xml"))
+    ct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+          '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+          + ('<Default Extension="png" ContentType="image/png"/>' if r.seal is not None else "")
+          + '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+          '<Default Extension="xml" ContentType="application/xml"/>'
+          + "".join(f'<Override PartName="{p}" ContentType="{t}"/>' for p, t in overrides) + "</Types>")
+    document = docx_office_document(r, m, rid.get("image"), rid["footer"])
+    media = [("word/media/image1.png", seal_png(r.seal), True)] if r.seal is not None else []
+    members = [
+        ("[Content_Types].xml", ct.encode(), False),
+        ("_rels/.rels", pkg_rels.encode(), False),
+        ("word/document.xml", document.encode(), False),
+        ("word/_rels/document.xml.rels", rels.encode(), False),
+        ("word/footer1.xml", DOCX_FOOTER.encode(), False),
+    ] + media + [
+        ("word/theme/theme1.xml", _docx_static("theme", _theme_xml), False),
+        ("word/settings.xml", _docx_office_settings(m).encode(), False),
+        ("word/styles.xml", _docx_static(("styles", m.body_font), lambda: _docx_office_styles(m.body_font)), False),
+        ("word/numbering.xml", _docx_office_numbering(rng).encode(), False),
+        ("word/webSettings.xml", DOCX_WEB_SETTINGS.encode(), False),
+        ("word/fontTable.xml", _docx_static(("fonts", m.wps), lambda: _docx_font_table(m.wps)), False),
+        ("docProps/core.xml", docx_core(r).encode(), False),
+        ("docProps/app.xml", _docx_office_app(r, m, r.text_chars()).encode(), False),
+    ]
+    if custom:
+        members.append(("docProps/custom.xml", _docx_custom(m).encode(), False))
+    return zip_bytes(members, level)
+
+
+# -- LibreOffice 7 ---------------------------------------------------------------
+
+LO_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:ooo="http://openoffice.org/2004/office" '
+         'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:xlink="http://www.w3.org/1999/xlink" '
+         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" '
+         'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:rpt="http://openoffice.org/2005/report" '
+         'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+         'xmlns:dr3d="urn:oasis:names:tc:opendocument:xmlns:dr3d:1.0" '
+         'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" '
+         'xmlns:chart="urn:oasis:names:tc:opendocument:xmlns:chart:1.0" '
+         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+         'xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" xmlns:ooow="http://openoffice.org/2004/writer" '
+         'xmlns:oooc="http://openoffice.org/2004/calc" xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2" '
+         'xmlns:xforms="http://www.w3.org/2002/xforms" xmlns:tableooo="http://openoffice.org/2009/table" '
+         'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0" '
+         'xmlns:drawooo="http://openoffice.org/2010/draw" xmlns:xhtml="http://www.w3.org/1999/xhtml" '
+         'xmlns:loext="urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0" '
+         'xmlns:field="urn:openoffice:names:experimental:ooo-ms-interop:xmlns:field:1.0" '
+         'xmlns:math="http://www.w3.org/1998/Math/MathML" xmlns:form="urn:oasis:names:tc:opendocument:xmlns:form:1.0" '
+         'xmlns:script="urn:oasis:names:tc:opendocument:xmlns:script:1.0" '
+         'xmlns:formx="urn:openoffice:names:experimental:ooxml-odf-interop:xmlns:form:1.0" '
+         'xmlns:dom="http://www.w3.org/2001/xml-events" xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
+         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:grddl="http://www.w3.org/2003/g/data-view#" '
+         'xmlns:css3t="http://www.w3.org/TR/css3-text/" xmlns:officeooo="http://openoffice.org/2009/office"')
+
+LO_FONTS = [  # style:name, family, generic, pitch
+    ("Times New Roman", "&apos;Times New Roman&apos;", "roman", "variable"),
+    ("Liberation Serif", "&apos;Liberation Serif&apos;", "roman", "variable"),
+    ("Liberation Sans", "&apos;Liberation Sans&apos;", "swiss", "variable"),
+    ("Lucida Sans", "&apos;Lucida Sans&apos;", "swiss", None),
+    ("Lucida Sans1", "&apos;Lucida Sans&apos;", "system", "variable"),
+    ("Noto Sans CJK SC", "&apos;Noto Sans CJK SC&apos;", "system", "variable"),
+    ("NSimSun", "NSimSun", "system", "variable"),
+    ("仿宋", "仿宋", "system", "variable"),
+    ("仿宋_GB2312", "仿宋_GB2312", "system", "variable"),
+    ("宋体", "宋体", "system", "variable"),
+    ("方正小标宋简体", "方正小标宋简体", "system", "variable"),
+    ("楷体_GB2312", "楷体_GB2312", "system", "variable"),
+    ("黑体", "黑体", "system", "variable"),
+]
+
+
+def _lo_font_decls():
+    o = []
+    for name, fam, gen, pitch in LO_FONTS:
+        p = f' style:font-pitch="{pitch}"' if pitch else ""
+        o.append(f'<style:font-face style:name="{name}" svg:font-family="{fam}" style:font-family-generic="{gen}"{p}/>')
+    return f'<office:font-face-decls>{"".join(o)}</office:font-face-decls>'
+
+
+def col_letter(i):
+    s = ""
+    i += 1
+    while i:
+        i, k = divmod(i - 1, 26)
+        s = chr(65 + k) + s
+    return s
+
+
+class OdtMarkup:
+    """Random but reproducible habits of one LibreOffice 7 document: automatic
+    paragraph styles P1..Pn and text styles T1..Tn that carry editing-session rsids."""
+
+    def __init__(self, r: Report):
+        rng = self.rng = random.Random(zlib.crc32(b"odt-markup:" + r.stem.encode()))
+        self.rsids = rsid_pool(rng, 8, 60, "%08x", 0x00200000)
+        self.hot = self.rsids[:max(2, len(self.rsids) // 4)]
+        self.pnames, self.pdefs = {}, []
+        self.tnames, self.tdefs = {}, []
+        self.page_left = rng.randint(550, 800)
+        self.break_due = False
+        self.body_font = rng.choice(["仿宋_GB2312", "仿宋_GB2312", "仿宋"])
+        self.title_font = rng.choice(["方正小标宋简体", "宋体", "黑体"])
+        self.cell_size = rng.choice(["9pt", "10pt", "10.5pt"])
+        self.head_bold = rng.random() < 0.4
+        self.version = rng.choice([("7.3.7.2", "e114eadc50a9ff8d8c8a0567d6da8f454beeb84f"),
+                                   ("7.4.7.2", "723314e595e8007d3cf785c16538505a1c878ca5"),
+                                   ("7.5.9.2", "cdeefe45c17511d326101eed8008ac4092f278a9"),
+                                   ("7.6.4.1", "e19e193f88cd6c0525a17fb7a176ed8e6a3e2aa1")])
+
+    def session(self):
+        rng = self.rng
+        return rng.choice(self.hot) if rng.random() < 0.7 else rng.choice(self.rsids)
+
+    def advance(self, n):
+        self.page_left -= n
+        if self.page_left <= 0:
+            self.break_due = True
+            self.page_left += self.rng.randint(550, 800)
+
+    def pstyle(self, kind):
+        """Name of an automatic paragraph style of this kind for a paragraph typed in a
+        random session, and the session's rsid."""
+        prsid = self.session()
+        rsid = prsid if self.rng.random() < 0.6 else self.session()
+        key = (kind, prsid, rsid)
+        name = self.pnames.get(key)
+        if name is None:
+            name = self.pnames[key] = f"P{len(self.pnames) + 1}"
+            rs = f'officeooo:rsid="{rsid}" officeooo:paragraph-rsid="{prsid}"'
+            bold = 'fo:font-weight="bold" style:font-weight-asian="bold" style:font-weight-complex="bold"'
+            indent = '<style:paragraph-properties fo:text-indent="1.129cm" style:auto-text-indent="false"/>'
+            parent, props = {
+                "title": ("Standard", '<style:paragraph-properties fo:margin-bottom="0.2cm" fo:text-align="center" '
+                          'style:justify-single-word="false"/><style:text-properties style:font-name="'
+                          f'{self.title_font}" fo:font-size="22pt" fo:font-weight="bold" {rs} style:font-name-asian="'
+                          f'{self.title_font}" style:font-size-asian="22pt" style:font-weight-asian="bold"/>'),
+                "body": ("Text_20_body", f"{indent}<style:text-properties {rs}/>"),
+                "bold": ("Standard", f"{indent}<style:text-properties {rs} {bold}/>"),
+                "h1": ("Heading_20_1", f"<style:text-properties {rs}/>"),
+                "h2": ("Heading_20_2", f"<style:text-properties {rs}/>"),
+                "sign": ("Standard", '<style:paragraph-properties fo:text-align="end" style:justify-single-word="false"/>'
+                         f"<style:text-properties {rs}/>"),
+                "plain": ("Standard", f"<style:text-properties {rs}/>"),
+                "cell": ("Table_20_Contents", '<style:paragraph-properties fo:text-align="center" '
+                         f'style:justify-single-word="false"/><style:text-properties fo:font-size="{self.cell_size}" '
+                         f'{rs} style:font-size-asian="{self.cell_size}"/>'),
+                "cellhead": ("Table_20_Contents", '<style:paragraph-properties fo:text-align="center" '
+                             f'style:justify-single-word="false"/><style:text-properties fo:font-size="{self.cell_size}" '
+                             f'{rs} style:font-size-asian="{self.cell_size}"'
+                             + (f" {bold}" if self.head_bold else "") + "/>"),
+            }[kind]
+            self.pdefs.append(f'<style:style style:name="{name}" style:family="paragraph" '
+                              f'style:parent-style-name="{parent}">{props}</style:style>')
+        return name, rsid
+
+    def tstyle(self, kind, rsid):
+        key = (kind, rsid)
+        name = self.tnames.get(key)
+        if name is None:
+            name = self.tnames[key] = f"T{len(self.tnames) + 1}"
+            extra = {"plain": "", "digit": ' style:font-name="Times New Roman"',
+                     "bold": ' fo:font-weight="bold" style:font-weight-asian="bold" style:font-weight-complex="bold"'}[kind]
+            rs = f'officeooo:rsid="{rsid}"'
+            props = f"{extra[1:]} {rs}" if kind == "digit" else (f"{rs}{extra}" if extra else rs)
+            self.tdefs.append(f'<style:style style:name="{name}" style:family="text"><style:text-properties {props}/>'
+                              "</style:style>")
+        return name
+
+    def text(self, text, prsid, digits=False, bold=False, lo=5, hi=40):
+        """Paragraph content: text cut into bare pieces (typed in the paragraph's session)
+        and text:span pieces with T styles; digit groups in Times New Roman spans."""
+        rng = self.rng
+        o = []
+        kind = "bold" if bold else "plain"
+        for li, line in enumerate(text.split("\n")):
+            if li:
+                o.append("<text:line-break/>")
+            segs = digit_segments(line) if digits else [(False, line)]
+            for is_digit, seg in segs:
+                for piece in ([seg] if is_digit else cut(rng, seg, lo, hi)):
+                    if self.break_due:
+                        o.append("<text:soft-page-break/>")
+                        self.break_due = False
+                    body = odt_text(piece)
+                    if is_digit:
+                        o.append(f'<text:span text:style-name="{self.tstyle("digit", self.session())}">{body}</text:span>')
+                    elif rng.random() < 0.5:
+                        o.append(body)
+                    else:
+                        rs = self.session()
+                        if rs == prsid:
+                            o.append(body)
+                        else:
+                            o.append(f'<text:span text:style-name="{self.tstyle(kind, rs)}">{body}</text:span>')
+                    self.advance(len(piece))
+        return "".join(o)
+
+    def para(self, kind, text, digits=False, bold=False, lo=5, hi=40, tag="p", attrs=""):
+        name, rsid = self.pstyle(kind)
+        inner = self.text(text, rsid, digits, bold, lo, hi)
+        if not inner:
+            return f'<text:{tag} text:style-name="{name}"{attrs}/>'
+        return f'<text:{tag} text:style-name="{name}"{attrs}>{inner}</text:{tag}>'
+
+
+def odt_office_table(t: Table, idx, m: OdtMarkup, auto, repeat_cols=False, repeat_covered=False):
+    name = f"表格{idx}"
+    total = sum(t.widths)
+    auto.append(f'<style:style style:name="{name}" style:family="table"><style:table-properties style:width="{cm(total)}" '
+                'fo:margin-left="0cm" table:align="center" style:writing-mode="lr-tb"/></style:style>')
+    col_style = {}
+    for ci, w in enumerate(t.widths):
+        if w not in col_style:
+            col_style[w] = f"{name}.{col_letter(ci)}"
+            auto.append(f'<style:style style:name="{col_style[w]}" style:family="table-column">'
+                        f'<style:table-column-properties style:column-width="{cm(w)}" style:rel-column-width="{w}*"/>'
+                        "</style:style>")
+    auto.append(f'<style:style style:name="{name}.1" style:family="table-row"><style:table-row-properties '
+                'style:min-row-height="0.801cm"/></style:style>')
+    line = "0.5pt solid #000000"
+    for cname, top, left in (("A1", line, line), ("B1", line, "none"), ("A2", "none", line), ("B2", "none", "none")):
+        auto.append(f'<style:style style:name="{name}.{cname}" style:family="table-cell"><style:table-cell-properties '
+                    f'style:vertical-align="middle" fo:padding="0.049cm" fo:border-left="{left}" fo:border-right="{line}" '
+                    f'fo:border-top="{top}" fo:border-bottom="{line}"/></style:style>')
+    o = [f'<table:table table:name="{name}" table:style-name="{name}">']
+    ci = 0
+    while ci < t.n_cols:
+        n = 1
+        while repeat_cols and ci + n < t.n_cols and t.widths[ci + n] == t.widths[ci]:
+            n += 1
+        rp = f' table:number-columns-repeated="{n}"' if n > 1 else ""
+        o.append(f'<table:table-column table:style-name="{col_style[t.widths[ci]]}"{rp}/>')
+        ci += n
+    for ri, items in enumerate(t.layout()):
+        head = ri < t.header_rows
+        if ri == 0 and t.header_rows:
+            o.append("<table:table-header-rows>")
+        m.advance(30)
+        if m.break_due and not head:
+            o.append("<text:soft-page-break/>")
+            m.break_due = False
+        o.append(f'<table:table-row table:style-name="{name}.1">')
+        run = 0
+        for pos, (kind, c) in enumerate(items):
+            if kind != "anchor":
+                run += 1
+                if not repeat_covered or pos + 1 == len(items) or items[pos + 1][0] == "anchor":
+                    if repeat_covered and run > 1:
+                        o.append(f'<table:covered-table-cell table:number-columns-repeated="{run}"/>')
+                    else:
+                        o.extend(["<table:covered-table-cell/>"] * run)
+                    run = 0
+                continue
+            cs = ("A" if c["col"] == 0 else "B") + ("1" if c["row"] == 0 else "2")
+            attrs = f' table:style-name="{name}.{cs}" office:value-type="string"'
+            if c["col_span"] > 1:
+                attrs += f' table:number-columns-spanned="{c["col_span"]}"'
+            if c["row_span"] > 1:
+                attrs += f' table:number-rows-spanned="{c["row_span"]}"'
+            o.append(f"<table:table-cell{attrs}>")
+            pk = "cellhead" if head else "cell"
+            lines = [c["text"]] if c["br"] else c["text"].split("\n")
+            for ln in lines:
+                o.append(m.para(pk, ln, digits=not head, lo=2, hi=12))
+            o.append("</table:table-cell>")
+        o.append("</table:table-row>")
+        if t.header_rows and ri == t.header_rows - 1:
+            o.append("</table:table-header-rows>")
+    o.append("</table:table>")
+    return "".join(o)
+
+
+def odt_picture_name(r: Report, m: OdtMarkup):
+    size = 180 + 20 * (r.seal % 3)
+    return f"Pictures/10000001000000{size:02X}000000{size:02X}{zlib.crc32(seal_png(r.seal)):08X}{m.rng.getrandbits(32):08X}.png"
+
+
+def odt_office_content(r: Report, m: OdtMarkup, picture):
+    auto_tables = []
+    body = ['<text:sequence-decls><text:sequence-decl text:display-outline-level="0" text:name="Illustration"/>'
+            '<text:sequence-decl text:display-outline-level="0" text:name="Table"/>'
+            '<text:sequence-decl text:display-outline-level="0" text:name="Text"/>'
+            '<text:sequence-decl text:display-outline-level="0" text:name="Drawing"/>'
+            '<text:sequence-decl text:display-outline-level="0" text:name="Figure"/></text:sequence-decls>']
+    ti = 0
+    for b in r.blocks:
+        kind = b[0]
+        if kind == "title":
+            body.append(m.para("title", b[1], lo=4, hi=20))
+        elif kind == "h":
+            _, level, number, text = b
+            if r.heading_style in ("style", "numbering"):
+                shown = text if r.heading_style == "numbering" else number + text
+                body.append(m.para(f"h{min(level, 2)}", shown, lo=3, hi=16, tag="h",
+                                   attrs=f' text:outline-level="{level}"'))
+            elif r.heading_style == "bold":
+                body.append(m.para("bold", number + text, bold=True, lo=3, hi=16))
+            else:
+                body.append(m.para("plain", number + text))
+        elif kind in ("body", "pad"):
+            body.append(m.para("body", b[1], digits=True))
+        elif kind == "plain":
+            body.append(m.para("plain", b[1]))
+        elif kind == "sign":
+            body.append(m.para("sign", b[1], lo=4, hi=12))
+        elif kind == "image":
+            name, _ = m.pstyle("sign")
+            body.append(f'<text:p text:style-name="{name}"><draw:frame draw:style-name="fr1" draw:name="图像1" '
+                        'text:anchor-type="as-char" svg:width="4cm" svg:height="4cm" draw:z-index="0">'
+                        f'<draw:image xlink:href="{picture}" xlink:type="simple" xlink:show="embed" '
+                        'xlink:actuate="onLoad" draw:mime-type="image/png"/></draw:frame></text:p>')
+        elif kind == "table":
+            ti += 1
+            body.append(odt_office_table(b[1], ti, m, auto_tables, r.odt_repeat_cols, r.odt_repeat_covered))
+            body.append(m.para("plain", ""))
+    graphic = ('<style:style style:name="fr1" style:family="graphic" style:parent-style-name="Graphics">'
+               '<style:graphic-properties style:vertical-pos="top" style:vertical-rel="baseline" style:mirror="none" '
+               'fo:clip="rect(0cm, 0cm, 0cm, 0cm)" draw:luminance="0%" draw:contrast="0%" draw:red="0%" draw:green="0%" '
+               'draw:blue="0%" draw:gamma="100%" draw:color-inversion="false" draw:image-opacity="100%" '
+               'draw:color-mode="standard"/></style:style>') if r.seal is not None else ""
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<office:document-content {LO_NS} office:version="1.3"><office:scripts/>{_lo_font_decls()}'
+            f'<office:automatic-styles>{"".join(auto_tables)}{"".join(m.pdefs)}{"".join(m.tdefs)}{graphic}'
+            f'</office:automatic-styles><office:body><office:text>{"".join(body)}</office:text></office:body>'
+            '</office:document-content>')
+
+
+def odt_office_styles(numbered: bool, m: OdtMarkup):
+    levels = []
+    for lvl in range(1, 11):
+        if numbered and lvl == 1:
+            fmt = 'loext:num-list-format="%1%、" style:num-suffix="、" style:num-format="一, 二, 三, ..."'
+        elif numbered and lvl == 2:
+            fmt = 'loext:num-list-format="（%2%）" style:num-prefix="（" style:num-suffix="）" style:num-format="一, 二, 三, ..."'
+        else:
+            fmt = f'loext:num-list-format="%{lvl}%" style:num-format=""'
+        levels.append(f'<text:outline-level-style text:level="{lvl}" {fmt}><style:list-level-properties '
+                      'text:list-level-position-and-space-mode="label-alignment"><style:list-level-label-alignment '
+                      'text:label-followed-by="nothing" fo:text-indent="0cm" fo:margin-left="0cm"/></style:list-level-properties>'
+                      '</text:outline-level-style>')
+    f = m.body_font
+    hy = ('fo:hyphenate="false" fo:hyphenation-remain-char-count="2" fo:hyphenation-push-char-count="2" '
+          'loext:hyphenation-no-caps="false" loext:hyphenation-no-last-word="false" '
+          'loext:hyphenation-word-char-count="5" loext:hyphenation-zone="no-limit"')
+    styles = (
+        '<style:default-style style:family="graphic"><style:graphic-properties svg:stroke-color="#3465a4" '
+        'draw:fill-color="#729fcf" fo:wrap-option="no-wrap" draw:shadow-offset-x="0.3cm" draw:shadow-offset-y="0.3cm" '
+        'draw:start-line-spacing-horizontal="0.283cm" draw:start-line-spacing-vertical="0.283cm" '
+        'draw:end-line-spacing-horizontal="0.283cm" draw:end-line-spacing-vertical="0.283cm" style:flow-with-text="false"/>'
+        '<style:paragraph-properties style:text-autospace="ideograph-alpha" style:line-break="strict" '
+        'loext:tab-stop-distance="0cm" style:writing-mode="lr-tb" style:font-independent-line-spacing="false">'
+        '<style:tab-stops/></style:paragraph-properties><style:text-properties style:use-window-font-color="true" '
+        'loext:opacity="0%" style:font-name="Times New Roman" fo:font-size="16pt" fo:language="en" fo:country="US" '
+        f'style:letter-kerning="true" style:font-name-asian="{f}" style:font-size-asian="16pt" style:language-asian="zh" '
+        'style:country-asian="CN" style:font-name-complex="Lucida Sans1" style:font-size-complex="12pt" '
+        'style:language-complex="hi" style:country-complex="IN"/></style:default-style>'
+        '<style:default-style style:family="paragraph"><style:paragraph-properties fo:orphans="2" fo:widows="2" '
+        'fo:hyphenation-ladder-count="no-limit" fo:line-height="0.988cm" style:text-autospace="ideograph-alpha" '
+        'style:punctuation-wrap="hanging" style:line-break="strict" style:tab-stop-distance="1.251cm" '
+        'style:writing-mode="page"/><style:text-properties style:use-window-font-color="true" loext:opacity="0%" '
+        'style:font-name="Times New Roman" fo:font-size="16pt" fo:language="en" fo:country="US" style:letter-kerning="true" '
+        f'style:font-name-asian="{f}" style:font-size-asian="16pt" style:language-asian="zh" style:country-asian="CN" '
+        'style:font-name-complex="Lucida Sans1" style:font-size-complex="12pt" style:language-complex="hi" '
+        f'style:country-complex="IN" {hy}/></style:default-style>'
+        '<style:default-style style:family="table"><style:table-properties table:border-model="collapsing"/>'
+        '</style:default-style><style:default-style style:family="table-row"><style:table-row-properties '
+        'fo:keep-together="auto"/></style:default-style>'
+        '<style:style style:name="Standard" style:family="paragraph" style:class="text"/>'
+        '<style:style style:name="Heading" style:family="paragraph" style:parent-style-name="Standard" '
+        'style:next-style-name="Text_20_body" style:class="text"><style:paragraph-properties fo:margin-top="0.423cm" '
+        'fo:margin-bottom="0.212cm" style:contextual-spacing="false" fo:keep-with-next="always"/><style:text-properties '
+        'style:font-name="Liberation Sans" fo:font-family="&apos;Liberation Sans&apos;" style:font-family-generic="swiss" '
+        'style:font-pitch="variable" fo:font-size="16pt" style:font-name-asian="黑体" style:font-family-asian="黑体" '
+        'style:font-family-generic-asian="system" style:font-pitch-asian="variable" style:font-size-asian="16pt" '
+        'style:font-name-complex="Lucida Sans1" style:font-family-complex="&apos;Lucida Sans&apos;" '
+        'style:font-family-generic-complex="system" style:font-pitch-complex="variable" style:font-size-complex="14pt"/>'
+        '</style:style>'
+        '<style:style style:name="Text_20_body" style:display-name="Text body" style:family="paragraph" '
+        'style:parent-style-name="Standard" style:class="text"><style:paragraph-properties fo:margin-top="0cm" '
+        'fo:margin-bottom="0cm" style:contextual-spacing="false"/></style:style>'
+        '<style:style style:name="List" style:family="paragraph" style:parent-style-name="Text_20_body" style:class="list">'
+        '<style:text-properties style:font-size-asian="12pt" style:font-name-complex="Lucida Sans" '
+        'style:font-family-complex="&apos;Lucida Sans&apos;" style:font-family-generic-complex="swiss"/></style:style>'
+        '<style:style style:name="Caption" style:family="paragraph" style:parent-style-name="Standard" style:class="extra">'
+        '<style:paragraph-properties fo:margin-top="0.212cm" fo:margin-bottom="0.212cm" style:contextual-spacing="false" '
+        'text:number-lines="false" text:line-number="0"/><style:text-properties fo:font-size="12pt" fo:font-style="italic" '
+        'style:font-size-asian="12pt" style:font-style-asian="italic" style:font-name-complex="Lucida Sans" '
+        'style:font-family-complex="&apos;Lucida Sans&apos;" style:font-family-generic-complex="swiss" '
+        'style:font-size-complex="12pt" style:font-style-complex="italic"/></style:style>'
+        '<style:style style:name="Index" style:family="paragraph" style:parent-style-name="Standard" style:class="index">'
+        '<style:paragraph-properties text:number-lines="false" text:line-number="0"/><style:text-properties '
+        'style:font-size-asian="12pt" style:font-name-complex="Lucida Sans" style:font-family-complex="&apos;Lucida Sans&apos;" '
+        'style:font-family-generic-complex="swiss"/></style:style>'
+        '<style:style style:name="Heading_20_1" style:display-name="Heading 1" style:family="paragraph" '
+        'style:parent-style-name="Heading" style:next-style-name="Text_20_body" style:default-outline-level="1" '
+        'style:class="text"><style:paragraph-properties fo:margin-top="0cm" fo:margin-bottom="0cm" fo:text-indent="1.129cm" '
+        'style:contextual-spacing="false" style:auto-text-indent="false"/><style:text-properties '
+        'style:font-name-asian="黑体" style:font-size-asian="16pt"/></style:style>'
+        '<style:style style:name="Heading_20_2" style:display-name="Heading 2" style:family="paragraph" '
+        'style:parent-style-name="Heading" style:next-style-name="Text_20_body" style:default-outline-level="2" '
+        'style:class="text"><style:paragraph-properties fo:margin-top="0cm" fo:margin-bottom="0cm" fo:text-indent="1.129cm" '
+        'style:contextual-spacing="false" style:auto-text-indent="false"/><style:text-properties fo:font-weight="bold" '
+        'style:font-name-asian="楷体_GB2312" style:font-weight-asian="bold"/></style:style>'
+        '<style:style style:name="Table_20_Contents" style:display-name="Table Contents" style:family="paragraph" '
+        'style:parent-style-name="Standard" style:class="extra"><style:paragraph-properties fo:orphans="0" fo:widows="0" '
+        'fo:line-height="100%" text:number-lines="false" text:line-number="0"/></style:style>'
+        '<style:style style:name="Table_20_Heading" style:display-name="Table Heading" style:family="paragraph" '
+        'style:parent-style-name="Table_20_Contents" style:class="extra"><style:paragraph-properties fo:text-align="center" '
+        'style:justify-single-word="false" text:number-lines="false" text:line-number="0"/><style:text-properties '
+        'fo:font-weight="bold" style:font-weight-asian="bold" style:font-weight-complex="bold"/></style:style>'
+        '<style:style style:name="Header_20_and_20_Footer" style:display-name="Header and Footer" style:family="paragraph" '
+        'style:parent-style-name="Standard" style:class="extra"><style:paragraph-properties text:number-lines="false" '
+        'text:line-number="0"><style:tab-stops><style:tab-stop style:position="7.8cm" style:type="center"/>'
+        '<style:tab-stop style:position="15.601cm" style:type="right"/></style:tab-stops></style:paragraph-properties>'
+        '</style:style>'
+        '<style:style style:name="Footer" style:family="paragraph" style:parent-style-name="Header_20_and_20_Footer" '
+        'style:class="extra"><style:paragraph-properties fo:text-align="center" style:justify-single-word="false" '
+        'text:number-lines="false" text:line-number="0"/><style:text-properties fo:font-size="14pt" '
+        'style:font-size-asian="14pt"/></style:style>'
+        '<style:style style:name="Frame_20_contents" style:display-name="Frame contents" style:family="paragraph" '
+        'style:parent-style-name="Standard" style:class="extra"/>'
+        '<style:style style:name="Numbering_20_Symbols" style:display-name="Numbering Symbols" style:family="text"/>'
+        '<style:style style:name="Graphics" style:family="graphic"><style:graphic-properties text:anchor-type="paragraph" '
+        'svg:x="0cm" svg:y="0cm" style:wrap="dynamic" style:number-wrapped-paragraphs="no-limit" '
+        'style:wrap-contour="false" style:vertical-pos="top" style:vertical-rel="paragraph" style:horizontal-pos="center" '
+        'style:horizontal-rel="paragraph"/></style:style>'
+        f'<text:outline-style style:name="Outline">{"".join(levels)}</text:outline-style>'
+        '<text:notes-configuration text:note-class="footnote" style:num-format="1" text:start-value="0" '
+        'text:footnotes-position="page" text:start-numbering-at="document"/><text:notes-configuration '
+        'text:note-class="endnote" style:num-format="i" text:start-value="0"/><text:linenumbering-configuration '
+        'text:number-lines="false" text:offset="0.499cm" style:num-format="1" text:number-position="left" '
+        'text:increment="5"/>')
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<office:document-styles {LO_NS} office:version="1.3">{_lo_font_decls()}<office:styles>{styles}'
+            '</office:styles><office:automatic-styles><style:style style:name="MP1" style:family="paragraph" '
+            f'style:parent-style-name="Footer"><style:text-properties officeooo:rsid="{m.rsids[0]}" '
+            f'officeooo:paragraph-rsid="{m.rsids[0]}"/>'
+            '</style:style><style:page-layout style:name="Mpm1"><style:page-layout-properties fo:page-width="21.001cm" '
+            'fo:page-height="29.7cm" style:num-format="1" style:print-orientation="portrait" fo:margin-top="3.7cm" '
+            'fo:margin-bottom="2.7cm" fo:margin-left="2.8cm" fo:margin-right="2.6cm" style:writing-mode="lr-tb" '
+            'style:layout-grid-color="#c0c0c0" style:layout-grid-lines="22" style:layout-grid-base-height="0.988cm" '
+            'style:layout-grid-ruby-height="0cm" style:layout-grid-mode="none" style:layout-grid-ruby-below="false" '
+            'style:layout-grid-print="false" style:layout-grid-display="false" style:footnote-max-height="0cm" '
+            'loext:margin-gutter="0cm"><style:footnote-sep style:width="0.018cm" style:distance-before-sep="0.101cm" '
+            'style:distance-after-sep="0.101cm" style:line-style="solid" style:adjustment="left" '
+            'style:rel-width="25%" style:color="#000000"/></style:page-layout-properties><style:header-style/>'
+            '<style:footer-style><style:header-footer-properties fo:min-height="0cm" fo:margin-top="0.5cm"/>'
+            '</style:footer-style></style:page-layout><style:style style:name="Mdp1" style:family="drawing-page">'
+            '<style:drawing-page-properties draw:background-size="full"/></style:style></office:automatic-styles>'
+            '<office:master-styles><style:master-page style:name="Standard" style:page-layout-name="Mpm1" '
+            'draw:style-name="Mdp1"><style:footer><text:p text:style-name="MP1">— <text:page-number '
+            'text:select-page="current">1</text:page-number> —</text:p></style:footer></style:master-page>'
+            '</office:master-styles></office:document-styles>')
+
+
+# name, type, value; "$x" values are filled in per document
+_LO_VIEW = ("ViewAreaTop:long:0|ViewAreaLeft:long:0|ViewAreaWidth:long:$w|ViewAreaHeight:long:$h|"
+            "ShowRedlineChanges:boolean:true|InBrowseMode:boolean:false")
+_LO_VIEW_ENTRY = ("ViewId:string:view2|ViewLeft:long:$vl|ViewTop:long:$vt|VisibleLeft:long:0|VisibleTop:long:0|"
+                  "VisibleRight:long:$w|VisibleBottom:long:$h|ZoomType:short:0|ViewLayoutColumns:short:1|"
+                  "ViewLayoutBookMode:boolean:false|ZoomFactor:short:$z|IsSelectedFrame:boolean:false|"
+                  "KeepRatio:boolean:false|AnchoredTextOverflowLegacy:boolean:false|"
+                  "LegacySingleLineFontwork:boolean:false|ConnectorUseSnapRect:boolean:false|"
+                  "IgnoreBreakAfterMultilineField:boolean:false")
+_LO_CONFIG = (
+    "PrintControls:boolean:true|PrintLeftPages:boolean:true|PrintTextPlaceholder:boolean:false|"
+    "PrintAnnotationMode:short:0|PrintHiddenText:boolean:false|PrintPaperFromSetup:boolean:false|"
+    "PrintRightPages:boolean:true|PrintFaxName:string:|PrintSingleJobs:boolean:false|PrintProspectRTL:boolean:false|"
+    "PrintEmptyPages:boolean:false|PrintReversed:boolean:false|PrintTables:boolean:true|PrintBlackFonts:boolean:false|"
+    "PrintPageBackground:boolean:true|PrintGraphics:boolean:true|PrintProspect:boolean:false|PrintDrawings:boolean:true|"
+    "AlignTabStopPosition:boolean:true|PrinterSetup:base64Binary:|AddParaTableSpacing:boolean:true|"
+    "IgnoreFirstLineIndentInNumbering:boolean:false|TabAtLeftIndentForParagraphsInList:boolean:false|"
+    "IsKernAsianPunctuation:boolean:false|ChartAutoUpdate:boolean:true|LinkUpdateMode:short:1|"
+    "FieldAutoUpdate:boolean:true|UnxForceZeroExtLeading:boolean:false|UseOldNumbering:boolean:false|"
+    "AddParaTableSpacingAtStart:boolean:true|PrinterName:string:|InvertBorderSpacing:boolean:false|"
+    "RedlineProtectionKey:base64Binary:|UseFormerTextWrapping:boolean:false|PrinterPaperFromSetup:boolean:false|"
+    "BackgroundParaOverDrawings:boolean:false|CurrentDatabaseCommand:string:|CharacterCompressionType:short:0|"
+    "DisableOffPagePositioning:boolean:false|ApplyUserData:boolean:true|SaveThumbnail:boolean:true|"
+    "SaveVersionOnClose:boolean:false|StylesNoDefault:boolean:false|SaveGlobalDocumentLinks:boolean:false|"
+    "CurrentDatabaseDataSource:string:|CurrentDatabaseCommandType:int:0|EmbeddedDatabaseName:string:|"
+    "UpdateFromTemplate:boolean:true|PrinterIndependentLayout:string:high-resolution|IsLabelDocument:boolean:false|"
+    "ClippedPictures:boolean:false|AddFrameOffsets:boolean:false|AddVerticalFrameOffsets:boolean:false|"
+    "AddExternalLeading:boolean:true|UnbreakableNumberings:boolean:false|HeaderSpacingBelowLastPara:boolean:false|"
+    "TabsRelativeToIndent:boolean:true|TableRowKeep:boolean:false|OutlineLevelYieldsNumbering:boolean:false|"
+    "AllowPrintJobCancel:boolean:true|TabOverflow:boolean:true|UseFormerLineSpacing:boolean:false|"
+    "AddParaSpacingToTableCells:boolean:true|DoNotCaptureDrawObjsOnPage:boolean:false|"
+    "ConsiderTextWrapOnObjPos:boolean:false|AddParaLineSpacingToTableCells:boolean:true|"
+    "CollapseEmptyCellPara:boolean:true|UseFormerObjectPositioning:boolean:false|EmbedSystemFonts:boolean:false|"
+    "DoNotJustifyLinesWithManualBreak:boolean:false|DoNotResetParaAttrsForNumFont:boolean:false|"
+    "FloattableNomargins:boolean:false|IgnoreTabsAndBlanksForLineCalculation:boolean:false|LoadReadonly:boolean:false|"
+    "ClipAsCharacterAnchoredWriterFlyFrames:boolean:false|UseOldPrinterMetrics:boolean:false|Rsid:int:$rsid|"
+    "RsidRoot:int:$root|ProtectForm:boolean:false|MsWordCompTrailingBlanks:boolean:false|"
+    "MsWordCompMinLineHeightByFly:boolean:false|MathBaselineAlignment:boolean:true|"
+    "SmallCapsPercentage66:boolean:false|EmbedFonts:boolean:false|EmbedComplexScriptFonts:boolean:true|"
+    "EmbedOnlyUsedFonts:boolean:false|EmbedLatinScriptFonts:boolean:true|EmbedAsianScriptFonts:boolean:true|"
+    "TabOverMargin:boolean:false|ApplyParagraphMarkFormatToNumbering:boolean:false|TabOverSpacing:boolean:false|"
+    "TreatSingleColumnBreakAsPageBreak:boolean:false|SurroundTextWrapSmall:boolean:false|"
+    "PropLineSpacingShrinksFirstLine:boolean:true|SubtractFlysAnchoredAtFlys:boolean:false|"
+    "EmptyDbFieldHidesPara:boolean:true|ContinuousEndnotes:boolean:false|ProtectBookmarks:boolean:false|"
+    "ProtectFields:boolean:false|FrameAutowidthWithMorePara:boolean:false|GutterAtTop:boolean:false|"
+    "FootnoteInColumnToPageEnd:boolean:true|ImagePreferredDPI:int:0|AutoFirstLineIndentDisregardLineSpace:boolean:true|"
+    "HyphenateURLs:boolean:false|NoNumberingShowFollowBy:boolean:false|DropCapPunctuation:boolean:true")
+
+
+def _lo_items(spec, vals):
+    o = []
+    for item in spec.split("|"):
+        name, typ, v = item.split(":", 2)
+        if v.startswith("$"):
+            v = str(vals[v[1:]])
+        o.append(f'<config:config-item config:name="{name}" config:type="{typ}">{v}</config:config-item>' if v else
+                 f'<config:config-item config:name="{name}" config:type="{typ}"/>')
+    return "".join(o)
+
+
+def odt_office_settings(m: OdtMarkup):
+    rng = m.rng
+    vals = {"w": rng.randint(26000, 42000), "h": rng.randint(12000, 20000), "vl": rng.randint(5000, 16000),
+            "vt": rng.randint(2000, 90000), "z": rng.choice([100, 100, 110, 120, 90]),
+            "rsid": int(m.rsids[-1], 16), "root": int(m.rsids[0], 16)}
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<office:document-settings xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            'xmlns:ooo="http://openoffice.org/2004/office" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            'xmlns:config="urn:oasis:names:tc:opendocument:xmlns:config:1.0" office:version="1.3"><office:settings>'
+            f'<config:config-item-set config:name="ooo:view-settings">{_lo_items(_LO_VIEW, vals)}'
+            '<config:config-item-map-indexed config:name="Views"><config:config-item-map-entry>'
+            f'{_lo_items(_LO_VIEW_ENTRY, vals)}</config:config-item-map-entry></config:config-item-map-indexed>'
+            '</config:config-item-set><config:config-item-set config:name="ooo:configuration-settings">'
+            f'{_lo_items(_LO_CONFIG, vals)}</config:config-item-set></office:settings></office:document-settings>')
+
+
+def odt_office_meta(r: Report, m: OdtMarkup, n_pages):
+    rng = m.rng
+    ver, build = m.version
+    chars = r.text_chars()
+    mins = rng.randint(5, 300)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            'xmlns:ooo="http://openoffice.org/2004/office" xmlns:xlink="http://www.w3.org/1999/xlink" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" '
+            'xmlns:grddl="http://www.w3.org/2003/g/data-view#" office:version="1.3"><office:meta>'
+            f'<meta:initial-creator>{esc(r.creator)}</meta:initial-creator>'
+            f'<meta:creation-date>{r.created[:-1]}</meta:creation-date><dc:date>{r.created[:-1]}</dc:date>'
+            f'<dc:creator>{esc(r.creator)}</dc:creator><meta:editing-duration>PT{mins // 60}H{mins % 60}M{rng.randint(0, 59)}S'
+            f'</meta:editing-duration><meta:editing-cycles>{rng.randint(2, 40)}</meta:editing-cycles>'
+            f'<meta:generator>LibreOffice/{ver}$Windows_X86_64 LibreOffice_project/{build}</meta:generator>'
+            f'<dc:title>{esc("".join(r.title_lines))}</dc:title><dc:language>zh-CN</dc:language>'
+            f'<meta:document-statistic meta:table-count="{len(r.tables)}" meta:image-count="{int(r.seal is not None)}" '
+            f'meta:object-count="0" meta:page-count="{n_pages}" meta:paragraph-count="{len(r.blocks)}" '
+            f'meta:word-count="{chars}" meta:character-count="{chars}" meta:non-whitespace-character-count="{chars}"/>'
+            '</office:meta></office:document-meta>')
+
+
+ODT_MANIFEST_RDF = '''<?xml version="1.0" encoding="utf-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about="styles.xml">
+    <rdf:type rdf:resource="http://docs.oasis-open.org/ns/office/1.2/meta/odf#StylesFile"/>
+  </rdf:Description>
+  <rdf:Description rdf:about="">
+    <ns0:hasPart xmlns:ns0="http://docs.oasis-open.org/ns/office/1.2/meta/pkg#" rdf:resource="styles.xml"/>
+  </rdf:Description>
+  <rdf:Description rdf:about="content.xml">
+    <rdf:type rdf:resource="http://docs.oasis-open.org/ns/office/1.2/meta/odf#ContentFile"/>
+  </rdf:Description>
+  <rdf:Description rdf:about="">
+    <ns0:hasPart xmlns:ns0="http://docs.oasis-open.org/ns/office/1.2/meta/pkg#" rdf:resource="content.xml"/>
+  </rdf:Description>
+  <rdf:Description rdf:about="">
+    <rdf:type rdf:resource="http://docs.oasis-open.org/ns/office/1.2/meta/pkg#Document"/>
+  </rdf:Description>
+</rdf:RDF>
+'''
+
+_LO_CONFIG_DIRS = ["Configurations2/toolbar/", "Configurations2/floater/", "Configurations2/menubar/",
+                   "Configurations2/popupmenu/", "Configurations2/progressbar/", "Configurations2/toolpanel/",
+                   "Configurations2/statusbar/", "Configurations2/images/Bitmaps/", "Configurations2/accelerator/"]
+
+_THUMBS = {}
+
+
+def thumbnail_png(idx: int) -> bytes:
+    """A LibreOffice-like first-page thumbnail (181 x 256, 8-bit gray): a white page with
+    grey text lines and, for some, a table grid. Built once per index and process."""
+    if idx in _THUMBS:
+        return _THUMBS[idx]
+    import struct
+    rng = random.Random(5000 + idx)
+    w, h = 181, 256
+    px = [bytearray(b"\xff" * w) for _ in range(h)]
+    y = 22
+    # title: one or two short dark centred lines
+    for _ in range(rng.choice([1, 2])):
+        half = rng.randint(40, 70)
+        for yy in range(y, y + 4):
+            for x in range(90 - half, 90 + half):
+                px[yy][x] = rng.choice((40, 60, 90, 140, 200, 255))
+        y += 9
+    y += 6
+    table_at = rng.choice([None, 120, 150, 170])
+    while y < 236:
+        if table_at is not None and table_at <= y < table_at + 50:
+            for yy in range(y, min(y + 50, 236), 7):
+                px[yy][20:161] = b"\x50" * 141
+            for x in range(20, 162, 14):
+                for yy in range(y, min(y + 50, 236)):
+                    px[yy][x] = 0x50
+            y += 54
+            continue
+        start = 30 if rng.random() < 0.25 else 20
+        end = rng.randint(60, 160) if rng.random() < 0.2 else 161
+        for yy in range(y, y + 3):
+            row = px[yy]
+            for x in range(start, end):
+                if rng.random() < 0.8:
+                    row[x] = rng.choice((70, 110, 150, 190, 220))
+        y += 7
+    raw = b"".join(b"\x00" + bytes(r) for r in px)
+
+    def chunk(tag, data):
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+    _THUMBS[idx] = png
+    return png
+
+
+def write_odt_office(r: Report, level=6) -> bytes:
+    """The report as LibreOffice 7 writes it (bench mode)."""
+    m = OdtMarkup(r)
+    picture = odt_picture_name(r, m) if r.seal is not None else None
+    content = odt_office_content(r, m, picture)
+    n_pages = 3 + r.text_chars() // 900
+    styles = odt_office_styles(r.heading_style == "numbering", m)
+    entries = ([("/", "application/vnd.oasis.opendocument.text"),
+                ("Configurations2/", "application/vnd.sun.xml.ui.configuration")]
+               + ([(picture, "image/png")] if picture else [])
+               + [("manifest.rdf", "application/rdf+xml"), ("meta.xml", "text/xml"), ("settings.xml", "text/xml"),
+                  ("styles.xml", "text/xml"), ("content.xml", "text/xml"), ("Thumbnails/thumbnail.png", "image/png")])
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?>\n<manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3" '
+                'xmlns:loext="urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0">\n'
+                + "".join(f' <manifest:file-entry manifest:full-path="{p}"'
+                          + (' manifest:version="1.3"' if p == "/" else "")
+                          + f' manifest:media-type="{t}"/>\n' for p, t in entries)
+                + "</manifest:manifest>\n")
+    members = [("mimetype", b"application/vnd.oasis.opendocument.text", True)]
+    members += [(d, b"", True) for d in _LO_CONFIG_DIRS]
+    members += [("manifest.rdf", ODT_MANIFEST_RDF.encode(), False),
+                ("meta.xml", odt_office_meta(r, m, n_pages).encode(), False),
+                ("settings.xml", odt_office_settings(m).encode(), False),
+                ("content.xml", content.encode(), False)]
+    if picture:
+        members.append((picture, seal_png(r.seal), True))
+    members += [("styles.xml", styles.encode(), False),
+                ("Thumbnails/thumbnail.png", thumbnail_png(m.rng.randrange(6)), True),
+                ("META-INF/manifest.xml", manifest.encode(), False)]
+    return zip_bytes(members, level)
 
 
 # ---------------------------------------------------------------------------
@@ -1597,6 +3094,21 @@ def bench_agency(rng):
     return f"{city}{dist}{bureau}"
 
 
+# Text of a bench report: the base report (sections, three tables) holds about 2,800
+# characters; padding paragraphs (about 235 characters each) bring the total to a
+# log-normal target with median 6,500 within 3,400-14,000, as real reports hold
+# roughly 3,000-12,000 characters with their tables.
+BENCH_TEXT_MEDIAN = 6500
+BENCH_BASE_CHARS = 2800
+BENCH_PAD_PARA_CHARS = 235
+
+
+def bench_pad(rng):
+    """Number of padding paragraphs of one bench report."""
+    target = min(14000.0, max(3400.0, rng.lognormvariate(math.log(BENCH_TEXT_MEDIAN), 0.42)))
+    return max(1, round((target - BENCH_BASE_CHARS) / BENCH_PAD_PARA_CHARS))
+
+
 def run_bench(n: int, out: Path, jobs: int = 1):
     """Write n reports into out (files split across `jobs` processes; the output does
     not depend on `jobs`) plus out/expected.jsonl."""
@@ -1609,23 +3121,25 @@ def run_bench(n: int, out: Path, jobs: int = 1):
         import multiprocessing
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             results = pool.starmap(_bench_part, [(n, str(out), jobs, k) for k in range(jobs)])
-    lines = sorted(ln for part, _ in results for ln in part)
-    total_bytes = sum(b for _, b in results)
+    lines = sorted(ln for part, _, _ in results for ln in part)
+    total_bytes = sum(b for _, b, _ in results)
+    total_chars = sum(c for _, _, c in results)
     with open(out / "expected.jsonl", "w", encoding="utf-8") as f:
         for _, ln in lines:
             f.write(ln + "\n")
     dt = time.time() - t0
-    print(f"bench: {n} files, {total_bytes / 1e6:.1f} MB (avg {total_bytes / max(n, 1) / 1024:.1f} KB) "
-          f"in {dt:.1f}s with {jobs} job(s)", file=sys.stderr)
+    print(f"bench: {n} files, {total_bytes / 1e6:.1f} MB (avg {total_bytes / max(n, 1) / 1024:.1f} KB, "
+          f"avg {total_chars / max(n, 1):.0f} text characters) in {dt:.1f}s with {jobs} job(s)", file=sys.stderr)
 
 
 def _bench_part(n: int, out: str, jobs: int, part: int):
     """Run the whole deterministic sequence, building and writing only reports i with
-    i % jobs == part. Returns ([(i, expected json line)], bytes written)."""
+    i % jobs == part. Returns ([(i, expected json line)], bytes written, text characters
+    of the reports written)."""
     out = Path(out)
     master = random.Random(20240601 + n)
     lines = []
-    total_bytes = 0
+    total_bytes = total_chars = 0
     i = 0
     seen = set()
     while i < n:
@@ -1662,7 +3176,7 @@ def _bench_part(n: int, out: str, jobs: int, part: int):
             kw = dict(stem=stem, agency=agency, year=year, heading_style=hs, we=rng.choice(["本机关", "我局", "我单位"]),
                       period_form=rng.randint(0, 3), site="政府门户网站", s6_style=rng.choice(["plain", "sub"]),
                       s5_style=rng.choice(["sub", "list"]), intro_in_preamble=rng.random() < 0.7,
-                      pad=rng.randint(120, 420), seal=rng.randrange(3) if rng.random() < 0.75 else None)
+                      pad=bench_pad(rng), seal=rng.randrange(3) if rng.random() < 0.75 else None)
             x = rng.random()
             kw["title_form"] = "normal" if x < 0.75 else ("year_first" if x < 0.85 else ("two_lines" if x < 0.95 else "trad"))
             if kw["title_form"] != "normal":
@@ -1709,6 +3223,7 @@ def _bench_part(n: int, out: str, jobs: int, part: int):
                     r2.setstate(stx)
                     rep = build_report(Spec(**kwx), vals, over, topts, r2)
                     set_layout_flags(rep, "ABC"[idx % 3])
+                    rep.office_markup = True
                     if year > start:
                         rep.extra["carryover_from_previous_consistent"] = not mismatch
                     if idx != i:
@@ -1718,13 +3233,14 @@ def _bench_part(n: int, out: str, jobs: int, part: int):
                     data = (write_docx if fx == "docx" else write_odt)(rep)
                     (out / f"{kwx['stem']}.{fx}").write_bytes(data)
                     total_bytes += len(data)
+                    total_chars += rep.text_chars()
                     e = rep.expected(fx)
                     del e["tables"]
                     lines.append((idx, json.dumps(e, ensure_ascii=False)))
             i += len(jobs_list)
             if i >= n:
                 break
-    return lines, total_bytes
+    return lines, total_bytes, total_chars
 
 
 def rng_suffix(rng):
