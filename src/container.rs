@@ -169,6 +169,57 @@ impl Package {
             return Ok(None);
         };
         let limit = self.limits.max_part_bytes;
+        let buf = match self.inflate_whole(index, limit) {
+            Some(buf) => buf,
+            None => self.read_streaming(name, index, limit)?,
+        };
+        self.total_read += buf.len() as u64;
+        if self.total_read > self.limits.max_total_bytes {
+            return Err(ReadError::PackageTooLarge {
+                limit: self.limits.max_total_bytes,
+            });
+        }
+        Ok(Some(buf))
+    }
+
+    /// The usual deflated member in one call to libdeflate: its declared size
+    /// within the limit, the data inflating to exactly that size, and the CRC
+    /// matching. `None` for anything else, which [`Package::read_streaming`]
+    /// then reads (and reports) the general way.
+    fn inflate_whole(&mut self, index: usize, limit: u64) -> Option<Vec<u8>> {
+        let (raw, size, crc) = {
+            let mut file = self.zip.by_index_raw(index).ok()?;
+            if file.encrypted()
+                || file.compression() != zip::CompressionMethod::Deflated
+                || file.size() > limit
+                || file.compressed_size() > limit
+            {
+                return None;
+            }
+            let (size, crc) = (file.size() as usize, file.crc32());
+            let mut raw = Vec::with_capacity(file.compressed_size() as usize);
+            file.read_to_end(&mut raw).ok()?;
+            (raw, size, crc)
+        };
+        let mut out = vec![0u8; size];
+        let n = libdeflater::Decompressor::new()
+            .deflate_decompress(&raw, &mut out)
+            .ok()?;
+        if n != size {
+            return None;
+        }
+        let mut check = libdeflater::Crc::new();
+        check.update(&out);
+        (check.sum() == crc).then_some(out)
+    }
+
+    /// Read member `index` through zip's streaming reader, at most `limit` bytes.
+    fn read_streaming(
+        &mut self,
+        name: &str,
+        index: usize,
+        limit: u64,
+    ) -> Result<Vec<u8>, ReadError> {
         let mut file = self
             .zip
             .by_index(index)
@@ -188,13 +239,7 @@ impl Package {
                 limit,
             });
         }
-        self.total_read += buf.len() as u64;
-        if self.total_read > self.limits.max_total_bytes {
-            return Err(ReadError::PackageTooLarge {
-                limit: self.limits.max_total_bytes,
-            });
-        }
-        Ok(Some(buf))
+        Ok(buf)
     }
 
     /// Read a member that must exist.
@@ -303,6 +348,95 @@ fn describe_magic(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
+
+    /// An ODT package whose content.xml is `content` (deflated), then `patch`ed.
+    fn odt_with_patch(content: &[u8], patch: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("mimetype", stored).unwrap();
+        w.write_all(b"application/vnd.oasis.opendocument.text")
+            .unwrap();
+        w.start_file("content.xml", deflated).unwrap();
+        w.write_all(content).unwrap();
+        let mut bytes = w.finish().unwrap().into_inner();
+        patch(&mut bytes);
+        bytes
+    }
+
+    /// Offsets of every occurrence of `needle` in `hay`.
+    fn find_all(hay: &[u8], needle: &[u8]) -> Vec<usize> {
+        hay.windows(needle.len())
+            .enumerate()
+            .filter(|(_, w)| *w == needle)
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    #[test]
+    fn whole_part_inflate_agrees_with_streaming() {
+        let content: Vec<u8> = (0..5000)
+            .flat_map(|i| format!("<text:p>第{i}段</text:p>").into_bytes())
+            .collect();
+        let size = (content.len() as u32).to_le_bytes();
+        let crc = {
+            let mut c = libdeflater::Crc::new();
+            c.update(&content);
+            c.sum().to_le_bytes()
+        };
+        // Intact, a wrong CRC, and uncompressed sizes declared too small and
+        // too large (in both the local and the central header).
+        let cases: Vec<(&str, Vec<u8>)> = vec![
+            ("intact", odt_with_patch(&content, |_| {})),
+            (
+                "crc",
+                odt_with_patch(&content, |b| {
+                    for at in find_all(b, &crc) {
+                        b[at] ^= 1;
+                    }
+                }),
+            ),
+            (
+                "size too small",
+                odt_with_patch(&content, |b| {
+                    for at in find_all(b, &size) {
+                        b[at..at + 4].copy_from_slice(&100u32.to_le_bytes());
+                    }
+                }),
+            ),
+            (
+                "size too large",
+                odt_with_patch(&content, |b| {
+                    for at in find_all(b, &size) {
+                        b[at..at + 4].copy_from_slice(&(content.len() as u32 + 7).to_le_bytes());
+                    }
+                }),
+            ),
+        ];
+        for (what, bytes) in cases {
+            let mut pkg = Package::open(bytes, Limits::default()).unwrap();
+            let index = pkg.zip.index_for_name("content.xml").unwrap();
+            let limit = Limits::default().max_part_bytes;
+            let whole = pkg.inflate_whole(index, limit);
+            let streamed = pkg
+                .read_streaming("content.xml", index, limit)
+                .map_err(|e| e.to_string());
+            if what == "intact" {
+                assert_eq!(whole.as_deref(), Some(&content[..]));
+            } else {
+                // Only an intact member takes the fast path.
+                assert_eq!(whole, None, "{what}");
+            }
+            match (pkg.part("content.xml"), streamed) {
+                (Ok(Some(a)), Ok(b)) => assert_eq!(a, b, "{what}"),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b, "{what}"),
+                (a, b) => panic!("{what}: {a:?} vs {b:?}"),
+            }
+        }
+    }
 
     #[test]
     fn resolves_relative_targets() {

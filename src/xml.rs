@@ -172,10 +172,7 @@ enum Attrs<'a> {
     /// references, and each attribute's namespace: read again on demand, so
     /// that the many attributes nobody asks for (`w:rsidR`, `w:rFonts`…) cost
     /// no allocation.
-    Plain {
-        text: &'a str,
-        ns: [Ns; FAST_ATTRS],
-    },
+    Plain { text: &'a str, ns: [Ns; FAST_ATTRS] },
     /// Parsed one by one.
     List(Vec<Attr<'a>>),
 }
