@@ -325,6 +325,10 @@ pub struct XmlReader<'a> {
     latest: Option<HashMap<Vec<u8>, usize>>,
     memo: Vec<(u64, Ns)>,
     default_ns: Option<Ns>,
+    /// The element just started was empty (`<a/>`): its end comes next.
+    /// (quick-xml's own expansion of empty elements allocates the name of
+    /// every one of them.)
+    pending_end: bool,
 }
 
 impl<'a> XmlReader<'a> {
@@ -333,7 +337,7 @@ impl<'a> XmlReader<'a> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let mut inner = Reader::from_reader(bytes);
         let cfg = inner.config_mut();
-        cfg.expand_empty_elements = true;
+        cfg.expand_empty_elements = false;
         cfg.trim_text(false);
         cfg.check_end_names = true;
         XmlReader {
@@ -348,6 +352,7 @@ impl<'a> XmlReader<'a> {
             latest: None,
             memo: Vec::with_capacity(MEMO_SIZE),
             default_ns: None,
+            pending_end: false,
         }
     }
 
@@ -501,6 +506,15 @@ impl<'a> XmlReader<'a> {
     /// Next event, skipping declarations, comments and processing instructions.
     #[allow(clippy::should_implement_trait)] // fallible, so not an Iterator
     pub fn next(&mut self) -> Result<Ev<'a>, ReadError> {
+        if self.pending_end {
+            self.pending_end = false;
+            if let Some(f) = self.frames.pop() {
+                if self.bindings.len() > f.bindings_before {
+                    self.truncate_bindings(f.bindings_before);
+                }
+                return Ok(Ev::End(f.ns, f.local));
+            }
+        }
         loop {
             let ev = match self.inner.read_event() {
                 Ok(x) => x,
@@ -510,22 +524,8 @@ impl<'a> XmlReader<'a> {
                 }
             };
             match ev {
-                Event::Start(start) => {
-                    if let Some(elem) = self.start_fast(&start)? {
-                        return Ok(Ev::Start(elem));
-                    }
-                    if self.xmlns.find(&start).is_some() {
-                        self.check_declarations(&start)?;
-                    }
-                    if self.frames.len() + 1 > self.max_depth {
-                        return Err(ReadError::TooDeep {
-                            part: self.part.clone(),
-                            limit: self.max_depth,
-                        });
-                    }
-                    let elem = self.start(&start)?;
-                    return Ok(Ev::Start(elem));
-                }
+                Event::Start(start) => return self.start_event(&start, false),
+                Event::Empty(start) => return self.start_event(&start, true),
                 Event::End(end) => {
                     return Ok(match self.frames.pop() {
                         Some(f) => {
@@ -581,9 +581,31 @@ impl<'a> XmlReader<'a> {
                     ));
                 }
                 Event::Eof => return Ok(Ev::Eof),
-                Event::Empty(_) | Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+                Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
             }
         }
+    }
+
+    /// A start tag (`empty` for `<a/>`, whose end [`XmlReader::next`] reports
+    /// next).
+    fn start_event(&mut self, start: &BytesStart<'_>, empty: bool) -> Result<Ev<'a>, ReadError> {
+        let elem = match self.start_fast(start)? {
+            Some(elem) => elem,
+            None => {
+                if self.xmlns.find(start).is_some() {
+                    self.check_declarations(start)?;
+                }
+                if self.frames.len() + 1 > self.max_depth {
+                    return Err(ReadError::TooDeep {
+                        part: self.part.clone(),
+                        limit: self.max_depth,
+                    });
+                }
+                self.start(start)?
+            }
+        };
+        self.pending_end = empty;
+        Ok(Ev::Start(elem))
     }
 
     /// The namespace declarations of a start tag that quick-xml's `NsReader`
