@@ -275,6 +275,8 @@ struct Binding {
 struct Frame<'a> {
     ns: Ns,
     local: &'a [u8],
+    /// Qualified name as written, for the end-tag check.
+    qname: &'a [u8],
     /// Number of bindings in scope before this element's own declarations.
     bindings_before: usize,
 }
@@ -308,7 +310,11 @@ fn prefix_key(prefix: &[u8]) -> Option<u64> {
 /// values are sliced from it without decoding them again; otherwise every text and
 /// value is decoded on its own, as quick-xml does, so errors are reported the same.
 pub struct XmlReader<'a> {
+    /// quick-xml's reader over the whole part, used when the part is not valid
+    /// UTF-8 (then every event goes through quick-xml, as it decodes each).
     inner: Reader<&'a [u8]>,
+    /// Where the own tokenizer is (valid UTF-8 parts).
+    pos: usize,
     /// Finds namespace declarations in a start tag.
     xmlns: memchr::memmem::Finder<'static>,
     input: &'a [u8],
@@ -342,6 +348,7 @@ impl<'a> XmlReader<'a> {
         cfg.check_end_names = true;
         XmlReader {
             inner,
+            pos: 0,
             xmlns: memchr::memmem::Finder::new(b"xmlns"),
             input: bytes,
             input_str: simdutf8::basic::from_utf8(bytes).ok(),
@@ -363,7 +370,11 @@ impl<'a> XmlReader<'a> {
 
     /// Current byte offset in the part.
     pub fn offset(&self) -> u64 {
-        self.inner.buffer_position()
+        if self.input_str.is_some() {
+            self.pos as u64
+        } else {
+            self.inner.buffer_position()
+        }
     }
 
     /// The namespace URI bound to `prefix` in the current scope (the scope of the
@@ -515,6 +526,9 @@ impl<'a> XmlReader<'a> {
                 return Ok(Ev::End(f.ns, f.local));
             }
         }
+        if self.input_str.is_some() {
+            return self.next_own();
+        }
         loop {
             let ev = match self.inner.read_event() {
                 Ok(x) => x,
@@ -582,6 +596,314 @@ impl<'a> XmlReader<'a> {
                 }
                 Event::Eof => return Ok(Ev::Eof),
                 Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            }
+        }
+    }
+
+    /// [`XmlReader::next`] for a part that is valid UTF-8: the usual tokens
+    /// (text, plain start and end tags) are read here straight from the input;
+    /// anything else (comments, CDATA, declarations, DOCTYPE, unusual or broken
+    /// tags) is read by a quick-xml reader started at that token, so that it is
+    /// handled, and its errors reported, as quick-xml does. End tags are checked
+    /// against the open elements here, with quick-xml's messages.
+    fn next_own(&mut self) -> Result<Ev<'a>, ReadError> {
+        loop {
+            let input = self.input;
+            let at = self.pos;
+            let Some(&first) = input.get(at) else {
+                if !self.frames.is_empty() {
+                    return Err(self.xml_error(
+                        at as u64,
+                        format!(
+                            "unexpected end of part, {} element(s) left open",
+                            self.frames.len()
+                        ),
+                    ));
+                }
+                return Ok(Ev::Eof);
+            };
+            if first != b'<' {
+                let end = memchr::memchr(b'<', &input[at..]).map_or(input.len(), |i| at + i);
+                self.pos = end;
+                let Some(text) = self.input_str.and_then(|s| s.get(at..end)) else {
+                    return Err(self.internal_error());
+                };
+                if !text.as_bytes().contains(&b'&') {
+                    return Ok(Ev::Text(Cow::Borrowed(text)));
+                }
+                return match quick_xml::escape::unescape(text) {
+                    Ok(Cow::Owned(t)) => Ok(Ev::Text(Cow::Owned(t))),
+                    Ok(Cow::Borrowed(_)) => Ok(Ev::Text(Cow::Borrowed(text))),
+                    Err(e) => {
+                        Err(self.xml_error(end as u64, quick_xml::Error::from(e).to_string()))
+                    }
+                };
+            }
+            match input.get(at + 1) {
+                Some(b'/') => {
+                    // quick-xml reads quotes as quoting in end tags too.
+                    let gt = memchr::memchr(b'>', &input[at + 2..]).filter(|&gt| {
+                        memchr::memchr2(b'"', b'\'', &input[at + 2..at + 2 + gt]).is_none()
+                    });
+                    if let Some(gt) = gt {
+                        let content = &input[at + 2..at + 2 + gt];
+                        let trimmed = content
+                            .iter()
+                            .rposition(|&b| !is_xml_space(b))
+                            .map_or(content, |i| &content[..=i]);
+                        self.pos = at + 3 + gt;
+                        return self.end_tag(trimmed, at);
+                    }
+                }
+                Some(b'!' | b'?') | None => {}
+                Some(_) => {
+                    if let Some(elem) = self.start_own(at)? {
+                        return Ok(Ev::Start(elem));
+                    }
+                }
+            }
+            if let Some(ev) = self.one_token()? {
+                return Ok(ev);
+            }
+        }
+    }
+
+    /// A start tag written plainly at `at` (`<name attr="v" …>` or `…/>`; see
+    /// [`XmlReader::start_fast`] for what "plainly" allows), read in one pass:
+    /// its element, with `pos` moved past it. `None` leaves `pos` and everything
+    /// else as it was, for quick-xml to read the tag.
+    fn start_own(&mut self, at: usize) -> Result<Option<Elem<'a>>, ReadError> {
+        let input: &'a [u8] = self.input;
+        let len = input.len();
+        let name_start = at + 1;
+        let mut i = name_start;
+        while i < len
+            && !matches!(
+                input[i],
+                b'/' | b'>' | b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'\''
+            )
+        {
+            i += 1;
+        }
+        // quick-xml reads quotes as quoting even inside a name.
+        if i == name_start || i == len || matches!(input[i], b'"' | b'\'') {
+            return Ok(None);
+        }
+        let qname = &input[name_start..i];
+        let attrs_start = i;
+        let mut qnames: [&[u8]; FAST_ATTRS] = [b""; FAST_ATTRS];
+        let mut nss = [Ns::None; FAST_ATTRS];
+        let mut n = 0;
+        let mut references = false;
+        let mut last_prefix: Option<(&[u8], Ns)> = None;
+        let (attrs_end, empty, end) = loop {
+            let space_start = i;
+            while i < len && is_xml_space(input[i]) {
+                i += 1;
+            }
+            match input.get(i) {
+                None => return Ok(None),
+                Some(b'>') => break (i, false, i + 1),
+                Some(b'/') => {
+                    if input.get(i + 1) != Some(&b'>') {
+                        return Ok(None);
+                    }
+                    break (i, true, i + 2);
+                }
+                Some(_) if i == space_start => return Ok(None),
+                Some(_) => {}
+            }
+            // One attribute: name, `=`, quoted value.
+            let key_start = i;
+            // A `>` or `/` here ends or breaks the tag: quick-xml's to read.
+            while i < len
+                && !matches!(
+                    input[i],
+                    b'=' | b'"' | b'\'' | b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/'
+                )
+            {
+                i += 1;
+            }
+            let key = &input[key_start..i];
+            while i < len && is_xml_space(input[i]) {
+                i += 1;
+            }
+            if key.is_empty() || input.get(i) != Some(&b'=') {
+                return Ok(None);
+            }
+            i += 1;
+            while i < len && is_xml_space(input[i]) {
+                i += 1;
+            }
+            let quote = match input.get(i) {
+                Some(&q @ (b'"' | b'\'')) => q,
+                _ => return Ok(None),
+            };
+            i += 1;
+            let value_start = i;
+            while i < len && input[i] != quote {
+                i += 1;
+            }
+            if i == len {
+                return Ok(None);
+            }
+            references |= input[value_start..i].contains(&b'&');
+            i += 1;
+            if n == FAST_ATTRS
+                || qnames[..n].contains(&key)
+                || key.starts_with(b"xmlns") && (key.len() == 5 || key[5] == b':')
+            {
+                return Ok(None);
+            }
+            qnames[n] = key;
+            if let Some(c) = key.iter().position(|&b| b == b':').filter(|&c| c > 0) {
+                // Attributes of a tag mostly share one prefix.
+                let prefix = &key[..c];
+                nss[n] = match last_prefix {
+                    Some((p, ns)) if p == prefix => ns,
+                    _ => {
+                        let ns = self.resolve_prefix(prefix);
+                        last_prefix = Some((prefix, ns));
+                        ns
+                    }
+                };
+            }
+            n += 1;
+        };
+        if self.frames.len() + 1 > self.max_depth {
+            return Err(ReadError::TooDeep {
+                part: self.part.clone(),
+                limit: self.max_depth,
+            });
+        }
+        let Some(text) = self.input_str.and_then(|s| s.get(attrs_start..attrs_end)) else {
+            return Ok(None);
+        };
+        let attrs = if references {
+            let mut list = Vec::with_capacity(n);
+            for ((key, raw), &ns) in plain_attrs(text).zip(nss.iter()) {
+                let value = match quick_xml::escape::unescape(raw) {
+                    Ok(Cow::Owned(v)) => Cow::Owned(v),
+                    Ok(Cow::Borrowed(_)) => Cow::Borrowed(raw),
+                    Err(_) => return Ok(None),
+                };
+                list.push(Attr {
+                    ns,
+                    local: local_part(key),
+                    value,
+                });
+            }
+            Attrs::List(list)
+        } else {
+            Attrs::Plain { text, ns: nss }
+        };
+        let (ns, local) = match qname.iter().position(|&b| b == b':') {
+            Some(c) => (self.resolve_prefix(&qname[..c]), &qname[c + 1..]),
+            None => (self.resolve_default(), qname),
+        };
+        self.frames.push(Frame {
+            ns,
+            local,
+            qname,
+            bindings_before: self.bindings.len(),
+        });
+        self.pos = end;
+        self.pending_end = empty;
+        Ok(Some(Elem { ns, local, attrs }))
+    }
+
+    /// One markup token at `pos` read by a fresh quick-xml reader (see
+    /// [`XmlReader::next_own`]); `None` for tokens that yield no event.
+    fn one_token(&mut self) -> Result<Option<Ev<'a>>, ReadError> {
+        let at = self.pos;
+        let rest: &'a [u8] = &self.input[at..];
+        let mut q = Reader::from_reader(rest);
+        let cfg = q.config_mut();
+        cfg.expand_empty_elements = false;
+        cfg.trim_text(false);
+        cfg.check_end_names = false;
+        cfg.allow_unmatched_ends = true;
+        let ev = match q.read_event() {
+            Ok(ev) => ev,
+            Err(e) => {
+                let off = at as u64 + q.error_position();
+                return Err(self.xml_error(off, e.to_string()));
+            }
+        };
+        self.pos = at + q.buffer_position() as usize;
+        Ok(match ev {
+            Event::Start(start) => Some(self.start_event(&start, false)?),
+            Event::Empty(start) => Some(self.start_event(&start, true)?),
+            Event::End(end) => {
+                let name = self
+                    .reslice(end.name().as_ref())
+                    .ok_or_else(|| self.internal_error())?;
+                Some(self.end_tag(name, at)?)
+            }
+            Event::Text(t) => {
+                // Not reached: text is read by `next_own`; kept total.
+                let off = self.offset();
+                let text = t
+                    .unescape()
+                    .map_err(|e| self.xml_error(off, e.to_string()))?;
+                Some(Ev::Text(match text {
+                    Cow::Borrowed(s) => match self.reslice_str(s.as_bytes()) {
+                        Some(s) => Cow::Borrowed(s),
+                        None => Cow::Owned(s.to_string()),
+                    },
+                    Cow::Owned(s) => Cow::Owned(s),
+                }))
+            }
+            Event::CData(c) => {
+                let off = self.offset();
+                let text = c.decode().map_err(|e| self.xml_error(off, e.to_string()))?;
+                Some(Ev::Text(match text {
+                    Cow::Borrowed(s) => match self.reslice_str(s.as_bytes()) {
+                        Some(s) => Cow::Borrowed(s),
+                        None => Cow::Owned(s.to_string()),
+                    },
+                    Cow::Owned(s) => Cow::Owned(s),
+                }))
+            }
+            Event::DocType(d) => {
+                if d.windows(8).any(|w| w.eq_ignore_ascii_case(b"<!ENTITY")) {
+                    return Err(ReadError::EntityDeclaration {
+                        part: self.part.clone(),
+                    });
+                }
+                None
+            }
+            Event::Eof => {
+                // Not reached at a `<`; end the part like the input's end.
+                self.pos = self.input.len();
+                None
+            }
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => None,
+        })
+    }
+
+    /// An end tag named `name` whose `<` is at `at`: close the open element,
+    /// or fail as quick-xml's end-name check does.
+    fn end_tag(&mut self, name: &'a [u8], at: usize) -> Result<Ev<'a>, ReadError> {
+        use quick_xml::errors::IllFormedError;
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        match self.frames.pop() {
+            Some(f) if f.qname == name => {
+                if self.bindings.len() > f.bindings_before {
+                    self.truncate_bindings(f.bindings_before);
+                }
+                Ok(Ev::End(f.ns, f.local))
+            }
+            Some(f) => {
+                let e = IllFormedError::MismatchedEndTag {
+                    expected: text(f.qname),
+                    found: text(name),
+                };
+                Err(self.xml_error(at as u64, quick_xml::Error::IllFormed(e).to_string()))
+            }
+            None => {
+                let e = IllFormedError::UnmatchedEndTag(text(name));
+                Err(self.xml_error(at as u64, quick_xml::Error::IllFormed(e).to_string()))
             }
         }
     }
@@ -658,6 +980,16 @@ impl<'a> XmlReader<'a> {
         }
         let name_len = start.name().as_ref().len();
         let (qname, attr_text) = content.split_at(name_len);
+        self.start_plain(qname, attr_text)
+    }
+
+    /// [`XmlReader::start_fast`] on a tag already split into its name and the
+    /// text of its attributes (both slices of the input).
+    fn start_plain(
+        &mut self,
+        qname: &'a [u8],
+        attr_text: &'a [u8],
+    ) -> Result<Option<Elem<'a>>, ReadError> {
         let mut qnames: [&[u8]; FAST_ATTRS] = [b""; FAST_ATTRS];
         let mut nss = [Ns::None; FAST_ATTRS];
         let mut n = 0;
@@ -683,7 +1015,9 @@ impl<'a> XmlReader<'a> {
             }
             references |= value.contains(&b'&');
             qnames[n] = key;
-            if let Some(i) = key.iter().position(|&b| b == b':') {
+            // An empty prefix (`:a`) leaves an attribute in no namespace, as in
+            // the general path.
+            if let Some(i) = key.iter().position(|&b| b == b':').filter(|&i| i > 0) {
                 nss[n] = self.resolve_prefix(&key[..i]);
             }
             n += 1;
@@ -723,6 +1057,7 @@ impl<'a> XmlReader<'a> {
         self.frames.push(Frame {
             ns,
             local,
+            qname,
             bindings_before: self.bindings.len(),
         });
         Ok(Some(Elem { ns, local, attrs }))
@@ -812,9 +1147,13 @@ impl<'a> XmlReader<'a> {
                 a.ns = self.resolve_prefix(p);
             }
         }
+        let qname = self
+            .reslice(start.name().as_ref())
+            .ok_or_else(|| self.internal_error())?;
         self.frames.push(Frame {
             ns,
             local,
+            qname,
             bindings_before,
         });
         Ok(Elem {
@@ -1138,5 +1477,240 @@ mod tests {
                 assert_eq!(ours.prefix_uri(p), expected, "{p}");
             }
         }
+    }
+}
+
+/// The own tokenizer against quick-xml's, event by event: on every XML part of
+/// the public corpus and the samples, and on mutated copies of some of them.
+#[cfg(test)]
+mod differential {
+    use super::*;
+    use crate::container::Package;
+    use std::path::{Path, PathBuf};
+
+    /// Every event (or the error) of `bytes`, through the own tokenizer or, with
+    /// `quick_only`, through quick-xml alone (the path for non-UTF-8 parts).
+    pub(super) fn events(bytes: &[u8], quick_only: bool) -> Vec<String> {
+        let mut r = XmlReader::new(bytes, "p.xml", Limits::default());
+        if quick_only {
+            r.input_str = None;
+        }
+        let mut out = Vec::new();
+        loop {
+            match r.next() {
+                Ok(Ev::Start(e)) => {
+                    let attrs: Vec<String> = e
+                        .attrs()
+                        .map(|a| {
+                            format!(
+                                "{:?}:{}={}",
+                                a.ns,
+                                String::from_utf8_lossy(a.local),
+                                a.value
+                            )
+                        })
+                        .collect();
+                    out.push(format!(
+                        "S {:?}:{} {}",
+                        e.ns,
+                        String::from_utf8_lossy(e.local),
+                        attrs.join(" ")
+                    ));
+                }
+                Ok(Ev::End(ns, local)) => {
+                    out.push(format!("E {ns:?}:{}", String::from_utf8_lossy(local)))
+                }
+                Ok(Ev::Text(t)) => out.push(format!("T {t}")),
+                Ok(Ev::Eof) => {
+                    out.push(format!("EOF at {}", r.offset()));
+                    return out;
+                }
+                Err(ReadError::Xml { message, .. }) => {
+                    // Offsets are compared on the events' side (EOF); error
+                    // offsets of the two paths are only required to be close.
+                    out.push(format!("ERR {message}"));
+                    return out;
+                }
+                Err(e) => {
+                    out.push(format!("ERR {e}"));
+                    return out;
+                }
+            }
+        }
+    }
+
+    fn documents() -> Vec<PathBuf> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut out = Vec::new();
+        let mut dirs = vec![root.join("../shared/corpus/public"), root.join("samples")];
+        while let Some(d) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if matches!(p.extension().and_then(|x| x.to_str()), Some("docx" | "odt")) {
+                    out.push(p);
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// The XML parts of a document that is valid UTF-8 (the own tokenizer's
+    /// domain).
+    fn xml_parts(path: &Path) -> Vec<(String, Vec<u8>)> {
+        let Ok(bytes) = std::fs::read(path) else {
+            return Vec::new();
+        };
+        let Ok(mut pkg) = Package::open(bytes, Limits::default()) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for name in pkg.part_names() {
+            if !(name.ends_with(".xml") || name.ends_with(".rels")) {
+                continue;
+            }
+            if let Ok(Some(b)) = pkg.part(&name) {
+                if std::str::from_utf8(&b).is_ok() {
+                    out.push((name, b));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn same_events_on_real_parts() {
+        let docs = documents();
+        assert!(docs.len() > 200, "corpus not found: {}", docs.len());
+        let mut parts = 0;
+        for d in &docs {
+            for (name, b) in xml_parts(d) {
+                assert_eq!(
+                    events(&b, false),
+                    events(&b, true),
+                    "{} {name}",
+                    d.display()
+                );
+                parts += 1;
+            }
+        }
+        assert!(parts > 1000, "{parts} parts");
+    }
+
+    #[test]
+    fn same_events_on_mutated_parts() {
+        // Deterministic mutations (ASCII only, so the part stays UTF-8): markup
+        // characters inserted, bytes removed, tags cut.
+        const INSERTS: &[&[u8]] = &[
+            b"<",
+            b">",
+            b"&",
+            b"\"",
+            b"'",
+            b"/",
+            b"=",
+            b" ",
+            b"</w:p>",
+            b"<x>",
+            b"<!--",
+            b"&amp;",
+            b"&#x41;",
+            b"&bogus;",
+            b"<![CDATA[x]]>",
+            b"<?pi?>",
+            b"xmlns:w=\"urn:x\" ",
+            b"a=\"1\" a=\"2\"",
+        ];
+        let docs = documents();
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut cases = 0;
+        for d in docs.iter().step_by(3) {
+            for (name, b) in xml_parts(d).into_iter().take(3) {
+                let b: Vec<u8> = b.into_iter().take(20_000).collect();
+                for _ in 0..30 {
+                    let mut m = b.clone();
+                    let at = (next() as usize) % m.len().max(1);
+                    let at = (at..m.len()).find(|&i| m[i].is_ascii()).unwrap_or(m.len());
+                    match next() % 3 {
+                        0 => {
+                            let ins = INSERTS[(next() as usize) % INSERTS.len()];
+                            m.splice(at..at, ins.iter().copied());
+                        }
+                        1 if at < m.len() => {
+                            m.remove(at);
+                        }
+                        _ => m.truncate(at),
+                    }
+                    if std::str::from_utf8(&m).is_err() {
+                        continue;
+                    }
+                    assert_eq!(
+                        events(&m, false),
+                        events(&m, true),
+                        "{} {name} mutated at {at}",
+                        d.display()
+                    );
+                    cases += 1;
+                }
+            }
+        }
+        assert!(cases > 1000, "{cases} cases");
+    }
+
+    #[test]
+    fn same_events_on_every_small_mutation() {
+        // Every single-byte deletion, every cut and every insertion of a markup
+        // fragment, at every position of a document using each kind of token.
+        let doc = br#"<?xml version="1.0"?><!-- c --><w:document xmlns:w="urn:w" xmlns:v='urn:v'><w:p w:a="1" v:b='x&amp;y'><w:r><w:t xml:space="preserve"> a &lt;b&gt; &#x4E00; </w:t><w:br/><w:tab /></w:r><![CDATA[<c>]]><?pi x?></w:p ><p xmlns="urn:d" c="3"/></w:document>"#;
+        let inserts: &[&[u8]] = &[
+            b"<",
+            b">",
+            b"&",
+            b"\"",
+            b"'",
+            b"/",
+            b"=",
+            b" ",
+            b"xmlns:w=\"urn:x\" ",
+            b"a=\"1\" a=\"2\"",
+            b"</w:p>",
+            b"<!--",
+            b"&bogus;",
+        ];
+        let mut cases = 0;
+        for at in 0..=doc.len() {
+            let mut variants = vec![doc[..at].to_vec()];
+            if at < doc.len() {
+                let mut d = doc.to_vec();
+                d.remove(at);
+                variants.push(d);
+            }
+            for ins in inserts {
+                let mut m = doc.to_vec();
+                m.splice(at..at, ins.iter().copied());
+                variants.push(m);
+            }
+            for m in variants {
+                assert_eq!(
+                    events(&m, false),
+                    events(&m, true),
+                    "{}",
+                    String::from_utf8_lossy(&m)
+                );
+                cases += 1;
+            }
+        }
+        assert!(cases > 3000, "{cases}");
     }
 }
