@@ -245,10 +245,9 @@ impl<'a> Record<'a> {
     fn field(&mut self, text: &str) {
         self.separate();
         let bytes = text.as_bytes();
-        if !bytes
-            .iter()
-            .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
-        {
+        let special = memchr::memchr3(b',', b'"', b'\n', bytes).is_some()
+            || memchr::memchr(b'\r', bytes).is_some();
+        if !special {
             self.out.extend_from_slice(bytes);
             return;
         }

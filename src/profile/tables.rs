@@ -68,7 +68,7 @@ pub struct CellRead {
 pub struct Extracted {
     /// Key → value read from a cell (keys of both versions may appear; the
     /// caller keeps those of the detected version).
-    pub cells: HashMap<String, CellRead>,
+    pub cells: HashMap<String, CellRead, super::checks::KeyHash>,
     /// Rows that hold values but match no template row.
     pub extra_rows: Vec<ExtraRow>,
     /// 三 group rows that carried values of their own (`denied`, `unable`,
