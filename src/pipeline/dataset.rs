@@ -9,9 +9,10 @@
 
 use crate::model::{Format, Table};
 use crate::output::{Content, DocumentOutput, Section};
-use crate::profile::Report;
+use crate::profile::{Num, Report};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// Columns of `metrics.csv`.
@@ -81,10 +82,10 @@ pub fn rows(doc: &DocumentOutput, json_rel: &str) -> Result<Rows, csv::Error> {
     Ok(Rows {
         report_line,
         metrics: match &doc.report {
-            Some(r) => metric_rows(r, path)?,
+            Some(r) => metric_rows(r, path),
             None => Vec::new(),
         },
-        tables: table_rows(&doc.sections, path)?,
+        tables: table_rows(&doc.sections, path),
     })
 }
 
@@ -97,8 +98,20 @@ fn text_of<T: Serialize>(v: &T) -> String {
     }
 }
 
-fn metric_rows(report: &Report, path: &str) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// Append a metric value as [`text_of`] writes it: a whole number (what
+/// [`Num`] serializes as an integer) directly, anything else through serde.
+fn push_value(out: &mut Vec<u8>, value: Option<Num>) {
+    match value {
+        None => {}
+        Some(Num(v)) if v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15 => {
+            push_int(out, v as i64)
+        }
+        Some(n) => out.extend_from_slice(text_of(&n).as_bytes()),
+    }
+}
+
+fn metric_rows(report: &Report, path: &str) -> Vec<u8> {
+    let mut out = Vec::new();
     let agency = report
         .agency_normalized
         .as_deref()
@@ -106,36 +119,66 @@ fn metric_rows(report: &Report, path: &str) -> Result<Vec<u8>, csv::Error> {
         .unwrap_or("");
     let year = report.year.map(|y| y.to_string()).unwrap_or_default();
     let template = text_of(&report.template);
-    for (key, value) in &report.metrics {
-        let value = text_of(value);
-        let raw = report
-            .metric_sources
-            .get(key)
-            .map_or("", |s| s.raw.as_str());
-        let label = catalog_label(key, &template);
-        w.write_record([
-            agency,
-            year.as_str(),
-            template.as_str(),
-            key.as_str(),
-            label,
-            value.as_str(),
-            raw,
-            path,
-        ])?;
+    // Metrics, their sources and the catalog are all sorted by key: walk them
+    // side by side instead of looking every key up.
+    let mut sources = report.metric_sources.iter().peekable();
+    let mut labels = catalog().iter().peekable();
+    for (key, &value) in &report.metrics {
+        let raw = match advance_to(&mut sources, key) {
+            Some(s) => s.raw.as_str(),
+            None => "",
+        };
+        let label = advance_to(&mut labels, key).map_or("", |l| l.label(&template));
+        let mut rec = Record::new(&mut out);
+        rec.field(agency);
+        rec.field(&year);
+        rec.field(&template);
+        rec.field(key);
+        rec.field(label);
+        rec.raw_field(|o| push_value(o, value));
+        rec.field(raw);
+        rec.field(path);
+        rec.end();
     }
-    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    out
+}
+
+/// Advance `iter` (sorted by key) past the keys before `key`; the value of
+/// `key` if present.
+fn advance_to<'a, V>(
+    iter: &mut std::iter::Peekable<impl Iterator<Item = (&'a String, &'a V)>>,
+    key: &str,
+) -> Option<&'a V> {
+    while iter.next_if(|(k, _)| k.as_str() < key).is_some() {}
+    iter.next_if(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+}
+
+/// The labels of one metric key in `catalog/metrics.csv`.
+struct CatalogLabels {
+    /// The default label path.
+    default: String,
+    /// (template version, label path) where the version's differs.
+    variants: Vec<(String, String)>,
+}
+
+impl CatalogLabels {
+    /// The label path for a template version.
+    fn label(&self, template: &str) -> &str {
+        self.variants
+            .iter()
+            .find(|(v, _)| v == template)
+            .map_or(self.default.as_str(), |(_, l)| l.as_str())
+    }
 }
 
 /// Labels of `catalog/metrics.csv` by key: the default label path and the
 /// template-specific ones (`a/b | 2019: c/d`).
-/// Metric key -> (default label path, [(template version, label path)]).
-type Catalog = HashMap<String, (String, Vec<(String, String)>)>;
+type Catalog = BTreeMap<String, CatalogLabels>;
 
 fn catalog() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| {
-        let mut map = HashMap::new();
+        let mut map = BTreeMap::new();
         let mut r = csv::Reader::from_reader(include_str!("../../catalog/metrics.csv").as_bytes());
         let headers = r.headers().cloned().unwrap_or_default();
         let col = |name: &str| headers.iter().position(|h| h == name);
@@ -160,7 +203,7 @@ fn catalog() -> &'static Catalog {
                     (v.trim().to_string(), full.join("/"))
                 })
                 .collect();
-            map.insert(key.to_string(), (default, variants));
+            map.insert(key.to_string(), CatalogLabels { default, variants });
         }
         map
     })
@@ -168,68 +211,183 @@ fn catalog() -> &'static Catalog {
 
 /// The catalog label of a metric key for a template version ("" if unknown).
 pub fn catalog_label(key: &str, template: &str) -> &'static str {
-    match catalog().get(key) {
-        Some((default, variants)) => variants
-            .iter()
-            .find(|(v, _)| v == template)
-            .map_or(default.as_str(), |(_, l)| l.as_str()),
-        None => "",
+    catalog().get(key).map_or("", |l| l.label(template))
+}
+
+/// One CSV record appended to a buffer, byte for byte as `csv::Writer` with
+/// its default settings writes it: fields separated by `,`, the record ended
+/// by `\n`; a field holding `,`, `"`, `\r` or `\n` is quoted, its quotes
+/// doubled; a record of one empty field is written `""`.
+struct Record<'a> {
+    out: &'a mut Vec<u8>,
+    start: usize,
+    fields: usize,
+}
+
+impl<'a> Record<'a> {
+    fn new(out: &'a mut Vec<u8>) -> Self {
+        let start = out.len();
+        Record {
+            out,
+            start,
+            fields: 0,
+        }
+    }
+
+    fn separate(&mut self) {
+        if self.fields > 0 {
+            self.out.push(b',');
+        }
+        self.fields += 1;
+    }
+
+    /// Append a text field.
+    fn field(&mut self, text: &str) {
+        self.separate();
+        let bytes = text.as_bytes();
+        let special = memchr::memchr3(b',', b'"', b'\n', bytes).is_some()
+            || memchr::memchr(b'\r', bytes).is_some();
+        if !special {
+            self.out.extend_from_slice(bytes);
+            return;
+        }
+        self.out.push(b'"');
+        for part in bytes.split_inclusive(|&b| b == b'"') {
+            self.out.extend_from_slice(part);
+            if part.last() == Some(&b'"') {
+                self.out.push(b'"');
+            }
+        }
+        self.out.push(b'"');
+    }
+
+    /// Append a field written by `write`, which must need no quoting.
+    fn raw_field(&mut self, write: impl FnOnce(&mut Vec<u8>)) {
+        self.separate();
+        write(self.out);
+    }
+
+    /// Append an unsigned number field.
+    fn uint(&mut self, n: u64) {
+        self.separate();
+        push_uint(self.out, n);
+    }
+
+    /// End the record.
+    fn end(self) {
+        if self.out.len() == self.start {
+            self.out.extend_from_slice(b"\"\"");
+        }
+        self.out.push(b'\n');
     }
 }
 
-fn table_rows(sections: &[Section], path: &str) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// Append `n` in decimal.
+fn push_uint(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+/// Append `n` in decimal, with a leading `-` when negative.
+fn push_int(out: &mut Vec<u8>, n: i64) {
+    if n < 0 {
+        out.push(b'-');
+    }
+    push_uint(out, n.unsigned_abs());
+}
+
+fn table_rows(sections: &[Section], path: &str) -> Vec<u8> {
+    let mut w = TableWriter {
+        out: Vec::new(),
+        path,
+        scratch: Scratch::default(),
+    };
     let mut index = 0usize;
     for s in sections {
-        section_tables(s, path, &mut index, &mut w)?;
+        section_tables(s, &mut index, &mut w);
     }
-    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    w.out
 }
 
-fn section_tables(
-    section: &Section,
-    path: &str,
-    index: &mut usize,
-    w: &mut csv::Writer<Vec<u8>>,
-) -> Result<(), csv::Error> {
+/// Where table rows go, with buffers reused from cell to cell.
+struct TableWriter<'a> {
+    out: Vec<u8>,
+    path: &'a str,
+    scratch: Scratch,
+}
+
+/// Per-table and per-cell work buffers.
+#[derive(Default)]
+struct Scratch {
+    /// Per cell: whether it holds data (see [`cell_kind`]).
+    data: Vec<bool>,
+    /// Per cell: whether it holds a number.
+    number: Vec<bool>,
+    /// Per grid row: whether a cell of the row holds a number.
+    row_has_numbers: Vec<bool>,
+    /// Cells of the path being built.
+    found: Vec<usize>,
+    /// The header path of the current cell.
+    header: String,
+    /// The row-label path of the current cell.
+    labels: String,
+}
+
+fn section_tables(section: &Section, index: &mut usize, w: &mut TableWriter) {
     for item in &section.content {
         if let Content::Table(t) = item {
-            write_table(t, &index.to_string(), &section.title, path, w)?;
+            write_table(t, &index.to_string(), &section.title, w);
             *index += 1;
         }
     }
     for c in &section.sections {
-        section_tables(c, path, index, w)?;
+        section_tables(c, index, w);
     }
-    Ok(())
 }
 
-/// Whether a cell holds data rather than a label: a number (ASCII or
-/// full-width digits, thousands separators, `%`), blank, or a placeholder for
-/// "nothing" (`/`, `—`, `-`, `无`).
-fn is_data_like(text: &str) -> bool {
+/// Whether a cell holds data rather than a label, and whether it holds a
+/// number. Data: a number (ASCII or full-width digits, thousands separators,
+/// `%`), blank, or a placeholder for "nothing" (`/`, `—`, `-`, `无`).
+fn cell_kind(text: &str) -> (bool, bool) {
     let t = normalize_number(text);
-    t.is_empty()
-        || t.parse::<f64>().is_ok()
-        || matches!(t.as_str(), "/" | "／" | "—" | "——" | "-" | "－" | "无")
+    let number = !t.is_empty() && t.parse::<f64>().is_ok();
+    let data = t.is_empty() || number || matches!(&*t, "/" | "／" | "—" | "——" | "-" | "－" | "无");
+    (data, number)
 }
 
-/// Whether a cell holds a number.
-fn is_number(text: &str) -> bool {
-    let t = normalize_number(text);
-    !t.is_empty() && t.parse::<f64>().is_ok()
+/// Whether a character is dropped or rewritten by [`normalize_number`].
+fn number_noise(c: char) -> bool {
+    matches!(
+        c,
+        ',' | '，' | '%' | '％' | ' ' | '\u{3000}' | '０'..='９' | '．'
+    )
 }
 
-fn normalize_number(text: &str) -> String {
-    text.trim()
-        .chars()
+/// The trimmed text without separators, `%` and spaces, full-width digits
+/// and point made ASCII (borrowed when there is nothing to change).
+fn normalize_number(text: &str) -> Cow<'_, str> {
+    let t = text.trim();
+    if !t.contains(number_noise) {
+        return Cow::Borrowed(t);
+    }
+    t.chars()
         .filter(|c| !matches!(c, ',' | '，' | '%' | '％' | ' ' | '\u{3000}'))
         .map(|c| match c {
             '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
             '．' => '.',
             c => c,
         })
-        .collect()
+        .collect::<String>()
+        .into()
 }
 
 /// Write one table's cells. Nested tables (inside a cell) follow their parent,
@@ -245,96 +403,119 @@ fn normalize_number(text: &str) -> String {
 ///   the cell;
 /// * a label cell in a row holding numbers is a row label (no header path); a
 ///   label cell in a row without numbers is a header (no row-label path).
-fn write_table(
-    table: &Table,
-    id: &str,
-    section: &str,
-    path: &str,
-    w: &mut csv::Writer<Vec<u8>>,
-) -> Result<(), csv::Error> {
-    let cells = &table.cells;
-    let text_of = |i: usize| cells.get(i).map_or("", |c| c.text.as_str());
-    let data: Vec<bool> = cells.iter().map(|c| is_data_like(&c.text)).collect();
-    let row_has_numbers: Vec<bool> = table
-        .grid
-        .iter()
-        .map(|row| row.iter().any(|&i| is_number(text_of(i as usize))))
-        .collect();
-    let at = |r: usize, c: usize| {
-        table
-            .grid
-            .get(r)
-            .and_then(|row| row.get(c))
-            .map(|&i| i as usize)
-    };
-    let join = |indices: &[usize]| {
-        indices
-            .iter()
-            .map(|&i| text_of(i).trim())
-            .filter(|t| !t.is_empty())
-            .collect::<Vec<_>>()
-            .join(PATH_SEPARATOR)
-    };
-    let header_path = |own: usize, r: usize, c: usize| {
-        let mut found: Vec<usize> = Vec::new();
-        for up in (0..r).rev() {
-            let Some(i) = at(up, c) else { break };
-            if i == own || found.last() == Some(&i) {
-                continue;
-            }
-            if data.get(i).copied().unwrap_or(true) {
-                if found.is_empty() {
-                    continue;
-                }
-                break;
-            }
-            found.push(i);
-        }
-        found.reverse();
-        join(&found)
-    };
-    let row_labels = |own: usize, r: usize, c: usize| {
-        let mut found: Vec<usize> = Vec::new();
-        for left in 0..c {
-            let Some(i) = at(r, left) else { break };
-            if i == own || data.get(i).copied().unwrap_or(true) {
-                break;
-            }
-            if found.last() != Some(&i) {
-                found.push(i);
-            }
-        }
-        join(&found)
-    };
+fn write_table(table: &Table, id: &str, section: &str, w: &mut TableWriter) {
+    let s = &mut w.scratch;
+    s.data.clear();
+    s.number.clear();
+    for c in &table.cells {
+        let (data, number) = cell_kind(&c.text);
+        s.data.push(data);
+        s.number.push(number);
+    }
+    s.row_has_numbers.clear();
+    s.row_has_numbers.extend(table.grid.iter().map(|row| {
+        row.iter()
+            .any(|&i| s.number.get(i as usize).copied().unwrap_or(false))
+    }));
     let mut nested = 0usize;
-    for (own, cell) in cells.iter().enumerate() {
+    for (own, cell) in table.cells.iter().enumerate() {
         let (r, c) = (cell.row as usize, cell.col as usize);
-        let numbers_in_row = row_has_numbers.get(r).copied().unwrap_or(false);
-        let (header_path, row_label_path) = if data[own] {
-            (header_path(own, r, c), row_labels(own, r, c))
-        } else if numbers_in_row {
-            (String::new(), row_labels(own, r, c))
+        let s = &mut w.scratch;
+        let numbers_in_row = s.row_has_numbers.get(r).copied().unwrap_or(false);
+        let (header, labels) = if s.data[own] {
+            (true, true)
         } else {
-            (header_path(own, r, c), String::new())
+            (!numbers_in_row, numbers_in_row)
         };
-        w.write_record([
-            path,
-            id,
-            section,
-            &r.to_string(),
-            &c.to_string(),
-            &cell.row_span.to_string(),
-            &cell.col_span.to_string(),
-            &header_path,
-            &row_label_path,
-            &cell.text,
-        ])?;
+        s.header.clear();
+        if header {
+            header_path(table, s, own, r, c);
+        }
+        s.labels.clear();
+        if labels {
+            row_labels(table, s, own, r, c);
+        }
+        let mut rec = Record::new(&mut w.out);
+        rec.field(w.path);
+        rec.field(id);
+        rec.field(section);
+        rec.uint(r as u64);
+        rec.uint(c as u64);
+        rec.uint(u64::from(cell.row_span));
+        rec.uint(u64::from(cell.col_span));
+        rec.field(&s.header);
+        rec.field(&s.labels);
+        rec.field(&cell.text);
+        rec.end();
         for t in &cell.tables {
-            write_table(t, &format!("{id}.{nested}"), section, path, w)?;
+            write_table(t, &format!("{id}.{nested}"), section, w);
             nested += 1;
         }
     }
-    Ok(())
+}
+
+/// The cell index at grid position (`r`, `c`).
+fn grid_at(table: &Table, r: usize, c: usize) -> Option<usize> {
+    table
+        .grid
+        .get(r)
+        .and_then(|row| row.get(c))
+        .map(|&i| i as usize)
+}
+
+/// Set `s.header` to the header path of cell `own` at (`r`, `c`) (see
+/// [`write_table`]).
+fn header_path(table: &Table, s: &mut Scratch, own: usize, r: usize, c: usize) {
+    s.found.clear();
+    for up in (0..r).rev() {
+        let Some(i) = grid_at(table, up, c) else {
+            break;
+        };
+        if i == own || s.found.last() == Some(&i) {
+            continue;
+        }
+        if s.data.get(i).copied().unwrap_or(true) {
+            if s.found.is_empty() {
+                continue;
+            }
+            break;
+        }
+        s.found.push(i);
+    }
+    join_path(table, s.found.iter().rev(), &mut s.header);
+}
+
+/// Set `s.labels` to the row-label path of cell `own` at (`r`, `c`) (see
+/// [`write_table`]).
+fn row_labels(table: &Table, s: &mut Scratch, own: usize, r: usize, c: usize) {
+    s.found.clear();
+    for left in 0..c {
+        let Some(i) = grid_at(table, r, left) else {
+            break;
+        };
+        if i == own || s.data.get(i).copied().unwrap_or(true) {
+            break;
+        }
+        if s.found.last() != Some(&i) {
+            s.found.push(i);
+        }
+    }
+    join_path(table, s.found.iter(), &mut s.labels);
+}
+
+/// Append the trimmed, non-empty texts of `cells` to `out`, separated by
+/// [`PATH_SEPARATOR`].
+fn join_path<'a>(table: &Table, cells: impl Iterator<Item = &'a usize>, out: &mut String) {
+    for &i in cells {
+        let text = table.cells.get(i).map_or("", |c| c.text.trim());
+        if text.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(PATH_SEPARATOR);
+        }
+        out.push_str(text);
+    }
 }
 
 #[cfg(test)]
@@ -362,6 +543,52 @@ mod tests {
 
     fn cell(row: u32, col: u32, row_span: u32, col_span: u32, text: &str) -> Value {
         json!({"row": row, "col": col, "row_span": row_span, "col_span": col_span, "text": text})
+    }
+
+    #[test]
+    fn records_are_written_as_the_csv_crate_writes_them() {
+        let records: [&[&str]; 6] = [
+            &["a", "", "b c", "数量", "x,y", "say \"hi\""],
+            &["line\nbreak", "cr\r", "\"", "\"\"", ",", "end"],
+            &["", "", "", "", "", ""],
+            &["#", "'", " lead", "trail ", "\t", "／"],
+            &[""],
+            &["only"],
+        ];
+        let mut ours = Vec::new();
+        let mut theirs = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(Vec::new());
+        for fields in records {
+            let mut rec = Record::new(&mut ours);
+            for f in fields {
+                rec.field(f);
+            }
+            rec.end();
+            theirs.write_record(fields).unwrap();
+        }
+        let mut rec = Record::new(&mut ours);
+        for n in [0, 7, 10, 4_294_967_295] {
+            rec.uint(n);
+        }
+        rec.raw_field(|o| push_int(o, -12));
+        rec.end();
+        theirs
+            .write_record(["0", "7", "10", "4294967295", "-12"])
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(theirs.into_inner().unwrap()).unwrap()
+        );
+        let text = |v: Option<f64>| {
+            let mut o = Vec::new();
+            push_value(&mut o, v.map(Num));
+            String::from_utf8(o).unwrap()
+        };
+        for v in [0.0, -0.0, 12.0, -3.0, 0.35, 1e20, 2.5e-7, f64::NAN] {
+            assert_eq!(text(Some(v)), text_of(&Num(v)), "{v}");
+        }
+        assert_eq!(text(None), "");
     }
 
     #[test]

@@ -19,7 +19,8 @@
 use super::tables::S3_COLUMNS;
 use super::value::Num;
 use super::{Check, CheckStatus, Severity, Template};
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// Row keys of the 三 table in order, for a template version.
 pub fn s3_rows(t: Template) -> Vec<&'static str> {
@@ -64,7 +65,59 @@ pub fn group_members(t: Template, group: &str) -> Vec<&'static str> {
         .collect()
 }
 
-type Metrics = BTreeMap<String, Option<f64>>;
+/// Metric values while a report is profiled, by key: hashed, as the checks
+/// look keys up by the thousand (catalog keys are borrowed, not copied).
+/// The report gets them sorted ([`super::Report::metrics`]).
+pub type Metrics = HashMap<Cow<'static, str>, Option<f64>, KeyHash>;
+
+/// An empty [`Metrics`] with room for every catalog key.
+pub fn new_metrics() -> Metrics {
+    Metrics::with_capacity_and_hasher(super::catalog::entries().len(), KeyHash::default())
+}
+
+/// Hashing for maps keyed by metric keys: the keys are the catalog's and
+/// cells' own (no untrusted key choice to defend against), short, and looked
+/// up often, so a multiply-rotate hash (as rustc's `FxHasher`) beats SipHash.
+pub type KeyHash = std::hash::BuildHasherDefault<KeyHasher>;
+
+/// The hasher of [`KeyHash`].
+#[derive(Default, Clone, Copy)]
+pub struct KeyHasher(u64);
+
+impl KeyHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// The key `a.b.c` (cheaper than `format!` on hot paths).
 pub fn key3(a: &str, b: &str, c: &str) -> String {

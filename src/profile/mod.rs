@@ -27,6 +27,7 @@ pub mod value;
 use crate::output::DocumentOutput;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use tables::{CellRead, Extracted, TableKind, S3_COLUMNS};
 pub use value::Num;
@@ -518,8 +519,8 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         }
     };
 
-    let mut metrics: BTreeMap<String, Option<f64>> = BTreeMap::new();
-    let mut metric_sources = BTreeMap::new();
+    let mut metrics = checks::new_metrics();
+    let mut metric_sources: Vec<(String, MetricSource)> = Vec::new();
     let mut extra_rows = std::mem::take(&mut ex.extra_rows);
     let mut group_rows = std::mem::take(&mut ex.group_rows);
     if let Some(t) = template {
@@ -550,9 +551,12 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
                 continue;
             }
             let read = ex.cells.remove(&e.key);
-            metrics.insert(e.key.clone(), read.as_ref().and_then(|r| r.value.number()));
+            metrics.insert(
+                Cow::Borrowed(e.key.as_str()),
+                read.as_ref().and_then(|r| r.value.number()),
+            );
             if let Some(r) = read {
-                metric_sources.insert(e.key.clone(), r.source);
+                metric_sources.push((e.key.clone(), r.source));
             }
         }
         // Keys read from the tables that the version does not have.
@@ -632,8 +636,11 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         fee,
         sections: flat.matches,
         tables_found: found,
-        metrics: metrics.into_iter().map(|(k, v)| (k, v.map(Num))).collect(),
-        metric_sources,
+        metrics: metrics
+            .into_iter()
+            .map(|(k, v)| (k.into_owned(), v.map(Num)))
+            .collect(),
+        metric_sources: metric_sources.into_iter().collect(),
         checks,
         extra_rows,
         warnings,
@@ -641,7 +648,7 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
 }
 
 /// Add the derived keys of `t` that can be computed (all parts given).
-fn derive(m: &mut BTreeMap<String, Option<f64>>, t: Template) {
+fn derive(m: &mut checks::Metrics, t: Template) {
     let mut groups = vec!["denied", "unable", "not_processed"];
     if t == Template::V2021 {
         groups.push("other");
@@ -655,7 +662,7 @@ fn derive(m: &mut BTreeMap<String, Option<f64>>, t: Template) {
             // `other.total` is comparable across versions (a cell in 2019): always
             // present; the other group totals only when computable.
             if s.is_some() || g == "other" {
-                m.insert(format!("s3.{g}.total.{c}"), s);
+                m.insert(Cow::Owned(format!("s3.{g}.total.{c}")), s);
             }
         }
     }
@@ -672,7 +679,7 @@ fn derive(m: &mut BTreeMap<String, Option<f64>>, t: Template) {
                 .iter()
                 .try_fold(0.0, |a, c| Some(a + checks::get3(m, "s3", row, c)?));
             if let Some(v) = s {
-                m.insert(e.key.clone(), Some(v));
+                m.insert(Cow::Borrowed(e.key.as_str()), Some(v));
             }
         }
     }

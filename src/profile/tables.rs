@@ -68,7 +68,7 @@ pub struct CellRead {
 pub struct Extracted {
     /// Key → value read from a cell (keys of both versions may appear; the
     /// caller keeps those of the detected version).
-    pub cells: HashMap<String, CellRead>,
+    pub cells: HashMap<String, CellRead, super::checks::KeyHash>,
     /// Rows that hold values but match no template row.
     pub extra_rows: Vec<ExtraRow>,
     /// 三 group rows that carried values of their own (`denied`, `unable`,
@@ -128,7 +128,7 @@ impl<'a> Keys<'a> {
     /// The label key of cell `idx` (empty for an index out of range).
     fn get(&self, idx: usize) -> &str {
         match self.cache.get(idx) {
-            Some(c) => c.get_or_init(|| label_key(cell_text(self.t, idx))),
+            Some(c) => c.get_or_init(|| cached_label_key(cell_text(self.t, idx))),
             None => "",
         }
     }
@@ -147,6 +147,31 @@ impl<'a> Keys<'a> {
             })
             .contains(needle)
     }
+}
+
+/// [`label_key`], memoized per thread: the template's labels recur in every
+/// report. Bounded (cleared when full); plain numbers and long texts are not
+/// kept.
+fn cached_label_key(text: &str) -> String {
+    type Memo = HashMap<Box<str>, Box<str>, super::checks::KeyHash>;
+    thread_local! {
+        static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
+    }
+    if text.len() > 256 || text.bytes().all(|b| b.is_ascii_digit()) {
+        return label_key(text);
+    }
+    MEMO.with(|memo| {
+        if let Some(k) = memo.borrow().get(text) {
+            return k.to_string();
+        }
+        let k = label_key(text);
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= 8192 {
+            memo.clear();
+        }
+        memo.insert(text.into(), k.as_str().into());
+        k
+    })
 }
 
 /// Decide which standard table `t` is, from its labels.
