@@ -77,47 +77,8 @@ pub fn new_metrics() -> Metrics {
 
 /// Hashing for maps keyed by metric keys: the keys are the catalog's and
 /// cells' own (no untrusted key choice to defend against), short, and looked
-/// up often, so a multiply-rotate hash (as rustc's `FxHasher`) beats SipHash.
-pub type KeyHash = std::hash::BuildHasherDefault<KeyHasher>;
-
-/// The hasher of [`KeyHash`].
-#[derive(Default, Clone, Copy)]
-pub struct KeyHasher(u64);
-
-impl KeyHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl std::hash::Hasher for KeyHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(c);
-            self.add(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u8(&mut self, n: u8) {
-        self.add(u64::from(n));
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+/// up often, so rustc's `FxHasher` beats SipHash.
+pub type KeyHash = rustc_hash::FxBuildHasher;
 
 /// The key `a.b.c` (cheaper than `format!` on hot paths).
 pub fn key3(a: &str, b: &str, c: &str) -> String {
