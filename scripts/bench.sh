@@ -61,6 +61,23 @@ corpus() {
 docs_of() { find "$1/" -type f \( -iname '*.docx' -o -iname '*.odt' \) | wc -l; }
 bytes_of() { find "$1/" -type f \( -iname '*.docx' -o -iname '*.odt' \) -printf '%s\n' | awk '{s+=$1} END {print s+0}'; }
 
+# Every measurement starts from the same state: the previous OUT removed, dirty
+# pages written back and, when this script may (root; BENCH_DROP_CACHES=0 turns it
+# off), the page cache dropped. Without that the previous run's gigabyte of output
+# is still being reclaimed during the next run, and the same run measured 30%
+# apart from one time to the next. Inputs are then read from disk, as in a first
+# conversion of downloaded reports.
+DROP_CACHES=0
+if [ "${BENCH_DROP_CACHES:-1}" = 1 ] && [ -w /proc/sys/vm/drop_caches ]; then
+  DROP_CACHES=1
+fi
+settle() {
+  sync
+  if [ "$DROP_CACHES" = 1 ]; then
+    echo 1 >/proc/sys/vm/drop_caches
+  fi
+}
+
 # measure DIR JOBS LABEL [INDEX]: one full conversion into a fresh OUT
 # (--no-index unless INDEX is "index": then OUT/index.json is built too)
 measure() {
@@ -71,7 +88,7 @@ measure() {
   local docs bytes t0 t1 code=0
   docs=$(docs_of "$dir")
   bytes=$(bytes_of "$dir")
-  sync
+  settle
   t0=$(date +%s.%N)
   /usr/bin/time -v -o "$log" "$BIN" convert "$dir" -o "$out" -j "$jobs" -q $index_flag || code=$?
   t1=$(date +%s.%N)
@@ -92,6 +109,11 @@ measure() {
 }
 
 echo "bench: machine has $(nproc) cores; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "$DROP_CACHES" = 1 ]; then
+  echo "bench: page cache dropped before each run (inputs read from disk)"
+else
+  echo "bench: page cache kept between runs (not root, or BENCH_DROP_CACHES=0)"
+fi
 MAIN=$(corpus "$N")
 measure "$MAIN" 1 "-j 1 ($N)"
 measure "$MAIN" 2 "-j 2 ($N)"
@@ -119,6 +141,7 @@ if command -v pandoc >/dev/null 2>&1; then
   list="$WORK/pandoc-files.txt"
   find "$MAIN/" -type f \( -iname '*.docx' -o -iname '*.odt' \) | sort | awk -v n="$PANDOC_N" 'NR <= n' >"$list"
   n=$(wc -l <"$list")
+  settle
   t0=$(date +%s.%N)
   /usr/bin/time -o "$WORK/pandoc-time.log" \
     xargs -P 2 -I{} sh -c 'pandoc -t json "$1" >/dev/null 2>&1 || true' _ {} <"$list"

@@ -5,8 +5,9 @@
 
 CORPUS is a directory written by `tools/make_samples.py --bench N --out CORPUS`
 (its expected.jsonl has one line per report); OUT is what
-`reportdex convert CORPUS -o OUT -j 2 -q --no-index` wrote: one JSON per report at
-OUT/<corpus dir name>/<file name>.json, with the profile under the key `report`.
+`reportdex convert CORPUS -o OUT -j 2 -q --no-index` wrote: one JSON per report,
+found through OUT/reports.jsonl (`path` -> `json`, relative to OUT), with the
+profile under the key `report`.
 
 For every report it compares the expected title (top-level `title`), agency (as
 written and normalized), year, template (`report.*`) and every expected metric
@@ -67,7 +68,18 @@ def main(argv: list[str]) -> int:
     if not expected.is_file():
         print(f"bench verify: {expected} not found", file=sys.stderr)
         return 2
-    json_dir = out / corpus.resolve().name
+    # Where each input's JSON went, by the input's file name (bench corpora are
+    # flat, so file names are unique).
+    json_of = {}
+    try:
+        with open(out / "reports.jsonl", encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    rec = json.loads(line)
+                    json_of[Path(rec["path"]).name] = out / rec["json"]
+    except (OSError, ValueError, KeyError) as e:
+        print(f"bench verify: cannot read {out / 'reports.jsonl'}: {e}", file=sys.stderr)
+        return 2
     n = mismatches = shown = 0
     with open(expected, encoding="utf-8") as f:
         for line in f:
@@ -75,7 +87,7 @@ def main(argv: list[str]) -> int:
                 continue
             exp = json.loads(line)
             n += 1
-            path = json_dir / (exp["file"] + ".json")
+            path = json_of.get(exp["file"], out / "(not in reports.jsonl)" / exp["file"])
             try:
                 got = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as e:
