@@ -265,6 +265,17 @@ impl<'a> Record<'a> {
     fn field(&mut self, text: &str) {
         self.separate();
         let mut input = text.as_bytes();
+        // A field without the bytes that make csv_core quote it (delimiter,
+        // quote, CR, LF) is written as it is: skip the writer's machinery. Not
+        // the first field: csv_core must see it to write a record of one
+        // empty field as `""`.
+        if self.fields > 1
+            && memchr::memchr3(b',', b'"', b'\n', input).is_none()
+            && !input.contains(&b'\r')
+        {
+            self.out.extend_from_slice(input);
+            return;
+        }
         let csv = &mut self.csv;
         // Room for the worst case: both quotes and every byte a doubled quote.
         csv_step(self.out, 2 * input.len() + 2, |o| {
