@@ -277,6 +277,46 @@ impl Input {
             Origin::Member { archive, index } => archive.read_member(*index, cap),
         }
     }
+
+    /// SHA-256 and size of the document's bytes (what [`Input::read`] would
+    /// return), with the same errors. Files on disk are hashed as they are
+    /// read, 64 KiB at a time, so that hashing many inputs at once holds none
+    /// of them in memory.
+    pub fn hash(&self, limits: &InputLimits) -> Result<([u8; 32], u64), Failure> {
+        use sha2::{Digest, Sha256};
+        let cap = limits.max_document_bytes;
+        match &self.origin {
+            Origin::File(p) => {
+                let f = File::open(p).map_err(Failure::io)?;
+                let len = f.metadata().map_err(Failure::io)?.len();
+                if len > cap {
+                    return Err(Failure::too_large(len, cap));
+                }
+                let mut reader = f.take(cap + 1);
+                let mut hasher = Sha256::new();
+                let mut buf = vec![0u8; 64 * 1024];
+                let mut size = 0u64;
+                loop {
+                    let n = match reader.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => n,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        Err(e) => return Err(Failure::io(e)),
+                    };
+                    hasher.update(&buf[..n]);
+                    size += n as u64;
+                }
+                if size > cap {
+                    return Err(Failure::too_large(size, cap));
+                }
+                Ok((hasher.finalize().into(), size))
+            }
+            Origin::Member { .. } => {
+                let bytes = self.read(limits)?;
+                Ok((Sha256::digest(&bytes).into(), bytes.len() as u64))
+            }
+        }
+    }
 }
 
 /// What discovery found.

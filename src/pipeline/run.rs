@@ -16,7 +16,6 @@ use crate::convert::{convert_bytes, convert_hashed, to_hex};
 use crate::output::{DocumentOutput, SCHEMA_VERSION};
 use rayon::prelude::*;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -24,6 +23,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Condvar, Mutex};
+
+/// Threads of the hash pass per conversion worker (see [`run`]).
+const HASH_THREADS_PER_WORKER: usize = 8;
 
 /// What to do with one input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,16 +82,20 @@ pub fn run(
         .thread_name(|i| format!("reportdex-worker-{i}"))
         .build()?;
 
-    // Hash pass: content hashes decide duplicates and what changed.
-    let hashes: Vec<Result<Hash, Failure>> = pool.install(|| {
+    // Hash pass: content hashes decide duplicates and what changed. Reading
+    // inputs that are not cached yet waits on the disk more than it computes,
+    // so this pass gets more threads than the conversion.
+    let hash_pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(pool.current_num_threads().max(1) * HASH_THREADS_PER_WORKER)
+        .thread_name(|i| format!("reportdex-hash-{i}"))
+        .build()?;
+    let hashes: Vec<Result<Hash, Failure>> = hash_pool.install(|| {
         found
             .inputs
             .par_iter()
             .map(|i| {
-                i.read(&opts.inputs).map(|b| Hash {
-                    sha256: Sha256::digest(&b).into(),
-                    size: b.len() as u64,
-                })
+                i.hash(&opts.inputs)
+                    .map(|(sha256, size)| Hash { sha256, size })
             })
             .collect()
     });
