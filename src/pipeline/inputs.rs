@@ -559,6 +559,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn hash_is_the_digest_of_what_read_returns() {
+        use sha2::{Digest, Sha256};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.docx");
+        // Larger than the 64 KiB read buffer, not a multiple of it.
+        let bytes: Vec<u8> = (0..200_003u32).map(|i| (i % 251) as u8).collect();
+        fs::write(&path, &bytes).unwrap();
+        let input = Input {
+            path: "r.docx".into(),
+            origin: Origin::File(path),
+        };
+        let limits = InputLimits::default();
+        let read = input.read(&limits).unwrap();
+        let want: [u8; 32] = Sha256::digest(&read).into();
+        assert_eq!(input.hash(&limits).unwrap(), (want, bytes.len() as u64));
+        let small = InputLimits {
+            max_document_bytes: 1000,
+            ..InputLimits::default()
+        };
+        assert_eq!(
+            input.hash(&small).unwrap_err(),
+            input.read(&small).unwrap_err()
+        );
+    }
+
+    #[test]
     fn extensions() {
         assert!(is_document_name("a/B.DOCX"));
         assert!(is_document_name("x.Odt"));
