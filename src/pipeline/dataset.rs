@@ -11,6 +11,7 @@ use crate::model::{Format, Table};
 use crate::output::{Content, DocumentOutput, Section};
 use crate::profile::{Num, Report};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -55,7 +56,7 @@ struct ReportLine<'a> {
     sha256: &'a str,
     format: Format,
     title: Option<&'a str>,
-    report: Option<&'a Report>,
+    report: Option<&'a RawValue>,
 }
 
 /// Encode a header row (used once per file).
@@ -68,6 +69,21 @@ pub fn header_row(columns: &[&str]) -> Result<Vec<u8>, csv::Error> {
 /// Derive the rows of a document; `json_rel` is where its JSON is written,
 /// relative to OUT.
 pub fn rows(doc: &DocumentOutput, json_rel: &str) -> Result<Rows, csv::Error> {
+    let report = match &doc.report {
+        Some(r) => Some(serde_json::value::to_raw_value(r).map_err(std::io::Error::from)?),
+        None => None,
+    };
+    rows_with_report(doc, json_rel, report.as_deref())
+}
+
+/// [`rows`] for a caller that has serialized `doc.report` already (the
+/// pipeline writes the same bytes into the document's JSON): `report` must be
+/// `doc.report` as JSON.
+pub fn rows_with_report(
+    doc: &DocumentOutput,
+    json_rel: &str,
+    report: Option<&RawValue>,
+) -> Result<Rows, csv::Error> {
     let path = doc.source.path.as_str();
     let line = ReportLine {
         path,
@@ -75,7 +91,7 @@ pub fn rows(doc: &DocumentOutput, json_rel: &str) -> Result<Rows, csv::Error> {
         sha256: &doc.source.sha256,
         format: doc.source.format,
         title: doc.title.as_deref(),
-        report: doc.report.as_ref(),
+        report,
     };
     let mut report_line = serde_json::to_vec(&line).map_err(std::io::Error::from)?;
     report_line.push(b'\n');

@@ -532,18 +532,77 @@ fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Result<Rows, Failure> {
         }
         _ => convert_bytes(bytes, &input.path, &ctx.opts.convert)?,
     };
-    let rows = dataset::rows(&doc, &ctx.names[i])
+    // The profile is serialized once, for the document's JSON and its line in
+    // reports.jsonl.
+    let report = match &doc.report {
+        Some(r) => Some(
+            serde_json::value::to_raw_value(r)
+                .map_err(|e| Failure::new("output_io", format!("cannot serialize: {e}")))?,
+        ),
+        None => None,
+    };
+    let rows = dataset::rows_with_report(&doc, &ctx.names[i], report.as_deref())
         .map_err(|e| Failure::new("output_io", format!("cannot encode CSV rows: {e}")))?;
     // Compact: a pretty-printed report is a third larger (every grid index on
     // its own line) and writing it dominated the batch; `jq .` formats it.
     // Streamed into the file: the JSON is about ten times the input's size.
+    let json = DocumentJson::new(&doc, report.as_deref());
     ctx.dir
         .write_with(&ctx.names[i], &format!("doc-{k}.json"), |w| {
-            serde_json::to_writer(&mut *w, &doc).map_err(std::io::Error::from)?;
+            serde_json::to_writer(&mut *w, &json).map_err(std::io::Error::from)?;
             w.write_all(b"\n")
         })
         .map_err(|e| Failure::new("output_io", format!("cannot write {}: {e}", ctx.names[i])))?;
     Ok(rows)
+}
+
+/// A [`DocumentOutput`] as the pipeline writes it: the same JSON, with the
+/// profile serialized beforehand (its bytes also go into reports.jsonl).
+#[derive(Serialize)]
+struct DocumentJson<'a> {
+    schema_version: &'a str,
+    source: &'a crate::output::Source,
+    properties: &'a crate::model::Properties,
+    title: &'a Option<String>,
+    sections: &'a [crate::output::Section],
+    notes: &'a [crate::model::Note],
+    headers: &'a [crate::model::HeaderFooter],
+    footers: &'a [crate::model::HeaderFooter],
+    warnings: &'a [crate::model::Warning],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<&'a serde_json::value::RawValue>,
+}
+
+impl<'a> DocumentJson<'a> {
+    /// `report` must be `doc.report` as JSON.
+    fn new(doc: &'a DocumentOutput, report: Option<&'a serde_json::value::RawValue>) -> Self {
+        // Every field named, so that a field added to DocumentOutput fails to
+        // compile here instead of going missing from the files.
+        let DocumentOutput {
+            schema_version,
+            source,
+            properties,
+            title,
+            sections,
+            notes,
+            headers,
+            footers,
+            warnings,
+            report: _,
+        } = doc;
+        DocumentJson {
+            schema_version,
+            source,
+            properties,
+            title,
+            sections,
+            notes,
+            headers,
+            footers,
+            warnings,
+            report,
+        }
+    }
 }
 
 /// The three streamed dataset files, built in the temporary directory and
@@ -598,5 +657,47 @@ impl DatasetSink {
             dir.commit(&path, name).map_err(|e| out_err(&path, e))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_json_writes_what_document_output_serializes_to() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
+        let mut checked = 0;
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if !matches!(p.extension().and_then(|x| x.to_str()), Some("docx" | "odt")) {
+                continue;
+            }
+            let doc = crate::convert::convert_file(&p, "x", &Default::default()).unwrap();
+            assert!(doc.report.is_some());
+            let report = doc
+                .report
+                .as_ref()
+                .map(|r| serde_json::value::to_raw_value(r).unwrap());
+            let ours = serde_json::to_vec(&DocumentJson::new(&doc, report.as_deref())).unwrap();
+            assert_eq!(ours, serde_json::to_vec(&doc).unwrap(), "{}", p.display());
+            let rows = dataset::rows_with_report(&doc, "x.json", report.as_deref()).unwrap();
+            assert_eq!(rows, dataset::rows(&doc, "x.json").unwrap());
+            checked += 1;
+        }
+        assert!(checked >= 20, "{checked}");
+        // Without a profile the field is left out, as DocumentOutput does.
+        let mut doc = crate::convert::convert_file(
+            std::path::Path::new(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/samples/hanyang_wenlv_2020.docx"
+            )),
+            "x",
+            &Default::default(),
+        )
+        .unwrap();
+        doc.report = None;
+        let ours = serde_json::to_vec(&DocumentJson::new(&doc, None)).unwrap();
+        assert_eq!(ours, serde_json::to_vec(&doc).unwrap());
     }
 }
