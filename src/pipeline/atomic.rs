@@ -70,7 +70,7 @@ impl AtomicDir {
     /// be unique among concurrent writers.
     pub fn write_with<F>(&self, rel: &str, temp_name: &str, fill: F) -> io::Result<()>
     where
-        F: FnOnce(&mut dyn Write) -> io::Result<()>,
+        F: FnOnce(&mut io::BufWriter<fs::File>) -> io::Result<()>,
     {
         let temp = self.temp_path(temp_name);
         {
