@@ -124,7 +124,7 @@ pub struct Attr<'a> {
     pub value: Cow<'a, str>,
 }
 
-/// Attributes [`XmlReader::start_fast`] handles; a tag with more goes the
+/// Attributes [`XmlReader::start_own`] handles; a tag with more goes the
 /// general way.
 const FAST_ATTRS: usize = 8;
 
@@ -141,7 +141,7 @@ fn skip_space(s: &[u8]) -> &[u8] {
 
 /// One plainly written attribute at the start of `s` (white space first
 /// allowed): qualified name, raw value and the rest. `None` at the end of `s` or
-/// at anything unusual (see [`XmlReader::start_fast`]).
+/// at anything unusual (see [`XmlReader::start_own`]).
 fn plain_attr(s: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
     let s = skip_space(s);
     let key_len = s
@@ -168,7 +168,7 @@ fn local_part(qname: &[u8]) -> &[u8] {
 /// The attributes of a start tag.
 #[derive(Debug, Clone)]
 enum Attrs<'a> {
-    /// The attribute text of a tag [`XmlReader::start_fast`] accepted, without
+    /// The attribute text of a tag [`XmlReader::start_own`] accepted, without
     /// references, and each attribute's namespace: read again on demand, so
     /// that the many attributes nobody asks for (`w:rsidR`, `w:rFonts`…) cost
     /// no allocation.
@@ -226,7 +226,7 @@ impl<'a> Elem<'a> {
     }
 }
 
-/// The attributes of a tag that [`XmlReader::start_fast`] accepted: qualified
+/// The attributes of a tag that [`XmlReader::start_own`] accepted: qualified
 /// names and values.
 fn plain_attrs(text: &str) -> impl Iterator<Item = (&[u8], &str)> {
     let mut rest = text.as_bytes();
@@ -668,10 +668,13 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    /// A start tag written plainly at `at` (`<name attr="v" …>` or `…/>`; see
-    /// [`XmlReader::start_fast`] for what "plainly" allows), read in one pass:
-    /// its element, with `pos` moved past it. `None` leaves `pos` and everything
-    /// else as it was, for quick-xml to read the tag.
+    /// A start tag written plainly at `at`, read in one pass: its element, with
+    /// `pos` moved past it. "Plainly": `<name attr="v" …>` or `…/>`, no quotes in
+    /// the name, no namespace declarations, attributes `name="value"` or
+    /// `name='value'` separated by white space, at most [`FAST_ATTRS`] of them,
+    /// no duplicates, references that unescape. `None` leaves `pos` and
+    /// everything else as it was, for quick-xml to read the tag (and
+    /// [`XmlReader::start`] to report its errors exactly as quick-xml does).
     fn start_own(&mut self, at: usize) -> Result<Option<Elem<'a>>, ReadError> {
         let input: &'a [u8] = self.input;
         let len = input.len();
@@ -911,21 +914,16 @@ impl<'a> XmlReader<'a> {
     /// A start tag (`empty` for `<a/>`, whose end [`XmlReader::next`] reports
     /// next).
     fn start_event(&mut self, start: &BytesStart<'_>, empty: bool) -> Result<Ev<'a>, ReadError> {
-        let elem = match self.start_fast(start)? {
-            Some(elem) => elem,
-            None => {
-                if self.xmlns.find(start).is_some() {
-                    self.check_declarations(start)?;
-                }
-                if self.frames.len() + 1 > self.max_depth {
-                    return Err(ReadError::TooDeep {
-                        part: self.part.clone(),
-                        limit: self.max_depth,
-                    });
-                }
-                self.start(start)?
-            }
-        };
+        if self.xmlns.find(start).is_some() {
+            self.check_declarations(start)?;
+        }
+        if self.frames.len() + 1 > self.max_depth {
+            return Err(ReadError::TooDeep {
+                part: self.part.clone(),
+                limit: self.max_depth,
+            });
+        }
+        let elem = self.start(start)?;
         self.pending_end = empty;
         Ok(Ev::Start(elem))
     }
@@ -957,110 +955,11 @@ impl<'a> XmlReader<'a> {
                 _ => None,
             };
             if let Some(e) = err {
-                let off = self.inner.error_position();
+                let off = self.offset();
                 return Err(self.xml_error(off, quick_xml::Error::Namespace(e).to_string()));
             }
         }
         Ok(())
-    }
-
-    /// [`XmlReader::start`] for the usual tag, without quick-xml's attribute
-    /// iterator and without allocating: no namespace declarations, a part that
-    /// is valid UTF-8, and attributes written plainly (`name="value"` or
-    /// `name='value'`, separated by white space, at most [`FAST_ATTRS`] of
-    /// them, no duplicates, references that unescape). `Ok(None)` sends the tag
-    /// to [`XmlReader::start`], which also reports every error exactly as
-    /// quick-xml does.
-    fn start_fast(&mut self, start: &BytesStart<'_>) -> Result<Option<Elem<'a>>, ReadError> {
-        let Some(content) = self.reslice(start) else {
-            return Ok(None);
-        };
-        if self.input_str.is_none() {
-            return Ok(None);
-        }
-        let name_len = start.name().as_ref().len();
-        let (qname, attr_text) = content.split_at(name_len);
-        self.start_plain(qname, attr_text)
-    }
-
-    /// [`XmlReader::start_fast`] on a tag already split into its name and the
-    /// text of its attributes (both slices of the input).
-    fn start_plain(
-        &mut self,
-        qname: &'a [u8],
-        attr_text: &'a [u8],
-    ) -> Result<Option<Elem<'a>>, ReadError> {
-        let mut qnames: [&[u8]; FAST_ATTRS] = [b""; FAST_ATTRS];
-        let mut nss = [Ns::None; FAST_ATTRS];
-        let mut n = 0;
-        let mut references = false;
-        let mut rest = attr_text;
-        while !rest.is_empty() {
-            // Attributes are separated from the name and each other by space.
-            if !is_xml_space(rest[0]) {
-                return Ok(None);
-            }
-            let trimmed = skip_space(rest);
-            if trimmed.is_empty() {
-                break;
-            }
-            let Some((key, value, after)) = plain_attr(trimmed) else {
-                return Ok(None);
-            };
-            if n == FAST_ATTRS
-                || qnames[..n].contains(&key)
-                || key.starts_with(b"xmlns") && (key.len() == 5 || key[5] == b':')
-            {
-                return Ok(None);
-            }
-            references |= value.contains(&b'&');
-            qnames[n] = key;
-            // An empty prefix (`:a`) leaves an attribute in no namespace, as in
-            // the general path.
-            if let Some(i) = key.iter().position(|&b| b == b':').filter(|&i| i > 0) {
-                nss[n] = self.resolve_prefix(&key[..i]);
-            }
-            n += 1;
-            rest = after;
-        }
-        if self.frames.len() + 1 > self.max_depth {
-            return Err(ReadError::TooDeep {
-                part: self.part.clone(),
-                limit: self.max_depth,
-            });
-        }
-        let Some(text) = self.reslice_str(attr_text) else {
-            return Ok(None);
-        };
-        let attrs = if references {
-            let mut list = Vec::with_capacity(n);
-            for ((key, raw), &ns) in plain_attrs(text).zip(nss.iter()) {
-                let value = match quick_xml::escape::unescape(raw) {
-                    Ok(Cow::Owned(v)) => Cow::Owned(v),
-                    Ok(Cow::Borrowed(_)) => Cow::Borrowed(raw),
-                    Err(_) => return Ok(None),
-                };
-                list.push(Attr {
-                    ns,
-                    local: local_part(key),
-                    value,
-                });
-            }
-            Attrs::List(list)
-        } else {
-            Attrs::Plain { text, ns: nss }
-        };
-        let (ns, local) = match qname.iter().position(|&b| b == b':') {
-            Some(i) => (self.resolve_prefix(&qname[..i]), &qname[i + 1..]),
-            None => (self.resolve_default(), qname),
-        };
-        self.frames.push(Frame {
-            ns,
-            local,
-            qname,
-            bindings_before: self.bindings.len(),
-        });
-        Ok(Some(Elem { ns, local, attrs }))
     }
 
     /// A start tag: record its namespace declarations, resolve its name and
