@@ -188,10 +188,11 @@ pub(crate) fn read_container(
         match r.next()? {
             Ev::Start(e) => {
                 if e.is(Ns::Style, "style") {
-                    let family = e.attr(Ns::Style, "family").unwrap_or_default().to_string();
-                    let name = e.attr(Ns::Style, "name").unwrap_or_default().to_string();
+                    let [family, name] = attrs_of(&e, [(Ns::Style, "family"), (Ns::Style, "name")]);
+                    let family = family.unwrap_or_default();
+                    let name = name.unwrap_or_default().into_owned();
                     let def = read_style(r, &e)?;
-                    match family.as_str() {
+                    match family.as_ref() {
                         "paragraph" => {
                             layer.para.insert(name, def);
                         }
@@ -234,14 +235,39 @@ fn nonempty(s: Option<&str>) -> Option<String> {
     s.filter(|s| !s.is_empty()).map(str::to_string)
 }
 
+/// The first value of each attribute `wanted` names, in one pass over the
+/// attributes (what [`Elem::attr`] returns for each, without scanning them once
+/// per name: LibreOffice's styles carry many attributes).
+fn attrs_of<'e, const N: usize>(
+    e: &'e Elem,
+    wanted: [(Ns, &str); N],
+) -> [Option<std::borrow::Cow<'e, str>>; N] {
+    let mut found: [Option<std::borrow::Cow<'e, str>>; N] = std::array::from_fn(|_| None);
+    for a in e.attrs() {
+        for (slot, (ns, local)) in found.iter_mut().zip(wanted) {
+            if slot.is_none() && a.ns == ns && a.local == local.as_bytes() {
+                *slot = Some(a.value.clone());
+            }
+        }
+    }
+    found
+}
+
 fn read_style(r: &mut XmlReader<'_>, e: &Elem) -> Result<StyleDef, ReadError> {
+    let [display_name, parent, outline_level, list_style] = attrs_of(
+        e,
+        [
+            (Ns::Style, "display-name"),
+            (Ns::Style, "parent-style-name"),
+            (Ns::Style, "default-outline-level"),
+            (Ns::Style, "list-style-name"),
+        ],
+    );
     let mut def = StyleDef {
-        display_name: nonempty(e.attr(Ns::Style, "display-name")),
-        parent: nonempty(e.attr(Ns::Style, "parent-style-name")),
-        outline_level: e
-            .attr(Ns::Style, "default-outline-level")
-            .map(|v| v.trim().parse::<u8>().unwrap_or(0)),
-        list_style: e.attr(Ns::Style, "list-style-name").map(str::to_string),
+        display_name: nonempty(display_name.as_deref()),
+        parent: nonempty(parent.as_deref()),
+        outline_level: outline_level.map(|v| v.trim().parse::<u8>().unwrap_or(0)),
+        list_style: list_style.map(|v| v.into_owned()),
         ..StyleDef::default()
     };
     let depth = r.depth();
@@ -249,11 +275,15 @@ fn read_style(r: &mut XmlReader<'_>, e: &Elem) -> Result<StyleDef, ReadError> {
         match r.next()? {
             Ev::Start(p) => {
                 if p.is(Ns::Style, "text-properties") {
-                    if let Some(w) = p.attr(Ns::Fo, "font-weight") {
-                        def.bold = Some(is_bold_weight(w));
+                    let [western, asian] = attrs_of(
+                        &p,
+                        [(Ns::Fo, "font-weight"), (Ns::Style, "font-weight-asian")],
+                    );
+                    if let Some(w) = western {
+                        def.bold = Some(is_bold_weight(&w));
                     }
-                    if let Some(w) = p.attr(Ns::Style, "font-weight-asian") {
-                        def.bold_asian = Some(is_bold_weight(w));
+                    if let Some(w) = asian {
+                        def.bold_asian = Some(is_bold_weight(&w));
                     }
                 } else if p.is(Ns::Style, "paragraph-properties") {
                     if let Some(a) = p.attr(Ns::Fo, "text-align") {
