@@ -623,12 +623,19 @@ impl<'a> XmlReader<'a> {
                 return Ok(Ev::Eof);
             };
             if first != b'<' {
-                let end = memchr::memchr(b'<', &input[at..]).map_or(input.len(), |i| at + i);
+                // One scan finds the end of the text or a reference before it.
+                let first_mark = memchr::memchr2(b'<', b'&', &input[at..]).map(|i| at + i);
+                let references = first_mark.is_some_and(|i| input[i] == b'&');
+                let end = match first_mark {
+                    Some(i) if !references => i,
+                    Some(i) => memchr::memchr(b'<', &input[i..]).map_or(input.len(), |j| i + j),
+                    None => input.len(),
+                };
                 self.pos = end;
                 let Some(text) = self.input_str.and_then(|s| s.get(at..end)) else {
                     return Err(self.internal_error());
                 };
-                if !text.as_bytes().contains(&b'&') {
+                if !references {
                     return Ok(Ev::Text(Cow::Borrowed(text)));
                 }
                 return match quick_xml::escape::unescape(text) {
