@@ -49,7 +49,12 @@ impl AtomicDir {
     pub fn commit(&self, temp: &Path, rel: &str) -> io::Result<()> {
         let dest = self.root.join(rel);
         if let Some(parent) = dest.parent() {
-            fs::create_dir_all(parent)?;
+            // A lookup first: `create_dir_all` on an existing directory is a
+            // failing mkdir, which locks the directory every worker is writing
+            // into (once per report).
+            if !parent.is_dir() {
+                fs::create_dir_all(parent)?;
+            }
         }
         fs::rename(temp, dest)
     }
