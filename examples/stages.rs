@@ -6,7 +6,7 @@
 //! `cargo run --release --example stages -- DIR [rounds]`
 
 use reportdex::container::{Limits, Package};
-use reportdex::output::{DocumentOutput, Source, SCHEMA_VERSION};
+use reportdex::output::Source;
 use std::time::{Duration, Instant};
 
 fn main() {
@@ -58,23 +58,13 @@ fn main() {
             mark(0, &mut t);
             let built = reportdex::structure::build(doc);
             mark(1, &mut t);
-            let mut out = DocumentOutput {
-                schema_version: SCHEMA_VERSION.to_string(),
-                source: Source {
-                    path: name.clone(),
-                    format,
-                    size: bytes.len() as u64,
-                    sha256: String::new(),
-                },
-                properties: built.properties,
-                title: built.title,
-                sections: built.sections,
-                notes: built.notes,
-                headers: built.headers,
-                footers: built.footers,
-                warnings: built.warnings,
-                report: None,
+            let source = Source {
+                path: name.clone(),
+                format,
+                size: bytes.len() as u64,
+                sha256: String::new(),
             };
+            let mut out = reportdex::convert::assemble(built, source);
             reportdex::normalize::fill_normalized(&mut out.sections);
             mark(2, &mut t);
             out.report = reportdex::profile::analyze(&out);

@@ -59,8 +59,16 @@ pub fn convert_hashed(
         size,
         sha256,
     };
-    let built = crate::structure::build(doc);
-    let mut out = DocumentOutput {
+    let mut out = assemble(crate::structure::build(doc), source);
+    crate::normalize::fill_normalized(&mut out.sections);
+    out.report = crate::profile::analyze(&out);
+    Ok(out)
+}
+
+/// The output document of a built section tree, before normalization and
+/// profiling (`report` is `None`).
+pub fn assemble(built: crate::structure::Built, source: Source) -> DocumentOutput {
+    DocumentOutput {
         schema_version: SCHEMA_VERSION.to_string(),
         source,
         properties: built.properties,
@@ -71,10 +79,7 @@ pub fn convert_hashed(
         footers: built.footers,
         warnings: built.warnings,
         report: None,
-    };
-    crate::normalize::fill_normalized(&mut out.sections);
-    out.report = crate::profile::analyze(&out);
-    Ok(out)
+    }
 }
 
 /// Convert a file on disk; errors name the file.

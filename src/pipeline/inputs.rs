@@ -262,11 +262,7 @@ impl Input {
         let cap = limits.max_document_bytes;
         match &self.origin {
             Origin::File(p) => {
-                let f = File::open(p).map_err(Failure::io)?;
-                let len = f.metadata().map_err(Failure::io)?.len();
-                if len > cap {
-                    return Err(Failure::too_large(len, cap));
-                }
+                let (f, len) = open_capped(p, cap)?;
                 let mut buf = Vec::with_capacity(len as usize);
                 f.take(cap + 1).read_to_end(&mut buf).map_err(Failure::io)?;
                 if buf.len() as u64 > cap {
@@ -287,11 +283,7 @@ impl Input {
         let cap = limits.max_document_bytes;
         match &self.origin {
             Origin::File(p) => {
-                let f = File::open(p).map_err(Failure::io)?;
-                let len = f.metadata().map_err(Failure::io)?.len();
-                if len > cap {
-                    return Err(Failure::too_large(len, cap));
-                }
+                let (f, _) = open_capped(p, cap)?;
                 let mut reader = f.take(cap + 1);
                 let mut hasher = Sha256::new();
                 let mut buf = vec![0u8; 64 * 1024];
@@ -317,6 +309,16 @@ impl Input {
             }
         }
     }
+}
+
+/// Open a document file and its length, refusing one larger than `cap`.
+fn open_capped(path: &Path, cap: u64) -> Result<(File, u64), Failure> {
+    let f = File::open(path).map_err(Failure::io)?;
+    let len = f.metadata().map_err(Failure::io)?.len();
+    if len > cap {
+        return Err(Failure::too_large(len, cap));
+    }
+    Ok((f, len))
 }
 
 /// What discovery found.
