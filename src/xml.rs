@@ -18,6 +18,9 @@ use quick_xml::Reader;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+mod memo;
+pub use memo::Memo;
+
 /// Namespaces the readers care about. Anything else is [`Ns::Other`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Ns {
@@ -335,6 +338,10 @@ pub struct XmlReader<'a> {
     /// (quick-xml's own expansion of empty elements allocates the name of
     /// every one of them.)
     pending_end: bool,
+    /// This reader's identity, for [`Memo`].
+    id: u64,
+    /// Count of changes to the declarations in scope, for [`Memo`].
+    scope: u64,
 }
 
 impl<'a> XmlReader<'a> {
@@ -360,6 +367,8 @@ impl<'a> XmlReader<'a> {
             memo: Vec::with_capacity(MEMO_SIZE),
             default_ns: None,
             pending_end: false,
+            id: memo::reader_id(),
+            scope: 0,
         }
     }
 
@@ -510,6 +519,7 @@ impl<'a> XmlReader<'a> {
     }
 
     fn bindings_changed(&mut self) {
+        self.scope = self.scope.wrapping_add(1);
         self.memo.clear();
         self.default_ns = None;
     }
@@ -1392,44 +1402,53 @@ mod differential {
         let mut out = Vec::new();
         loop {
             match r.next() {
-                Ok(Ev::Start(e)) => {
-                    let attrs: Vec<String> = e
-                        .attrs()
-                        .map(|a| {
-                            format!(
-                                "{:?}:{}={}",
-                                a.ns,
-                                String::from_utf8_lossy(a.local),
-                                a.value
-                            )
-                        })
-                        .collect();
-                    out.push(format!(
-                        "S {:?}:{} {}",
-                        e.ns,
-                        String::from_utf8_lossy(e.local),
-                        attrs.join(" ")
-                    ));
-                }
-                Ok(Ev::End(ns, local)) => {
-                    out.push(format!("E {ns:?}:{}", String::from_utf8_lossy(local)))
-                }
-                Ok(Ev::Text(t)) => out.push(format!("T {t}")),
                 Ok(Ev::Eof) => {
                     out.push(format!("EOF at {}", r.offset()));
                     return out;
                 }
-                Err(ReadError::Xml { message, .. }) => {
-                    // Offsets are compared on the events' side (EOF); error
-                    // offsets of the two paths are only required to be close.
-                    out.push(format!("ERR {message}"));
-                    return out;
-                }
+                Ok(ev) => out.push(event_string(&ev)),
                 Err(e) => {
-                    out.push(format!("ERR {e}"));
+                    out.push(error_string(&e));
                     return out;
                 }
             }
+        }
+    }
+
+    /// An event (other than the end of the part) as [`events`] lists it.
+    pub(super) fn event_string(ev: &Ev<'_>) -> String {
+        match ev {
+            Ev::Start(e) => {
+                let attrs: Vec<String> = e
+                    .attrs()
+                    .map(|a| {
+                        format!(
+                            "{:?}:{}={}",
+                            a.ns,
+                            String::from_utf8_lossy(a.local),
+                            a.value
+                        )
+                    })
+                    .collect();
+                format!(
+                    "S {:?}:{} {}",
+                    e.ns,
+                    String::from_utf8_lossy(e.local),
+                    attrs.join(" ")
+                )
+            }
+            Ev::End(ns, local) => format!("E {ns:?}:{}", String::from_utf8_lossy(local)),
+            Ev::Text(t) => format!("T {t}"),
+            Ev::Eof => "EOF".into(),
+        }
+    }
+
+    /// An error as [`events`] lists it. Offsets are compared on the events'
+    /// side (EOF); error offsets of the two paths are only required to be close.
+    pub(super) fn error_string(e: &ReadError) -> String {
+        match e {
+            ReadError::Xml { message, .. } => format!("ERR {message}"),
+            e => format!("ERR {e}"),
         }
     }
 
@@ -1438,7 +1457,7 @@ mod differential {
         assert_eq!(events(bytes, false), events(bytes, true), "{context}");
     }
 
-    fn documents() -> Vec<PathBuf> {
+    pub(super) fn documents() -> Vec<PathBuf> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut out = Vec::new();
         let mut dirs = vec![root.join("../shared/corpus/public"), root.join("samples")];
@@ -1461,7 +1480,7 @@ mod differential {
 
     /// The XML parts of a document that is valid UTF-8 (the own tokenizer's
     /// domain).
-    fn xml_parts(path: &Path) -> Vec<(String, Vec<u8>)> {
+    pub(super) fn xml_parts(path: &Path) -> Vec<(String, Vec<u8>)> {
         let Ok(bytes) = std::fs::read(path) else {
             return Vec::new();
         };

@@ -35,7 +35,7 @@ use crate::model::{
     Warning,
 };
 use crate::read::{cell_from_blocks, MAX_PARAGRAPHS};
-use crate::xml::{Ns, XmlReader};
+use crate::xml::{Memo, Ns, XmlReader};
 use std::collections::HashSet;
 
 /// Most table cells read from one document.
@@ -109,6 +109,42 @@ pub struct Ctx<'a> {
     base_memo: Vec<(Option<String>, RunProps)>,
     /// Memo of what a paragraph style gives through its chain, by style id.
     facts_memo: Vec<(String, StyleFacts)>,
+    /// Run properties (`w:rPr`) read, by content: Word repeats a few of them
+    /// on thousands of runs.
+    rpr_memo: Memo<(RunProps, Option<String>)>,
+    /// Cell properties (`w:tcPr`) read, by content.
+    tcpr_memo: Memo<CellProps>,
+    /// Row properties (`w:trPr`) read, by content.
+    trpr_memo: Memo<RowProps>,
+}
+
+/// What a cell's `w:tcPr` says.
+#[derive(Debug, Clone, Copy)]
+struct CellProps {
+    col_span: u32,
+    v_merge: VMerge,
+    /// Continues a legacy horizontal merge (`w:hMerge`).
+    h_continue: bool,
+}
+
+impl Default for CellProps {
+    fn default() -> Self {
+        CellProps {
+            col_span: 1,
+            v_merge: VMerge::None,
+            h_continue: false,
+        }
+    }
+}
+
+/// What a row's `w:trPr` says.
+#[derive(Debug, Clone, Copy, Default)]
+struct RowProps {
+    grid_before: Option<u32>,
+    grid_after: Option<u32>,
+    header: Option<bool>,
+    /// A deleted (tracked) or hidden row.
+    deleted: bool,
 }
 
 /// Most styles memoized per document (more are resolved each time).
@@ -165,6 +201,9 @@ impl<'a> Ctx<'a> {
             cells: 0,
             base_memo: Vec::new(),
             facts_memo: Vec::new(),
+            rpr_memo: Memo::default(),
+            tcpr_memo: Memo::default(),
+            trpr_memo: Memo::default(),
         }
     }
 
@@ -352,7 +391,7 @@ impl<'a> Ctx<'a> {
                     r.skip_element()?;
                 }
                 b"rPr" => {
-                    let (props, _) = parse_rpr(r)?;
+                    let (props, _) = r.memo(&mut self.rpr_memo, parse_rpr)?;
                     p.mark_vanish = props.vanish == Some(true);
                 }
                 b"sectPr" => self.sect_pr(r)?,
@@ -461,7 +500,7 @@ impl<'a> Ctx<'a> {
             }
             match e.local {
                 b"rPr" => {
-                    let (direct, rstyle) = parse_rpr(r)?;
+                    let (direct, rstyle) = r.memo(&mut self.rpr_memo, parse_rpr)?;
                     let from_char = match rstyle {
                         Some(id) => {
                             self.note_style_use();
@@ -758,19 +797,17 @@ impl<'a> Ctx<'a> {
             }
             match e.local {
                 b"trPr" => {
-                    while let Some(c) = next_child(r)? {
-                        let val = c.attr(Ns::W, "val");
-                        if c.is(Ns::W, "gridBefore") {
-                            row.grid_before = val.and_then(parse_u32).unwrap_or(0).min(1000);
-                        } else if c.is(Ns::W, "gridAfter") {
-                            row.grid_after = val.and_then(parse_u32).unwrap_or(0).min(1000);
-                        } else if c.is(Ns::W, "tblHeader") {
-                            row.header = on_off(&c);
-                        } else if c.is(Ns::W, "del") || (c.is(Ns::W, "hidden") && on_off(&c)) {
-                            *deleted = true;
-                        }
-                        r.skip_element()?;
+                    let props = r.memo(&mut self.trpr_memo, row_props)?;
+                    if let Some(n) = props.grid_before {
+                        row.grid_before = n;
                     }
+                    if let Some(n) = props.grid_after {
+                        row.grid_after = n;
+                    }
+                    if let Some(header) = props.header {
+                        row.header = header;
+                    }
+                    *deleted |= props.deleted;
                 }
                 b"tc" => {
                     if self.cells >= MAX_CELLS {
@@ -806,40 +843,64 @@ impl<'a> Ctx<'a> {
 
     /// A `w:tc`, and whether it continues a legacy horizontal merge (`w:hMerge`).
     fn cell(&mut self, r: &mut XmlReader<'_>) -> Result<(RawCell, bool), ReadError> {
-        let mut col_span = 1;
-        let mut v_merge = VMerge::None;
-        let mut h_continue = false;
+        let mut props = CellProps::default();
         let mut blocks = Vec::new();
         while let Some(e) = next_child(r)? {
             if e.is(Ns::W, "tcPr") {
-                while let Some(c) = next_child(r)? {
-                    if c.is(Ns::W, "gridSpan") {
-                        col_span = c
-                            .attr(Ns::W, "val")
-                            .and_then(parse_u32)
-                            .unwrap_or(1)
-                            .clamp(1, 1000);
-                    } else if c.is(Ns::W, "hMerge") {
-                        h_continue = c.attr(Ns::W, "val") != Some("restart");
-                    } else if c.is(Ns::W, "vMerge") {
-                        v_merge = match c.attr(Ns::W, "val") {
-                            Some("restart") => VMerge::Restart,
-                            _ => VMerge::Continue,
-                        };
-                    }
-                    r.skip_element()?;
-                }
+                props = r.memo(&mut self.tcpr_memo, cell_props)?;
             } else {
                 self.block_child(r, &e, &mut blocks)?;
             }
         }
         let cell = RawCell {
-            col_span,
-            v_merge,
+            col_span: props.col_span,
+            v_merge: props.v_merge,
             ..cell_from_blocks(blocks)
         };
-        Ok((cell, h_continue))
+        Ok((cell, props.h_continue))
     }
+}
+
+/// The children of a `w:tcPr` (the last of each kind counts).
+fn cell_props(r: &mut XmlReader<'_>) -> Result<CellProps, ReadError> {
+    let mut props = CellProps::default();
+    while let Some(c) = next_child(r)? {
+        if c.is(Ns::W, "gridSpan") {
+            props.col_span = c
+                .attr(Ns::W, "val")
+                .and_then(parse_u32)
+                .unwrap_or(1)
+                .clamp(1, 1000);
+        } else if c.is(Ns::W, "hMerge") {
+            props.h_continue = c.attr(Ns::W, "val") != Some("restart");
+        } else if c.is(Ns::W, "vMerge") {
+            props.v_merge = match c.attr(Ns::W, "val") {
+                Some("restart") => VMerge::Restart,
+                _ => VMerge::Continue,
+            };
+        }
+        r.skip_element()?;
+    }
+    Ok(props)
+}
+
+/// The children of a `w:trPr` (the last of each kind counts).
+fn row_props(r: &mut XmlReader<'_>) -> Result<RowProps, ReadError> {
+    let mut props = RowProps::default();
+    while let Some(c) = next_child(r)? {
+        let val = || c.attr(Ns::W, "val");
+        if c.is(Ns::W, "gridBefore") {
+            props.grid_before = Some(val().and_then(parse_u32).unwrap_or(0).min(1000));
+        } else if c.is(Ns::W, "gridAfter") {
+            props.grid_after = Some(val().and_then(parse_u32).unwrap_or(0).min(1000));
+        } else if c.is(Ns::W, "tblHeader") {
+            props.header = Some(on_off(&c));
+        } else if c.is(Ns::W, "del") || (c.is(Ns::W, "hidden") && on_off(&c)) {
+            props.deleted = true;
+        }
+        r.skip_element()?;
+    }
+    Ok(props)
 }
 
 /// `w:sym w:char` (hex) to a character: Symbol/Wingdings private-use `F0xx`
