@@ -112,10 +112,26 @@ pub struct Ctx<'a> {
     /// Run properties (`w:rPr`) read, by content: Word repeats a few of them
     /// on thousands of runs.
     rpr_memo: Memo<(RunProps, Option<String>)>,
+    /// Paragraph properties (`w:pPr`) read, by content.
+    ppr_memo: Memo<ParaPropsRead>,
     /// Cell properties (`w:tcPr`) read, by content.
     tcpr_memo: Memo<CellProps>,
     /// Row properties (`w:trPr`) read, by content.
     trpr_memo: Memo<RowProps>,
+}
+
+/// What a paragraph's `w:pPr` says: each field is `Some` when its element is
+/// present (the last one counts).
+#[derive(Debug, Clone, Default)]
+struct ParaPropsRead {
+    style: Option<Option<String>>,
+    num: Option<NumPr>,
+    outline: Option<Option<u32>>,
+    jc: Option<Option<String>>,
+    /// The paragraph mark is hidden (`w:rPr/w:vanish`).
+    mark_vanish: Option<bool>,
+    /// Header and footer references of a section ending here (`w:sectPr`).
+    sect_refs: Vec<SectRef>,
 }
 
 /// What a cell's `w:tcPr` says.
@@ -202,6 +218,7 @@ impl<'a> Ctx<'a> {
             base_memo: Vec::new(),
             facts_memo: Vec::new(),
             rpr_memo: Memo::default(),
+            ppr_memo: Memo::default(),
             tcpr_memo: Memo::default(),
             trpr_memo: Memo::default(),
         }
@@ -294,19 +311,8 @@ impl<'a> Ctx<'a> {
     }
 
     fn sect_pr(&mut self, r: &mut XmlReader<'_>) -> Result<(), ReadError> {
-        while let Some(e) = next_child(r)? {
-            let header = e.is(Ns::W, "headerReference");
-            if header || e.is(Ns::W, "footerReference") {
-                if let Some(rid) = e.attr(Ns::R, "id") {
-                    self.sect_refs.push(SectRef {
-                        header,
-                        kind: e.attr(Ns::W, "type").unwrap_or("default").to_string(),
-                        rid: rid.to_string(),
-                    });
-                }
-            }
-            r.skip_element()?;
-        }
+        let refs = sect_refs(r)?;
+        self.sect_refs.extend(refs);
         Ok(())
     }
 
@@ -371,33 +377,24 @@ impl<'a> Ctx<'a> {
     }
 
     fn ppr(&mut self, r: &mut XmlReader<'_>, p: &mut ParaBuilder) -> Result<(), ReadError> {
-        while let Some(e) = next_child(r)? {
-            if e.ns != Ns::W {
-                r.skip_element()?;
-                continue;
-            }
-            match e.local {
-                b"pStyle" => {
-                    p.style = e.attr(Ns::W, "val").map(str::to_string);
-                    r.skip_element()?;
-                }
-                b"numPr" => p.num = parse_numpr(r)?,
-                b"outlineLvl" => {
-                    p.outline = e.attr(Ns::W, "val").and_then(parse_u32);
-                    r.skip_element()?;
-                }
-                b"jc" => {
-                    p.jc = e.attr(Ns::W, "val").map(str::to_string);
-                    r.skip_element()?;
-                }
-                b"rPr" => {
-                    let (props, _) = r.memo(&mut self.rpr_memo, parse_rpr)?;
-                    p.mark_vanish = props.vanish == Some(true);
-                }
-                b"sectPr" => self.sect_pr(r)?,
-                _ => r.skip_element()?,
-            }
+        let rpr_memo = &mut self.rpr_memo;
+        let read = r.memo(&mut self.ppr_memo, |r| para_props(r, rpr_memo))?;
+        if let Some(style) = read.style {
+            p.style = style;
         }
+        if let Some(num) = read.num {
+            p.num = num;
+        }
+        if let Some(outline) = read.outline {
+            p.outline = outline;
+        }
+        if let Some(jc) = read.jc {
+            p.jc = jc;
+        }
+        if let Some(vanish) = read.mark_vanish {
+            p.mark_vanish = vanish;
+        }
+        self.sect_refs.extend(read.sect_refs);
         if p.style.is_some() {
             self.note_style_use();
         }
@@ -859,6 +856,62 @@ impl<'a> Ctx<'a> {
         };
         Ok((cell, props.h_continue))
     }
+}
+
+/// The header and footer references of a `w:sectPr`.
+fn sect_refs(r: &mut XmlReader<'_>) -> Result<Vec<SectRef>, ReadError> {
+    let mut refs = Vec::new();
+    while let Some(e) = next_child(r)? {
+        let header = e.is(Ns::W, "headerReference");
+        if header || e.is(Ns::W, "footerReference") {
+            if let Some(rid) = e.attr(Ns::R, "id") {
+                refs.push(SectRef {
+                    header,
+                    kind: e.attr(Ns::W, "type").unwrap_or("default").to_string(),
+                    rid: rid.to_string(),
+                });
+            }
+        }
+        r.skip_element()?;
+    }
+    Ok(refs)
+}
+
+/// The children of a paragraph's `w:pPr`, its run properties read through
+/// `rpr_memo`.
+fn para_props(
+    r: &mut XmlReader<'_>,
+    rpr_memo: &mut Memo<(RunProps, Option<String>)>,
+) -> Result<ParaPropsRead, ReadError> {
+    let mut p = ParaPropsRead::default();
+    while let Some(e) = next_child(r)? {
+        if e.ns != Ns::W {
+            r.skip_element()?;
+            continue;
+        }
+        match e.local {
+            b"pStyle" => {
+                p.style = Some(e.attr(Ns::W, "val").map(str::to_string));
+                r.skip_element()?;
+            }
+            b"numPr" => p.num = Some(parse_numpr(r)?),
+            b"outlineLvl" => {
+                p.outline = Some(e.attr(Ns::W, "val").and_then(parse_u32));
+                r.skip_element()?;
+            }
+            b"jc" => {
+                p.jc = Some(e.attr(Ns::W, "val").map(str::to_string));
+                r.skip_element()?;
+            }
+            b"rPr" => {
+                let (props, _) = r.memo(rpr_memo, parse_rpr)?;
+                p.mark_vanish = Some(props.vanish == Some(true));
+            }
+            b"sectPr" => p.sect_refs.extend(sect_refs(r)?),
+            _ => r.skip_element()?,
+        }
+    }
+    Ok(p)
 }
 
 /// The children of a `w:tcPr` (the last of each kind counts).
