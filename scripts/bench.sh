@@ -61,21 +61,25 @@ corpus() {
 docs_of() { find "$1/" -type f \( -iname '*.docx' -o -iname '*.odt' \) | wc -l; }
 bytes_of() { find "$1/" -type f \( -iname '*.docx' -o -iname '*.odt' \) -printf '%s\n' | awk '{s+=$1} END {print s+0}'; }
 
-# Conversions write into a fresh temporary directory (BENCH_OUT to choose one),
-# removed at the end. On this project's machine, writing into target/bench
-# (after many runs there) took 1.5-2 s more kernel time for the same 5,000
-# reports than a fresh directory elsewhere on the same ext4 file system; we did
-# not pin down why, so the bench avoids it.
-OUT=${BENCH_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/reportdex-bench.XXXXXX")}
+# Each conversion writes into a fresh directory of its own under OUTS, a
+# temporary directory (BENCH_OUT to choose one) removed only when the bench ends.
+# Deleting a previous run's thousands of files right before a measurement
+# taxes the next one: ext4 passes over recently deleted inodes when it
+# allocates new ones (find_inode_bit / recently_deleted), which took 0.5-1 s of
+# kernel time per 5,000 reports on this project's machine. A user converting
+# into a new OUT does not pay that, so the bench does not either.
+OUTS=${BENCH_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/reportdex-bench.XXXXXX")}
+mkdir -p "$OUTS"
 if [ -z "${BENCH_OUT:-}" ]; then
-  trap 'rm -rf "$OUT"' EXIT
+  trap 'rm -rf "$OUTS"' EXIT
 fi
+RUNS=0
 
-# Every measurement starts from the same state: the previous OUT removed, dirty
-# pages written back and, when this script may (root; BENCH_DROP_CACHES=0 turns it
-# off), the page cache dropped. Without that the previous run's gigabyte of output
-# is still being reclaimed during the next run, and the same run measured 30%
-# apart from one time to the next. Inputs are then read from disk, as in a first
+# Every measurement starts from the same state: dirty pages written back and,
+# when this script may (root; BENCH_DROP_CACHES=0 turns it off), the page cache
+# dropped. Without that the previous run's gigabyte of output is still being
+# written back during the next run, and the same run measured 30% apart from
+# one time to the next. Inputs are then read from disk, as in a first
 # conversion of downloaded reports.
 DROP_CACHES=0
 if [ "${BENCH_DROP_CACHES:-1}" = 1 ] && [ -w /proc/sys/vm/drop_caches ]; then
@@ -88,13 +92,16 @@ settle() {
   fi
 }
 
-# measure DIR JOBS LABEL [INDEX]: one full conversion into a fresh OUT
-# (--no-index unless INDEX is "index": then OUT/index.json is built too)
+# measure DIR JOBS LABEL [INDEX]: one full conversion into a fresh OUT (left in
+# $OUT afterwards; --no-index unless INDEX is "index": then OUT/index.json is
+# built too)
 measure() {
-  local dir=$1 jobs=$2 label=$3 out="$OUT" log="$WORK/time.log"
+  local dir=$1 jobs=$2 label=$3 log="$WORK/time.log"
+  RUNS=$((RUNS + 1))
+  OUT="$OUTS/run-$RUNS"
+  local out="$OUT"
   local index_flag=--no-index
   [ "${4:-}" = index ] && index_flag=''
-  rm -rf "$out"
   local docs bytes t0 t1 code=0
   docs=$(docs_of "$dir")
   bytes=$(bytes_of "$dir")
@@ -106,14 +113,16 @@ measure() {
     echo "bench: reportdex exited $code" >&2
     exit 1
   fi
-  local rss_kb cpu
+  local rss_kb cpu sys
   rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
   cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s + 0}' "$log")
-  # CPU ms/doc (user + system) does not depend on what else runs on the machine.
-  awk -v l="$label" -v d="$docs" -v b="$bytes" -v t0="$t0" -v t1="$t1" -v r="$rss_kb" -v cpu="$cpu" 'BEGIN {
+  sys=$(awk -F': ' '/System time/ {s += $2} END {print s + 0}' "$log")
+  # CPU ms/doc (user + system, of which kernel) does not depend on what else
+  # runs on the machine.
+  awk -v l="$label" -v d="$docs" -v b="$bytes" -v t0="$t0" -v t1="$t1" -v r="$rss_kb" -v cpu="$cpu" -v sys="$sys" 'BEGIN {
     t = t1 - t0; if (t <= 0) t = 1e-9;
-    printf "%-16s %6d docs %7.1f MB %7.2f s %6.0f docs/s %6.1f MB/s  CPU %5.2f ms/doc  peak RSS %6.1f MB\n",
-      l, d, b / 1e6, t, d / t, b / 1e6 / t, cpu * 1000 / d, r / 1024 }'
+    printf "%-16s %6d docs %7.1f MB %7.2f s %6.0f docs/s %6.1f MB/s  CPU %5.2f ms/doc (kernel %4.2f)  peak RSS %6.1f MB\n",
+      l, d, b / 1e6, t, d / t, b / 1e6 / t, cpu * 1000 / d, sys * 1000 / d, r / 1024 }'
   LAST_RATE=$(awk -v d="$docs" -v t0="$t0" -v t1="$t1" 'BEGIN { print d / (t1 - t0) }')
   LAST_CPU=$(awk -v d="$docs" -v cpu="$cpu" 'BEGIN { print cpu * 1000 / d }')
 }
@@ -127,7 +136,7 @@ fi
 MAIN=$(corpus "$N")
 measure "$MAIN" 1 "-j 1 ($N)"
 measure "$MAIN" 2 "-j 2 ($N)"
-# measure rewrites $OUT each time: check this conversion before the next one
+# $OUT is the -j 2 conversion just measured: check it before going on
 if ! python3 scripts/bench_verify.py "$MAIN" "$OUT"; then
   echo "bench: reportdex did not read the corpus as generated; the figures above do not count" >&2
   exit 1
