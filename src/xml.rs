@@ -277,6 +277,8 @@ struct Binding {
 #[derive(Debug, Clone, Copy)]
 struct Frame<'a> {
     ns: Ns,
+    /// Order of the element's start among all starts (for [`Memo`]).
+    serial: u32,
     local: &'a [u8],
     /// Qualified name as written, for the end-tag check.
     qname: &'a [u8],
@@ -340,6 +342,10 @@ pub struct XmlReader<'a> {
     pending_end: bool,
     /// This reader's identity, for [`Memo`].
     id: u64,
+    /// Elements started so far (wrapping), for [`Frame::serial`].
+    opened: u32,
+    /// The serial of the element closed last and the offset after its end.
+    closed: (u32, usize),
     /// Count of changes to the declarations in scope, for [`Memo`].
     scope: u64,
 }
@@ -368,6 +374,8 @@ impl<'a> XmlReader<'a> {
             default_ns: None,
             pending_end: false,
             id: memo::reader_id(),
+            opened: 0,
+            closed: (0, 0),
             scope: 0,
         }
     }
@@ -518,6 +526,17 @@ impl<'a> XmlReader<'a> {
         self.bindings_changed();
     }
 
+    /// Close the innermost open element (its end was read): drop its
+    /// declarations and note it as closed last, at the current offset.
+    fn close(&mut self) -> Option<Frame<'a>> {
+        let f = self.frames.pop()?;
+        if self.bindings.len() > f.bindings_before {
+            self.truncate_bindings(f.bindings_before);
+        }
+        self.closed = (f.serial, self.pos);
+        Some(f)
+    }
+
     fn bindings_changed(&mut self) {
         self.scope = self.scope.wrapping_add(1);
         self.memo.clear();
@@ -529,10 +548,7 @@ impl<'a> XmlReader<'a> {
     pub fn next(&mut self) -> Result<Ev<'a>, ReadError> {
         if self.pending_end {
             self.pending_end = false;
-            if let Some(f) = self.frames.pop() {
-                if self.bindings.len() > f.bindings_before {
-                    self.truncate_bindings(f.bindings_before);
-                }
+            if let Some(f) = self.close() {
                 return Ok(Ev::End(f.ns, f.local));
             }
         }
@@ -551,13 +567,8 @@ impl<'a> XmlReader<'a> {
                 Event::Start(start) => return self.start_event(&start, false),
                 Event::Empty(start) => return self.start_event(&start, true),
                 Event::End(end) => {
-                    return Ok(match self.frames.pop() {
-                        Some(f) => {
-                            if self.bindings.len() > f.bindings_before {
-                                self.truncate_bindings(f.bindings_before);
-                            }
-                            Ev::End(f.ns, f.local)
-                        }
+                    return Ok(match self.close() {
+                        Some(f) => Ev::End(f.ns, f.local),
                         // Unreachable with end-name checks on; kept total.
                         None => {
                             let (local, prefix) = end.name().decompose();
@@ -821,8 +832,10 @@ impl<'a> XmlReader<'a> {
             Some(c) => (self.resolve_prefix(&qname[..c]), &qname[c + 1..]),
             None => (self.resolve_default(), qname),
         };
+        self.opened = self.opened.wrapping_add(1);
         self.frames.push(Frame {
             ns,
+            serial: self.opened,
             local,
             qname,
             bindings_before: self.bindings.len(),
@@ -895,12 +908,11 @@ impl<'a> XmlReader<'a> {
     fn end_tag(&mut self, name: &'a [u8], at: usize) -> Result<Ev<'a>, ReadError> {
         use quick_xml::errors::IllFormedError;
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-        match self.frames.pop() {
+        match self.frames.last() {
             Some(f) if f.qname == name => {
-                if self.bindings.len() > f.bindings_before {
-                    self.truncate_bindings(f.bindings_before);
-                }
-                Ok(Ev::End(f.ns, f.local))
+                let (ns, local) = (f.ns, f.local);
+                self.close();
+                Ok(Ev::End(ns, local))
             }
             Some(f) => {
                 let e = IllFormedError::MismatchedEndTag {
@@ -1054,8 +1066,10 @@ impl<'a> XmlReader<'a> {
         let qname = self
             .reslice(start.name().as_ref())
             .ok_or_else(|| self.internal_error())?;
+        self.opened = self.opened.wrapping_add(1);
         self.frames.push(Frame {
             ns,
+            serial: self.opened,
             local,
             qname,
             bindings_before,

@@ -5,23 +5,24 @@
 //! distinct ones account for thousands of runs. [`XmlReader::memo`] reads such
 //! an element's content once per distinct content and reuses the result.
 //!
-//! Reuse is exact, not a heuristic: the reader's events depend only on the
-//! bytes it reads and its state (the namespace declarations in scope and the
-//! nesting depth, which the depth limit checks). An entry is reused only for the
-//! same bytes, up to and including the element's end tag, in the same reader,
-//! with the same declarations in scope, at the same depth; and only successful
-//! reads that stopped exactly at that end tag are remembered. Content that a
-//! plain scan cannot delimit (comments, CDATA, processing instructions, a
-//! nested element of the same name) is always read.
+//! Reuse is exact, not a heuristic. The reader's events depend only on the
+//! bytes it reads and on its state: the namespace declarations in scope, the
+//! nesting depth (which the depth limit checks) and the name of the element
+//! (which its end tag must repeat); and it never looks past the `>` of the
+//! token it returns. So a read that succeeded and consumed exactly the bytes
+//! `B` (the content and the element's end tag) gives the same result wherever
+//! the input continues with `B`, in the same state. An entry keeps `B` with the
+//! reader, the declarations in scope, the depth and the element's name as
+//! written; it is reused only where all five match.
 
-use super::{is_xml_space, XmlReader};
+use super::XmlReader;
 use crate::error::ReadError;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Distinct contents remembered per [`Memo`].
 const ENTRIES: usize = 32;
 
-/// Longest content (in bytes) worth remembering.
+/// Longest content (in bytes, with its end tag) worth remembering.
 const MAX_CONTENT: usize = 2048;
 
 /// Source of [`XmlReader`] identities, so that a [`Memo`] shared across parts
@@ -33,7 +34,7 @@ pub(super) fn reader_id() -> u64 {
     READERS.fetch_add(1, Ordering::Relaxed)
 }
 
-/// What, besides the content, an entry's reuse requires.
+/// What, besides the bytes, an entry's reuse requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct State {
     reader: u64,
@@ -46,6 +47,8 @@ struct State {
 #[derive(Debug)]
 struct Entry<T> {
     state: State,
+    /// The element's name as written.
+    qname: Box<[u8]>,
     /// The content and the end tag, as written.
     bytes: Box<[u8]>,
     value: T,
@@ -74,16 +77,19 @@ impl<T> Default for Memo<T> {
 }
 
 impl<T: Clone> Memo<T> {
-    fn find(&self, state: State, bytes: &[u8]) -> Option<&T> {
+    /// The entry for `state` and element `qname` whose bytes start `rest`:
+    /// their length and value.
+    fn find(&self, state: State, qname: &[u8], rest: &[u8]) -> Option<(usize, &T)> {
         self.entries
             .iter()
-            .find(|e| e.state == state && *e.bytes == *bytes)
-            .map(|e| &e.value)
+            .find(|e| e.state == state && rest.starts_with(&e.bytes) && *e.qname == *qname)
+            .map(|e| (e.bytes.len(), &e.value))
     }
 
-    fn insert(&mut self, state: State, bytes: &[u8], value: T) {
+    fn insert(&mut self, state: State, qname: &[u8], bytes: &[u8], value: T) {
         let entry = Entry {
             state,
+            qname: qname.into(),
             bytes: bytes.into(),
             value,
         };
@@ -97,18 +103,23 @@ impl<T: Clone> Memo<T> {
 }
 
 impl<'a> XmlReader<'a> {
-    /// Read the rest of the element whose start was just read with `read`,
-    /// which must read exactly through its end (as `while let Some(e) =
-    /// next_child(r)?` loops do) and depend on nothing but what it reads; or,
-    /// when the same content was read before (see the module docs), return
-    /// that result again and move past the element's end.
+    /// Read the rest of the element whose start was just read with `read`; or,
+    /// when the same bytes were read before in the same state (see the module
+    /// docs), return that result again and move past the element's end.
+    ///
+    /// `read` must depend on nothing but what it reads, and should stop at the
+    /// element's end (as `while let Some(e) = next_child(r)?` loops do): a read
+    /// that stops elsewhere, or fails, is not remembered.
     pub fn memo<T: Clone>(
         &mut self,
         memo: &mut Memo<T>,
         read: impl FnOnce(&mut Self) -> Result<T, ReadError>,
     ) -> Result<T, ReadError> {
-        let Some(after) = self.content_end() else {
-            return read(self);
+        // An empty element's end is already known; a part read by quick-xml
+        // has no own offset.
+        let (serial, qname) = match self.frames.last() {
+            Some(f) if !self.pending_end && self.input_str.is_some() => (f.serial, f.qname),
+            _ => return read(self),
         };
         let state = State {
             reader: self.id,
@@ -116,71 +127,30 @@ impl<'a> XmlReader<'a> {
             depth: self.frames.len(),
         };
         let start = self.pos;
-        let bytes = &self.input[start..after];
-        if let Some(value) = memo.find(state, bytes) {
+        let input = self.input;
+        let found = input
+            .get(start..)
+            .and_then(|rest| memo.find(state, qname, rest));
+        if let Some((len, value)) = found {
             let value = value.clone();
+            self.pos = start + len;
+            self.close();
             #[cfg(test)]
             {
                 memo.hits += 1;
             }
-            self.pos = after;
-            if let Some(f) = self.frames.pop() {
-                if self.bindings.len() > f.bindings_before {
-                    self.truncate_bindings(f.bindings_before);
-                }
-            }
             return Ok(value);
         }
         let value = read(self)?;
-        if self.pos == after && self.frames.len() + 1 == state.depth && !self.pending_end {
-            memo.insert(state, bytes, value.clone());
+        if self.closed == (serial, self.pos) && self.frames.len() + 1 == state.depth {
+            if let Some(bytes) = input
+                .get(start..self.pos)
+                .filter(|b| b.len() <= MAX_CONTENT)
+            {
+                memo.insert(state, qname, bytes, value.clone());
+            }
         }
         Ok(value)
-    }
-
-    /// Where the end tag of the element just started ends, found by a scan
-    /// that gives up on anything it cannot delimit plainly: `None` for an
-    /// empty element, a part read through quick-xml, content longer than
-    /// [`MAX_CONTENT`], comments, CDATA, declarations, processing
-    /// instructions, or a nested element of the same name.
-    fn content_end(&self) -> Option<usize> {
-        if self.pending_end || self.input_str.is_none() {
-            return None;
-        }
-        let qname = self.frames.last()?.qname;
-        let input = self.input;
-        let limit = input
-            .len()
-            .min(self.pos.saturating_add(MAX_CONTENT + qname.len() + 2));
-        let mut i = self.pos;
-        loop {
-            let lt = i + memchr::memchr(b'<', input.get(i..limit)?)?;
-            let name = lt + 2;
-            match input.get(lt + 1)? {
-                b'/' if input.get(name..name + qname.len()) == Some(qname) => {
-                    let mut j = name + qname.len();
-                    while input.get(j).is_some_and(|&b| is_xml_space(b)) {
-                        j += 1;
-                    }
-                    if input.get(j) == Some(&b'>') {
-                        return Some(j + 1);
-                    }
-                }
-                b'!' | b'?' => return None,
-                b'/' => {}
-                _ => {
-                    let after_name = lt + 1 + qname.len();
-                    if input.get(lt + 1..after_name) == Some(qname)
-                        && input
-                            .get(after_name)
-                            .is_some_and(|&b| matches!(b, b'/' | b'>') || is_xml_space(b))
-                    {
-                        return None;
-                    }
-                }
-            }
-            i = lt + 1;
-        }
     }
 }
 
@@ -294,6 +264,9 @@ mod tests {
             // An end tag inside an attribute value and an unknown entity.
             br#"<d><r><b v="</r>"/></r><r><b v="</r>"/></r><r>&x;</r></d>"#,
             br#"<d><r><b/></r><r><b/></r><r><b/></d>"#,
+            // The same content and end tag under another name: the end tag
+            // does not match it.
+            br#"<d xmlns:a="urn:1" xmlns:b="urn:1"><a:r><x/></a:r><b:r><x/></a:r></d>"#,
         ];
         let mut hits = 0;
         for c in cases {
