@@ -23,8 +23,6 @@
 //! with the matching Chinese numeral and shallower sections.
 
 use serde::Deserialize;
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 use unicode_normalization::UnicodeNormalization;
 
 /// Sentences shorter than this (in characters, after normalization) are not
@@ -86,27 +84,47 @@ const KEYWORDS: [&[&str]; 6] = [
 ];
 const NUMERALS: [char; 6] = ['一', '二', '三', '四', '五', '六'];
 
-/// Hasher for values that are hashes already (FNV-1a of the text): the value
-/// itself, mixed once.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct PreHashed(u64);
+/// A set of text hashes: sorted and distinct, so that building it is one sort
+/// and comparing two is one merge (cheaper than hashing hashes into a table).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct HashSet64(Vec<u64>);
 
-impl Hasher for PreHashed {
-    fn finish(&self) -> u64 {
-        self.0
+impl HashSet64 {
+    /// The set of `hashes` (in any order, repeats allowed).
+    fn from_unsorted(mut hashes: Vec<u64>) -> Self {
+        hashes.sort_unstable();
+        hashes.dedup();
+        HashSet64(hashes)
     }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
+
+    /// Members.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// No members.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Members in increasing order.
+    pub fn iter(&self) -> impl Iterator<Item = &u64> {
+        self.0.iter()
+    }
+
+    /// How many of `members` (increasing) are in this set.
+    fn count_in(&self, members: impl Iterator<Item = u64>) -> usize {
+        let mut mine = self.0.iter().copied().peekable();
+        let mut found = 0;
+        for m in members {
+            while mine.next_if(|&x| x < m).is_some() {}
+            if mine.peek() == Some(&m) {
+                found += 1;
+            }
         }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = v.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        found
     }
 }
-
-/// A set of text hashes.
-pub type HashSet64 = HashSet<u64, BuildHasherDefault<PreHashed>>;
 
 /// Fingerprint of one text: its sentences and n-grams as hashes.
 #[derive(Debug, Default, Clone)]
@@ -228,10 +246,17 @@ pub fn fingerprint(text: &str) -> Fingerprint {
         .map(|s| (s.len() + 1).saturating_sub(NGRAM))
         .sum();
     fp.sampled = windows > SAMPLE_ABOVE;
+    let mut sentences = Vec::new();
+    // A quarter of the windows, and some slack, when sampled.
+    let mut ngrams = Vec::with_capacity(if fp.sampled {
+        windows / 3
+    } else {
+        windows
+    });
     for sentence in chars.split(|c| *c == '\n') {
         fp.chars += sentence.len();
         if sentence.len() >= MIN_SENTENCE_CHARS {
-            fp.sentences.insert(fnv1a(sentence));
+            sentences.push(fnv1a(sentence));
         }
         // n-grams stay within a sentence.
         let mut h: u64 = 0;
@@ -244,11 +269,13 @@ pub fn fingerprint(text: &str) -> Fingerprint {
             if i + 1 >= NGRAM {
                 let g = mix(h);
                 if !fp.sampled || in_sample(g) {
-                    fp.ngrams.insert(g);
+                    ngrams.push(g);
                 }
             }
         }
     }
+    fp.sentences = HashSet64::from_unsorted(sentences);
+    fp.ngrams = HashSet64::from_unsorted(ngrams);
     fp
 }
 
@@ -260,42 +287,41 @@ fn mix(mut z: u64) -> u64 {
 }
 
 impl Fingerprint {
-    /// Add another text's sentences and n-grams (the fingerprint of both texts).
-    pub fn extend(&mut self, other: &Fingerprint) {
-        self.sentences.extend(other.sentences.iter().copied());
-        if other.sampled && !self.sampled {
-            self.ngrams.retain(|g| in_sample(*g));
-            self.sampled = true;
+    /// The fingerprint of several texts together (sampled when any of them is).
+    pub fn union(parts: &[Fingerprint]) -> Fingerprint {
+        let sampled = parts.iter().any(|p| p.sampled);
+        let sentences = parts
+            .iter()
+            .flat_map(|p| p.sentences.iter().copied())
+            .collect();
+        let ngrams = parts
+            .iter()
+            .flat_map(|p| p.ngrams.iter().copied())
+            .filter(|g| !sampled || in_sample(*g))
+            .collect();
+        Fingerprint {
+            sentences: HashSet64::from_unsorted(sentences),
+            ngrams: HashSet64::from_unsorted(ngrams),
+            sampled,
+            chars: parts.iter().map(|p| p.chars).sum(),
         }
-        let sampled = self.sampled;
-        self.ngrams.extend(
-            other
-                .ngrams
-                .iter()
-                .copied()
-                .filter(|g| !sampled || in_sample(*g)),
-        );
-        self.chars += other.chars;
     }
 }
 
 /// Compare this year's fingerprint with last year's.
 pub fn compare(cur: &Fingerprint, prev: &Fingerprint) -> Reuse {
-    let reused = cur
-        .sentences
-        .iter()
-        .filter(|s| prev.sentences.contains(s))
-        .count();
+    let reused = prev.sentences.count_in(cur.sentences.iter().copied());
     // Compare on the sample when either side is sampled (a sampled set holds
     // exactly the sampled members of the full one).
     let sampled = cur.sampled || prev.sampled;
-    let (mut ngrams, mut ngrams_reused) = (0usize, 0usize);
-    for g in cur.ngrams.iter().filter(|g| !sampled || in_sample(**g)) {
-        ngrams += 1;
-        if prev.ngrams.contains(g) {
-            ngrams_reused += 1;
-        }
-    }
+    let compared = || {
+        cur.ngrams
+            .iter()
+            .copied()
+            .filter(move |g| !sampled || in_sample(*g))
+    };
+    let ngrams = compared().count();
+    let ngrams_reused = prev.ngrams.count_in(compared());
     let ratio = |a: usize, b: usize| (b > 0).then(|| round4(a as f64 / b as f64));
     Reuse {
         sentences: cur.sentences.len(),
@@ -380,11 +406,7 @@ pub fn fingerprint_doc(doc: &DocLite, mapping: &[(u8, String)]) -> DocFingerprin
             fingerprint(&text)
         })
         .collect();
-    let mut all = Fingerprint::default();
-    for r in &roots {
-        all.extend(r);
-    }
-    out[0] = Some(all);
+    out[0] = Some(Fingerprint::union(&roots));
     for (n, slot) in out.iter_mut().enumerate().skip(1) {
         let by_map = mapping
             .iter()
@@ -470,9 +492,15 @@ mod tests {
         let r = compare(&l, &s).ngram_reuse.unwrap();
         assert!(r > 0.0 && r < 0.1, "{r}");
         // Union with a sampled part is sampled and keeps only sampled n-grams.
-        let mut u = s.clone();
-        u.extend(&l);
+        let u = Fingerprint::union(&[s.clone(), l.clone()]);
         assert!(u.sampled && u.ngrams.iter().all(|g| in_sample(*g)));
+        // It holds every sentence of both.
+        assert_eq!(u.sentences.len(), l.sentences.len());
+        assert_eq!(
+            compare(&u, &l).sentence_reuse,
+            Some(1.0),
+            "the short text's sentences are the long one's"
+        );
     }
 
     #[test]
