@@ -248,11 +248,7 @@ pub fn fingerprint(text: &str) -> Fingerprint {
     fp.sampled = windows > SAMPLE_ABOVE;
     let mut sentences = Vec::new();
     // A quarter of the windows, and some slack, when sampled.
-    let mut ngrams = Vec::with_capacity(if fp.sampled {
-        windows / 3
-    } else {
-        windows
-    });
+    let mut ngrams = Vec::with_capacity(if fp.sampled { windows / 3 } else { windows });
     for sentence in chars.split(|c| *c == '\n') {
         fp.chars += sentence.len();
         if sentence.len() >= MIN_SENTENCE_CHARS {

@@ -43,6 +43,15 @@ pub(crate) fn cached_regex(
     cell.get_or_init(|| Regex::new(pattern).ok()).as_ref()
 }
 
+/// [`cached_regex`] for a pattern built at run time: `pattern` is called only
+/// the first time (building it on every call cost more than some matches).
+pub(crate) fn cached_regex_built(
+    cell: &'static OnceLock<Option<Regex>>,
+    pattern: impl FnOnce() -> String,
+) -> Option<&'static Regex> {
+    cell.get_or_init(|| Regex::new(&pattern()).ok()).as_ref()
+}
+
 fn pinyin_re() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     // A CJK ideograph followed by "(pinyin)". Letters: ASCII lower case plus the

@@ -10,7 +10,9 @@
 
 use super::value::Num;
 use super::{Fee, Period};
-use crate::normalize::{cached_regex, light_normalize, normalize_text, to_simplified};
+use crate::normalize::{
+    cached_regex, cached_regex_built, light_normalize, normalize_text, to_simplified,
+};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -89,17 +91,15 @@ fn title_res() -> [Option<&'static Regex>; 3] {
     static B: OnceLock<Option<Regex>> = OnceLock::new();
     static C: OnceLock<Option<Regex>> = OnceLock::new();
     [
-        cached_regex(
-            &A,
-            &format!(r"^(?P<agency>{AGENCY})(?P<year>(?:19|20)\d{{2}}){TAIL}"),
-        ),
-        cached_regex(&C, &format!(r"^(?P<year>(?:19|20)\d{{2}}){TAIL}")),
-        cached_regex(
-            &B,
-            &format!(
+        cached_regex_built(&A, || {
+            format!(r"^(?P<agency>{AGENCY})(?P<year>(?:19|20)\d{{2}}){TAIL}")
+        }),
+        cached_regex_built(&C, || format!(r"^(?P<year>(?:19|20)\d{{2}}){TAIL}")),
+        cached_regex_built(&B, || {
+            format!(
                 r"^(?P<year>(?:19|20)\d{{2}})年度?(?P<agency>{AGENCY})(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)"
-            ),
-        ),
+            )
+        }),
     ]
 }
 
@@ -132,13 +132,12 @@ fn opening_res() -> [Option<&'static Regex>; 3] {
     static O2: OnceLock<Option<Regex>> = OnceLock::new();
     static Y: OnceLock<Option<Regex>> = OnceLock::new();
     [
-        cached_regex(
-            &O1,
-            &format!(
+        cached_regex_built(&O1, || {
+            format!(
                 r"(?:公布|发布|现将|编制)了?(?P<agency>{AGENCY})(?P<year>(?:19|20)\d{{2}})年度?(?:政府)?信息公开"
-            ),
-        ),
-        cached_regex(&O2, &format!(r"请与(?P<agency>{AGENCY})联系")),
+            )
+        }),
+        cached_regex_built(&O2, || format!(r"请与(?P<agency>{AGENCY})联系")),
         cached_regex(&Y, r"((?:19|20)\d{2})年度?(?:政府)?信息公开"),
     ]
 }
