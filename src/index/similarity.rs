@@ -209,11 +209,11 @@ fn normalize_text(text: &str) -> Vec<char> {
         // through NFKC (one by one; combining sequences do not occur in these
         // reports and would only shift a similarity figure).
         let u = c as u32;
-        if c.is_ascii()
-            || (0x4e00..=0x9fff).contains(&u)
-            || (0x3001..=0x3035).contains(&u)
-            || (0x2018..=0x201f).contains(&u)
-        {
+        if (0x4e00..=0x9fff).contains(&u) {
+            // An ideograph (most of the text): what `push` would do, directly.
+            out.in_digits = false;
+            out.chars.push(c);
+        } else if c.is_ascii() || (0x3001..=0x3035).contains(&u) || (0x2018..=0x201f).contains(&u) {
             // Stable under NFKC: ideographs, CJK punctuation 、。《》「」…, quotes.
             out.push(c);
         } else if (0xff01..=0xff5e).contains(&u) {
@@ -241,8 +241,10 @@ pub fn fingerprint(text: &str) -> Fingerprint {
         .sum();
     fp.sampled = windows > SAMPLE_ABOVE;
     let mut sentences = Vec::new();
-    // A quarter of the windows, and some slack, when sampled.
-    let mut ngrams = Vec::with_capacity(if fp.sampled { windows / 3 } else { windows });
+    // Every window's hash is written; the next one overwrites it unless it is
+    // kept (no branch on the sample, which a CPU cannot predict).
+    let mut ngrams = vec![0u64; windows + 1];
+    let mut kept = 0;
     for sentence in chars.split(|c| *c == '\n') {
         fp.chars += sentence.len();
         if sentence.len() >= MIN_SENTENCE_CHARS {
@@ -258,12 +260,14 @@ pub fn fingerprint(text: &str) -> Fingerprint {
             }
             if i + 1 >= NGRAM {
                 let g = mix(h);
-                if !fp.sampled || in_sample(g) {
-                    ngrams.push(g);
+                if let Some(slot) = ngrams.get_mut(kept) {
+                    *slot = g;
                 }
+                kept += usize::from(!fp.sampled || in_sample(g));
             }
         }
     }
+    ngrams.truncate(kept);
     fp.sentences = HashSet64::from_unsorted(sentences);
     fp.ngrams = HashSet64::from_unsorted(ngrams);
     fp
