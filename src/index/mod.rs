@@ -649,10 +649,53 @@ fn scan_line(line_no: usize, text: &str) -> Scanned {
     }
 }
 
+/// The lines of a `reports.jsonl`, read in batches: line number, offset and
+/// text of each line that is not blank.
+struct LineReader<R> {
+    reader: R,
+    offset: u64,
+    line_no: usize,
+}
+
+impl<R: BufRead> LineReader<R> {
+    /// The next [`BATCH_LINES`] lines that are not blank (fewer at the end).
+    fn batch(&mut self) -> std::io::Result<Vec<(usize, u64, String)>> {
+        let mut batch = Vec::with_capacity(BATCH_LINES);
+        let mut buf = Vec::new();
+        while batch.len() < BATCH_LINES {
+            buf.clear();
+            let n = self.reader.read_until(b'\n', &mut buf)?;
+            if n == 0 {
+                break;
+            }
+            self.line_no += 1;
+            let start = self.offset;
+            self.offset += n as u64;
+            // As `BufRead::lines`: strip `\n` or `\r\n`, require UTF-8.
+            if buf.last() == Some(&b'\n') {
+                buf.pop();
+                if buf.last() == Some(&b'\r') {
+                    buf.pop();
+                }
+            }
+            let text = String::from_utf8(std::mem::take(&mut buf)).map_err(|_| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "stream did not contain valid UTF-8",
+                )
+            })?;
+            if !text.trim().is_empty() {
+                batch.push((self.line_no, start, text));
+            }
+        }
+        Ok(batch)
+    }
+}
+
 /// First pass: read `reports.jsonl` line by line (parsed in parallel batches),
 /// keep only names, years and where each placed line is, and match names.
 fn scan(
-    mut reader: impl BufRead,
+    reader: impl BufRead,
     origin: &Path,
     keep_text: bool,
     aliases: &Aliases,
@@ -666,16 +709,8 @@ fn scan(
     let mut implausible = Vec::new();
     let mut placed: Vec<Placed> = Vec::new();
     let mut unassigned = Vec::new();
-    let mut batch: Vec<(usize, u64, String)> = Vec::with_capacity(BATCH_LINES);
     let mut reports_read = 0usize;
-    let mut flush = |batch: &mut Vec<(usize, u64, String)>| {
-        let scanned: Vec<(usize, u64, String, Scanned)> = batch
-            .par_drain(..)
-            .map(|(n, offset, text)| {
-                let s = scan_line(n, &text);
-                (n, offset, text, s)
-            })
-            .collect();
+    let mut handle = |scanned: Vec<(usize, u64, String, Scanned)>| {
         for (line_no, offset, text, s) in scanned {
             match s {
                 Scanned::Placed {
@@ -707,41 +742,32 @@ fn scan(
             }
         }
     };
-    let mut offset = 0u64;
-    let mut line_no = 0usize;
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        let n = reader.read_until(b'\n', &mut buf).map_err(io)?;
-        if n == 0 {
-            break;
-        }
-        line_no += 1;
-        let start = offset;
-        offset += n as u64;
-        // As `BufRead::lines`: strip `\n` or `\r\n`, require UTF-8.
-        if buf.last() == Some(&b'\n') {
-            buf.pop();
-            if buf.last() == Some(&b'\r') {
-                buf.pop();
-            }
-        }
-        let text = String::from_utf8(std::mem::take(&mut buf)).map_err(|_| {
-            io(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "stream did not contain valid UTF-8",
-            ))
-        })?;
-        if text.trim().is_empty() {
-            continue;
-        }
-        reports_read += 1;
-        batch.push((line_no, start, text));
-        if batch.len() >= BATCH_LINES {
-            flush(&mut batch);
-        }
+    let mut lines = LineReader {
+        reader,
+        offset: 0,
+        line_no: 0,
+    };
+    // Each batch is parsed on the pool while this thread reads the next.
+    let mut batch = lines.batch().map_err(io)?;
+    while !batch.is_empty() {
+        reports_read += batch.len();
+        let mut scanned = Vec::new();
+        let next = rayon::in_place_scope(|s| {
+            let scanned = &mut scanned;
+            s.spawn(move |_| {
+                *scanned = batch
+                    .into_par_iter()
+                    .map(|(n, offset, text)| {
+                        let s = scan_line(n, &text);
+                        (n, offset, text, s)
+                    })
+                    .collect();
+            });
+            lines.batch()
+        });
+        handle(scanned);
+        batch = next.map_err(io)?;
     }
-    flush(&mut batch);
     tracing::debug!(
         "index: {reports_read} lines scanned in {:.2?}",
         started.elapsed()
