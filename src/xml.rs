@@ -1466,6 +1466,23 @@ mod differential {
         }
     }
 
+    /// `doc` cut at `at`, without its byte at `at`, and with each of `inserts`
+    /// inserted at `at`.
+    pub(super) fn mutations_at(doc: &[u8], at: usize, inserts: &[&[u8]]) -> Vec<Vec<u8>> {
+        let mut variants = vec![doc[..at].to_vec()];
+        if at < doc.len() {
+            let mut d = doc.to_vec();
+            d.remove(at);
+            variants.push(d);
+        }
+        for ins in inserts {
+            let mut m = doc.to_vec();
+            m.splice(at..at, ins.iter().copied());
+            variants.push(m);
+        }
+        variants
+    }
+
     /// The two paths give the same events (or error) on `bytes`.
     fn assert_same(bytes: &[u8], context: &dyn std::fmt::Display) {
         assert_eq!(events(bytes, false), events(bytes, true), "{context}");
@@ -1612,18 +1629,7 @@ mod differential {
         ];
         let mut cases = 0;
         for at in 0..=doc.len() {
-            let mut variants = vec![doc[..at].to_vec()];
-            if at < doc.len() {
-                let mut d = doc.to_vec();
-                d.remove(at);
-                variants.push(d);
-            }
-            for ins in inserts {
-                let mut m = doc.to_vec();
-                m.splice(at..at, ins.iter().copied());
-                variants.push(m);
-            }
-            for m in variants {
+            for m in mutations_at(doc, at, inserts) {
                 assert_same(&m, &String::from_utf8_lossy(&m));
                 cases += 1;
             }

@@ -158,7 +158,9 @@ impl<'a> XmlReader<'a> {
 mod tests {
     use super::*;
     use crate::container::Limits;
-    use crate::xml::differential::{documents, error_string, event_string, events, xml_parts};
+    use crate::xml::differential::{
+        documents, error_string, event_string, events, mutations_at, xml_parts,
+    };
     use crate::xml::Ev;
 
     /// Memos per depth: every element's content down to this depth is read
@@ -284,18 +286,7 @@ mod tests {
         let inserts: &[&[u8]] = &[b"<", b">", b"\"", b"/", b"</w:rPr>", b"<w:rPr>", b"<!--"];
         let (mut cases, mut hits) = (0, 0);
         for at in (0..=doc.len()).filter(|&i| doc.get(i).is_none_or(u8::is_ascii)) {
-            let mut variants = vec![doc[..at].to_vec()];
-            if at < doc.len() {
-                let mut d = doc.to_vec();
-                d.remove(at);
-                variants.push(d);
-            }
-            for ins in inserts {
-                let mut m = doc.to_vec();
-                m.splice(at..at, ins.iter().copied());
-                variants.push(m);
-            }
-            for m in variants {
+            for m in mutations_at(doc, at, inserts) {
                 hits += assert_same(&m, &String::from_utf8_lossy(&m));
                 cases += 1;
             }
