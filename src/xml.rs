@@ -1466,6 +1466,9 @@ mod differential {
         }
     }
 
+    /// Markup characters, inserted one at a time by the mutation tests.
+    const MARKUP: [&[u8]; 8] = [b"<", b">", b"&", b"\"", b"'", b"/", b"=", b" "];
+
     /// `doc` cut at `at`, without its byte at `at`, and with each of `inserts`
     /// inserted at `at`.
     pub(super) fn mutations_at(doc: &[u8], at: usize, inserts: &[&[u8]]) -> Vec<Vec<u8>> {
@@ -1550,26 +1553,22 @@ mod differential {
     fn same_events_on_mutated_parts() {
         // Deterministic mutations (ASCII only, so the part stays UTF-8): markup
         // characters inserted, bytes removed, tags cut.
-        const INSERTS: &[&[u8]] = &[
-            b"<",
-            b">",
-            b"&",
-            b"\"",
-            b"'",
-            b"/",
-            b"=",
-            b" ",
-            b"</w:p>",
-            b"<x>",
-            b"<!--",
-            b"&amp;",
-            b"&#x41;",
-            b"&bogus;",
-            b"<![CDATA[x]]>",
-            b"<?pi?>",
-            b"xmlns:w=\"urn:x\" ",
-            b"a=\"1\" a=\"2\"",
-        ];
+        let inserts: Vec<&[u8]> = MARKUP
+            .iter()
+            .copied()
+            .chain([
+                &b"</w:p>"[..],
+                b"<x>",
+                b"<!--",
+                b"&amp;",
+                b"&#x41;",
+                b"&bogus;",
+                b"<![CDATA[x]]>",
+                b"<?pi?>",
+                b"xmlns:w=\"urn:x\" ",
+                b"a=\"1\" a=\"2\"",
+            ])
+            .collect();
         let docs = documents();
         let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = || {
@@ -1588,7 +1587,7 @@ mod differential {
                     let at = (at..m.len()).find(|&i| m[i].is_ascii()).unwrap_or(m.len());
                     match next() % 3 {
                         0 => {
-                            let ins = INSERTS[(next() as usize) % INSERTS.len()];
+                            let ins = inserts[(next() as usize) % inserts.len()];
                             m.splice(at..at, ins.iter().copied());
                         }
                         1 if at < m.len() => {
@@ -1612,24 +1611,20 @@ mod differential {
         // Every single-byte deletion, every cut and every insertion of a markup
         // fragment, at every position of a document using each kind of token.
         let doc = br#"<?xml version="1.0"?><!-- c --><w:document xmlns:w="urn:w" xmlns:v='urn:v'><w:p w:a="1" v:b='x&amp;y'><w:r><w:t xml:space="preserve"> a &lt;b&gt; &#x4E00; </w:t><w:br/><w:tab /></w:r><![CDATA[<c>]]><?pi x?></w:p ><p xmlns="urn:d" c="3"/></w:document>"#;
-        let inserts: &[&[u8]] = &[
-            b"<",
-            b">",
-            b"&",
-            b"\"",
-            b"'",
-            b"/",
-            b"=",
-            b" ",
-            b"xmlns:w=\"urn:x\" ",
-            b"a=\"1\" a=\"2\"",
-            b"</w:p>",
-            b"<!--",
-            b"&bogus;",
-        ];
+        let inserts: Vec<&[u8]> = MARKUP
+            .iter()
+            .copied()
+            .chain([
+                &b"xmlns:w=\"urn:x\" "[..],
+                b"a=\"1\" a=\"2\"",
+                b"</w:p>",
+                b"<!--",
+                b"&bogus;",
+            ])
+            .collect();
         let mut cases = 0;
         for at in 0..=doc.len() {
-            for m in mutations_at(doc, at, inserts) {
+            for m in mutations_at(doc, at, &inserts) {
                 assert_same(&m, &String::from_utf8_lossy(&m));
                 cases += 1;
             }

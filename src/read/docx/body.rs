@@ -379,21 +379,11 @@ impl<'a> Ctx<'a> {
     fn ppr(&mut self, r: &mut XmlReader<'_>, p: &mut ParaBuilder) -> Result<(), ReadError> {
         let rpr_memo = &mut self.rpr_memo;
         let read = r.memo(&mut self.ppr_memo, |r| para_props(r, rpr_memo))?;
-        if let Some(style) = read.style {
-            p.style = style;
-        }
-        if let Some(num) = read.num {
-            p.num = num;
-        }
-        if let Some(outline) = read.outline {
-            p.outline = outline;
-        }
-        if let Some(jc) = read.jc {
-            p.jc = jc;
-        }
-        if let Some(vanish) = read.mark_vanish {
-            p.mark_vanish = vanish;
-        }
+        set_if_given(&mut p.style, read.style);
+        set_if_given(&mut p.num, read.num);
+        set_if_given(&mut p.outline, read.outline);
+        set_if_given(&mut p.jc, read.jc);
+        set_if_given(&mut p.mark_vanish, read.mark_vanish);
         self.sect_refs.extend(read.sect_refs);
         if p.style.is_some() {
             self.note_style_use();
@@ -795,15 +785,9 @@ impl<'a> Ctx<'a> {
             match e.local {
                 b"trPr" => {
                     let props = r.memo(&mut self.trpr_memo, row_props)?;
-                    if let Some(n) = props.grid_before {
-                        row.grid_before = n;
-                    }
-                    if let Some(n) = props.grid_after {
-                        row.grid_after = n;
-                    }
-                    if let Some(header) = props.header {
-                        row.header = header;
-                    }
+                    set_if_given(&mut row.grid_before, props.grid_before);
+                    set_if_given(&mut row.grid_after, props.grid_after);
+                    set_if_given(&mut row.header, props.header);
                     *deleted |= props.deleted;
                 }
                 b"tc" => {
@@ -855,6 +839,13 @@ impl<'a> Ctx<'a> {
             ..cell_from_blocks(blocks)
         };
         Ok((cell, props.h_continue))
+    }
+}
+
+/// Apply a property read from XML: `Some` when its element was present.
+fn set_if_given<T>(slot: &mut T, given: Option<T>) {
+    if let Some(v) = given {
+        *slot = v;
     }
 }
 
