@@ -2,6 +2,7 @@
 //! This module dispatches, and holds the two block helpers both readers share
 //! (a table cell's text from its blocks, the plain text of a note or header).
 
+pub mod doc;
 pub mod docx;
 mod numfmt;
 pub mod odt;
