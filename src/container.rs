@@ -49,9 +49,18 @@ const REL_OFFICE_DOCUMENT: [&str; 2] = [
     "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
 ];
 
-/// An opened package: the zip archive held in memory plus its format and main part.
+/// Where a package's parts are stored.
+enum Store {
+    /// A zip archive (DOCX, ODT): parts are members.
+    Zip(zip::ZipArchive<Cursor<Vec<u8>>>),
+    /// An OLE compound file (Word binary): parts are streams.
+    Ole(Box<cfb::CompoundFile<Cursor<Vec<u8>>>>),
+}
+
+/// An opened package: the zip archive or compound file held in memory, plus its
+/// format and main part.
 pub struct Package {
-    zip: zip::ZipArchive<Cursor<Vec<u8>>>,
+    store: Store,
     format: Format,
     main_part: String,
     limits: Limits,
@@ -65,7 +74,13 @@ impl std::fmt::Debug for Package {
         f.debug_struct("Package")
             .field("format", &self.format)
             .field("main_part", &self.main_part)
-            .field("parts", &self.zip.len())
+            .field(
+                "parts",
+                &match &self.store {
+                    Store::Zip(z) => z.len(),
+                    Store::Ole(c) => c.walk().count(),
+                },
+            )
             .finish()
     }
 }
@@ -74,11 +89,12 @@ impl Package {
     /// Recognize and open a package from its bytes.
     pub fn open(bytes: Vec<u8>, limits: Limits) -> Result<Package, ReadError> {
         if bytes.starts_with(&OLE_MAGIC) {
-            return Err(if ole_has_encrypted_package(&bytes) {
-                ReadError::Encrypted
-            } else {
-                ReadError::LegacyOle
-            });
+            return Package::open_ole(bytes, limits);
+        }
+        if bytes.starts_with(&[0xDB, 0xA5]) {
+            return Err(ReadError::UnsupportedVersion(
+                "Word for Windows 2.0 or older".into(),
+            ));
         }
         if !bytes.starts_with(b"PK") {
             return Err(ReadError::NotZip(describe_magic(&bytes)));
@@ -92,7 +108,7 @@ impl Package {
             });
         }
         let mut pkg = Package {
-            zip,
+            store: Store::Zip(zip),
             format: Format::Docx,
             main_part: String::new(),
             limits,
@@ -131,6 +147,52 @@ impl Package {
         ))
     }
 
+    /// Open an OLE compound file: a Word binary document when it holds a
+    /// `WordDocument` stream; encrypted OOXML when it holds `EncryptedPackage`;
+    /// otherwise a typed error naming what it is.
+    fn open_ole(bytes: Vec<u8>, limits: Limits) -> Result<Package, ReadError> {
+        let cfb = cfb::CompoundFile::open(Cursor::new(bytes))
+            .map_err(|e| ReadError::Ole(e.to_string()))?;
+        let mut streams = 0usize;
+        let mut names = Vec::new();
+        for entry in cfb.walk() {
+            streams += 1;
+            if streams > limits.max_parts {
+                return Err(ReadError::TooManyParts {
+                    count: streams,
+                    limit: limits.max_parts,
+                });
+            }
+            if entry.is_stream() && entry.path().parent() == Some(std::path::Path::new("/")) {
+                names.push(entry.name().to_string());
+            }
+        }
+        let has = |n: &str| names.iter().any(|x| x == n);
+        if has("EncryptedPackage") {
+            return Err(ReadError::Encrypted);
+        }
+        if !has("WordDocument") {
+            let what = if has("CONTENTS") || has("SPELLING") {
+                "a Microsoft Works word processor document (.wps), not Word compatible".to_string()
+            } else if has("Workbook") || has("Book") {
+                "an Excel workbook".to_string()
+            } else if has("PowerPoint Document") {
+                "a PowerPoint presentation".to_string()
+            } else {
+                format!("no WordDocument stream (streams: {})", names.join(", "))
+            };
+            return Err(ReadError::NotWordBinary(what));
+        }
+        Ok(Package {
+            store: Store::Ole(Box::new(cfb)),
+            format: Format::Doc,
+            main_part: "WordDocument".into(),
+            limits,
+            total_read: 0,
+            root_rels: None,
+        })
+    }
+
     /// The package's format.
     pub fn format(&self) -> Format {
         self.format
@@ -154,24 +216,74 @@ impl Package {
 
     /// Whether a member exists.
     pub fn has_part(&self, name: &str) -> bool {
-        self.zip.index_for_name(name).is_some()
+        match &self.store {
+            Store::Zip(z) => z.index_for_name(name).is_some(),
+            Store::Ole(c) => c.is_stream(ole_path(name)),
+        }
     }
 
-    /// Names of all members.
+    /// Names of all members (zip members, or the compound file's streams).
     pub fn part_names(&self) -> Vec<String> {
-        self.zip.file_names().map(str::to_string).collect()
+        match &self.store {
+            Store::Zip(z) => z.file_names().map(str::to_string).collect(),
+            Store::Ole(c) => c
+                .walk()
+                .filter(|e| e.is_stream())
+                .map(|e| {
+                    e.path()
+                        .to_string_lossy()
+                        .trim_start_matches('/')
+                        .to_string()
+                })
+                .collect(),
+        }
+    }
+
+    /// Read a compound-file stream through the size limit.
+    fn ole_stream(&mut self, name: &str, limit: u64) -> Result<Option<Vec<u8>>, ReadError> {
+        let Store::Ole(cfb) = &mut self.store else {
+            return Ok(None);
+        };
+        let path = ole_path(name);
+        if !cfb.is_stream(&path) {
+            return Ok(None);
+        }
+        let mut stream = cfb
+            .open_stream(&path)
+            .map_err(|e| ReadError::Ole(format!("{name}: {e}")))?;
+        let declared = stream.len();
+        if declared > limit {
+            return Err(ReadError::PartTooLarge {
+                part: name.to_string(),
+                limit,
+            });
+        }
+        let mut buf = Vec::with_capacity(declared as usize);
+        (&mut stream)
+            .take(limit + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| ReadError::Ole(format!("stream {name}: {e}")))?;
+        Ok(Some(buf))
     }
 
     /// Read a member through the size limits. `Ok(None)` when it is absent, an error
     /// when it is present but broken or too large.
     pub fn part(&mut self, name: &str) -> Result<Option<Vec<u8>>, ReadError> {
-        let Some(index) = self.zip.index_for_name(name) else {
-            return Ok(None);
-        };
         let limit = self.limits.max_part_bytes;
-        let buf = match self.inflate_whole(index, limit) {
-            Some(buf) => buf,
-            None => self.read_streaming(name, index, limit)?,
+        let buf = match &self.store {
+            Store::Ole(_) => match self.ole_stream(name, limit)? {
+                Some(buf) => buf,
+                None => return Ok(None),
+            },
+            Store::Zip(z) => {
+                let Some(index) = z.index_for_name(name) else {
+                    return Ok(None);
+                };
+                match self.inflate_whole(index, limit) {
+                    Some(buf) => buf,
+                    None => self.read_streaming(name, index, limit)?,
+                }
+            }
         };
         self.total_read += buf.len() as u64;
         if self.total_read > self.limits.max_total_bytes {
@@ -187,8 +299,11 @@ impl Package {
     /// matching. `None` for anything else, which [`Package::read_streaming`]
     /// then reads (and reports) the general way.
     fn inflate_whole(&mut self, index: usize, limit: u64) -> Option<Vec<u8>> {
+        let Store::Zip(zip) = &mut self.store else {
+            return None;
+        };
         let (raw, size, crc) = {
-            let mut file = self.zip.by_index_raw(index).ok()?;
+            let mut file = zip.by_index_raw(index).ok()?;
             if file.encrypted()
                 || file.compression() != zip::CompressionMethod::Deflated
                 || file.size() > limit
@@ -220,8 +335,10 @@ impl Package {
         index: usize,
         limit: u64,
     ) -> Result<Vec<u8>, ReadError> {
-        let mut file = self
-            .zip
+        let Store::Zip(zip) = &mut self.store else {
+            return Err(ReadError::MissingPart(name.to_string()));
+        };
+        let mut file = zip
             .by_index(index)
             .map_err(|e| ReadError::Zip(format!("{name}: {e}")))?;
         if file.encrypted() {
@@ -313,13 +430,9 @@ fn memchr_find(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
-fn ole_has_encrypted_package(bytes: &[u8]) -> bool {
-    // Directory entries store names in UTF-16LE.
-    let needle: Vec<u8> = "EncryptedPackage"
-        .encode_utf16()
-        .flat_map(u16::to_le_bytes)
-        .collect();
-    memchr_find(bytes, &needle)
+/// The compound-file path of a stream in the root storage.
+fn ole_path(name: &str) -> String {
+    format!("/{}", name.trim_start_matches('/'))
 }
 
 fn describe_magic(bytes: &[u8]) -> String {
@@ -418,7 +531,10 @@ mod tests {
         ];
         for (what, bytes) in cases {
             let mut pkg = Package::open(bytes, Limits::default()).unwrap();
-            let index = pkg.zip.index_for_name("content.xml").unwrap();
+            let index = match &pkg.store {
+                Store::Zip(z) => z.index_for_name("content.xml").unwrap(),
+                Store::Ole(_) => unreachable!("an ODT is a zip"),
+            };
             let limit = Limits::default().max_part_bytes;
             let whole = pkg.inflate_whole(index, limit);
             let streamed = pkg
@@ -464,13 +580,38 @@ mod tests {
         let mut ole = OLE_MAGIC.to_vec();
         ole.extend_from_slice(&[0; 100]);
         assert!(matches!(
-            Package::open(ole.clone(), Limits::default()),
-            Err(ReadError::LegacyOle)
-        ));
-        ole.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
-        assert!(matches!(
             Package::open(ole, Limits::default()),
+            Err(ReadError::Ole(_))
+        ));
+        let open = |streams: &[&str]| Package::open(compound(streams), Limits::default());
+        assert!(matches!(
+            open(&["EncryptionInfo", "EncryptedPackage"]),
             Err(ReadError::Encrypted)
         ));
+        match open(&["CONTENTS", "SPELLING"]) {
+            Err(ReadError::NotWordBinary(m)) => assert!(m.contains("Works"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        match open(&["Workbook"]) {
+            Err(ReadError::NotWordBinary(m)) => assert!(m.contains("Excel"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        let mut pkg = open(&["WordDocument", "1Table"]).unwrap();
+        assert_eq!(pkg.format(), Format::Doc);
+        assert_eq!(pkg.part("1Table").unwrap(), Some(b"1Table".to_vec()));
+        assert_eq!(pkg.part("Data").unwrap(), None);
+    }
+
+    /// A compound file whose root holds `streams`, each holding its own name.
+    pub(crate) fn compound(streams: &[&str]) -> Vec<u8> {
+        let mut c = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        for s in streams {
+            c.create_stream(format!("/{s}"))
+                .unwrap()
+                .write_all(s.as_bytes())
+                .unwrap();
+        }
+        c.flush().unwrap();
+        c.into_inner().into_inner()
     }
 }

@@ -51,7 +51,12 @@ pub fn convert_hashed(
 ) -> Result<DocumentOutput, ReadError> {
     let size = bytes.len() as u64;
     let mut pkg = Package::open(bytes, opts.limits)?;
-    let format = pkg.format();
+    let format = match pkg.format() {
+        // A Kingsoft WPS document saved in Word format is a Word binary file;
+        // its name says which program the archive got it from.
+        crate::model::Format::Doc if has_extension(rel_path, "wps") => crate::model::Format::Wps,
+        f => f,
+    };
     let doc = crate::read::read(&mut pkg)?;
     let source = Source {
         path: rel_path.to_string(),
@@ -63,6 +68,12 @@ pub fn convert_hashed(
     crate::normalize::fill_normalized(&mut out.sections);
     out.report = crate::profile::analyze(&out);
     Ok(out)
+}
+
+/// Whether `path` ends with `.ext` (ASCII case-insensitive).
+fn has_extension(path: &str, ext: &str) -> bool {
+    path.rsplit_once('.')
+        .is_some_and(|(_, e)| e.eq_ignore_ascii_case(ext))
 }
 
 /// The output document of a built section tree, before normalization and

@@ -7,14 +7,24 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum ReadError {
-    /// The bytes are not a zip archive (nor a recognized legacy container).
-    #[error("not a DOCX or ODT file: not a zip archive ({0})")]
+    /// The bytes are neither a zip archive nor an OLE compound file.
+    #[error("not a Word, WPS or OpenDocument file: not a zip archive or compound file ({0})")]
     NotZip(String),
-    /// An OLE compound file: a legacy `.doc` / `.wps` renamed.
-    #[error("legacy binary document (OLE compound file, e.g. .doc or .wps), not DOCX/ODT")]
-    LegacyOle,
-    /// Password-protected OOXML (OLE container with `EncryptedPackage`) or an ODT
-    /// whose manifest declares `encryption-data`.
+    /// A damaged OLE compound file (broken FAT, DIFAT or directory chains).
+    #[error("corrupt compound file (OLE): {0}")]
+    Ole(String),
+    /// An OLE compound file without a Word document (a Works `.wps`, a workbook...).
+    #[error("not a Word binary document: {0}")]
+    NotWordBinary(String),
+    /// A Word binary document of a version this reader does not read.
+    #[error("unsupported Word version ({0})")]
+    UnsupportedVersion(String),
+    /// A malformed Word binary document that cannot be read at all.
+    #[error("malformed Word binary document: {0}")]
+    WordBinary(String),
+    /// Password-protected OOXML (OLE container with `EncryptedPackage`), a Word
+    /// binary document whose FIB says encrypted or obfuscated, or an ODT whose
+    /// manifest declares `encryption-data`.
     #[error("encrypted document (password protected), cannot read")]
     Encrypted,
     /// A zip archive that is neither DOCX nor ODT.
@@ -82,7 +92,10 @@ impl ReadError {
     pub fn kind(&self) -> &'static str {
         match self {
             ReadError::NotZip(_) => "not_zip",
-            ReadError::LegacyOle => "legacy_ole",
+            ReadError::Ole(_) => "corrupt_ole",
+            ReadError::NotWordBinary(_) => "not_word_binary",
+            ReadError::UnsupportedVersion(_) => "unsupported_version",
+            ReadError::WordBinary(_) => "malformed_doc",
             ReadError::Encrypted => "encrypted",
             ReadError::UnknownPackage(_) => "unknown_package",
             ReadError::MissingPart(_) => "missing_part",

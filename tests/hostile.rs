@@ -53,9 +53,11 @@ fn not_a_zip() {
 fn legacy_and_encrypted() {
     let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     ole.resize(2048, 0);
-    assert!(matches!(err(ole.clone()), ReadError::LegacyOle));
-    ole.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
-    let e = err(ole);
+    assert!(matches!(err(ole), ReadError::Ole(_)));
+    let mut c = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    c.create_stream("/EncryptedPackage").unwrap();
+    c.flush().unwrap();
+    let e = err(c.into_inner().into_inner());
     assert!(matches!(e, ReadError::Encrypted));
     assert_eq!(
         e.to_string(),
@@ -123,9 +125,10 @@ fn file_errors_name_the_file() {
     let dir = std::env::temp_dir().join(format!("reportdex-hostile-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("report.docx");
-    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-    ole.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
-    std::fs::write(&path, ole).unwrap();
+    let mut c = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    c.create_stream("/EncryptedPackage").unwrap();
+    c.flush().unwrap();
+    std::fs::write(&path, c.into_inner().into_inner()).unwrap();
     let e = convert_file(&path, "report.docx", &ConvertOptions::default()).unwrap_err();
     assert_eq!(
         e.to_string(),

@@ -74,14 +74,23 @@ fn odt(text: &str, encrypted: bool) -> Vec<u8> {
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
 fn ole(encrypted: bool) -> Vec<u8> {
-    let mut b = OLE_MAGIC.to_vec();
-    b.resize(512, 0);
-    if encrypted {
-        b.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+    // A real compound file: an encrypted OOXML package, or a Word binary
+    // document whose WordDocument stream is not a Word document.
+    let mut c = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    let streams: &[(&str, &[u8])] = if encrypted {
+        &[
+            ("/EncryptionInfo", b"\x04\x00"),
+            ("/EncryptedPackage", b"\x00"),
+        ]
     } else {
-        b.extend("WordDocument".encode_utf16().flat_map(u16::to_le_bytes));
+        &[("/WordDocument", b"not a FIB"), ("/1Table", b"")]
+    };
+    for (name, data) in streams {
+        std::io::Write::write_all(&mut c.create_stream(name).unwrap(), data).unwrap();
     }
-    b.resize(1536, 0);
+    c.flush().unwrap();
+    let b = c.into_inner().into_inner();
+    assert!(b.starts_with(&OLE_MAGIC));
     b
 }
 
@@ -309,8 +318,8 @@ fn mixed_tree_converts_good_reports_and_lists_bad_ones() {
             (s("mixed/corrupt.docx"), None, s("corrupt_zip")),
             (s("mixed/encrypted.docx"), None, s("encrypted")),
             (s("mixed/encrypted.odt"), None, s("encrypted")),
-            (s("mixed/legacy.doc"), None, s("legacy_ole")),
-            (s("mixed/renamed-doc.docx"), None, s("legacy_ole")),
+            (s("mixed/legacy.doc"), None, s("malformed_doc")),
+            (s("mixed/renamed-doc.docx"), None, s("malformed_doc")),
         ]
     );
     assert!(errors

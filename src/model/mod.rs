@@ -22,6 +22,10 @@ pub enum Format {
     Docx,
     /// OpenDocument text (ODF 1.2/1.3).
     Odt,
+    /// Word 97-2003 binary document (\[MS-DOC\]), `.doc` / `.dot`.
+    Doc,
+    /// Kingsoft WPS Writer document saved in the Word binary format (`.wps`).
+    Wps,
 }
 
 impl Format {
@@ -30,6 +34,8 @@ impl Format {
         match self {
             Format::Docx => "docx",
             Format::Odt => "odt",
+            Format::Doc => "doc",
+            Format::Wps => "wps",
         }
     }
 }

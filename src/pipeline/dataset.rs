@@ -486,7 +486,11 @@ fn write_table(table: &Table, id: &str, section: &str, w: &mut TableWriter) {
         rec.field(&cell.text);
         rec.end();
         for t in &cell.tables {
+            // The nested table needs its own scratch: this table's per-cell
+            // facts are still in use for the cells after this one.
+            let outer = std::mem::take(&mut w.scratch);
             write_table(t, &format!("{id}.{nested}"), section, w);
+            w.scratch = outer;
             nested += 1;
         }
     }
@@ -671,6 +675,33 @@ mod tests {
             "{\"path\":\"a/b.docx\",\"json\":\"a/b.docx.json\",\"sha256\":\"ab\",\"format\":\"docx\",\"title\":\"T\",\"report\":null}\n"
         );
         assert!(rows.metrics.is_empty());
+    }
+
+    /// A nested table smaller than its parent: the parent's cells after the
+    /// one holding it are still written with the parent's own facts (the
+    /// nested table once overwrote them and the next cell indexed past the end).
+    #[test]
+    fn nested_table_keeps_the_parent_rows() {
+        let mut holder = cell(0, 0, 1, 1, "外");
+        holder["tables"] = json!([{
+            "n_rows": 1, "n_cols": 1, "header_rows": 0,
+            "cells": [cell(0, 0, 1, 1, "内")], "grid": [[0]]
+        }]);
+        let table = json!({
+            "type": "table", "n_rows": 2, "n_cols": 3, "header_rows": 0,
+            "cells": [
+                holder, cell(0, 1, 1, 1, "b"), cell(0, 2, 1, 1, "c"),
+                cell(1, 0, 1, 1, "x"), cell(1, 1, 1, 1, "1"), cell(1, 2, 1, 1, "2")
+            ],
+            "grid": [[0,1,2],[3,4,5]]
+        });
+        let d = doc("n.doc", json!([section("一、总体情况", json!([table]))]));
+        let rows = rows(&d, "n.doc.json").unwrap();
+        let text = String::from_utf8(rows.tables).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 7, "{text}");
+        assert_eq!(lines[1], "n.doc,0.0,一、总体情况,0,0,1,1,,,内");
+        assert_eq!(lines[6], "n.doc,0,一、总体情况,1,2,1,1,c,x,2");
     }
 
     #[test]

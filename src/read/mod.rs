@@ -4,6 +4,7 @@
 
 pub mod doc;
 pub mod docx;
+pub(crate) mod headings;
 mod numfmt;
 pub mod odt;
 
@@ -21,6 +22,7 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
     match pkg.format() {
         Format::Docx => docx::read(pkg),
         Format::Odt => odt::read(pkg),
+        Format::Doc | Format::Wps => doc::read(pkg),
     }
 }
 

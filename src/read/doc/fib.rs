@@ -1,0 +1,198 @@
+//! The File Information Block (\[MS-DOC\] 2.5.1): the header of the
+//! `WordDocument` stream that says which version wrote the file, whether it is
+//! encrypted, which table stream holds its structures, how long each story is,
+//! and where every structure lies (`fc`/`lcb` pairs).
+
+use super::bytes::{u16_at, u32_at};
+use crate::error::ReadError;
+
+/// `wIdent` of a Word 97 and later binary document.
+const W_IDENT: u16 = 0xA5EC;
+/// `wIdent` of a Word 6/95 document.
+const W_IDENT_WORD6: u16 = 0xA5DC;
+/// Lowest `nFib` of Word 97 (`0x00C1`); Word 6 and 95 wrote 101 to 105.
+pub(crate) const NFIB_WORD97: u16 = 0x00C1;
+/// Offset of `csw`, right after the 32-byte `FibBase`.
+const CSW_AT: usize = 0x20;
+
+/// An `(fc, lcb)` pair: where a structure lies in the table stream, and its size.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct FcLcb {
+    /// Byte offset.
+    pub fc: u32,
+    /// Size in bytes (0: absent).
+    pub lcb: u32,
+}
+
+/// Indices of the `FibRgFcLcb97` pairs this reader uses (\[MS-DOC\] 2.5.6).
+#[derive(Debug, Clone, Copy)]
+#[repr(usize)]
+pub(crate) enum Pair {
+    /// `STSH`: the style sheet.
+    Stshf = 1,
+    /// Footnote reference positions.
+    PlcffndRef = 2,
+    /// Footnote text positions.
+    PlcffndTxt = 3,
+    /// Section descriptors.
+    PlcfSed = 6,
+    /// Header/footer story positions.
+    PlcfHdd = 11,
+    /// Character property FKP pages.
+    PlcfBteChpx = 12,
+    /// Paragraph property FKP pages.
+    PlcfBtePapx = 13,
+    /// The piece table.
+    Clx = 33,
+    /// Main-document shape anchors.
+    PlcSpaMom = 40,
+    /// Endnote reference positions.
+    PlcfendRef = 46,
+    /// Endnote text positions.
+    PlcfendTxt = 47,
+    /// Main-document text box stories.
+    PlcftxbxTxt = 56,
+    /// List definitions.
+    PlfLst = 73,
+    /// List overrides.
+    PlfLfo = 74,
+}
+
+/// Lengths of the stories, in characters (`FibRgLw97`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct StoryLengths {
+    /// Main document.
+    pub text: u32,
+    /// Footnotes.
+    pub ftn: u32,
+    /// Headers and footers.
+    pub hdd: u32,
+    /// Macro story (unused since Word 97, still counted).
+    pub mcr: u32,
+    /// Comments.
+    pub atn: u32,
+    /// Endnotes.
+    pub edn: u32,
+    /// Main-document text boxes.
+    pub txbx: u32,
+    /// Header text boxes.
+    pub hdr_txbx: u32,
+}
+
+impl StoryLengths {
+    /// First CP of the footnote story.
+    pub fn ftn_start(&self) -> u32 {
+        self.text
+    }
+
+    /// First CP of the header story.
+    pub fn hdd_start(&self) -> u32 {
+        self.text.saturating_add(self.ftn)
+    }
+
+    /// First CP of the endnote story.
+    pub fn edn_start(&self) -> u32 {
+        self.hdd_start()
+            .saturating_add(self.hdd)
+            .saturating_add(self.mcr)
+            .saturating_add(self.atn)
+    }
+
+    /// First CP of the main-document text box story.
+    pub fn txbx_start(&self) -> u32 {
+        self.edn_start().saturating_add(self.edn)
+    }
+}
+
+/// What this reader needs from the FIB.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Fib {
+    /// File format version.
+    pub n_fib: u16,
+    /// `fComplex`: the last save was a fast save.
+    pub complex: bool,
+    /// `fEncrypted`.
+    pub encrypted: bool,
+    /// `fObfuscated` (XOR obfuscation).
+    pub obfuscated: bool,
+    /// `fWhichTblStm`: the table stream is `1Table` (else `0Table`).
+    pub table_1: bool,
+    /// Story lengths.
+    pub ccp: StoryLengths,
+    pairs: Vec<FcLcb>,
+}
+
+impl Fib {
+    /// Parse the FIB at the start of the `WordDocument` stream. A stream too
+    /// short for the FIB or with the wrong `wIdent` is a typed error.
+    pub fn parse(word: &[u8]) -> Result<Fib, ReadError> {
+        let bad = |m: &str| ReadError::WordBinary(m.to_string());
+        let ident = u16_at(word, 0).ok_or_else(|| bad("WordDocument stream is empty"))?;
+        if ident != W_IDENT && ident != W_IDENT_WORD6 {
+            return Err(bad(&format!(
+                "WordDocument stream does not start with a Word FIB (wIdent {ident:#06x})"
+            )));
+        }
+        let n_fib = u16_at(word, 2).ok_or_else(|| bad("FIB truncated"))?;
+        let flags = u16_at(word, 0x0A).ok_or_else(|| bad("FIB truncated"))?;
+        let mut fib = Fib {
+            n_fib,
+            complex: flags & 0x0004 != 0,
+            encrypted: flags & 0x0100 != 0,
+            table_1: flags & 0x0200 != 0,
+            obfuscated: flags & 0x8000 != 0,
+            ..Fib::default()
+        };
+        if n_fib < NFIB_WORD97 {
+            // Word 6/95 FIBs have another layout: the caller refuses them.
+            return Ok(fib);
+        }
+        let csw = usize::from(u16_at(word, CSW_AT).ok_or_else(|| bad("FIB truncated"))?);
+        let cslw_at = CSW_AT + 2 + csw * 2;
+        let cslw = usize::from(u16_at(word, cslw_at).ok_or_else(|| bad("FIB truncated"))?);
+        let lw_at = cslw_at + 2;
+        let lw = |i: usize| -> u32 {
+            if i < cslw {
+                u32_at(word, lw_at + 4 * i).unwrap_or(0)
+            } else {
+                0
+            }
+        };
+        fib.ccp = StoryLengths {
+            text: lw(3),
+            ftn: lw(4),
+            hdd: lw(5),
+            mcr: lw(6),
+            atn: lw(7),
+            edn: lw(8),
+            txbx: lw(9),
+            hdr_txbx: lw(10),
+        };
+        let cb_at = lw_at + 4 * cslw;
+        let cb = usize::from(u16_at(word, cb_at).ok_or_else(|| bad("FIB truncated"))?);
+        let pairs_at = cb_at + 2;
+        // Never more pairs than the stream holds.
+        let n = cb.min(word.len().saturating_sub(pairs_at) / 8);
+        fib.pairs = (0..n)
+            .map(|i| FcLcb {
+                fc: u32_at(word, pairs_at + 8 * i).unwrap_or(0),
+                lcb: u32_at(word, pairs_at + 8 * i + 4).unwrap_or(0),
+            })
+            .collect();
+        Ok(fib)
+    }
+
+    /// The `(fc, lcb)` pair of a structure (empty when the FIB has no such pair).
+    pub fn pair(&self, p: Pair) -> FcLcb {
+        self.pairs.get(p as usize).copied().unwrap_or_default()
+    }
+
+    /// Name of the table stream.
+    pub fn table_stream(&self) -> &'static str {
+        if self.table_1 {
+            "1Table"
+        } else {
+            "0Table"
+        }
+    }
+}
