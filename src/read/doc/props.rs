@@ -114,7 +114,10 @@ pub(crate) fn read_summary_information(
 ) {
     let mut r = Reader::new(SUMMARY_LOCATION);
     let sections = r.sections(stream);
-    match sections.iter().find(|(fmtid, _)| *fmtid == FMTID_SUMMARY) {
+    match sections
+        .iter()
+        .find(|(fmtid, _)| is_fmtid(fmtid, &FMTID_SUMMARY))
+    {
         Some(&(_, offset)) => {
             if let Some(section) = r.section(stream, offset) {
                 r.summary(&section, props);
@@ -142,11 +145,11 @@ pub(crate) fn read_document_summary_information(
     let mut r = Reader::new(DOC_SUMMARY_LOCATION);
     let sections = r.sections(stream);
     for (fmtid, offset) in sections {
-        if fmtid == FMTID_DOC_SUMMARY {
+        if is_fmtid(&fmtid, &FMTID_DOC_SUMMARY) {
             if let Some(section) = r.section(stream, offset) {
                 r.doc_summary(&section, props);
             }
-        } else if fmtid == FMTID_USER_DEFINED {
+        } else if is_fmtid(&fmtid, &FMTID_USER_DEFINED) {
             if let Some(section) = r.section(stream, offset) {
                 r.user_defined(&section, props);
             }
@@ -222,6 +225,10 @@ impl Reader {
     /// The `PropertySetStream` header: (FMTID, offset) of each section.
     fn sections(&mut self, stream: &[u8]) -> Vec<([u8; 16], usize)> {
         let mut out = Vec::new();
+        if stream.is_empty() {
+            // An empty stream holds no properties; nothing is malformed.
+            return out;
+        }
         let (Some(byte_order), Some(declared)) = (u16_at(stream, 0), u32_at(stream, 24)) else {
             self.problem("stream too short for a property set header");
             return out;
@@ -254,7 +261,32 @@ impl Reader {
     }
 
     /// The `PropertySet` at `offset`: size, entry array and code page.
+    ///
+    /// Some writers forget to pad strings to 4 bytes yet count them padded,
+    /// so a later set starts up to 3 bytes after its listed offset (POI bug
+    /// 52372). When the listed offset holds no plausible set header, the next
+    /// three bytes are tried.
     fn section<'a>(&mut self, stream: &'a [u8], offset: usize) -> Option<Section<'a>> {
+        let plausible = |at: usize| {
+            let (Some(size), Some(count)) =
+                (u32_at(stream, at), u32_at(stream, at.saturating_add(4)))
+            else {
+                return false;
+            };
+            let size = size as usize;
+            (8..=stream.len() - at).contains(&size) && count as usize <= (size - 8) / 8
+        };
+        let offset = if plausible(offset) {
+            offset
+        } else if let Some(at) = (1..=3)
+            .map(|d| offset.saturating_add(d))
+            .find(|&at| plausible(at))
+        {
+            self.problem(format!("property set listed at {offset} found at {at}"));
+            at
+        } else {
+            offset
+        };
         let Some(size) = u32_at(stream, offset) else {
             self.problem(format!("property set offset {offset} past the stream"));
             return None;
@@ -316,21 +348,20 @@ impl Reader {
             VT_UI1 => s.data.get(v).map(|&n| Value::Int(i64::from(n))),
             VT_UI2 => u16_at(s.data, v).map(|n| Value::Int(i64::from(n))),
             VT_I8 => u64_at(s.data, v).map(|n| Value::Int(n as i64)),
-            VT_UI8 => u64_at(s.data, v).and_then(|n| i64::try_from(n).ok().map(Value::Int)),
+            VT_UI8 => u64_at(s.data, v).map(|n| match i64::try_from(n) {
+                Ok(n) => Value::Int(n),
+                Err(_) => Value::Text(n.to_string()),
+            }),
             VT_R4 => u32_at(s.data, v).map(|n| Value::Real(f64::from(f32::from_bits(n)))),
             VT_R8 => u64_at(s.data, v).map(|n| Value::Real(f64::from_bits(n))),
             VT_BOOL => u16_at(s.data, v).map(|n| Value::Bool(n != 0)),
             VT_FILETIME => u64_at(s.data, v).map(|n| Value::Time(filetime_to_iso(n))),
-            VT_LPSTR => {
-                let n = u32_at(s.data, v)? as usize;
-                let bytes = self.string_bytes(s, v + 4, n)?;
-                Some(Value::Text(decode(bytes, s.codepage)))
-            }
-            VT_LPWSTR => {
-                let n = (u32_at(s.data, v)? as usize).checked_mul(2)?;
-                let bytes = self.string_bytes(s, v + 4, n)?;
-                Some(Value::Text(until_nul(utf16le(bytes))))
-            }
+            VT_LPSTR => u32_at(s.data, v)
+                .and_then(|n| self.string_bytes(s, v + 4, n as usize))
+                .map(|b| Value::Text(decode(b, s.codepage))),
+            VT_LPWSTR => u32_at(s.data, v)
+                .and_then(|n| self.string_bytes(s, v + 4, (n as usize).saturating_mul(2)))
+                .map(|b| Value::Text(until_nul(utf16le(b)))),
             _ => return None,
         };
         if value.is_none() {
@@ -499,6 +530,19 @@ fn u64_at(b: &[u8], off: usize) -> Option<u64> {
     Some(u64::from(hi) << 32 | u64::from(lo))
 }
 
+/// Whether a serialized FMTID is `want`, also in the "inverted" layout some
+/// writers use, with the first three fields big-endian (the GUID's text order).
+fn is_fmtid(got: &[u8; 16], want: &[u8; 16]) -> bool {
+    if got == want {
+        return true;
+    }
+    let mut inverted = *want;
+    inverted[0..4].reverse();
+    inverted[4..6].reverse();
+    inverted[6..8].reverse();
+    *got == inverted
+}
+
 /// `CodePageString` bytes in the set's code page, cut at the first NUL.
 fn decode(bytes: &[u8], codepage: u16) -> String {
     if codepage == CP_WINUNICODE {
@@ -575,7 +619,7 @@ mod tests {
     }
 
     fn pad4(b: &mut Vec<u8>) {
-        while b.len() % 4 != 0 {
+        while !b.len().is_multiple_of(4) {
             b.push(0);
         }
     }
@@ -1049,5 +1093,321 @@ mod tests {
         let (p, w) = read_si(&stream(vec![(FMTID_SUMMARY, s)]));
         assert_eq!(w.len(), 1, "{w:?}");
         assert_eq!(p.title, None);
+    }
+}
+
+/// The property-set streams of real `.doc` files from the Apache POI test data.
+#[cfg(test)]
+mod corpus {
+    use super::*;
+    use std::io::Read;
+    use std::path::{Path, PathBuf};
+
+    fn corpus_dir(dir: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/corpus/public/poi/test-data")
+            .join(dir)
+    }
+
+    /// Both streams of a compound file read into fresh properties, with the
+    /// warnings; `None` (and a note) when the file is absent or not a
+    /// compound file.
+    fn read(path: &Path) -> Option<(Properties, Vec<Warning>)> {
+        let Ok(bytes) = std::fs::read(path) else {
+            eprintln!("skipping: {} not present", path.display());
+            return None;
+        };
+        let mut cf = cfb::CompoundFile::open(std::io::Cursor::new(bytes)).ok()?;
+        let mut p = Properties::default();
+        let mut w = Vec::new();
+        for name in [
+            "/\u{5}SummaryInformation",
+            "/\u{5}DocumentSummaryInformation",
+        ] {
+            let mut b = Vec::new();
+            let Ok(mut s) = cf.open_stream(name) else {
+                continue;
+            };
+            if s.read_to_end(&mut b).is_err() {
+                continue;
+            }
+            if name.ends_with("DocumentSummaryInformation") {
+                read_document_summary_information(&b, &mut p, &mut w);
+            } else {
+                read_summary_information(&b, &mut p, &mut w);
+            }
+        }
+        Some((p, w))
+    }
+
+    fn hpsf(name: &str) -> Option<(Properties, Vec<Warning>)> {
+        read(&corpus_dir("hpsf").join(name))
+    }
+
+    fn document(name: &str) -> Option<(Properties, Vec<Warning>)> {
+        read(&corpus_dir("document").join(name))
+    }
+
+    fn custom<'a>(p: &'a Properties, k: &str) -> Option<&'a str> {
+        p.custom.get(k).map(String::as_str)
+    }
+
+    #[test]
+    fn hpsf_edit_time_all_summary_fields() {
+        let Some((p, w)) = hpsf("TestEditTime.doc") else {
+            return;
+        };
+        assert!(w.is_empty(), "{w:?}");
+        let want = Properties {
+            title: Some("Sample document".into()),
+            subject: Some("Weird text to search for".into()),
+            creator: Some("Andrew Scherpbier".into()),
+            keywords: Some("Kreet, Rouys, Werty".into()),
+            description: Some("Some comments".into()),
+            last_modified_by: Some("Andrew Scherpbier".into()),
+            created: Some("2003-09-07T19:15:00Z".into()),
+            modified: Some("2003-09-07T19:18:00Z".into()),
+            application: Some("Microsoft Word 9.0".into()),
+            company: Some("BlackBall".into()),
+            pages: Some(1),
+            words: Some(21),
+            characters: Some(86),
+            ..Properties::default()
+        };
+        assert_eq!(p, want);
+    }
+
+    #[test]
+    fn hpsf_section_dictionary() {
+        let Some((p, w)) = hpsf("TestSectionDictionary.doc") else {
+            return;
+        };
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(
+            p.title.as_deref(),
+            Some("DECLARATION MULTIFONCTIONNELLE (DmfA)")
+        );
+        assert_eq!(p.creator.as_deref(), Some("ROB"));
+        assert_eq!(p.company.as_deref(), Some("SmalS-MvM"));
+        assert_eq!(p.custom.len(), 9, "{:?}", p.custom);
+        assert_eq!(custom(&p, "Telephone number"), Some("432"));
+        assert_eq!(custom(&p, "PackageName"), Some("Insert package name here."));
+    }
+
+    #[test]
+    fn hpsf_non_4_byte_boundary() {
+        let Some((p, w)) = hpsf("TestNon4ByteBoundary.doc") else {
+            return;
+        };
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(p.last_modified_by.as_deref(), Some("sdd"));
+        assert_eq!(p.application.as_deref(), Some("Microsoft Word 10.0"));
+        assert_eq!(p.company.as_deref(), Some("Cour de Justice"));
+        assert_eq!(p.created.as_deref(), Some("2010-07-02T10:20:00Z"));
+        assert_eq!(p.modified.as_deref(), Some("2012-11-21T09:21:00Z"));
+        assert_eq!(
+            (p.pages, p.words, p.characters),
+            (Some(1), Some(39), Some(226))
+        );
+    }
+
+    /// The FMTID is stored with its first three fields big-endian, and the
+    /// values sit at offsets that are not multiples of 4.
+    #[test]
+    fn hpsf_inverted_class_id() {
+        let Some((p, w)) = hpsf("TestInvertedClassID.doc") else {
+            return;
+        };
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(p.title, None, "a blank title is skipped");
+        assert_eq!(p.creator.as_deref(), Some("DIH-Collecticiel"));
+        assert_eq!(p.application.as_deref(), Some("Microsoft Word 6.0.1"));
+        assert_eq!(p.created.as_deref(), Some("2003-06-05T10:10:00Z"));
+        assert_eq!(p.words, Some(2486));
+    }
+
+    /// The user-defined set starts 3 bytes after its listed offset.
+    #[test]
+    fn hpsf_bug_52372_misplaced_section() {
+        let Some((p, w)) = hpsf("TestBug52372.doc") else {
+            return;
+        };
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].code, "bad_property_set");
+        assert_eq!(w[0].location.as_deref(), Some(DOC_SUMMARY_LOCATION));
+        assert_eq!(p.creator.as_deref(), Some("xxxx xx xxxxxxxxx xxx"));
+        assert_eq!(p.company.as_deref(), Some("Hewlett-Packard"));
+        assert_eq!(p.application.as_deref(), Some("Microsoft Word 11.3"));
+        assert_eq!(custom(&p, "_TemplateID"), Some("TC101927549990"));
+    }
+
+    #[test]
+    fn hpsf_write_well_known_cp1252() {
+        let Some((p, w)) = hpsf("TestWriteWellKnown.doc") else {
+            return;
+        };
+        assert!(w.is_empty(), "{w:?}");
+        assert!(
+            p.title
+                .as_deref()
+                .is_some_and(|t| t.starts_with("This document is used for testing POI HPSF’s")),
+            "{:?}",
+            p.title
+        );
+        assert_eq!(p.creator.as_deref(), Some("Rainer Klute"));
+        assert_eq!(
+            p.keywords.as_deref(),
+            Some("Test HPSF SummaryInformation DocumentSummaryInformation Writing")
+        );
+        assert_eq!(
+            p.company.as_deref(),
+            Some("Rainer Klute IT-Consulting GmbH")
+        );
+        assert_eq!(p.created.as_deref(), Some("2006-02-01T06:36:00Z"));
+    }
+
+    /// Other code pages: 65001 (UTF-8, Japanese and Russian), 1251, 1255.
+    #[test]
+    fn documents_in_other_code_pages() {
+        if let Some((p, w)) = document("Bug34898.doc") {
+            assert!(w.is_empty(), "{w:?}");
+            assert_eq!(p.title.as_deref(), Some("ディレクトリ"));
+        }
+        if let Some((p, w)) = document("o_kurs.doc") {
+            assert!(w.is_empty(), "{w:?}");
+            assert_eq!(
+                p.title.as_deref(),
+                Some("МИНИСТЕРСТВО ЭКОНОМИЧЕСКОГО РАЗВИТИЯ И ТОРГОВЛИ")
+            );
+            assert_eq!(p.last_modified_by.as_deref(), Some("Анастасия Н."));
+        }
+        if let Some((p, _)) = document("52117.doc") {
+            assert_eq!(
+                p.last_modified_by.as_deref(),
+                Some("Гвоздицин Александр свет Геннадьевич")
+            );
+            assert_eq!(p.keywords.as_deref(), Some("Word 6.1"));
+        }
+        if let Some((p, _)) = document("Bug45473.doc") {
+            assert!(
+                p.title
+                    .as_deref()
+                    .is_some_and(|t| t.starts_with("יותר מחצי שנה")),
+                "{:?}",
+                p.title
+            );
+        }
+    }
+
+    /// User-defined properties of several types, names in Slovak (CP 1250).
+    #[test]
+    fn document_custom_properties() {
+        let Some((p, w)) = document("Bug50075.doc") else {
+            return;
+        };
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(p.custom.len(), 12, "{:?}", p.custom);
+        assert_eq!(
+            custom(&p, "Názov dokumentu"),
+            Some("OS-04 Obeh učtovných dokladov")
+        );
+        assert_eq!(custom(&p, "Učinný od"), Some("2009-06-01T00:00:00Z"));
+        assert_eq!(custom(&p, "Druh dokumentu"), Some("10"));
+        assert_eq!(custom(&p, "Popis"), Some(""));
+        assert_eq!(p.company.as_deref(), Some("Ing. Milan Remiar"));
+    }
+
+    #[test]
+    fn document_counts_and_old_word() {
+        if let Some((p, _)) = document("Bug50955.doc") {
+            assert_eq!(
+                p.application.as_deref(),
+                Some("Microsoft Word for Windows 95")
+            );
+            assert_eq!(
+                (p.pages, p.words, p.characters),
+                (Some(96), Some(74815), Some(426450))
+            );
+        }
+        if let Some((p, _)) = document("Word6.doc") {
+            assert_eq!(
+                p.title.as_deref(),
+                Some("The quick brown fox jumps over the lazy dog")
+            );
+            assert_eq!(p.creator.as_deref(), Some("Nevin Nollop"));
+            assert_eq!(p.modified.as_deref(), Some("2005-09-20T17:25:00Z"));
+        }
+        // An empty SummaryInformation stream: nothing, and nothing to warn about.
+        if let Some((p, w)) = document("57843.doc") {
+            assert!(w.is_empty(), "{w:?}");
+            assert_eq!(p, Properties::default());
+        }
+    }
+
+    /// Every prefix of the real hpsf streams: no panic, at most one warning.
+    #[test]
+    fn hpsf_streams_truncated_everywhere() {
+        let Ok(entries) = std::fs::read_dir(corpus_dir("hpsf")) else {
+            eprintln!("skipping: hpsf not present");
+            return;
+        };
+        for path in entries.flatten().map(|e| e.path()) {
+            if path.extension().is_none_or(|e| e != "doc") {
+                continue;
+            }
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
+            let Ok(mut cf) = cfb::CompoundFile::open(std::io::Cursor::new(bytes)) else {
+                continue;
+            };
+            for (name, dsi) in [
+                ("/\u{5}SummaryInformation", false),
+                ("/\u{5}DocumentSummaryInformation", true),
+            ] {
+                let mut b = Vec::new();
+                let Ok(mut s) = cf.open_stream(name) else {
+                    continue;
+                };
+                if s.read_to_end(&mut b).is_err() {
+                    continue;
+                }
+                for n in 0..b.len() {
+                    let mut p = Properties::default();
+                    let mut w = Vec::new();
+                    if dsi {
+                        read_document_summary_information(&b[..n], &mut p, &mut w);
+                    } else {
+                        read_summary_information(&b[..n], &mut p, &mut w);
+                    }
+                    assert!(w.len() <= 1, "{}: {n}: {w:?}", path.display());
+                }
+            }
+        }
+    }
+
+    /// Every compound file in both folders parses; only the known-bad one warns.
+    #[test]
+    fn every_corpus_file_parses() {
+        for dir in ["hpsf", "document"] {
+            let Ok(entries) = std::fs::read_dir(corpus_dir(dir)) else {
+                eprintln!("skipping: {dir} not present");
+                continue;
+            };
+            for path in entries.flatten().map(|e| e.path()) {
+                if path.extension().is_none_or(|e| e != "doc") {
+                    continue;
+                }
+                let Some((_, w)) = read(&path) else {
+                    continue;
+                };
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                if name == "TestBug52372.doc" {
+                    assert_eq!(w.len(), 1, "{name}: {w:?}");
+                } else {
+                    assert!(w.is_empty(), "{name}: {w:?}");
+                }
+            }
+        }
     }
 }
