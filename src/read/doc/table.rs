@@ -853,4 +853,509 @@ mod tests {
         assert_eq!(tap.centers.len(), MAX_CELLS + 1);
         assert!(tap.damaged);
     }
+
+    // ---- grids ----------------------------------------------------------
+
+    #[test]
+    fn plain_three_by_three() {
+        let e = [0, 1500, 3000, 4500];
+        let rows = (0..3)
+            .map(|r| {
+                let t: Vec<String> = (0..3).map(|c| format!("{r}{c}")).collect();
+                let t: Vec<&str> = t.iter().map(String::as_str).collect();
+                row(&[tdef(&e, &[0, 0, 0])], &t)
+            })
+            .collect();
+        let (t, anchors, w) = resolve(rows);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!((t.n_rows, t.n_cols, t.header_rows), (3, 3, 0));
+        let want: Vec<Anchor> = (0..3)
+            .flat_map(|r| (0..3).map(move |c| a(r, c, 1, 1, &format!("{r}{c}"))))
+            .collect();
+        assert_eq!(anchors, want);
+    }
+
+    // Table 三 of a government information disclosure annual report
+    // (收到和处理政府信息公开申请情况): a three-row header over nine columns,
+    // then a body row.
+    const NOTE: &str = "本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和";
+    const SUB: [&str; 5] = [
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+    ];
+    const BODY: &str = "一、本年新收政府信息公开申请数量";
+    /// The nine columns' edges: two narrow label columns, 自然人, five
+    /// sub-columns, 总计.
+    const X: [i16; 10] = [0, 1300, 2600, 3500, 4400, 5300, 6200, 7100, 8000, 8900];
+
+    fn table_three_expected() -> Vec<Anchor> {
+        let mut want = vec![
+            a(0, 0, 3, 2, NOTE),
+            a(0, 2, 1, 7, "申请人情况"),
+            a(1, 2, 2, 1, "自然人"),
+            a(1, 3, 1, 5, "法人或其他组织"),
+            a(1, 8, 2, 1, "总计"),
+        ];
+        want.extend((0..5).map(|i| a(2, 3 + i, 1, 1, SUB[i as usize])));
+        want.push(a(3, 0, 1, 2, BODY));
+        want.extend((0..7).map(|i| a(3, 2 + i, 1, 1, &i.to_string())));
+        want.push(a(4, 0, 1, 1, RESULT));
+        want.push(a(4, 1, 1, 1, OPEN));
+        want.extend((0..7).map(|i| a(4, 2 + i, 1, 1, &(7 + i).to_string())));
+        want
+    }
+
+    fn body_texts() -> Vec<&'static str> {
+        vec![BODY, "0", "1", "2", "3", "4", "5", "6"]
+    }
+
+    const RESULT: &str = "三、本年度办理结果";
+    const OPEN: &str = "（一）予以公开";
+
+    /// A body row that splits the two label columns (the only row that
+    /// does: without it they would be one grid column).
+    fn split_row() -> DocRow {
+        row(
+            &[tdef(&X, &[])],
+            &[RESULT, OPEN, "7", "8", "9", "10", "11", "12", "13"],
+        )
+    }
+
+    fn check_table_three(rows: Vec<DocRow>) {
+        let (t, anchors, w) = resolve(rows);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!((t.n_rows, t.n_cols, t.header_rows), (5, 9, 3));
+        assert_eq!(anchors, table_three_expected());
+        assert_eq!(t.cell_at(2, 1).unwrap().text, NOTE);
+        assert_eq!(t.cell_at(2, 8).unwrap().text, "总计");
+    }
+
+    #[test]
+    fn table_three_with_cell_edges_and_vertical_merge_flags() {
+        let x = |i: usize| X[i];
+        let mut sub = vec!["", ""];
+        sub.extend(SUB);
+        sub.push("");
+        check_table_three(vec![
+            row(
+                &[tdef(&[x(0), x(2), x(9)], &[V_RESTART]), header()],
+                &[NOTE, "申请人情况"],
+            ),
+            row(
+                &[
+                    tdef(
+                        &[x(0), x(2), x(3), x(8), x(9)],
+                        &[V_CONT, V_RESTART, 0, V_RESTART],
+                    ),
+                    header(),
+                ],
+                &["", "自然人", "法人或其他组织", "总计"],
+            ),
+            row(
+                &[
+                    tdef(
+                        &[x(0), x(2), x(3), x(4), x(5), x(6), x(7), x(8), x(9)],
+                        &[V_CONT, V_CONT, 0, 0, 0, 0, 0, V_CONT],
+                    ),
+                    header(),
+                ],
+                &sub,
+            ),
+            row(
+                &[tdef(
+                    &[x(0), x(2), x(3), x(4), x(5), x(6), x(7), x(8), x(9)],
+                    &[],
+                )],
+                &body_texts(),
+            ),
+            split_row(),
+        ]);
+    }
+
+    /// Rows of nine cells each on the same edges, in Word 97's style.
+    fn nine(flags: &[u16], extra: &[Vec<u8>], texts: &[&str]) -> DocRow {
+        let mut sprms = vec![tdef(&X, flags)];
+        sprms.extend_from_slice(extra);
+        row(&sprms, texts)
+    }
+
+    #[test]
+    fn table_three_old_style_first_merged_and_merged() {
+        let (f, m) = (FIRST, MERGED);
+        let mut sub = vec!["", "", ""];
+        sub.extend(SUB);
+        sub.push("");
+        check_table_three(vec![
+            nine(
+                &[f | V_RESTART, m | V_RESTART, f, m, m, m, m, m, m],
+                &[header()],
+                &[NOTE, "", "申请人情况", "", "", "", "", "", ""],
+            ),
+            nine(
+                &[f | V_CONT, m | V_CONT, V_RESTART, f, m, m, m, m, V_RESTART],
+                &[header()],
+                &["", "", "自然人", "法人或其他组织", "", "", "", "", "总计"],
+            ),
+            nine(
+                &[f | V_CONT, m | V_CONT, V_CONT, 0, 0, 0, 0, 0, V_CONT],
+                &[header()],
+                &sub,
+            ),
+            nine(&[f, m], &[], &[BODY, "", "0", "1", "2", "3", "4", "5", "6"]),
+            split_row(),
+        ]);
+    }
+
+    #[test]
+    fn table_three_with_merge_sprms_after_the_definition() {
+        let mut sub = vec!["", "", ""];
+        sub.extend(SUB);
+        sub.push("");
+        check_table_three(vec![
+            nine(
+                &[],
+                &[merge(0, 2), merge(2, 9), vmerge(0, 3), header()],
+                &[NOTE, "", "申请人情况", "", "", "", "", "", ""],
+            ),
+            nine(
+                &[],
+                &[
+                    merge(0, 2),
+                    merge(3, 8),
+                    vmerge(0, 1),
+                    vmerge(2, 3),
+                    vmerge(8, 3),
+                    header(),
+                ],
+                &["", "", "自然人", "法人或其他组织", "", "", "", "", "总计"],
+            ),
+            nine(
+                &[],
+                &[
+                    merge(0, 2),
+                    vmerge(0, 1),
+                    vmerge(2, 1),
+                    vmerge(8, 1),
+                    header(),
+                ],
+                &sub,
+            ),
+            nine(
+                &[],
+                &[merge(0, 2)],
+                &[BODY, "", "0", "1", "2", "3", "4", "5", "6"],
+            ),
+            split_row(),
+        ]);
+    }
+
+    /// The header as the brief sketches it, with the note over two rows
+    /// only: the third row then starts right of the first two columns.
+    #[test]
+    fn table_three_with_a_two_row_note_leaves_grid_before() {
+        let x = |i: usize| X[i];
+        let mut sub = vec![""];
+        sub.extend(SUB);
+        sub.push("");
+        let (t, anchors, w) = resolve(vec![
+            row(
+                &[tdef(&[x(0), x(2), x(9)], &[V_RESTART])],
+                &[NOTE, "申请人情况"],
+            ),
+            row(
+                &[tdef(
+                    &[x(0), x(2), x(3), x(8), x(9)],
+                    &[V_CONT, V_RESTART, 0, V_RESTART],
+                )],
+                &["", "自然人", "法人或其他组织", "总计"],
+            ),
+            row(
+                &[tdef(
+                    &[x(2), x(3), x(4), x(5), x(6), x(7), x(8), x(9)],
+                    &[V_CONT, 0, 0, 0, 0, 0, V_CONT],
+                )],
+                &sub,
+            ),
+            split_row(),
+        ]);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!((t.n_rows, t.n_cols), (4, 9));
+        let mut want = vec![
+            a(0, 0, 2, 2, NOTE),
+            a(0, 2, 1, 7, "申请人情况"),
+            a(1, 2, 2, 1, "自然人"),
+            a(1, 3, 1, 5, "法人或其他组织"),
+            a(1, 8, 2, 1, "总计"),
+            // grid_before: two empty positions.
+            a(2, 0, 1, 1, ""),
+            a(2, 1, 1, 1, ""),
+        ];
+        want.extend((0..5).map(|i| a(2, 3 + i, 1, 1, SUB[i as usize])));
+        assert_eq!(anchors[..12], want);
+    }
+
+    #[test]
+    fn rows_with_different_edges_share_one_grid() {
+        let (t, anchors, w) = resolve(vec![
+            row(&[tdef(&[0, 1000, 3000], &[])], &["A", "B"]),
+            row(&[tdef(&[0, 2000, 3000], &[])], &["C", "D"]),
+        ]);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!((t.n_rows, t.n_cols), (2, 3));
+        assert_eq!(
+            anchors,
+            [
+                a(0, 0, 1, 1, "A"),
+                a(0, 1, 1, 2, "B"),
+                a(1, 0, 1, 2, "C"),
+                a(1, 2, 1, 1, "D")
+            ]
+        );
+    }
+
+    #[test]
+    fn grid_before_and_after() {
+        let (t, anchors, w) = resolve(vec![
+            row(&[tdef(&[0, 1000, 2000, 3000], &[])], &["A", "B", "C"]),
+            row(&[tdef(&[1000, 2000], &[])], &["M"]),
+        ]);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!((t.n_rows, t.n_cols), (2, 3));
+        assert_eq!(
+            anchors[3..],
+            [a(1, 0, 1, 1, ""), a(1, 1, 1, 1, "M"), a(1, 2, 1, 1, "")]
+        );
+        let mut w = Vec::new();
+        let raw = raw_table(
+            vec![
+                row(&[tdef(&[0, 1000, 2000, 3000], &[])], &["A", "B", "C"]),
+                row(&[tdef(&[1000, 2000], &[])], &["M"]),
+            ],
+            &mut w,
+            "t",
+        );
+        assert_eq!(raw.grid_cols, Some(3));
+        assert_eq!((raw.rows[1].grid_before, raw.rows[1].grid_after), (1, 1));
+    }
+
+    #[test]
+    fn edges_a_few_twips_apart_are_one_grid_line() {
+        let (t, anchors, w) = resolve(vec![
+            row(&[tdef(&[0, 1000, 2000], &[])], &["A", "B"]),
+            row(&[tdef(&[-2, 1002, 2001], &[V_RESTART, 0])], &["C", "D"]),
+            row(&[tdef(&[1, 999, 2003], &[V_CONT, 0])], &["", "E"]),
+        ]);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!((t.n_rows, t.n_cols), (3, 2));
+        assert_eq!(anchors[2], a(1, 0, 2, 1, "C"));
+        // Four twips is past the snap: a narrow extra column.
+        let (t, anchors, _) = resolve(vec![
+            row(&[tdef(&[0, 1000, 2000], &[])], &["A", "B"]),
+            row(&[tdef(&[0, 1004, 2000], &[])], &["C", "D"]),
+        ]);
+        assert_eq!((t.n_rows, t.n_cols), (2, 3));
+        assert_eq!(anchors[0], a(0, 0, 1, 1, "A"));
+        assert_eq!(anchors[2], a(1, 0, 1, 2, "C"));
+    }
+
+    #[test]
+    fn folded_cells_keep_their_text() {
+        // Old-style merge with text in a continuation; a zero-width cell.
+        let (t, anchors, w) = resolve(vec![
+            row(
+                &[tdef(&[0, 10, 20, 30], &[FIRST, MERGED, 0])],
+                &["a", "b", "c"],
+            ),
+            row(&[tdef(&[0, 20, 20, 30], &[])], &["d", "e", "f"]),
+            row(&[tdef(&[0, 0, 20, 30], &[])], &["g", "h", "i"]),
+        ]);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!((t.n_rows, t.n_cols), (3, 3));
+        assert_eq!(
+            anchors,
+            [
+                a(0, 0, 1, 2, "a\nb"),
+                a(0, 2, 1, 1, "c"),
+                a(1, 0, 1, 2, "d\ne"),
+                a(1, 2, 1, 1, "f"),
+                a(2, 0, 1, 2, "g\nh"),
+                a(2, 2, 1, 1, "i"),
+            ]
+        );
+    }
+
+    #[test]
+    fn continuation_text_moves_to_the_merged_cell() {
+        let (_, anchors, w) = resolve(vec![
+            row(&[tdef(&[0, 10, 20], &[V_RESTART, 0])], &["top", "x"]),
+            row(&[tdef(&[0, 10, 20], &[V_CONT, 0])], &["", "y"]),
+            row(&[tdef(&[0, 10, 20], &[V_CONT, 0])], &["stray", "z"]),
+        ]);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(anchors[0], a(0, 0, 3, 1, "top\nstray"));
+        // A continuation with nothing above keeps its text as a plain cell.
+        let (_, anchors, w) = resolve(vec![row(&[tdef(&[0, 10], &[V_CONT])], &["alone"])]);
+        assert_eq!(anchors, [a(0, 0, 1, 1, "alone")]);
+        assert_eq!(w, ["vmerge_without_restart"]);
+    }
+
+    // ---- damage ---------------------------------------------------------
+
+    #[test]
+    fn cell_count_past_the_operand_is_cut() {
+        // itcMac 255 but only three edges and no TC80s.
+        let mut op = T_DEF_TABLE.to_le_bytes().to_vec();
+        op.extend(8u16.to_le_bytes());
+        op.extend([255, 0, 0, 0xE8, 0x03, 0xD0, 0x07, 0xAA]);
+        let r = DocRow {
+            cells: vec![RawCell::new("p"), RawCell::new("q")],
+            tap: Tap::from_grpprl(&op),
+        };
+        assert!(r.tap.damaged);
+        assert_eq!(r.tap.centers, [0, 1000, 2000]);
+        let (t, anchors, w) = resolve(vec![r]);
+        assert_eq!((t.n_rows, t.n_cols), (1, 2));
+        assert_eq!(anchors, [a(0, 0, 1, 1, "p"), a(0, 1, 1, 1, "q")]);
+        assert_eq!(w, ["table_definition_truncated"]);
+        // 100 declared and present: cut at the limit.
+        let edges: Vec<i16> = (0..=100).map(|i| i * 10).collect();
+        let tap = Tap::from_grpprl(&tdef(&edges, &[]));
+        assert_eq!((tap.tcs.len(), tap.damaged), (MAX_CELLS, true));
+    }
+
+    #[test]
+    fn decreasing_edges_fall_back_to_one_column_per_cell() {
+        let (t, anchors, w) = resolve(vec![
+            row(&[tdef(&[0, 1000, 2000, 3000], &[])], &["A", "B", "C"]),
+            row(
+                &[tdef(&[0, 2000, 1000, 3000], &[V_CONT, V_CONT, 0])],
+                &["D", "E", "F"],
+            ),
+        ]);
+        assert_eq!(w, ["table_definition_invalid"]);
+        assert_eq!((t.n_rows, t.n_cols), (2, 3));
+        assert_eq!(
+            anchors[3..],
+            [a(1, 0, 1, 1, "D"), a(1, 1, 1, 1, "E"), a(1, 2, 1, 1, "F")]
+        );
+    }
+
+    #[test]
+    fn more_cell_marks_than_cells_get_extra_columns() {
+        let (t, anchors, w) = resolve(vec![
+            row(&[tdef(&[0, 1000, 2000], &[])], &["A", "B"]),
+            row(&[tdef(&[0, 2000], &[])], &["C", "D", "E"]),
+        ]);
+        assert_eq!(w, ["table_definition_mismatch", "grid_span_overflow"]);
+        assert_eq!((t.n_rows, t.n_cols), (2, 4));
+        assert_eq!(
+            anchors,
+            [
+                a(0, 0, 1, 1, "A"),
+                a(0, 1, 1, 1, "B"),
+                a(0, 2, 1, 1, ""),
+                a(0, 3, 1, 1, ""),
+                a(1, 0, 1, 2, "C"),
+                a(1, 2, 1, 1, "D"),
+                a(1, 3, 1, 1, "E"),
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_rows_and_rows_without_a_definition() {
+        let (t, anchors, w) = resolve(vec![
+            row(&[tdef(&[0, 1000, 2000], &[])], &["A", "B"]),
+            row(&[tdef(&[0, 1000, 2000], &[])], &[]),
+            row(&[], &[]),
+            row(&[], &["X", "Y", "Z"]),
+        ]);
+        assert_eq!(
+            w,
+            [
+                "table_definition_invalid",
+                "table_definition_mismatch",
+                "grid_span_overflow"
+            ]
+        );
+        assert_eq!((t.n_rows, t.n_cols), (4, 3));
+        assert_eq!(anchors[3], a(1, 0, 1, 1, ""));
+        assert_eq!(
+            anchors[9..],
+            [a(3, 0, 1, 1, "X"), a(3, 1, 1, 1, "Y"), a(3, 2, 1, 1, "Z")]
+        );
+        // No usable row at all.
+        let (t, _, w) = resolve(vec![row(&[], &["only"]), row(&[], &[])]);
+        assert_eq!((t.n_rows, t.n_cols), (2, 1));
+        assert_eq!(w, ["table_definition_invalid", "table_definition_mismatch"]);
+        let (t, _, w) = resolve(Vec::new());
+        assert_eq!((t.n_rows, t.n_cols, w.len()), (0, 0, 0));
+    }
+
+    #[test]
+    fn warnings_are_counted_not_repeated() {
+        let rows = (0..50).map(|_| row(&[], &["x"])).collect();
+        let (_, _, w) = resolve(rows);
+        assert_eq!(w, ["table_definition_invalid"]);
+    }
+
+    /// Random sprm soup and cell counts never panic and always give a
+    /// rectangular grid.
+    #[test]
+    fn hostile_input_never_panics() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let ops = [
+            T_DEF_TABLE,
+            T_TABLE_HEADER,
+            T_MERGE,
+            T_SPLIT,
+            T_VERT_MERGE,
+            T_INSERT,
+            T_DELETE,
+            T_DXA_COL,
+            T_DXA_LEFT,
+            T_DXA_GAP_HALF,
+        ];
+        for _ in 0..400 {
+            let n_rows = (next() % 6) as usize;
+            let rows = (0..n_rows)
+                .map(|_| {
+                    let mut tap = Tap::default();
+                    for _ in 0..(next() % 6) {
+                        let op = ops[(next() % ops.len() as u64) as usize];
+                        let len = if op == T_DEF_TABLE {
+                            (next() % 200) as usize
+                        } else {
+                            (next() % 5) as usize
+                        };
+                        let mut arg: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+                        if op == T_DEF_TABLE && next() % 2 == 0 {
+                            // Plausible: a small count with increasing edges.
+                            let n = (next() % 8) as usize;
+                            arg = tdef(
+                                &(0..=n as i16).map(|i| i * 100).collect::<Vec<_>>(),
+                                &[next() as u16, next() as u16],
+                            )[4..]
+                                .to_vec();
+                        }
+                        tap.apply(&Sprm { op, arg: &arg });
+                    }
+                    let cells = (0..(next() % 10))
+                        .map(|i| RawCell::new(i.to_string()))
+                        .collect();
+                    DocRow { cells, tap }
+                })
+                .collect();
+            resolve(rows);
+        }
+    }
 }
