@@ -587,47 +587,47 @@ fn place_by_edges(cells: Vec<RawCell>, tcs: &[Tc], lines: &[usize]) -> Vec<Place
 /// Move the text of vertical-merge continuation cells to the cell they
 /// continue, which `Table::from_raw` keeps (it drops continuation text).
 fn keep_continuation_text(rows: &mut [(Vec<Placed>, bool)]) {
-    // For each grid column, the (row, cell) that covers it in the row above,
-    // as `from_raw` resolves it.
-    let mut above: Vec<Option<(usize, usize)>> = Vec::new();
+    // The cells of the row above as (first column, end column, owner): the
+    // (row, cell) that covers those columns as `from_raw` resolves them.
+    // Sorted by column, as a row's cells are placed left to right; kept as
+    // spans rather than per column so that a wide grid costs nothing.
+    type Spans = Vec<(usize, usize, (usize, usize))>;
+    let owner_at = |spans: &Spans, col: usize| {
+        let i = spans.partition_point(|&(start, _, _)| start <= col);
+        i.checked_sub(1)
+            .and_then(|i| spans.get(i))
+            .filter(|&&(_, end, _)| col < end)
+            .map(|&(_, _, owner)| owner)
+    };
+    let mut above: Spans = Vec::new();
     for r in 0..rows.len() {
-        let mut here: Vec<Option<(usize, usize)>> = Vec::new();
+        let mut here: Spans = Vec::new();
         let n = rows.get(r).map_or(0, |row| row.0.len());
         for j in 0..n {
-            let Some(p) = rows.get(r).and_then(|row| row.0.get(j)) else {
+            let Some(p) = rows.get_mut(r).and_then(|row| row.0.get_mut(j)) else {
                 break;
             };
             let (col, span) = (p.col, p.span);
             let owner = if p.cell.v_merge == VMerge::Continue {
-                above.get(col).copied().flatten()
+                owner_at(&above, col)
             } else {
                 None
             };
             let owner = match owner {
                 Some((ar, ac)) => {
-                    let moved = rows
-                        .get_mut(r)
-                        .and_then(|row| row.0.get_mut(j))
-                        .map(|p| RawCell {
-                            text: std::mem::take(&mut p.cell.text),
-                            tables: std::mem::take(&mut p.cell.tables),
-                            ..RawCell::default()
-                        });
-                    if let (Some(moved), Some(target)) =
-                        (moved, rows.get_mut(ar).and_then(|row| row.0.get_mut(ac)))
-                    {
+                    let moved = RawCell {
+                        text: std::mem::take(&mut p.cell.text),
+                        tables: std::mem::take(&mut p.cell.tables),
+                        ..RawCell::default()
+                    };
+                    if let Some(target) = rows.get_mut(ar).and_then(|row| row.0.get_mut(ac)) {
                         absorb(&mut target.cell, moved);
                     }
                     (ar, ac)
                 }
                 None => (r, j),
             };
-            if here.len() < col + span {
-                here.resize(col + span, None);
-            }
-            for slot in here.iter_mut().skip(col).take(span) {
-                *slot = Some(owner);
-            }
+            here.push((col, col + span, owner));
         }
         above = here;
     }
@@ -1300,6 +1300,26 @@ mod tests {
         let rows = (0..50).map(|_| row(&[], &["x"])).collect();
         let (_, _, w) = resolve(rows);
         assert_eq!(w, ["table_definition_invalid"]);
+    }
+
+    /// Many rows whose edges all differ make a grid thousands of columns
+    /// wide; laying it out stays cheap and `from_raw` bounds the result.
+    #[test]
+    fn many_distinct_edges_stay_bounded() {
+        let rows = (0..2000i32)
+            .map(|r| {
+                let edges: Vec<i16> = (0..=MAX_CELLS as i32)
+                    .map(|k| ((r * 4 + k * 500) % 32000) as i16)
+                    .collect();
+                let mut edges = edges;
+                edges.sort_unstable();
+                let texts = vec!["x"; MAX_CELLS];
+                row(&[tdef(&edges, &[V_CONT; 8])], &texts)
+            })
+            .collect();
+        let (t, _, w) = resolve(rows);
+        assert!(t.n_cols > 1000, "{}", t.n_cols);
+        assert!(w.iter().any(|w| w == "table_too_large"), "{w:?}");
     }
 
     /// Random sprm soup and cell counts never panic and always give a
