@@ -297,7 +297,7 @@ impl Tap {
         self.centers.extend(new_edges.take(count - 1));
         self.centers.extend(tail);
         self.tcs
-            .splice(at..at, std::iter::repeat(Tc::default()).take(count));
+            .splice(at..at, std::iter::repeat_n(Tc::default(), count));
     }
 
     /// The row's cell edges in twips, after sprmTDxaLeft: when given, the row
@@ -564,8 +564,8 @@ fn place_by_edges(cells: Vec<RawCell>, tcs: &[Tc], lines: &[usize]) -> Vec<Place
         });
     }
     // Cell marks beyond the TAP's cells: one column each after the row.
-    let mut col = out.last().map_or(0, |p| p.col + p.span);
-    for cell in cells {
+    let after = out.last().map_or(0, |p| p.col + p.span);
+    for (col, cell) in (after..).zip(cells) {
         out.push(Placed {
             cell: RawCell {
                 v_merge: VMerge::None,
@@ -574,7 +574,6 @@ fn place_by_edges(cells: Vec<RawCell>, tcs: &[Tc], lines: &[usize]) -> Vec<Place
             col,
             span: 1,
         });
-        col += 1;
     }
     for p in &mut out {
         p.cell.col_span = p.span as u32;
