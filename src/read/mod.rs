@@ -4,6 +4,7 @@
 
 pub mod doc;
 pub mod docx;
+pub(crate) mod numbering;
 mod numfmt;
 pub mod odt;
 
