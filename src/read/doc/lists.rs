@@ -931,3 +931,177 @@ mod tests {
         assert_eq!(nfc_format(0x3C), None);
     }
 }
+
+/// The list tables of real Word documents from the shared public corpus (read
+/// in place; skipped when the corpus is absent).
+#[cfg(test)]
+mod corpus_tests {
+    use super::super::bytes::{u16_at, u32_at};
+    use super::*;
+    use std::io::Read;
+
+    const DIR: &str = "/../shared/corpus/public/poi/test-data/document/";
+
+    /// Index of (fcPlfLst, lcbPlfLst) in FibRgFcLcb97; (fcPlfLfo, lcbPlfLfo)
+    /// follows it.
+    const PLF_LST: usize = 73;
+
+    /// The table stream and the PlfLst/PlfLfo pairs of a Word 97+ file; `None`
+    /// for other files (Word 6, encrypted, not a compound file).
+    fn streams(bytes: &[u8]) -> Option<(Vec<u8>, (u32, u32), (u32, u32))> {
+        let mut cf = cfb::CompoundFile::open(std::io::Cursor::new(bytes)).ok()?;
+        let mut wd = Vec::new();
+        cf.open_stream("/WordDocument")
+            .ok()?
+            .read_to_end(&mut wd)
+            .ok()?;
+        if u16_at(&wd, 0)? != 0xA5EC || u16_at(&wd, 2)? < 0x00C1 {
+            return None;
+        }
+        let flags = u16_at(&wd, 0x0A)?;
+        if flags & 0x0100 != 0 {
+            return None; // fEncrypted
+        }
+        // FibBase (32 bytes), csw + fibRgW, cslw + fibRgLw, cbRgFcLcb + pairs.
+        let csw = usize::from(u16_at(&wd, 0x20)?);
+        let cslw_at = 0x22 + csw * 2;
+        let cslw = usize::from(u16_at(&wd, cslw_at)?);
+        let cb_at = cslw_at + 2 + cslw * 4;
+        if usize::from(u16_at(&wd, cb_at)?) <= PLF_LST + 1 {
+            return None;
+        }
+        let pair = |i: usize| -> Option<(u32, u32)> {
+            let at = cb_at + 2 + i * 8;
+            Some((u32_at(&wd, at)?, u32_at(&wd, at + 4)?))
+        };
+        let name = if flags & 0x0200 != 0 {
+            "/1Table"
+        } else {
+            "/0Table"
+        };
+        let mut table = Vec::new();
+        cf.open_stream(name).ok()?.read_to_end(&mut table).ok()?;
+        Some((table, pair(PLF_LST)?, pair(PLF_LST + 1)?))
+    }
+
+    fn corpus_dir() -> Option<std::path::PathBuf> {
+        let dir = std::path::PathBuf::from(format!("{}{DIR}", env!("CARGO_MANIFEST_DIR")));
+        if dir.is_dir() {
+            Some(dir)
+        } else {
+            println!(
+                "note: {} is absent; corpus list tests skipped",
+                dir.display()
+            );
+            None
+        }
+    }
+
+    fn read(name: &str) -> Option<(DocLists, Vec<Warning>)> {
+        let path = corpus_dir()?.join(name);
+        let Ok(bytes) = std::fs::read(&path) else {
+            println!("note: {} is absent; skipped", path.display());
+            return None;
+        };
+        let (table, lst, lfo) = streams(&bytes).expect("a Word 97+ document");
+        let mut w = Vec::new();
+        let lists = DocLists::parse(&table, lst, lfo, &mut w);
+        Some((lists, w))
+    }
+
+    /// The FIB pair indices: fcPlfLst of a Word 97 FIB lies at byte 0x2E2.
+    #[test]
+    fn plf_lst_pair_offset() {
+        assert_eq!(0x9A + PLF_LST * 8, 0x2E2);
+    }
+
+    #[test]
+    fn simple_list_doc() {
+        let Some((mut lists, mut w)) = read("simple-list.doc") else {
+            return;
+        };
+        assert!(w.is_empty(), "{w:?}");
+        assert!(!lists.is_empty());
+        let nums = &lists.numbering().nums;
+        let aid = nums[&1].abstract_id;
+        let level = lists.numbering().abstracts[&aid].levels[0].clone().unwrap();
+        assert_eq!(level.fmt.as_deref(), Some("decimal"), "{level:?}");
+        assert_eq!(level.text.as_deref(), Some("%1."), "{level:?}");
+        assert_eq!(level.start, Some(1));
+        let got: Vec<String> = (0..3)
+            .map(|_| lists.next_label(1, 0, &mut w).unwrap().text)
+            .collect();
+        assert_eq!(got, ["1.", "2.", "3."]);
+        assert!(w.is_empty(), "{w:?}");
+    }
+
+    /// Every Word 97+ document of the corpus (fuzzer cases included): lists
+    /// parse without a panic, every level has a known format and a template.
+    #[test]
+    fn corpus_documents() {
+        let Some(dir) = corpus_dir() else {
+            return;
+        };
+        let mut entries: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "doc"))
+            .collect();
+        entries.sort();
+        let mut with_lists = 0;
+        for path in entries {
+            let bytes = std::fs::read(&path).unwrap();
+            let Some((table, lst, lfo)) = streams(&bytes) else {
+                continue;
+            };
+            let mut w = Vec::new();
+            let mut lists = DocLists::parse(&table, lst, lfo, &mut w);
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let fuzz = name.starts_with("clusterfuzz");
+            let n = lists.numbering();
+            if !n.abstracts.is_empty() {
+                with_lists += 1;
+            }
+            for (lsid, a) in &n.abstracts {
+                for l in a.levels.iter().flatten() {
+                    assert!(l.fmt.is_some() && l.text.is_some(), "{name} {lsid}: {l:?}");
+                }
+            }
+            if !fuzz {
+                assert!(w.is_empty(), "{name}: {w:?}");
+            }
+            for ilfo in 1..=n.nums.len().min(16) as u16 {
+                for ilvl in 0..9 {
+                    let _ = lists.next_label(ilfo, ilvl, &mut w);
+                }
+            }
+        }
+        assert!(with_lists >= 2, "{with_lists} documents with lists");
+    }
+
+    /// Levels of other formats: upper Roman, and a nine-level outline whose
+    /// levels nest (`(a)` under `1.`, restarting).
+    #[test]
+    fn roman_and_letter_levels() {
+        if let Some((mut lists, mut w)) = read("GaiaTest.doc") {
+            let aid = lists.numbering().nums[&1].abstract_id;
+            let l = lists.numbering().abstracts[&aid].levels[0].clone().unwrap();
+            assert_eq!(
+                (l.fmt.as_deref(), l.text.as_deref()),
+                (Some("upperRoman"), Some("%1."))
+            );
+            let got: Vec<String> = (0..4)
+                .map(|_| lists.next_label(1, 0, &mut w).unwrap().text)
+                .collect();
+            assert_eq!(got, ["I.", "II.", "III.", "IV."]);
+        }
+        if let Some((lists, _)) = read("Bug52032_3.doc") {
+            let n = lists.numbering();
+            let found = n.abstracts.values().any(|a| {
+                a.levels[0].as_ref().and_then(|l| l.text.as_deref()) == Some("(%1)")
+                    && a.levels[0].as_ref().and_then(|l| l.fmt.as_deref()) == Some("lowerLetter")
+            });
+            assert!(found, "{n:?}");
+        }
+    }
+}
