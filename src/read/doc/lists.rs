@@ -134,10 +134,12 @@ fn truncated(warnings: &mut Vec<Warning>, what: &str, off: usize, detail: &str) 
     ));
 }
 
-/// Reads LVLs, warning once per unknown number format.
+/// Reads LVLs, warning once per unknown number format and once for long
+/// number texts.
 struct LvlReader<'a> {
     table: &'a [u8],
     unknown_nfc: HashSet<u8>,
+    long_text_warned: bool,
 }
 
 impl LvlReader<'_> {
@@ -172,11 +174,12 @@ impl LvlReader<'_> {
                 "decimal"
             }
         };
-        if cch > MAX_LEVEL_TEXT {
+        if cch > MAX_LEVEL_TEXT && !self.long_text_warned {
+            self.long_text_warned = true;
             warnings.push(Warning::new(
                 "long_list_text",
                 format!(
-                    "list level number text has {cch} characters; the first {MAX_LEVEL_TEXT} are kept"
+                    "list level number text has {cch} characters; the first {MAX_LEVEL_TEXT} are kept (warned once)"
                 ),
                 at("LVL", off),
             ));
@@ -250,6 +253,7 @@ impl DocLists {
         let mut lvls = LvlReader {
             table,
             unknown_nfc: HashSet::new(),
+            long_text_warned: false,
         };
         lists.read_lsts(&mut lvls, plf_lst, warnings);
         lists.read_lfos(&mut lvls, plf_lfo, warnings);
@@ -350,8 +354,9 @@ impl DocLists {
     }
 
     fn insert_list(&mut self, lsid: u32, simple: bool, abs: AbstractNum) {
-        if !self.numbering.abstracts.contains_key(&lsid) {
-            self.numbering.abstracts.insert(lsid, abs);
+        // A repeated lsid keeps the first definition.
+        if let std::collections::hash_map::Entry::Vacant(e) = self.numbering.abstracts.entry(lsid) {
+            e.insert(abs);
             if simple {
                 self.simple.insert(lsid);
             }
@@ -946,9 +951,12 @@ mod corpus_tests {
     /// follows it.
     const PLF_LST: usize = 73;
 
+    /// A table stream and its FIB's PlfLst and PlfLfo (fc, lcb) pairs.
+    type Streams = (Vec<u8>, (u32, u32), (u32, u32));
+
     /// The table stream and the PlfLst/PlfLfo pairs of a Word 97+ file; `None`
     /// for other files (Word 6, encrypted, not a compound file).
-    fn streams(bytes: &[u8]) -> Option<(Vec<u8>, (u32, u32), (u32, u32))> {
+    fn streams(bytes: &[u8]) -> Option<Streams> {
         let mut cf = cfb::CompoundFile::open(std::io::Cursor::new(bytes)).ok()?;
         let mut wd = Vec::new();
         cf.open_stream("/WordDocument")
