@@ -5,6 +5,7 @@
 pub mod doc;
 pub mod docx;
 pub(crate) mod headings;
+pub(crate) mod numbering;
 mod numfmt;
 pub mod odt;
 

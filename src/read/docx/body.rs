@@ -26,7 +26,7 @@
 //!   `w:gridSpan`, `w:vMerge`, nested tables kept apart from the cell text);
 //! - footnote/endnote references and section header/footer references.
 
-use super::numbering::{level_for_style, NoLabel, Numbering, NumberingState, Suffix};
+use super::numbering::{level_for_style, linked_num_id};
 use super::styles::{outline_to_level, parse_numpr, parse_rpr, NumPr, RunProps, Styles};
 use super::{next_child, on_off, parse_u32};
 use crate::error::ReadError;
@@ -34,6 +34,7 @@ use crate::model::{
     Block, Heading, HeadingSource, NoteKind, Paragraph, RawCell, RawRow, RawTable, Table, VMerge,
     Warning,
 };
+use crate::read::numbering::{NoLabel, Numbering, NumberingState};
 use crate::read::{cell_from_blocks, MAX_PARAGRAPHS};
 use crate::xml::{Memo, Ns, XmlReader};
 use std::collections::HashSet;
@@ -674,10 +675,12 @@ impl<'a> Ctx<'a> {
                             .as_deref()
                             .and_then(|sid| level_for_style(numbering, styles, num_id, sid))
                     });
-                    match self
-                        .num_state
-                        .next_label(numbering, styles, num_id, ilvl.unwrap_or(0))
-                    {
+                    match self.num_state.next_label(
+                        numbering,
+                        &|name| linked_num_id(styles, name),
+                        num_id,
+                        ilvl.unwrap_or(0),
+                    ) {
                         Ok(l) => label = Some(l),
                         Err(NoLabel::UnknownId) => self.warn_once(
                             format!("unknown_numbering_id:{num_id}"),
@@ -692,14 +695,7 @@ impl<'a> Ctx<'a> {
         let mut text = p.text;
         let mut number_label = None;
         if let Some(l) = label.filter(|l| !l.text.is_empty()) {
-            let direct = l.suffix == Suffix::Nothing
-                || l.bullet
-                || crate::read::numfmt::ends_with_cjk_punct(&l.text);
-            text = if direct {
-                format!("{}{}", l.text, text)
-            } else {
-                format!("{} {}", l.text, text)
-            };
+            text = l.prefix_to(text);
             number_label = Some(l.text);
         }
         Some(Paragraph {

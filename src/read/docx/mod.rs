@@ -29,9 +29,9 @@ mod styles;
 use crate::container::{resolve_part_name, Limits, Package};
 use crate::error::ReadError;
 use crate::model::{Document, HeaderFooter, NoteKind, Warning};
+use crate::read::numbering::Numbering;
 use crate::xml::{Elem, Ev, Ns, Relationship, XmlReader};
 use body::Ctx;
-use numbering::Numbering;
 use std::collections::{HashMap, HashSet};
 use styles::Styles;
 
