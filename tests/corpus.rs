@@ -103,7 +103,7 @@ fn all_text(d: &DocumentOutput) -> String {
 #[test]
 fn public_corpus_converts_or_fails_cleanly_and_covers_the_reference() {
     let dir = support::corpus_dir();
-    let files = support::files_with_ext(&dir, &["docx", "odt"]);
+    let files = support::files_with_ext(&dir, &["docx", "odt", "doc"]);
     assert!(files.len() >= 200, "corpus not found at {}", dir.display());
     // A watchdog: a hang fails the test instead of stalling CI.
     let (tx, rx) = std::sync::mpsc::channel::<()>();

@@ -475,10 +475,7 @@ impl<'a> Reader<'a> {
                     // Content after the last cell mark: keep it as a cell.
                     cells.push(crate::read::cell_from_blocks(std::mem::take(&mut blocks)));
                 }
-                let mut tap = Tap::default();
-                for s in Sprms::new(&p.grpprl) {
-                    tap.apply(&s);
-                }
+                let tap = Tap::from_grpprl(&p.grpprl);
                 rows.push(DocRow {
                     cells: std::mem::take(&mut cells),
                     tap,

@@ -34,8 +34,6 @@ pub(crate) enum Pair {
     PlcffndRef = 2,
     /// Footnote text positions.
     PlcffndTxt = 3,
-    /// Section descriptors.
-    PlcfSed = 6,
     /// Header/footer story positions.
     PlcfHdd = 11,
     /// Character property FKP pages.
@@ -109,8 +107,6 @@ impl StoryLengths {
 pub(crate) struct Fib {
     /// File format version.
     pub n_fib: u16,
-    /// `fComplex`: the last save was a fast save.
-    pub complex: bool,
     /// `fEncrypted`.
     pub encrypted: bool,
     /// `fObfuscated` (XOR obfuscation).
@@ -137,7 +133,6 @@ impl Fib {
         let flags = u16_at(word, 0x0A).ok_or_else(|| bad("FIB truncated"))?;
         let mut fib = Fib {
             n_fib,
-            complex: flags & 0x0004 != 0,
             encrypted: flags & 0x0100 != 0,
             table_1: flags & 0x0200 != 0,
             obfuscated: flags & 0x8000 != 0,

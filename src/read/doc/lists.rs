@@ -262,14 +262,9 @@ impl DocLists {
 
     /// The definitions read, in the shared model (lists keyed by lsid, LFOs by
     /// their 1-based index).
+    #[cfg(test)]
     pub fn numbering(&self) -> &Numbering {
         &self.numbering
-    }
-
-    /// Whether the document defines no list format overrides (nothing can be
-    /// numbered).
-    pub fn is_empty(&self) -> bool {
-        self.numbering.nums.is_empty()
     }
 
     /// The PlfLst and the LVLs after it.
@@ -1029,7 +1024,7 @@ mod corpus_tests {
             return;
         };
         assert!(w.is_empty(), "{w:?}");
-        assert!(!lists.is_empty());
+        assert!(!lists.numbering().nums.is_empty());
         let nums = &lists.numbering().nums;
         let aid = nums[&1].abstract_id;
         let level = lists.numbering().abstracts[&aid].levels[0].clone().unwrap();

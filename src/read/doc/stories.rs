@@ -12,7 +12,7 @@ use crate::model::{Document, HeaderFooter, Note, NoteKind};
 const MAX_STORIES: usize = 100_000;
 
 /// The CPs of a PLC with `data` bytes per entry: (n+1 CPs, n entries).
-fn plc<'a>(table: &'a [u8], at: FcLcb, data: usize) -> Option<(Vec<u32>, &'a [u8])> {
+fn plc(table: &[u8], at: FcLcb, data: usize) -> Option<(Vec<u32>, &[u8])> {
     let b = fc_lcb(table, at.fc, at.lcb)?;
     let n = (b.len().saturating_sub(4) / (4 + data)).min(MAX_STORIES);
     let cps = (0..=n).filter_map(|i| u32_at(b, 4 * i)).collect();
