@@ -107,3 +107,222 @@ fn doc_samples_read_like_their_docx_twins() {
     }
     assert!(tables_compared >= 30, "{tables_compared} tables compared");
 }
+
+// ---------------------------------------------------------------------------
+// Hostile Word binary documents: each is a typed error or converts with a
+// warning, in bounded time, never a panic.
+
+#[path = "support/doc_builder.rs"]
+mod doc_builder;
+
+use doc_builder::{build, in_table, Para};
+use reportdex::error::ReadError;
+use std::time::{Duration, Instant};
+
+/// Convert with a time bound; panics propagate and fail the test.
+fn try_convert(bytes: Vec<u8>, what: &str) -> Result<Value, ReadError> {
+    let started = Instant::now();
+    let r = convert_bytes(bytes, "hostile.doc", &ConvertOptions::default());
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(10), "{what}: took {took:?}");
+    r.map(|out| serde_json::to_value(&out).unwrap())
+}
+
+fn warning_codes(v: &Value) -> Vec<String> {
+    v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn all_text(v: &Value) -> String {
+    v.to_string()
+}
+
+#[test]
+fn built_document_reads() {
+    let mut paras = vec![Para::new("一、总体情况"), Para::new("正文")];
+    paras.push(Para {
+        text: "甲".into(),
+        mark: 0x07,
+        sprms: in_table(1),
+    });
+    paras.push(Para {
+        text: "乙".into(),
+        mark: 0x07,
+        sprms: in_table(1),
+    });
+    let mut ttp = in_table(1);
+    ttp.extend([0x17, 0x24, 1]);
+    paras.push(Para {
+        text: String::new(),
+        mark: 0x07,
+        sprms: ttp,
+    });
+    let v = try_convert(build(&paras).compound(), "built").unwrap();
+    let s = &v["sections"];
+    assert_eq!(s[0]["title"], "一、总体情况", "{s}");
+    let table = &s[0]["content"][1];
+    assert_eq!(table["type"], "table", "{s}");
+    assert_eq!((&table["n_rows"], &table["n_cols"]), (&json!(1), &json!(2)));
+    assert_eq!(table["cells"][1]["text"], "乙");
+}
+
+#[test]
+fn thousand_deep_nested_tables_are_bounded() {
+    let mut paras: Vec<Para> = (1..=1000)
+        .map(|d| Para {
+            text: format!("L{d}"),
+            mark: 0x0D,
+            sprms: in_table(d),
+        })
+        .collect();
+    for d in (1..=1000u32).rev() {
+        let mut end = in_table(d);
+        // Row ends: sprmPFTtp at depth 1, sprmPFInnerTtp + inner cell deeper.
+        if d == 1 {
+            end.extend([0x17, 0x24, 1]);
+        } else {
+            end.extend([0x4C, 0x24, 1, 0x4B, 0x24, 1]);
+        }
+        paras.push(Para {
+            text: String::new(),
+            mark: if d == 1 { 0x07 } else { 0x0D },
+            sprms: end,
+        });
+    }
+    let v = try_convert(build(&paras).compound(), "deep tables").unwrap();
+    assert!(warning_codes(&v).contains(&"table_nesting_too_deep".to_string()));
+    let text = all_text(&v);
+    for d in [1, 63, 64, 500, 1000] {
+        assert!(
+            text.contains(&format!("L{d}\"")) || text.contains(&format!("L{d}\\n")),
+            "L{d} lost"
+        );
+    }
+}
+
+#[test]
+fn sprm_past_the_fkp_end_is_a_warning() {
+    let paras = vec![Para::new("前"), Para::new("后")];
+    let mut b = build(&paras);
+    let (fc, _) = b.pair(13);
+    let t = &b.table;
+    let pn = u32::from_le_bytes(t[fc as usize + 8..fc as usize + 12].try_into().unwrap());
+    let page = pn as usize * 512;
+    // The first run's PAPX: claim 255 words, past the end of the page.
+    let off = b.word[page + 4 * 3] as usize * 2;
+    b.word[page + off] = 0;
+    b.word[page + off + 1] = 255;
+    let v = try_convert(b.compound(), "sprm past fkp").unwrap();
+    assert!(warning_codes(&v).contains(&"sprm_past_fkp".to_string()));
+    assert!(all_text(&v).contains("后"));
+}
+
+#[test]
+fn piece_table_out_of_range() {
+    let paras = vec![Para::new("正文")];
+    // The piece's text past the end of the stream: a warning, text missing.
+    let mut b = build(&paras);
+    let (clx, _) = b.pair(33);
+    let at = clx as usize + 5 + 8 + 2;
+    b.table[at..at + 4].copy_from_slice(&0x3000_0000u32.to_le_bytes());
+    let v = try_convert(b.compound(), "piece out of range").unwrap();
+    assert!(warning_codes(&v).contains(&"piece_out_of_range".to_string()));
+    // The piece table itself outside the table stream: a typed error.
+    let mut b = build(&paras);
+    b.set_pair(33, 1 << 30, 16);
+    match try_convert(b.compound(), "clx out of range") {
+        Err(e @ ReadError::WordBinary(_)) => assert_eq!(e.kind(), "malformed_doc"),
+        other => panic!("{other:?}"),
+    }
+    // A piece table declaring a billion characters.
+    let mut b = build(&paras);
+    let at = clx as usize + 5 + 4;
+    b.table[at..at + 4].copy_from_slice(&1_000_000_000u32.to_le_bytes());
+    assert!(try_convert(b.compound(), "huge cp").is_err());
+}
+
+fn sample_doc() -> Vec<u8> {
+    std::fs::read(support::root().join("samples/hanyang_wenlv_2021.doc")).unwrap()
+}
+
+#[test]
+fn truncated_doc_is_an_error_or_a_warning() {
+    let bytes = sample_doc();
+    let mut cuts: Vec<usize> = (0..bytes.len()).step_by(509).collect();
+    cuts.extend([1, 8, 511, 512, 513, bytes.len() - 1]);
+    for cut in cuts {
+        let r = try_convert(bytes[..cut].to_vec(), &format!("cut at {cut}"));
+        if let Err(e) = r {
+            assert!(!e.to_string().is_empty());
+        }
+    }
+}
+
+/// The compound file's sector size, first FAT sector and first directory sector.
+fn cfb_layout(b: &[u8]) -> (usize, usize, usize) {
+    let shift = u16::from_le_bytes([b[0x1E], b[0x1F]]);
+    let ss = 1usize << shift;
+    let fat0 = u32::from_le_bytes(b[0x4C..0x50].try_into().unwrap()) as usize;
+    let dir0 = u32::from_le_bytes(b[0x30..0x34].try_into().unwrap()) as usize;
+    (ss, fat0, dir0)
+}
+
+#[test]
+fn fat_loop_is_an_error() {
+    let bytes = sample_doc();
+    let (ss, fat0, _) = cfb_layout(&bytes);
+    let fat = (fat0 + 1) * ss;
+    let mut looped = 0;
+    for k in 0..ss / 4 {
+        let at = fat + 4 * k;
+        let next = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+        if next >= 0xFFFF_FFFA {
+            continue;
+        }
+        // Sector k points back to itself (or to the sector before it).
+        for target in [k as u32, (k as u32).saturating_sub(1)] {
+            let mut b = bytes.clone();
+            b[at..at + 4].copy_from_slice(&target.to_le_bytes());
+            if let Err(e) = try_convert(b, &format!("fat loop at {k}")) {
+                assert!(!e.to_string().is_empty());
+            }
+            looped += 1;
+        }
+    }
+    assert!(looped > 20, "{looped} loops tried");
+}
+
+#[test]
+fn stream_larger_than_the_file_is_an_error() {
+    let bytes = sample_doc();
+    let (ss, _, dir0) = cfb_layout(&bytes);
+    let dir = (dir0 + 1) * ss;
+    let name: Vec<u8> = "WordDocument"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    // Directory entries are 128 bytes, in sectors after the 512-byte header.
+    let _ = dir;
+    let entry = (ss..bytes.len() - 128)
+        .step_by(128)
+        .find(|&e| bytes[e..e + name.len()] == name[..])
+        .expect("the WordDocument directory entry");
+    for size in [bytes.len() as u64 * 4, 0x7FFF_FFFF, u64::MAX >> 1] {
+        let mut b = bytes.clone();
+        b[entry + 0x78..entry + 0x80].copy_from_slice(&size.to_le_bytes());
+        match try_convert(b, &format!("stream size {size}")) {
+            Err(e) => assert!(
+                matches!(
+                    e,
+                    ReadError::Ole(_) | ReadError::PartTooLarge { .. } | ReadError::WordBinary(_)
+                ),
+                "{e:?}"
+            ),
+            Ok(_) => panic!("a stream of {size} bytes in a small file was read"),
+        }
+    }
+}

@@ -173,8 +173,10 @@ fn two_files_for_one_agency_year_are_kept_and_flagged() {
     assert_eq!(
         paths,
         vec![
+            "samples/wendeng_caizheng_2022.doc",
             "samples/wendeng_caizheng_2022.docx",
             "samples/wendeng_caizheng_2022.odt",
+            "samples/wendeng_caizheng_2022_reissue.doc",
             "samples/wendeng_caizheng_2022_reissue.docx",
             "samples/wendeng_caizheng_2022_reissue.odt"
         ]

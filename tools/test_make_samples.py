@@ -38,8 +38,11 @@ class DefaultSet(unittest.TestCase):
 
     def test_bytes_equal_committed(self):
         made = sorted(p.relative_to(self.out) for p in self.out.rglob("*") if p.is_file())
+        # The .doc/.wps twins are made from the DOCX by LibreOffice
+        # (tools/make_doc_samples.sh), not by make_samples.py.
         committed = sorted(p.relative_to(SAMPLES) for p in SAMPLES.rglob("*")
-                           if p.is_file() and p.name != "README.md")
+                           if p.is_file() and p.name != "README.md"
+                           and p.suffix not in (".doc", ".wps"))
         self.assertEqual(made, committed)
         for rel in made:
             self.assertEqual((self.out / rel).read_bytes(), (SAMPLES / rel).read_bytes(), str(rel))

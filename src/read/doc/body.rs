@@ -337,6 +337,14 @@ impl<'a> Reader<'a> {
             );
         }
         let depth = pap.depth();
+        if pap.itap.is_some_and(|d| d > MAX_TABLE_DEPTH as i32) {
+            self.warn_once(
+                "table_nesting_too_deep",
+                format!(
+                    "tables nested deeper than {MAX_TABLE_DEPTH} levels are read as level {MAX_TABLE_DEPTH}"
+                ),
+            );
+        }
         Para {
             start,
             end,
