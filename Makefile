@@ -40,5 +40,6 @@ schemas:
 bench:
 	bash scripts/bench.sh
 	bash scripts/bench_index.sh
+	bash scripts/bench_doc.sh
 
 ci: fmt-check lint doc test
