@@ -558,7 +558,13 @@ fn generated_samples_convert_cleanly_and_identically_with_1_or_2_jobs() {
     // The .wps sample is a byte copy of a .doc twin: a duplicate, not a report.
     let wps = std::fs::read_dir(&samples)
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "wps"))
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "wps")
+        })
         .count();
     assert!(n >= 20, "expected the generated samples, found {n}");
     let tmp = tempfile::tempdir().unwrap();
@@ -591,7 +597,10 @@ fn generated_samples_convert_cleanly_and_identically_with_1_or_2_jobs() {
     // The zipped copies are duplicates of the files.
     let reports = jsonl(&o1.join("reports.jsonl"));
     assert_eq!(reports.len(), n);
-    assert_eq!(jsonl(&o1.join("duplicates.jsonl")).len(), members.len() + wps);
+    assert_eq!(
+        jsonl(&o1.join("duplicates.jsonl")).len(),
+        members.len() + wps
+    );
     assert!(jsonl(&o1.join("errors.jsonl")).is_empty());
     // Every table cell of every sample is in tables.csv.
     let tables = std::fs::read_to_string(o1.join("tables.csv")).unwrap();

@@ -27,6 +27,19 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
     }
 }
 
+/// The character of a symbol-font code (DOCX `w:sym/@w:char`, Word binary
+/// sprmCSymbol): codes in the symbol-font range F000–F0FF are the font's own
+/// (Latin-1) positions; control and private-use characters show nothing.
+pub(crate) fn symbol_char(code: u32) -> Option<char> {
+    let code = if (0xF000..=0xF0FF).contains(&code) {
+        code & 0xFF
+    } else {
+        code
+    };
+    let c = char::from_u32(code)?;
+    (!c.is_control() && !(0xE000..=0xF8FF).contains(&code)).then_some(c)
+}
+
 /// A 1×1 cell from the blocks read inside it: its paragraphs joined by `\n`
 /// (trailing empty paragraphs add nothing: Word needs one after a nested table),
 /// its tables kept apart as nested tables.

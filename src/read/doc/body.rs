@@ -616,6 +616,19 @@ impl<'a> Reader<'a> {
                 if hidden || !self.field_visible() {
                     continue;
                 }
+                if u == 0x28 && chp.symbol.is_some() {
+                    // A symbol (sprmCSymbol): the character is in the sprm.
+                    if let Some(s) = chp
+                        .symbol
+                        .and_then(|s| crate::read::symbol_char(u32::from(s)))
+                    {
+                        let mut b = [0u16; 2];
+                        units.extend_from_slice(s.encode_utf16(&mut b));
+                        any_text = true;
+                        all_bold &= bold;
+                    }
+                    continue;
+                }
                 if chp.special || chp.object {
                     match u {
                         0x02 => {
@@ -624,12 +637,6 @@ impl<'a> Reader<'a> {
                             }
                         }
                         0x08 | 0x01 => anchors.push(c),
-                        0x28 => {
-                            if let Some(s) = chp.symbol.and_then(|s| char::from_u32(u32::from(s))) {
-                                let mut b = [0u16; 2];
-                                units.extend_from_slice(s.encode_utf16(&mut b));
-                            }
-                        }
                         _ => {}
                     }
                     continue;

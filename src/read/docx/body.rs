@@ -946,14 +946,7 @@ fn row_props(r: &mut XmlReader<'_>) -> Result<RowProps, ReadError> {
 /// `w:sym w:char` (hex) to a character: Symbol/Wingdings private-use `F0xx`
 /// codes map to their low byte when that is printable, otherwise nothing.
 pub fn sym_char(hex: &str) -> Option<char> {
-    let code = u32::from_str_radix(hex.trim(), 16).ok()?;
-    let code = if (0xF000..=0xF0FF).contains(&code) {
-        code & 0xFF
-    } else {
-        code
-    };
-    let c = char::from_u32(code)?;
-    (!c.is_control() && !(0xE000..=0xF8FF).contains(&code)).then_some(c)
+    crate::read::symbol_char(u32::from_str_radix(hex.trim(), 16).ok()?)
 }
 
 /// Read the `w:sdtContent` of the `w:sdt` whose start was just read with `f`
