@@ -1,6 +1,7 @@
 //! A minimal Word 97 binary document writer for tests: paragraphs of UTF-16
 //! text, each with its own paragraph sprms, in one piece, written into a real
 //! compound file. Enough to build hostile documents byte by byte ([MS-DOC]).
+#![allow(dead_code)]
 
 use std::io::{Cursor, Write};
 
