@@ -326,3 +326,41 @@ fn stream_larger_than_the_file_is_an_error() {
         }
     }
 }
+
+/// A document with every feature the reader handles besides tables of
+/// reports (tests/fixtures/doc/features.fodt, saved as .doc by LibreOffice):
+/// notes, header and footer with a field, an author field, hidden text, a text
+/// box after its anchor, headings, a nested table and a merged row, properties.
+#[test]
+fn features_fixture_reads_notes_headers_fields_text_boxes_and_nesting() {
+    let v = convert(&support::root().join("tests/fixtures/doc/features.doc"));
+    assert_eq!(v["properties"]["title"], "功能测试文档");
+    assert_eq!(v["properties"]["creator"], "测试作者");
+    assert_eq!(v["warnings"], json!([]));
+    let s = &v["sections"];
+    assert_eq!(s[1]["title"], "一、总体情况");
+    assert_eq!(s[1]["sections"][0]["title"], "（一）嵌套表格");
+    let body = &s[1]["content"];
+    assert_eq!(body[0]["text"], "正文有脚注和尾注。");
+    assert_eq!(body[0]["notes"], json!(["footnote-1", "endnote-1"]));
+    // The field shows its result; hidden text is dropped.
+    assert_eq!(body[1]["text"], "作者字段：测试作者；隐藏结束。");
+    // The text box follows the paragraph that anchors it.
+    assert_eq!(body[2]["text"], "锚定段落");
+    assert_eq!(body[3]["text"], "文本框内容丙");
+    let notes = &v["notes"];
+    assert_eq!(notes[0]["kind"], "footnote");
+    assert_eq!(notes[0]["text"], "脚注内容甲");
+    assert_eq!(notes[1]["kind"], "endnote");
+    assert_eq!(notes[1]["text"], "尾注内容乙");
+    assert_eq!(v["headers"], json!([{"kind": "default", "text": "页眉文字"}]));
+    assert_eq!(v["footers"], json!([{"kind": "default", "text": "页脚 第1页"}]));
+    let t = &s[1]["sections"][0]["content"][0];
+    assert_eq!(
+        (&t["n_rows"], &t["n_cols"], &t["cells"][2]["col_span"], &t["cells"][2]["text"]),
+        (&json!(2), &json!(2), &json!(2), &json!("合并行"))
+    );
+    let inner = &t["cells"][0]["tables"][0];
+    assert_eq!(inner["cells"][1]["text"], "内二");
+    assert_eq!(t["cells"][0]["text"], "外一");
+}
