@@ -353,11 +353,22 @@ fn features_fixture_reads_notes_headers_fields_text_boxes_and_nesting() {
     assert_eq!(notes[0]["text"], "脚注内容甲");
     assert_eq!(notes[1]["kind"], "endnote");
     assert_eq!(notes[1]["text"], "尾注内容乙");
-    assert_eq!(v["headers"], json!([{"kind": "default", "text": "页眉文字"}]));
-    assert_eq!(v["footers"], json!([{"kind": "default", "text": "页脚 第1页"}]));
+    assert_eq!(
+        v["headers"],
+        json!([{"kind": "default", "text": "页眉文字"}])
+    );
+    assert_eq!(
+        v["footers"],
+        json!([{"kind": "default", "text": "页脚 第1页"}])
+    );
     let t = &s[1]["sections"][0]["content"][0];
     assert_eq!(
-        (&t["n_rows"], &t["n_cols"], &t["cells"][2]["col_span"], &t["cells"][2]["text"]),
+        (
+            &t["n_rows"],
+            &t["n_cols"],
+            &t["cells"][2]["col_span"],
+            &t["cells"][2]["text"]
+        ),
         (&json!(2), &json!(2), &json!(2), &json!("合并行"))
     );
     let inner = &t["cells"][0]["tables"][0];

@@ -177,6 +177,10 @@ pub(crate) struct Reader<'a> {
     fields: Vec<Field>,
     field_overflow: usize,
     tables: usize,
+    /// Characters that stories may still read (see [`Reader::story`]).
+    char_budget: u32,
+    /// Paragraphs read over all stories.
+    paragraphs_read: usize,
     /// Name of the story being read, for warnings.
     story: &'static str,
 }
@@ -210,6 +214,8 @@ impl<'a> Reader<'a> {
             fields: Vec::new(),
             field_overflow: 0,
             tables: 0,
+            char_budget: text.len().saturating_mul(4).saturating_add(1 << 20),
+            paragraphs_read: 0,
             story: "main",
         }
     }
@@ -230,6 +236,18 @@ impl<'a> Reader<'a> {
         self.fields.clear();
         self.field_overflow = 0;
         let end = end.min(self.text.len());
+        // Stories come from PLCs that a hostile file can make overlap: the
+        // characters read over all stories are bounded by a few passes over
+        // the text, so that many stories spanning everything stay linear.
+        let len = end.saturating_sub(start);
+        if len > self.char_budget {
+            self.warn_once(
+                "stories_overlap",
+                "stories overlap more than a document can; the rest were skipped".into(),
+            );
+            return Vec::new();
+        }
+        self.char_budget -= len;
         let paras = self.paragraphs(start, end);
         let mut out = Vec::new();
         let mut i = 0usize;
@@ -264,6 +282,17 @@ impl<'a> Reader<'a> {
                 _ => false,
             };
             if is_end {
+                if self.paragraphs_read >= crate::read::MAX_PARAGRAPHS {
+                    self.warn_once(
+                        "too_many_paragraphs",
+                        format!(
+                            "more than {} paragraphs; the rest were skipped",
+                            crate::read::MAX_PARAGRAPHS
+                        ),
+                    );
+                    return out;
+                }
+                self.paragraphs_read += 1;
                 let p = self.para(from, cp, c);
                 out.push(p);
                 from = cp + 1;
