@@ -28,9 +28,10 @@ lint:
 doc:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --document-private-items --locked
 
-## Regenerate the sample reports (deterministic).
+## Regenerate the sample reports (deterministic); the .doc/.wps twins need LibreOffice.
 samples:
 	python3 tools/make_samples.py
+	bash tools/make_doc_samples.sh
 
 ## Regenerate schemas/ from the Rust types.
 schemas:
