@@ -375,3 +375,27 @@ fn features_fixture_reads_notes_headers_fields_text_boxes_and_nesting() {
     assert_eq!(inner["cells"][1]["text"], "内二");
     assert_eq!(t["cells"][0]["text"], "外一");
 }
+
+/// Word 6/95 documents are read as text (code page from the font table, else
+/// the language), with a `word6_text_only` warning.
+#[test]
+fn word6_and_95_documents_are_read_as_text() {
+    let dir = support::corpus_dir().join("poi/test-data/document");
+    if !dir.exists() {
+        eprintln!("public corpus absent: skipped");
+        return;
+    }
+    let check = |name: &str, needle: &str| {
+        let v = convert(&dir.join(name));
+        assert!(
+            warning_codes(&v).contains(&"word6_text_only".to_string()),
+            "{name}"
+        );
+        assert!(all_text(&v).contains(needle), "{name}: {needle} not found");
+    };
+    // Fast-saved Word 95, Russian (language and fonts agree).
+    check("Bug50955.doc", "Если вы существуете - привет!");
+    // Russian text in a document whose language says English.
+    check("52117.doc", "Установка Microsoft Word 6.0");
+    check("Word6.doc", "The quick brown fox");
+}

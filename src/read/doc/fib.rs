@@ -102,6 +102,19 @@ impl StoryLengths {
     }
 }
 
+/// Word 6/95 FIB fields.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Word6 {
+    /// Language of the document (its code page follows from it).
+    pub lid: u16,
+    /// Character set: 256 for a Macintosh document.
+    pub chse: u16,
+    /// Start of the text in the WordDocument stream (without fast save).
+    pub fc_min: u32,
+    /// `fComplex`: fast-saved, the text is in pieces (CLX).
+    pub complex: bool,
+}
+
 /// What this reader needs from the FIB.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Fib {
@@ -115,6 +128,8 @@ pub(crate) struct Fib {
     pub table_1: bool,
     /// Story lengths.
     pub ccp: StoryLengths,
+    /// What only a Word 6/95 FIB says (None for Word 97 and later).
+    pub word6: Option<Word6>,
     pairs: Vec<FcLcb>,
 }
 
@@ -139,7 +154,37 @@ impl Fib {
             ..Fib::default()
         };
         if n_fib < NFIB_WORD97 {
-            // Word 6/95 FIBs have another layout: the caller refuses them.
+            if !(101..=105).contains(&n_fib) {
+                // Not a layout this reader knows: the caller refuses it.
+                return Ok(fib);
+            }
+            // Word 6/95: story lengths from 0x34, the same `fc`/`lcb` pairs
+            // (4 + 4 bytes, same order) from 0x58, all in the WordDocument
+            // stream.
+            let lw = |at: usize| u32_at(word, at).unwrap_or(0);
+            fib.ccp = StoryLengths {
+                text: lw(0x34),
+                ftn: lw(0x38),
+                hdd: lw(0x3C),
+                mcr: lw(0x40),
+                atn: lw(0x44),
+                edn: lw(0x48),
+                txbx: lw(0x4C),
+                hdr_txbx: lw(0x50),
+            };
+            fib.word6 = Some(Word6 {
+                lid: u16_at(word, 0x06).unwrap_or(0),
+                chse: u16_at(word, 0x14).unwrap_or(0),
+                fc_min: lw(0x18),
+                complex: flags & 0x0004 != 0,
+            });
+            let n = 40usize.min(word.len().saturating_sub(0x58) / 8);
+            fib.pairs = (0..n)
+                .map(|i| FcLcb {
+                    fc: lw(0x58 + 8 * i),
+                    lcb: lw(0x58 + 8 * i + 4),
+                })
+                .collect();
             return Ok(fib);
         }
         let csw = usize::from(u16_at(word, CSW_AT).ok_or_else(|| bad("FIB truncated"))?);
@@ -180,6 +225,12 @@ impl Fib {
     /// The `(fc, lcb)` pair of a structure (empty when the FIB has no such pair).
     pub fn pair(&self, p: Pair) -> FcLcb {
         self.pairs.get(p as usize).copied().unwrap_or_default()
+    }
+
+    /// The `(fc, lcb)` pair at index `i` (for pairs this reader names only in
+    /// one generation, e.g. Word 6's font table).
+    pub fn pair_at(&self, i: usize) -> FcLcb {
+        self.pairs.get(i).copied().unwrap_or_default()
     }
 
     /// Name of the table stream.

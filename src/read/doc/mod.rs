@@ -12,7 +12,7 @@
 //!   -> notes, headers and footers, text boxes (stories) -> properties (props)
 //! ```
 //!
-//! Word 6/95 files (nFib below Word 97) are refused with a typed error; an
+//! Word 6/95 files (nFib 101–105) are read as text only (`word6`); an
 //! encrypted or obfuscated file is [`ReadError::Encrypted`].
 
 mod body;
@@ -26,6 +26,7 @@ mod sprm;
 mod stories;
 mod styles;
 mod table;
+mod word6;
 
 use crate::container::Package;
 use crate::error::ReadError;
@@ -40,10 +41,15 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
         return Err(ReadError::Encrypted);
     }
     if fib.n_fib < NFIB_WORD97 {
-        return Err(ReadError::UnsupportedVersion(format!(
-            "Word 6/95 or older, nFib {}",
-            fib.n_fib
-        )));
+        if fib.word6.is_none() {
+            return Err(ReadError::UnsupportedVersion(format!(
+                "Word 6/95 or older, nFib {}",
+                fib.n_fib
+            )));
+        }
+        let mut doc = word6::read(&fib, &word)?;
+        read_properties(pkg, &mut doc)?;
+        return Ok(doc);
     }
     let table = pkg
         .part(fib.table_stream())?
@@ -71,11 +77,17 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
     let lists = lists::DocLists::parse(&table, (lst.fc, lst.lcb), (lfo.fc, lfo.lcb), &mut warnings);
     let mut reader = body::Reader::new(&word, &data, &text, &styles, &chpx, &papx, lists, warnings);
     let mut doc = stories::read_all(&mut reader, &fib, &table);
+    read_properties(pkg, &mut doc)?;
+    Ok(doc)
+}
+
+/// Document properties from the property-set streams.
+fn read_properties(pkg: &mut Package, doc: &mut Document) -> Result<(), ReadError> {
     if let Some(si) = pkg.part("\u{5}SummaryInformation")? {
         props::read_summary_information(&si, &mut doc.properties, &mut doc.warnings);
     }
     if let Some(dsi) = pkg.part("\u{5}DocumentSummaryInformation")? {
         props::read_document_summary_information(&dsi, &mut doc.properties, &mut doc.warnings);
     }
-    Ok(doc)
+    Ok(())
 }

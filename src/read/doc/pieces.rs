@@ -75,6 +75,20 @@ impl Text {
         table: &[u8],
         warnings: &mut Vec<Warning>,
     ) -> Result<Text, ReadError> {
+        Text::read_clx(fib, word, table, false, warnings)
+    }
+
+    /// [`Text::read`] for either generation: Word 97 and later (`word6`
+    /// false: 8-bit pieces flagged in the FC, Windows-1252) or Word 6/95
+    /// (every piece 8-bit, each character its byte in the document's code
+    /// page, decoded later).
+    pub fn read_clx(
+        fib: &Fib,
+        word: &[u8],
+        table: &[u8],
+        word6: bool,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Text, ReadError> {
         let clx = fib.pair(Pair::Clx);
         let bad = |m: String| ReadError::WordBinary(m);
         let clx_bytes = super::bytes::fc_lcb(table, clx.fc, clx.lcb)
@@ -137,8 +151,10 @@ impl Text {
                 skipped = true;
                 continue;
             }
-            let compressed = fc_raw & 0x4000_0000 != 0;
-            let fc = if compressed {
+            let compressed = word6 || fc_raw & 0x4000_0000 != 0;
+            let fc = if word6 {
+                fc_raw
+            } else if compressed {
                 (fc_raw & 0x3FFF_FFFF) / 2
             } else {
                 fc_raw & 0x3FFF_FFFF
@@ -176,7 +192,7 @@ impl Text {
                 let avail = word.get(start..).unwrap_or_default();
                 for &b in avail.iter().take(len) {
                     text.chars.push(match b {
-                        0x80..=0x9F => CP1252_HIGH[usize::from(b - 0x80)],
+                        0x80..=0x9F if !word6 => CP1252_HIGH[usize::from(b - 0x80)],
                         _ => u16::from(b),
                     });
                 }
@@ -199,6 +215,28 @@ impl Text {
             ));
         }
         Ok(text)
+    }
+
+    /// A Word 6/95 document saved without fast save: its `n` characters are the
+    /// bytes from `fc` on (fewer when the stream ends first).
+    pub fn single_8bit(word: &[u8], fc: u32, n: u32) -> Text {
+        let bytes = word
+            .get(fc as usize..)
+            .unwrap_or_default()
+            .iter()
+            .take(n as usize);
+        let chars: Vec<u16> = bytes.map(|&b| u16::from(b)).collect();
+        Text {
+            pieces: vec![Piece {
+                cp_start: 0,
+                cp_end: chars.len() as u32,
+                fc,
+                compressed: true,
+                prm: 0,
+            }],
+            prcs: Vec::new(),
+            chars,
+        }
     }
 
     /// Number of CPs.
