@@ -14,6 +14,8 @@
 //! [`Cell`]s in row-major order plus `grid`, an `n_rows × n_cols` matrix whose every
 //! position holds the index of the cell that covers it. Positions no cell covers
 //! (short rows, `gridBefore`) get an empty 1×1 cell so the grid is rectangular.
+//! Whatever the input, the result satisfies the invariants listed on [`Table`]
+//! (checked by [`Table::check`]).
 
 use super::Warning;
 use schemars::JsonSchema;
@@ -106,6 +108,30 @@ pub struct Cell {
 }
 
 /// A table resolved into a rectangular grid.
+///
+/// # Invariants
+///
+/// Every `Table` built by [`Table::from_raw`] satisfies these, for any input
+/// ([`Table::check`] verifies them, recursively for nested tables):
+///
+/// 1. **Rectangular grid**: `grid` has `n_rows` rows of exactly `n_cols`
+///    indices each; `n_cols == 0` implies `n_rows == 0` (a table without
+///    columns has no rows).
+/// 2. **Spans**: every cell has `row_span ≥ 1` and `col_span ≥ 1`, and its
+///    rectangle `row..row + row_span` × `col..col + col_span` lies inside the
+///    grid.
+/// 3. **Exact cover**: every grid position holds the index of a cell (`<
+///    cells.len()`) whose rectangle contains that position, and every position
+///    of a cell's rectangle holds that cell's index. So rectangles never
+///    overlap, each cell is the one covering its own positions, and every cell
+///    appears in the grid.
+/// 4. **Anchors**: a cell's (`row`, `col`) is the top-left position of its
+///    rectangle, and `cells` is sorted by (`row`, `col`) strictly (row-major,
+///    no two anchors at one position).
+/// 5. **Header**: `header_rows ≤ n_rows`.
+///
+/// Tables read back from JSON (written by another version, or edited) need
+/// not satisfy them; consumers index with `get` and never trust a grid value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Table {
     /// Grid rows.
@@ -128,10 +154,128 @@ impl Table {
         self.cells.get(idx as usize)
     }
 
-    /// Resolve a reader's rows into a grid. Recoverable oddities (a vertical merge
-    /// continuing nothing, a span past the declared grid, a covered cell with no
-    /// anchor, a row span past the last row, too many cells) are pushed to `warnings`
-    /// with `location` as their location.
+    /// Verify the invariants listed on [`Table`], for this table and every
+    /// table nested in its cells. The error names the first violation found.
+    /// Costs one pass over the grid and the cells.
+    pub fn check(&self) -> Result<(), String> {
+        self.check_at("table")
+    }
+
+    fn check_at(&self, path: &str) -> Result<(), String> {
+        let (n_rows, n_cols) = (self.n_rows as u64, self.n_cols as u64);
+        if self.grid.len() as u64 != n_rows {
+            return Err(format!(
+                "{path}: grid has {} rows, n_rows is {n_rows}",
+                self.grid.len()
+            ));
+        }
+        if n_cols == 0 && n_rows > 0 {
+            return Err(format!("{path}: {n_rows} rows but no columns"));
+        }
+        if u64::from(self.header_rows) > n_rows {
+            return Err(format!(
+                "{path}: header_rows {} > n_rows {n_rows}",
+                self.header_rows
+            ));
+        }
+        for (r, row) in self.grid.iter().enumerate() {
+            if row.len() as u64 != n_cols {
+                return Err(format!(
+                    "{path}: grid row {r} has {} columns, n_cols is {n_cols}",
+                    row.len()
+                ));
+            }
+            for (c, &i) in row.iter().enumerate() {
+                let Some(cell) = self.cells.get(i as usize) else {
+                    return Err(format!(
+                        "{path}: position ({r}, {c}) points to cell {i} of {}",
+                        self.cells.len()
+                    ));
+                };
+                let (r, c) = (r as u64, c as u64);
+                let (row, col) = (u64::from(cell.row), u64::from(cell.col));
+                let inside = row <= r
+                    && r < row + u64::from(cell.row_span)
+                    && col <= c
+                    && c < col + u64::from(cell.col_span);
+                if !inside {
+                    return Err(format!(
+                        "{path}: position ({r}, {c}) points to cell {i} at ({row}, {col}) spanning {}×{}",
+                        cell.row_span, cell.col_span
+                    ));
+                }
+            }
+        }
+        let mut prev: Option<(u32, u32)> = None;
+        for (i, cell) in self.cells.iter().enumerate() {
+            if cell.row_span == 0 || cell.col_span == 0 {
+                return Err(format!(
+                    "{path}: cell {i} spans {}×{}",
+                    cell.row_span, cell.col_span
+                ));
+            }
+            let (row, col) = (u64::from(cell.row), u64::from(cell.col));
+            let (end_r, end_c) = (
+                row + u64::from(cell.row_span),
+                col + u64::from(cell.col_span),
+            );
+            if end_r > n_rows || end_c > n_cols {
+                return Err(format!(
+                    "{path}: cell {i} at ({row}, {col}) spanning {}×{} leaves the {n_rows}×{n_cols} grid",
+                    cell.row_span, cell.col_span
+                ));
+            }
+            if let Some(p) = prev {
+                if p >= (cell.row, cell.col) {
+                    return Err(format!(
+                        "{path}: cell {i} at ({row}, {col}) follows a cell at {p:?} (not row-major)"
+                    ));
+                }
+            }
+            prev = Some((cell.row, cell.col));
+            for r in row..end_r {
+                for c in col..end_c {
+                    let got = self.grid[r as usize][c as usize];
+                    if got as usize != i {
+                        return Err(format!(
+                            "{path}: cell {i} at ({row}, {col}) spans ({r}, {c}), which points to cell {got}"
+                        ));
+                    }
+                }
+            }
+            for (k, t) in cell.tables.iter().enumerate() {
+                t.check_at(&format!("{path} cell {i} table {k}"))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Resolve a reader's rows into a grid that satisfies the invariants listed
+    /// on [`Table`], whatever the rows say. Oddities are resolved as follows,
+    /// each reported to `warnings` with `location` as its location:
+    ///
+    /// * short rows, `gridBefore`/`gridAfter`, rows without cells: positions
+    ///   no cell covers get an empty 1×1 cell (no warning: nothing is lost);
+    ///   a table whose rows have no cells at all has no rows;
+    /// * a span of 0 is read as 1;
+    /// * a vertical merge continuing nothing (`vmerge_without_restart`), or
+    ///   one that cannot extend the cell above because a cell of its own row
+    ///   already holds part of that cell's columns (`vmerge_misaligned`),
+    ///   becomes a cell of its own;
+    /// * a cell whose span would cover positions that another cell already
+    ///   holds (row spans from above, a misplaced ODT anchor) has its span
+    ///   clipped to the free positions (`span_overlap`);
+    /// * a span past the declared grid (`grid_span_overflow`) widens the grid;
+    /// * a covered cell with no spanning cell (`covered_cell_without_anchor`)
+    ///   becomes an empty 1×1 cell;
+    /// * a row span past the last row is clipped (`row_span_overflow`);
+    /// * a table beyond [`MAX_TABLE_CELLS`] positions loses its last rows, or
+    ///   the row span of a cell (`table_too_large`).
+    ///
+    /// Text is never dropped except with the rows dropped by `table_too_large`:
+    /// the text (and nested tables) of a vertical-merge continuation cell, or of
+    /// a covered cell, is appended to the cell covering its position, joined
+    /// with `\n`.
     pub fn from_raw(raw: RawTable, location: &str, warnings: &mut Vec<Warning>) -> Table {
         let mut b = GridBuilder::default();
         let mut warn = |code: &str, msg: String| {
@@ -144,14 +288,16 @@ impl Table {
         let mut rows_read = 0usize;
         let mut span_clipped = false;
         let mut span_capped = false;
+        let mut overlapped = false;
         for (r, row) in raw.rows.into_iter().enumerate() {
-            let width = row.grid_before as usize
-                + row.grid_after as usize
-                + row
-                    .cells
-                    .iter()
-                    .map(|c| c.col_span.max(1) as usize)
-                    .sum::<usize>();
+            let width = (row.grid_before as usize)
+                .saturating_add(row.grid_after as usize)
+                .saturating_add(
+                    row.cells
+                        .iter()
+                        .map(|c| c.col_span.max(1) as usize)
+                        .fold(0usize, usize::saturating_add),
+                );
             // The resolved grid is rectangular (holes are filled), so what it costs
             // is its area, not the sum of the row widths: a wide first row followed
             // by many narrow rows must not expand into billions of filler cells.
@@ -175,33 +321,54 @@ impl Table {
             // ODT lists a covered placeholder for each position that a cell of the
             // same row spans; those were already placed with their anchor.
             let mut covered_in_row = 0usize;
+            // The cell placed last in this row (for those placeholders' text).
+            let mut last: Option<usize> = None;
             for cell in row.cells {
                 let span = cell.col_span.max(1) as usize;
                 if cell.covered && covered_in_row > 0 {
                     covered_in_row -= 1;
+                    if let Some(idx) = last {
+                        b.absorb(idx, cell.text, cell.tables);
+                    }
                     continue;
                 }
                 covered_in_row = 0;
                 if cell.covered {
-                    if b.occupant(r, c).is_none() {
-                        warn(
-                            "covered_cell_without_anchor",
-                            format!("covered cell at row {r}, column {c} has no spanning cell"),
-                        );
-                        b.place(r, c, 1, 1, String::new(), Vec::new());
+                    match b.occupant(r, c) {
+                        Some(idx) => b.absorb(idx, cell.text, cell.tables),
+                        None => {
+                            warn(
+                                "covered_cell_without_anchor",
+                                format!("covered cell at row {r}, column {c} has no spanning cell"),
+                            );
+                            let (idx, _) = b.place(r, c, 1, 1, cell.text, cell.tables);
+                            last = Some(idx);
+                        }
                     }
                     c += 1;
                     continue;
                 }
+                let mut cell = cell;
                 if cell.v_merge == VMerge::Continue {
                     let above = if r > 0 { b.occupant(r - 1, c) } else { None };
                     match above {
-                        Some(idx) => {
-                            b.extend_down(idx, r);
+                        Some(idx) if b.extend_down(idx, r) => {
+                            b.absorb(
+                                idx,
+                                std::mem::take(&mut cell.text),
+                                std::mem::take(&mut cell.tables),
+                            );
                             c += span;
                             covered_in_row = span - 1;
+                            last = Some(idx);
                             continue;
                         }
+                        Some(_) => warn(
+                            "vmerge_misaligned",
+                            format!(
+                                "vertical merge at row {r}, column {c} cannot extend the cell above (a cell of its row holds part of its columns)"
+                            ),
+                        ),
                         None => warn(
                             "vmerge_without_restart",
                             format!(
@@ -219,25 +386,37 @@ impl Table {
                 let asked = cell.row_span.max(1) as usize;
                 let mut row_span = asked.min(n_raw_rows - r);
                 span_clipped |= row_span < asked;
-                let max_rows = MAX_TABLE_CELLS / b.width.max(c + span).max(1);
+                let max_rows = MAX_TABLE_CELLS / b.width.max(c.saturating_add(span)).max(1);
                 if r + row_span > max_rows {
                     row_span = max_rows.saturating_sub(r).max(1);
                     span_capped = true;
                 }
-                b.place(r, c, row_span, span, cell.text, cell.tables);
-                c += span;
+                let (idx, clipped) = b.place(r, c, row_span, span, cell.text, cell.tables);
+                overlapped |= clipped;
+                last = Some(idx);
+                c = c.saturating_add(span);
                 covered_in_row = span - 1;
             }
-            c += row.grid_after as usize;
+            c = c.saturating_add(row.grid_after as usize);
             b.note_width(c);
         }
         // Rows that only spans from above reached, beyond the last row read, go.
         b.rows.truncate(rows_read);
+        // A grid without columns has no positions, so no rows either.
+        if b.width == 0 {
+            b.rows.clear();
+        }
         let n_rows = b.rows.len();
         if span_capped {
             warn(
                 "table_too_large",
                 format!("a cell's row span exceeds the {MAX_TABLE_CELLS}-cell limit; clipped"),
+            );
+        }
+        if overlapped {
+            warn(
+                "span_overlap",
+                "a cell's span covers positions of another cell; its span was clipped".to_string(),
             );
         }
         if let Some(gc) = raw.grid_cols {
@@ -256,7 +435,7 @@ impl Table {
         for cell in &mut b.cells {
             let end = cell.row as usize + cell.row_span as usize;
             if end > n_rows {
-                cell.row_span = (n_rows - cell.row as usize).max(1) as u32;
+                cell.row_span = n_rows.saturating_sub(cell.row as usize).max(1) as u32;
                 clipped = true;
             }
         }
@@ -266,7 +445,9 @@ impl Table {
                 "a cell spans past the last row; its span was clipped".to_string(),
             );
         }
-        b.finish(header_rows)
+        let t = b.finish(header_rows);
+        debug_assert!(t.check().is_ok(), "{}", t.check().unwrap_err());
+        t
     }
 }
 
@@ -304,6 +485,10 @@ impl GridBuilder {
         row[c] = Some(idx);
     }
 
+    /// Place a cell anchored at the free position (`r`, `c`). Its span is
+    /// clipped to free positions: first its columns, to the free run of row `r`
+    /// from `c`, then its rows, to those where all of these columns are free.
+    /// Returns the new cell's index and whether its span was clipped.
     fn place(
         &mut self,
         r: usize,
@@ -312,42 +497,67 @@ impl GridBuilder {
         col_span: usize,
         text: String,
         tables: Vec<Table>,
-    ) {
+    ) -> (usize, bool) {
+        let cols = (0..col_span)
+            .take_while(|&k| self.occupant(r, c + k).is_none())
+            .count()
+            .max(1);
+        let rows = 1
+            + (r + 1..r + row_span)
+                .take_while(|&rr| (c..c + cols).all(|cc| self.occupant(rr, cc).is_none()))
+                .count();
         let idx = self.cells.len();
         self.cells.push(Cell {
             row: r as u32,
             col: c as u32,
-            row_span: row_span as u32,
-            col_span: col_span as u32,
+            row_span: rows as u32,
+            col_span: cols as u32,
             text,
             tables,
         });
-        for rr in r..r + row_span {
-            for cc in c..c + col_span {
-                // Do not overwrite an earlier cell: overlapping spans keep the first.
-                if self.occupant(rr, cc).is_none() {
-                    self.set(rr, cc, idx);
-                }
+        for rr in r..r + rows {
+            for cc in c..c + cols {
+                self.set(rr, cc, idx);
             }
         }
-        self.note_width(c + col_span);
+        self.note_width(c + cols);
+        (idx, cols < col_span || rows < row_span)
     }
 
-    /// Extend cell `idx` so that it also covers row `r`.
-    fn extend_down(&mut self, idx: usize, r: usize) {
-        let (row, col, span) = {
-            let cell = &self.cells[idx];
-            (cell.row as usize, cell.col as usize, cell.col_span as usize)
+    /// Extend cell `idx`, which covers a position of row `r - 1`, so that it
+    /// also covers row `r`, if it does not already. Fails (returns false) when
+    /// some of its columns in row `r` are held by another cell.
+    fn extend_down(&mut self, idx: usize, r: usize) -> bool {
+        let Some(cell) = self.cells.get(idx) else {
+            return false;
         };
-        let new_span = r + 1 - row;
-        if new_span > self.cells[idx].row_span as usize {
-            self.cells[idx].row_span = new_span as u32;
+        let (row, col, span) = (cell.row as usize, cell.col as usize, cell.col_span as usize);
+        let end = row + cell.row_span as usize;
+        if end > r {
+            return true;
         }
+        if end < r || (col..col + span).any(|cc| self.occupant(r, cc).is_some()) {
+            return false;
+        }
+        self.cells[idx].row_span += 1;
         for cc in col..col + span {
-            if self.occupant(r, cc).is_none() {
-                self.set(r, cc, idx);
-            }
+            self.set(r, cc, idx);
         }
+        true
+    }
+
+    /// Append text and nested tables of a cell merged into cell `idx`.
+    fn absorb(&mut self, idx: usize, text: String, tables: Vec<Table>) {
+        let Some(into) = self.cells.get_mut(idx) else {
+            return;
+        };
+        if !text.is_empty() {
+            if !into.text.is_empty() {
+                into.text.push('\n');
+            }
+            into.text.push_str(&text);
+        }
+        into.tables.extend(tables);
     }
 
     fn finish(mut self, header_rows: u32) -> Table {
@@ -570,5 +780,151 @@ mod bounds {
             w,
             ["table_too_large", "table_too_large", "row_span_overflow"]
         );
+    }
+}
+
+#[cfg(test)]
+mod invariants {
+    use super::*;
+
+    fn resolve(rows: Vec<RawRow>) -> (Table, Vec<String>) {
+        let mut w = Vec::new();
+        let t = Table::from_raw(
+            RawTable {
+                grid_cols: None,
+                rows,
+            },
+            "t",
+            &mut w,
+        );
+        assert_eq!(t.check(), Ok(()), "{t:?}");
+        (t, w.into_iter().map(|w| w.code).collect())
+    }
+
+    fn row(cells: Vec<RawCell>) -> RawRow {
+        RawRow {
+            cells,
+            ..RawRow::default()
+        }
+    }
+
+    fn spanned(text: &str, row_span: u32, col_span: u32) -> RawCell {
+        RawCell {
+            row_span,
+            col_span,
+            ..RawCell::new(text)
+        }
+    }
+
+    fn cont(text: &str) -> RawCell {
+        RawCell {
+            v_merge: VMerge::Continue,
+            ..RawCell::new(text)
+        }
+    }
+
+    /// A vertical merge under the right half of a horizontally merged cell,
+    /// whose left half the row already holds: it used to extend the wide cell
+    /// over a position owned by the row's first cell.
+    #[test]
+    fn vmerge_under_part_of_a_wide_cell_becomes_its_own_cell() {
+        let (t, w) = resolve(vec![
+            row(vec![spanned("wide", 1, 2)]),
+            row(vec![RawCell::new("x"), cont("y")]),
+        ]);
+        assert_eq!(w, ["vmerge_misaligned"]);
+        assert_eq!(t.cell_at(0, 0).unwrap().row_span, 1);
+        assert_eq!(t.cell_at(1, 0).unwrap().text, "x");
+        assert_eq!(t.cell_at(1, 1).unwrap().text, "y");
+    }
+
+    /// A wide cell running into a row span from above is clipped, not
+    /// overlapping (it used to claim the positions the other cell keeps).
+    #[test]
+    fn span_into_a_row_span_from_above_is_clipped() {
+        let (t, w) = resolve(vec![
+            row(vec![RawCell::new("a"), spanned("tall", 2, 1)]),
+            row(vec![spanned("wide", 2, 3)]),
+            row(vec![]),
+        ]);
+        assert_eq!(w, ["span_overlap"]);
+        let wide = t.cells.iter().find(|c| c.text == "wide").unwrap();
+        assert_eq!(
+            (wide.row, wide.col, wide.row_span, wide.col_span),
+            (1, 0, 2, 1)
+        );
+        assert_eq!(t.cell_at(1, 1).unwrap().text, "tall");
+    }
+
+    /// A vertical merge under an ODT row span already covering its row.
+    #[test]
+    fn continuation_inside_a_row_span_merges() {
+        let (t, w) = resolve(vec![
+            row(vec![RawCell::new("a"), RawCell::new("b")]),
+            row(vec![spanned("tall", 2, 1)]),
+            row(vec![cont("c")]),
+        ]);
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(t.cell_at(2, 0).unwrap().text, "tall\nc");
+    }
+
+    #[test]
+    fn continuation_and_covered_text_is_kept() {
+        let restart = RawCell {
+            v_merge: VMerge::Restart,
+            ..RawCell::new("top")
+        };
+        let covered = RawCell {
+            covered: true,
+            ..RawCell::new("hidden")
+        };
+        let (t, w) = resolve(vec![
+            row(vec![restart, spanned("odt", 1, 2), covered.clone()]),
+            row(vec![cont("below"), covered]),
+        ]);
+        assert_eq!(t.cell_at(1, 0).unwrap().text, "top\nbelow");
+        assert_eq!(t.cell_at(0, 1).unwrap().text, "odt\nhidden");
+        assert_eq!(t.cell_at(1, 1).unwrap().text, "hidden");
+        assert_eq!(w, ["covered_cell_without_anchor"]);
+    }
+
+    #[test]
+    fn rows_without_cells_or_columns() {
+        let (t, w) = resolve(vec![row(vec![]), row(vec![])]);
+        assert_eq!((t.n_rows, t.n_cols, t.cells.len()), (0, 0, 0));
+        assert!(w.is_empty());
+        let (t, _) = resolve(vec![
+            RawRow {
+                grid_before: 2,
+                grid_after: 1,
+                ..row(vec![])
+            },
+            row(vec![RawCell::new("a")]),
+        ]);
+        assert_eq!((t.n_rows, t.n_cols, t.cells.len()), (2, 3, 6));
+    }
+
+    #[test]
+    fn huge_spans_stay_bounded() {
+        let (t, w) = resolve(vec![
+            row(vec![spanned("big", u32::MAX, u32::MAX)]),
+            RawRow {
+                grid_before: u32::MAX,
+                grid_after: u32::MAX,
+                ..row(vec![RawCell::new("a")])
+            },
+        ]);
+        assert_eq!((t.n_rows, t.n_cols), (0, 0));
+        assert_eq!(w, ["table_too_large"]);
+    }
+
+    #[test]
+    fn check_reports_violations() {
+        let mut t = resolve(vec![row(vec![RawCell::new("a"), RawCell::new("b")])]).0;
+        t.cells[0].col_span = 2;
+        assert!(t.check().unwrap_err().contains("points to cell 1"));
+        t.cells[0].col_span = 1;
+        t.grid[0].pop();
+        assert!(t.check().is_err());
     }
 }
