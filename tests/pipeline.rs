@@ -736,6 +736,148 @@ fn a_failed_output_stage_costs_only_that_stage() {
     }
 }
 
+/// `convert` that must finish within `secs` seconds (killed and failed if not).
+fn convert_within(input: &Path, out: &Path, secs: u64) -> Output {
+    let mut child = Command::new(BIN)
+        .arg("convert")
+        .arg(input)
+        .arg("-o")
+        .arg(out)
+        .env_remove("REPORTDEX_TEST_FAIL_STAGE")
+        .env_remove("REPORTDEX_TEST_PAUSE_AT")
+        .env_remove("REPORTDEX_TEST_PANIC_ON")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(secs) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("convert did not finish in {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_in_an_input_directory_never_hang() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("in");
+    write(&d.join("good.docx"), &docx(&["good"]));
+    // A FIFO with a document's name, one with an archive's name (opening either
+    // would block forever), a symbolic link loop, a self-link, a dangling link
+    // (a directory entry whose file vanished), and a file chmod 000.
+    for name in ["fifo.docx", "fifo.zip"] {
+        let st = Command::new("mkfifo").arg(d.join(name)).status().unwrap();
+        assert!(st.success());
+    }
+    std::os::unix::fs::symlink("..", d.join("loop")).unwrap();
+    std::os::unix::fs::symlink("self.docx", d.join("self.docx")).unwrap();
+    std::os::unix::fs::symlink("gone.docx", d.join("dangling.docx")).unwrap();
+    let locked = d.join("locked.docx");
+    write(&locked, &docx(&["locked"]));
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    // As root, chmod does not deny reads: then the file is simply converted.
+    let readable = std::fs::File::open(&locked).is_ok();
+
+    let out = tmp.path().join("out");
+    let o = convert_within(&d, &out, 30);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let errors = jsonl(&out.join("errors.jsonl"));
+    let got: Vec<(&str, &str, &str)> = errors
+        .iter()
+        .map(|e| {
+            (
+                e["path"].as_str().unwrap(),
+                e["kind"].as_str().unwrap(),
+                e["stage"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let mut want = vec![
+        ("in/dangling.docx", "io", "input"),
+        ("in/fifo.docx", "io", "input"),
+        ("in/fifo.zip", "io", "input"),
+    ];
+    if !readable {
+        want.push(("in/locked.docx", "io", "input"));
+    }
+    want.push(("in/self.docx", "io", "input"));
+    assert_eq!(got, want);
+    assert!(errors[1]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not a regular file"));
+    let reports = jsonl(&out.join("reports.jsonl"));
+    assert_eq!(reports.len(), if readable { 2 } else { 1 });
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+    // A FIFO given as INPUT itself.
+    let o = convert_within(&d.join("fifo.docx"), &tmp.path().join("out2"), 30);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
+
+#[test]
+fn hostile_archive_members_stay_inside_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("in");
+    let names = [
+        "../../x.docx",
+        "/abs/y.docx",
+        "..\\..\\w.docx",
+        "a/../../../z.docx",
+        "C:/win.docx",
+    ];
+    let members: Vec<(&str, Vec<u8>)> = names
+        .iter()
+        .map(|n| (*n, docx(&[&format!("member {n}")])))
+        .collect();
+    let mut refs: Vec<(&str, &[u8])> = members.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    // Two members named `dup.docx` (written as dupA/dupB, then renamed in
+    // their headers), with different contents.
+    let (da, db) = (docx(&["dup one"]), docx(&["dup two"]));
+    refs.push(("dupA.docx", &da));
+    refs.push(("dupB.docx", &db));
+    let mut pack = zip_bytes(&refs);
+    let mut hits = 0;
+    for i in 0..pack.len() - 9 {
+        if &pack[i..i + 9] == b"dupB.docx" || &pack[i..i + 9] == b"dupA.docx" {
+            pack[i..i + 9].copy_from_slice(b"dup_.docx");
+            hits += 1;
+        }
+    }
+    assert_eq!(hits, 4);
+    write(&d.join("pack.zip"), &pack);
+    let out = tmp.path().join("sub/out");
+    let o = convert_within(&d, &out, 30);
+    let reports = jsonl(&out.join("reports.jsonl"));
+    // Both `dup_.docx` members are converted, under distinct output names
+    // (or the archive's duplicate is refused with a typed error).
+    let dups: Vec<&serde_json::Value> = reports
+        .iter()
+        .filter(|r| r["path"] == "in/pack.zip!/dup_.docx")
+        .collect();
+    let errors = jsonl(&out.join("errors.jsonl"));
+    assert_eq!(dups.len() + errors.len(), 2, "{reports:?} {errors:?}");
+    let code = if errors.is_empty() { 0 } else { 1 };
+    assert_eq!(o.status.code(), Some(code), "{}", stderr(&o));
+    if dups.len() == 2 {
+        assert_ne!(dups[0]["json"], dups[1]["json"]);
+    }
+    assert_eq!(reports.len() - dups.len(), names.len());
+    // Nothing was written outside OUT.
+    let outside: Vec<String> = tree(tmp.path())
+        .into_keys()
+        .filter(|k| !k.starts_with("sub/out/") && !k.starts_with("in/"))
+        .collect();
+    assert_eq!(outside, ["sub/".to_string()]);
+}
+
 #[test]
 fn explicit_files_and_archives_are_inputs_whatever_their_extension() {
     let tmp = tempfile::tempdir().unwrap();

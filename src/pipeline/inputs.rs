@@ -95,9 +95,9 @@ pub struct SharedFile {
 }
 
 impl SharedFile {
-    /// Open a file.
+    /// Open a regular file (see [`open_regular`]).
     pub fn open(path: &Path) -> io::Result<SharedFile> {
-        let file = File::open(path)?;
+        let file = open_regular(path)?;
         let len = file.metadata()?.len();
         Ok(SharedFile {
             file: Arc::new(file),
@@ -311,9 +311,31 @@ impl Input {
     }
 }
 
+/// Open a regular file (symbolic links followed). Anything else (a FIFO, a
+/// socket, a device) is refused before it is opened: opening a FIFO with no
+/// writer blocks forever, a device can stream without end.
+pub fn open_regular(path: &Path) -> io::Result<File> {
+    if !fs::metadata(path)?.is_file() {
+        return Err(not_a_file());
+    }
+    let f = File::open(path)?;
+    // Checked again on what was opened, in case the path changed meanwhile.
+    if !f.metadata()?.is_file() {
+        return Err(not_a_file());
+    }
+    Ok(f)
+}
+
+fn not_a_file() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "not a regular file (a FIFO, socket or device), not read",
+    )
+}
+
 /// Open a document file and its length, refusing one larger than `cap`.
 fn open_capped(path: &Path, cap: u64) -> Result<(File, u64), Failure> {
-    let f = File::open(path).map_err(Failure::io)?;
+    let f = open_regular(path).map_err(Failure::io)?;
     let len = f.metadata().map_err(Failure::io)?.len();
     if len > cap {
         return Err(Failure::too_large(len, cap));
@@ -472,6 +494,9 @@ fn walk(
         match fs::metadata(&path) {
             Ok(m) if m.is_dir() => {
                 walk(&path, &child_rel, depth + 1, ancestors, exclude, limits, d)
+            }
+            Ok(m) if !m.is_file() && (is_document_name(&name) || is_archive_name(&name)) => {
+                d.failures.push((child_rel, Failure::io(not_a_file())));
             }
             Ok(_) if is_document_name(&name) => d.inputs.push(Input {
                 path: child_rel,
