@@ -553,6 +553,7 @@ fn kill_9_at_each_point_then_rerun_equals_clean_run() {
                 .arg(&out)
                 .env("REPORTDEX_TEST_PAUSE_AT", point)
                 .env_remove("REPORTDEX_TEST_FAIL_STAGE")
+                .stderr(std::process::Stdio::null())
                 .spawn()
                 .unwrap();
             let started = std::time::Instant::now();

@@ -521,9 +521,46 @@ fn add_disk_archive(path: &Path, rel: &str, limits: &InputLimits, d: &mut Discov
             return;
         }
     };
+    let declared = declared_entries(&mut file.clone());
     match zip::ZipArchive::new(file) {
-        Ok(z) => add_archive(Archive::Disk(z), rel, 1, limits, d),
+        Ok(z) => {
+            check_entry_count(declared, z.len(), rel, d);
+            add_archive(Archive::Disk(z), rel, 1, limits, d)
+        }
         Err(e) => d.failures.push((rel.to_string(), Failure::zip(e))),
+    }
+}
+
+/// The number of entries an archive's end-of-central-directory record
+/// declares (`None` when it cannot be told, e.g. zip64).
+fn declared_entries<R: Read + Seek>(r: &mut R) -> Option<u64> {
+    let len = r.seek(SeekFrom::End(0)).ok()?;
+    let tail = len.min(22 + 65_535);
+    r.seek(SeekFrom::Start(len - tail)).ok()?;
+    let mut buf = vec![0u8; tail as usize];
+    r.read_exact(&mut buf).ok()?;
+    let at = buf.windows(4).rposition(|w| w == b"PK\x05\x06")?;
+    let n = u16::from_le_bytes([*buf.get(at + 10)?, *buf.get(at + 11)?]);
+    (n != 0xFFFF).then_some(u64::from(n))
+}
+
+/// Members sharing a name are merged by the zip reader (only one is
+/// reachable): rather than losing the others silently, the archive gets an
+/// error line saying how many could not be read.
+fn check_entry_count(declared: Option<u64>, read: usize, rel: &str, d: &mut Discovery) {
+    if let Some(n) = declared {
+        if n > read as u64 {
+            d.failures.push((
+                rel.to_string(),
+                Failure::new(
+                    "duplicate_members",
+                    format!(
+                        "{} of its {n} members share a name with another member and were not read",
+                        n - read as u64
+                    ),
+                ),
+            ));
+        }
     }
 }
 
@@ -571,8 +608,12 @@ fn add_archive(archive: Archive, rel: &str, depth: usize, limits: &InputLimits, 
                 }
             };
             let bytes: Arc<[u8]> = bytes.into();
+            let declared = declared_entries(&mut Cursor::new(&bytes[..]));
             match zip::ZipArchive::new(Cursor::new(bytes)) {
-                Ok(z) => add_archive(Archive::Memory(z), &member_rel, depth + 1, limits, d),
+                Ok(z) => {
+                    check_entry_count(declared, z.len(), &member_rel, d);
+                    add_archive(Archive::Memory(z), &member_rel, depth + 1, limits, d)
+                }
                 Err(e) => d.failures.push((member_rel, Failure::zip(e))),
             }
         } else {
