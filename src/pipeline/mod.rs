@@ -34,7 +34,7 @@ use serde::Serialize;
 /// Why one input could not be converted: a stable snake_case kind (the
 /// reader's [`crate::error::ReadError::kind`] or one of the pipeline's own:
 /// `io`, `too_large`, `corrupt_zip`, `encrypted`, `archive_too_deep`,
-/// `too_deep`, `panic`, `output_io`) and a message.
+/// `too_deep`, `duplicate_members`, `panic`, `output_io`, `index_entry`) and a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     /// Stable kind.
