@@ -49,6 +49,20 @@ pub fn convert_hashed(
     sha256: String,
     opts: &ConvertOptions,
 ) -> Result<DocumentOutput, ReadError> {
+    let mut out = convert_unprofiled(bytes, rel_path, sha256, opts)?;
+    out.report = crate::profile::analyze(&out);
+    Ok(out)
+}
+
+/// [`convert_hashed`] without the annual-report profile (`report` is `None`):
+/// the batch pipeline runs the profile as a stage of its own, whose failure
+/// does not lose the document.
+pub fn convert_unprofiled(
+    bytes: Vec<u8>,
+    rel_path: &str,
+    sha256: String,
+    opts: &ConvertOptions,
+) -> Result<DocumentOutput, ReadError> {
     let size = bytes.len() as u64;
     let mut pkg = Package::open(bytes, opts.limits)?;
     let format = match pkg.format() {
@@ -66,7 +80,6 @@ pub fn convert_hashed(
     };
     let mut out = assemble(crate::structure::build(doc), source);
     crate::normalize::fill_normalized(&mut out.sections);
-    out.report = crate::profile::analyze(&out);
     Ok(out)
 }
 

@@ -225,7 +225,7 @@ fn samples_page_with_every_agency_renders_with_its_index() {
     assert!(dom.contains("武汉市汉阳区文化和旅游局"));
     assert!(
         dom.contains("冲突：6 份报告数值不同"),
-        "the 文登 2022 re-issue"
+        "the 文登 2022 re-issue (DOCX, ODT and DOC of both issues)"
     );
     assert!(console_errors(&run.stderr).is_empty(), "{}", run.stderr);
     let png = dir.path().join("samples.png");

@@ -619,3 +619,278 @@ fn note_and_header_parts_of_another_kind_warn() {
     );
     assert!(doc.notes.is_empty() && doc.headers.is_empty());
 }
+
+// ---------------------------------------------------------------------------
+// Issue 11 part 6: the limits of docs/limits.md, each hit by an input and
+// answered with a typed error or a warning within a time bound.
+// ---------------------------------------------------------------------------
+
+fn docx_parts(document: &str, extra: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut parts: Vec<(&str, &[u8])> = vec![
+        ("[Content_Types].xml", CT),
+        ("_rels/.rels", RELS),
+        ("word/document.xml", document.as_bytes()),
+    ];
+    parts.extend_from_slice(extra);
+    zip_of(&parts)
+}
+
+#[test]
+fn zip_bomb_with_default_limits_stops_at_the_part_cap() {
+    // 65 MiB of spaces deflate to about 64 KiB (a ratio of 1000:1); inflating
+    // stops at the 64 MiB part cap.
+    let mut doc = DOC.to_vec();
+    doc.splice(doc.len() - 20..doc.len() - 20, vec![b' '; 65 * 1024 * 1024]);
+    let bytes = docx_with(&doc);
+    assert!(bytes.len() < 1024 * 1024, "{}", bytes.len());
+    let e = read_quickly(bytes, 60).unwrap_err();
+    assert!(
+        matches!(e, ReadError::PartTooLarge { limit, .. } if limit == 64 * 1024 * 1024),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn total_inflated_size_is_capped() {
+    // Each part under the part cap, together over the total cap.
+    let pad = |n: usize| format!("<!--{}-->", " ".repeat(n));
+    let document = docx_body(&format!(
+        "<w:p><w:r><w:t>x</w:t></w:r></w:p>{}",
+        pad(600_000)
+    ));
+    let styles = format!(r#"<w:styles xmlns:w="{W_NS}">{}</w:styles>"#, pad(600_000));
+    let rels = format!(
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>{}"#,
+        pad(600_000)
+    );
+    let bytes = docx_parts(
+        &document,
+        &[
+            ("word/styles.xml", styles.as_bytes()),
+            ("word/_rels/document.xml.rels", rels.as_bytes()),
+        ],
+    );
+    let opts = ConvertOptions {
+        limits: Limits {
+            max_part_bytes: 1024 * 1024,
+            max_total_bytes: 1024 * 1024,
+            ..Limits::default()
+        },
+    };
+    let started = Instant::now();
+    // The main part fits; the optional parts read after the cap is reached
+    // are left out with a warning each.
+    let doc = convert_bytes(bytes, "total.docx", &opts).unwrap();
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let over: Vec<_> = doc
+        .warnings
+        .iter()
+        .filter(|w| w.code == "bad_part" && w.message.contains("total limit"))
+        .collect();
+    assert_eq!(over.len(), 2, "{:?}", doc.warnings);
+    // A main part over the remaining budget is an error.
+    let big = docx_body(&format!("<w:p/>{}", pad(1_100_000)));
+    let opts = ConvertOptions {
+        limits: Limits {
+            max_total_bytes: 1024 * 1024,
+            ..Limits::default()
+        },
+    };
+    let e = convert_bytes(docx_parts(&big, &[]), "total.docx", &opts).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ReadError::PackageTooLarge { .. } | ReadError::PartTooLarge { .. }
+        ),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn ten_thousand_deep_elements_are_too_deep() {
+    let n = 10_000;
+    let docx = docx_body(&format!(
+        "<w:p>{}{}</w:p>",
+        "<w:r>".repeat(n),
+        "</w:r>".repeat(n)
+    ));
+    let e = read_quickly(docx_with(docx.as_bytes()), 10).unwrap_err();
+    assert!(matches!(e, ReadError::TooDeep { limit: 512, .. }), "{e:?}");
+    let odt = odt_body(&format!(
+        "<text:p>{}{}</text:p>",
+        "<text:span>".repeat(n),
+        "</text:span>".repeat(n)
+    ));
+    let e = read_quickly(odt, 10).unwrap_err();
+    assert!(matches!(e, ReadError::TooDeep { limit: 512, .. }), "{e:?}");
+}
+
+#[test]
+fn hundred_thousand_row_table() {
+    let rows = r#"<w:tr><w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc><w:tc><w:p/></w:tc></w:tr>"#
+        .repeat(100_000);
+    let body = docx_body(&format!("<w:tbl>{rows}</w:tbl>"));
+    let doc = read_quickly(docx_with(body.as_bytes()), 60).unwrap();
+    let t = only_table(&doc);
+    assert_eq!((t.n_rows, t.n_cols), (100_000, 2));
+}
+
+#[test]
+fn grid_span_of_a_billion() {
+    let body = docx_body(
+        r#"<w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="1000000000"/></w:tcPr><w:p/></w:tc></w:tr><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>"#,
+    );
+    let doc = read_quickly(docx_with(body.as_bytes()), 10).unwrap();
+    let t = only_table(&doc);
+    assert!(
+        t.n_rows * t.n_cols <= 1_000_000,
+        "{} x {}",
+        t.n_rows,
+        t.n_cols
+    );
+}
+
+#[test]
+fn numbering_with_a_million_levels_or_ids() {
+    let p = r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="999999"/><w:numId w:val="999999"/></w:numPr></w:pPr><w:r><w:t>item</w:t></w:r></w:p>"#;
+    let document = docx_body(p);
+    let rels = br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/></Relationships>"#;
+    let levels: String = (0..1_000_000)
+        .map(|i| format!(r#"<w:lvl w:ilvl="{i}"/>"#))
+        .collect();
+    let ids: String = (0..1_000_000)
+        .map(|i| format!(r#"<w:num w:numId="{i}"><w:abstractNumId w:val="0"/></w:num>"#))
+        .collect();
+    for numbering in [
+        format!(
+            r#"<w:numbering xmlns:w="{W_NS}"><w:abstractNum w:abstractNumId="0">{levels}</w:abstractNum><w:num w:numId="999999"><w:abstractNumId w:val="0"/></w:num></w:numbering>"#
+        ),
+        format!(
+            r#"<w:numbering xmlns:w="{W_NS}"><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"/></w:abstractNum>{ids}</w:numbering>"#
+        ),
+    ] {
+        assert!(numbering.len() < 64 * 1024 * 1024);
+        // Stored, not deflated: compressing 50 MB in a debug build is slow.
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, data) in [
+            ("[Content_Types].xml", CT),
+            ("_rels/.rels", RELS),
+            ("word/document.xml", document.as_bytes()),
+            ("word/_rels/document.xml.rels", &rels[..]),
+            ("word/numbering.xml", numbering.as_bytes()),
+        ] {
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored);
+            w.start_file(name, opts).unwrap();
+            w.write_all(data).unwrap();
+        }
+        let bytes = w.finish().unwrap().into_inner();
+        // Read once (not twice as `read_quickly` does): a million elements
+        // take a while in a debug build.
+        let started = Instant::now();
+        let mut pkg = Package::open(bytes, Limits::default()).unwrap();
+        let doc = reportdex::read::read(&mut pkg).unwrap();
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(60), "took {took:?}");
+        match &doc.body[0] {
+            Block::Paragraph(p) => assert!(p.text.ends_with("item"), "{}", p.text),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
+fn based_on_cycle_in_styles() {
+    let styles = format!(
+        r#"<w:styles xmlns:w="{W_NS}"><w:style w:type="paragraph" w:styleId="A"><w:basedOn w:val="B"/><w:pPr><w:outlineLvl w:val="0"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="B"><w:basedOn w:val="C"/></w:style><w:style w:type="paragraph" w:styleId="C"><w:basedOn w:val="A"/></w:style><w:style w:type="paragraph" w:styleId="S"><w:basedOn w:val="S"/></w:style></w:styles>"#
+    );
+    let rels = br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>"#;
+    let document = docx_body(
+        r#"<w:p><w:pPr><w:pStyle w:val="A"/></w:pPr><w:r><w:t>a</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="S"/></w:pPr><w:r><w:t>s</w:t></w:r></w:p>"#,
+    );
+    let bytes = docx_parts(
+        &document,
+        &[
+            ("word/_rels/document.xml.rels", rels),
+            ("word/styles.xml", styles.as_bytes()),
+        ],
+    );
+    let doc = read_quickly(bytes, 10).unwrap();
+    assert_eq!(doc.body.len(), 2);
+}
+
+#[test]
+fn hundred_thousand_relationships() {
+    let mut rels = String::from(
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+    );
+    for i in 0..100_000 {
+        rels.push_str(&format!(r#"<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="../../../footnotes{i}.xml"/>"#));
+    }
+    rels.push_str("</Relationships>");
+    let document = docx_body(r#"<w:p><w:r><w:t>x</w:t></w:r></w:p>"#);
+    let bytes = docx_parts(
+        &document,
+        &[("word/_rels/document.xml.rels", rels.as_bytes())],
+    );
+    let doc = read_quickly(bytes, 30).unwrap();
+    assert_eq!(doc.body.len(), 1);
+}
+
+#[test]
+fn hundred_thousand_members() {
+    let names: Vec<String> = (0..100_000).map(|i| format!("p/{i}")).collect();
+    let mut parts: Vec<(&str, &[u8])> = vec![("[Content_Types].xml", CT), ("_rels/.rels", RELS)];
+    parts.extend(names.iter().map(|n| (n.as_str(), &b""[..])));
+    let e = read_quickly(zip_of(&parts), 30).unwrap_err();
+    assert!(
+        matches!(e, ReadError::TooManyParts { limit: 10_000, .. }),
+        "{e:?}"
+    );
+}
+
+/// A zip with two members of the same name: written under two names of the
+/// same length, then the second renamed in both headers.
+fn zip_with_duplicate_names(
+    name: &str,
+    first: &[u8],
+    second: &[u8],
+    rest: &[(&str, &[u8])],
+) -> Vec<u8> {
+    let other = format!("{}#", &name[..name.len() - 1]);
+    let mut parts: Vec<(&str, &[u8])> = rest.to_vec();
+    parts.push((name, first));
+    parts.push((other.as_str(), second));
+    let mut bytes = zip_of(&parts);
+    let (pat, new) = (other.as_bytes(), name.as_bytes());
+    let mut hits = 0;
+    for i in 0..bytes.len() - pat.len() {
+        if &bytes[i..i + pat.len()] == pat {
+            bytes[i..i + pat.len()].copy_from_slice(new);
+            hits += 1;
+        }
+    }
+    assert_eq!(hits, 2);
+    bytes
+}
+
+#[test]
+fn duplicate_member_names() {
+    let a = docx_body(r#"<w:p><w:r><w:t>first</w:t></w:r></w:p>"#);
+    let b = docx_body(r#"<w:p><w:r><w:t>second</w:t></w:r></w:p>"#);
+    let bytes = zip_with_duplicate_names(
+        "word/document.xml",
+        a.as_bytes(),
+        b.as_bytes(),
+        &[("[Content_Types].xml", CT), ("_rels/.rels", RELS)],
+    );
+    // Either refused with a typed error or read (one of the two), the same
+    // way every time.
+    let first = read_quickly(bytes.clone(), 10);
+    let again = read_quickly(bytes, 10);
+    match (&first, &again) {
+        (Ok(x), Ok(y)) => assert_eq!(x.body, y.body),
+        (Err(x), Err(y)) => assert_eq!(x.kind(), y.kind()),
+        _ => panic!("{first:?} / {again:?}"),
+    }
+}

@@ -185,7 +185,9 @@ fn convert(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
     c.arg("convert").args(inputs).arg("-o").arg(out).args(extra);
     c.env_remove("RUST_LOG")
         .env_remove("REPORTDEX_TEST_ABORT_AFTER")
-        .env_remove("REPORTDEX_TEST_PANIC_ON");
+        .env_remove("REPORTDEX_TEST_PANIC_ON")
+        .env_remove("REPORTDEX_TEST_FAIL_STAGE")
+        .env_remove("REPORTDEX_TEST_PAUSE_AT");
     c.output().unwrap()
 }
 
@@ -465,6 +467,119 @@ fn interrupted_run_then_rerun_equals_clean_run() {
     assert_same_tree(&out2, &clean);
 }
 
+/// Every file under OUT with a final name (outside the temporary directory)
+/// is complete: JSON parses, every JSONL line parses, CSV files parse and end
+/// with a newline. Returns how many files were checked.
+fn assert_every_final_file_is_complete(out: &Path) -> usize {
+    let mut checked = 0;
+    for (rel, bytes) in tree(out) {
+        if rel.ends_with('/') || rel.starts_with(".reportdex-tmp") {
+            continue;
+        }
+        let text = std::str::from_utf8(&bytes).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        if rel.ends_with(".jsonl") {
+            assert!(text.is_empty() || text.ends_with('\n'), "{rel} truncated");
+            for l in text.lines() {
+                serde_json::from_str::<serde_json::Value>(l)
+                    .unwrap_or_else(|e| panic!("{rel}: {e}"));
+            }
+        } else if rel.ends_with(".json") {
+            serde_json::from_str::<serde_json::Value>(text)
+                .unwrap_or_else(|e| panic!("{rel} is not complete JSON: {e}"));
+        } else if rel.ends_with(".csv") {
+            assert!(text.ends_with('\n'), "{rel} truncated");
+            let mut r = csv::Reader::from_reader(text.as_bytes());
+            for rec in r.records() {
+                rec.unwrap_or_else(|e| panic!("{rel}: {e}"));
+            }
+        } else {
+            panic!("unexpected file {rel} in OUT");
+        }
+        checked += 1;
+    }
+    checked
+}
+
+#[test]
+fn kill_9_at_each_point_then_rerun_equals_clean_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    let agencies = ["甲市财政局", "乙市教育局", "丙县民政局", "丁区水务局"];
+    for i in 0..40 {
+        let title = format!(
+            "{}{}年政府信息公开工作年度报告",
+            agencies[i % 4],
+            2015 + i / 4
+        );
+        write(
+            &corpus.join(format!("d{}/r{i:02}.docx", i % 3)),
+            &docx(&[&title, "一、总体情况", &"正文".repeat(i)]),
+        );
+    }
+    let first = std::fs::read(corpus.join("d0/r00.docx")).unwrap();
+    write(&corpus.join("dup.docx"), &first);
+    write(&corpus.join("corrupt.docx"), &first[..first.len() / 2]);
+    let clean = tmp.path().join("clean");
+    assert_eq!(convert(&[&corpus], &clean, &[]).status.code(), Some(1));
+    let idx: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(clean.join("index.json")).unwrap()).unwrap();
+    assert_eq!(idx["agencies"].as_array().unwrap().len(), 4);
+
+    // Named points where a test build stops (REPORTDEX_TEST_PAUSE_AT):
+    // `start` (OUT prepared, nothing converted), `batch-N` (N documents
+    // written), `dataset` (dataset files committed, index not begun),
+    // `index` (one agency of four written to the index's temporary file),
+    // `manifest` (errors and duplicates committed, manifest not yet).
+    let points = [
+        "start", "batch-1", "batch-20", "dataset", "index", "manifest",
+    ];
+    for (n, point) in points.iter().enumerate() {
+        // Once into a fresh OUT, once over the outputs of a complete run.
+        for over_previous in [false, true] {
+            let out = tmp
+                .path()
+                .join(format!("k{n}{}", if over_previous { "p" } else { "" }));
+            if over_previous {
+                assert_eq!(
+                    convert(&[&corpus], &out, &["--force"]).status.code(),
+                    Some(1)
+                );
+            }
+            let marker = out.with_extension(format!("{point}.reached"));
+            let mut child = Command::new(BIN)
+                .args(["convert", "-q", "-j", "2", "--force"])
+                .arg(&corpus)
+                .arg("-o")
+                .arg(&out)
+                .env("REPORTDEX_TEST_PAUSE_AT", point)
+                .env_remove("REPORTDEX_TEST_FAIL_STAGE")
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            let started = std::time::Instant::now();
+            while !marker.exists() {
+                if let Some(st) = child.try_wait().unwrap() {
+                    panic!("{point}: exited ({st}) before reaching the point");
+                }
+                assert!(
+                    started.elapsed() < std::time::Duration::from_secs(60),
+                    "{point}: not reached"
+                );
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            child.kill().unwrap(); // SIGKILL
+            child.wait().unwrap();
+            assert_every_final_file_is_complete(&out);
+            if !over_previous && *point != "manifest" {
+                assert!(!out.join("manifest.json").exists(), "{point}");
+            }
+            let o = convert(&[&corpus], &out, &[]);
+            assert_eq!(o.status.code(), Some(1), "{point}: {}", stderr(&o));
+            assert_same_tree(&out, &clean);
+        }
+    }
+}
+
 #[test]
 fn a_panic_in_one_document_is_isolated() {
     let tmp = tempfile::tempdir().unwrap();
@@ -489,6 +604,279 @@ fn a_panic_in_one_document_is_isolated() {
         .contains("test panic requested"));
     assert_eq!(jsonl(&out.join("reports.jsonl")).len(), 9);
     assert!(!stderr(&o).contains("panicked at"), "{}", stderr(&o));
+}
+
+/// `convert` with the test hook that makes one stage fail for one document.
+fn convert_failing(input: &Path, out: &Path, stage_and_needle: &str) -> Output {
+    Command::new(BIN)
+        .arg("convert")
+        .arg(input)
+        .arg("-o")
+        .arg(out)
+        .env_remove("REPORTDEX_TEST_PANIC_ON")
+        .env_remove("REPORTDEX_TEST_PAUSE_AT")
+        .env("REPORTDEX_TEST_FAIL_STAGE", stage_and_needle)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_failed_output_stage_costs_only_that_stage() {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = mixed_tree(tmp.path());
+    let clean = tmp.path().join("clean");
+    assert_eq!(convert(&[&m], &clean, &[]).status.code(), Some(1));
+    let clean_errors = jsonl(&clean.join("errors.jsonl"));
+    assert!(clean_errors
+        .iter()
+        .all(|e| matches!(e["stage"].as_str(), Some("input" | "convert"))));
+    let clean_reports = jsonl(&clean.join("reports.jsonl"));
+    let index_text = |out: &Path| std::fs::read_to_string(out.join("index.json")).unwrap();
+    assert!(index_text(&clean).contains("\"mixed/a.docx\""));
+
+    for (stage, kind) in [
+        ("profile", "injected"),
+        ("dataset", "injected"),
+        ("index", "index_entry"),
+    ] {
+        let out = tmp.path().join(format!("out-{stage}"));
+        let o = convert_failing(&m, &out, &format!("{stage}:mixed/a.docx"));
+        assert_eq!(o.status.code(), Some(1), "{stage}: {}", stderr(&o));
+        // The document's JSON lands all the same.
+        let doc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("mixed/a.docx.json")).unwrap()).unwrap();
+        assert_eq!(doc["source"]["path"], "mixed/a.docx");
+        // errors.jsonl names the stage; the other failures are unchanged.
+        let errors = jsonl(&out.join("errors.jsonl"));
+        let ours: Vec<_> = errors.iter().filter(|e| e["stage"] == stage).collect();
+        assert_eq!(ours.len(), 1, "{stage}: {errors:?}");
+        assert_eq!(ours[0]["path"], "mixed/a.docx");
+        assert_eq!(ours[0]["kind"], kind);
+        let others: Vec<_> = errors.iter().filter(|e| e["stage"] != stage).collect();
+        assert_eq!(others, clean_errors.iter().collect::<Vec<_>>(), "{stage}");
+        assert!(
+            stderr(&o).contains("reportdex: mixed/a.docx: "),
+            "{}",
+            stderr(&o)
+        );
+        // Only that stage's output for that document is missing.
+        let reports = jsonl(&out.join("reports.jsonl"));
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+        let entry = manifest["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["path"] == "mixed/a.docx")
+            .unwrap();
+        assert_eq!(entry["status"], "converted");
+        assert_eq!(entry["failed_stages"], serde_json::json!([stage]));
+        match stage {
+            "profile" => {
+                assert!(
+                    doc.get("report").is_none(),
+                    "JSON written without the profile"
+                );
+                assert_eq!(reports.len(), clean_reports.len());
+                assert_eq!(reports[0]["path"], "mixed/a.docx");
+                assert!(reports[0]["report"].is_null());
+                assert_eq!(reports[1..], clean_reports[1..]);
+            }
+            "dataset" => {
+                assert_eq!(reports[..], clean_reports[1..]);
+                let metrics = std::fs::read_to_string(out.join("metrics.csv")).unwrap();
+                assert!(!metrics.contains("mixed/a.docx"));
+                assert!(!index_text(&out).contains("\"mixed/a.docx\""));
+            }
+            _ => {
+                assert_eq!(reports, clean_reports);
+                // Left out of the index, and listed among its problems.
+                let idx: serde_json::Value = serde_json::from_str(&index_text(&out)).unwrap();
+                let placed = serde_json::to_string(&idx["agencies"]).unwrap()
+                    + &serde_json::to_string(&idx["unassigned"]).unwrap();
+                assert!(!placed.contains("\"mixed/a.docx\""));
+                assert!(idx["problems"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|p| p["path"] == "mixed/a.docx"));
+                for f in ["reports.jsonl", "metrics.csv", "tables.csv"] {
+                    assert_eq!(
+                        std::fs::read(out.join(f)).unwrap(),
+                        std::fs::read(clean.join(f)).unwrap()
+                    );
+                }
+            }
+        }
+        // Every other document's JSON is the clean run's.
+        for r in &clean_reports[1..] {
+            let j = r["json"].as_str().unwrap();
+            assert_eq!(
+                std::fs::read(out.join(j)).unwrap(),
+                std::fs::read(clean.join(j)).unwrap(),
+                "{j}"
+            );
+        }
+        // The failed stage is tried again, not masked by reuse: the same
+        // failure gives the same tree, and without it the clean run's tree.
+        let first = tree(&out);
+        assert_eq!(
+            convert_failing(&m, &out, &format!("{stage}:mixed/a.docx"))
+                .status
+                .code(),
+            Some(1)
+        );
+        assert_eq!(tree(&out), first, "{stage}");
+        let o = convert(&[&m], &out, &[]);
+        assert!(
+            stderr(&o).contains("1 converted, 9 up to date"),
+            "{}",
+            stderr(&o)
+        );
+        assert_same_tree(&out, &clean);
+    }
+}
+
+/// `convert` that must finish within `secs` seconds (killed and failed if not).
+fn convert_within(input: &Path, out: &Path, secs: u64) -> Output {
+    let mut child = Command::new(BIN)
+        .arg("convert")
+        .arg(input)
+        .arg("-o")
+        .arg(out)
+        .env_remove("REPORTDEX_TEST_FAIL_STAGE")
+        .env_remove("REPORTDEX_TEST_PAUSE_AT")
+        .env_remove("REPORTDEX_TEST_PANIC_ON")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(secs) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("convert did not finish in {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_in_an_input_directory_never_hang() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("in");
+    write(&d.join("good.docx"), &docx(&["good"]));
+    // A FIFO with a document's name, one with an archive's name (opening either
+    // would block forever), a symbolic link loop, a self-link, a dangling link
+    // (a directory entry whose file vanished), and a file chmod 000.
+    for name in ["fifo.docx", "fifo.zip"] {
+        let st = Command::new("mkfifo").arg(d.join(name)).status().unwrap();
+        assert!(st.success());
+    }
+    std::os::unix::fs::symlink("..", d.join("loop")).unwrap();
+    std::os::unix::fs::symlink("self.docx", d.join("self.docx")).unwrap();
+    std::os::unix::fs::symlink("gone.docx", d.join("dangling.docx")).unwrap();
+    let locked = d.join("locked.docx");
+    write(&locked, &docx(&["locked"]));
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    // As root, chmod does not deny reads: then the file is simply converted.
+    let readable = std::fs::File::open(&locked).is_ok();
+
+    let out = tmp.path().join("out");
+    let o = convert_within(&d, &out, 30);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let errors = jsonl(&out.join("errors.jsonl"));
+    let got: Vec<(&str, &str, &str)> = errors
+        .iter()
+        .map(|e| {
+            (
+                e["path"].as_str().unwrap(),
+                e["kind"].as_str().unwrap(),
+                e["stage"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let mut want = vec![
+        ("in/dangling.docx", "io", "input"),
+        ("in/fifo.docx", "io", "input"),
+        ("in/fifo.zip", "io", "input"),
+    ];
+    if !readable {
+        want.push(("in/locked.docx", "io", "input"));
+    }
+    want.push(("in/self.docx", "io", "input"));
+    assert_eq!(got, want);
+    assert!(errors[1]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not a regular file"));
+    let reports = jsonl(&out.join("reports.jsonl"));
+    assert_eq!(reports.len(), if readable { 2 } else { 1 });
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+    // A FIFO given as INPUT itself.
+    let o = convert_within(&d.join("fifo.docx"), &tmp.path().join("out2"), 30);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
+
+#[test]
+fn hostile_archive_members_stay_inside_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("in");
+    let names = [
+        "../../x.docx",
+        "/abs/y.docx",
+        "..\\..\\w.docx",
+        "a/../../../z.docx",
+        "C:/win.docx",
+    ];
+    let members: Vec<(&str, Vec<u8>)> = names
+        .iter()
+        .map(|n| (*n, docx(&[&format!("member {n}")])))
+        .collect();
+    let mut refs: Vec<(&str, &[u8])> = members.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    // Two members named `dup.docx` (written as dupA/dupB, then renamed in
+    // their headers), with different contents.
+    let (da, db) = (docx(&["dup one"]), docx(&["dup two"]));
+    refs.push(("dupA.docx", &da));
+    refs.push(("dupB.docx", &db));
+    let mut pack = zip_bytes(&refs);
+    let mut hits = 0;
+    for i in 0..pack.len() - 9 {
+        if &pack[i..i + 9] == b"dupB.docx" || &pack[i..i + 9] == b"dupA.docx" {
+            pack[i..i + 9].copy_from_slice(b"dup_.docx");
+            hits += 1;
+        }
+    }
+    assert_eq!(hits, 4);
+    write(&d.join("pack.zip"), &pack);
+    let out = tmp.path().join("sub/out");
+    let o = convert_within(&d, &out, 30);
+    let reports = jsonl(&out.join("reports.jsonl"));
+    // Both `dup_.docx` members are converted, under distinct output names
+    // (or the archive's duplicate is refused with a typed error).
+    let dups: Vec<&serde_json::Value> = reports
+        .iter()
+        .filter(|r| r["path"] == "in/pack.zip!/dup_.docx")
+        .collect();
+    let errors = jsonl(&out.join("errors.jsonl"));
+    assert_eq!(dups.len() + errors.len(), 2, "{reports:?} {errors:?}");
+    let code = if errors.is_empty() { 0 } else { 1 };
+    assert_eq!(o.status.code(), Some(code), "{}", stderr(&o));
+    if dups.len() == 2 {
+        assert_ne!(dups[0]["json"], dups[1]["json"]);
+    }
+    assert_eq!(reports.len() - dups.len(), names.len());
+    // Nothing was written outside OUT.
+    let outside: Vec<String> = tree(tmp.path())
+        .into_keys()
+        .filter(|k| !k.starts_with("sub/out/") && !k.starts_with("in/"))
+        .collect();
+    assert_eq!(outside, ["sub/".to_string()]);
 }
 
 #[test]

@@ -12,6 +12,11 @@ use std::time::Instant;
 const ENV_ABORT_AFTER: &str = "REPORTDEX_TEST_ABORT_AFTER";
 /// Hidden test hook: panic on inputs whose path contains this (`Options::panic_on`).
 const ENV_PANIC_ON: &str = "REPORTDEX_TEST_PANIC_ON";
+/// Hidden test hook: `STAGE:NEEDLE`, make STAGE fail for inputs whose path
+/// contains NEEDLE (`Options::fail_stage`).
+const ENV_FAIL_STAGE: &str = "REPORTDEX_TEST_FAIL_STAGE";
+/// Hidden test hook: sleep at this named point (`Options::pause_at`).
+const ENV_PAUSE_AT: &str = "REPORTDEX_TEST_PAUSE_AT";
 
 /// Run the conversion.
 pub fn run(args: ConvertArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
@@ -23,6 +28,15 @@ pub fn run(args: ConvertArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus>
             .ok()
             .and_then(|v| v.parse().ok()),
         panic_on: std::env::var(ENV_PANIC_ON).ok().filter(|v| !v.is_empty()),
+        fail_stage: std::env::var(ENV_FAIL_STAGE).ok().and_then(|v| {
+            let (stage, needle) = v.split_once(':')?;
+            let stage = pipeline::Stage::ALL
+                .into_iter()
+                .find(|s| s.name() == stage)?;
+            Some((stage, needle.to_string()))
+        }),
+        pause_at: std::env::var(ENV_PAUSE_AT).ok().filter(|v| !v.is_empty()),
+        index: !args.no_index,
         ..Options::default()
     };
     let show_bar = !global.quiet
@@ -34,10 +48,9 @@ pub fn run(args: ConvertArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus>
     let summary = pipeline::run(&args.inputs, &args.out, &opts, &printer)
         .with_context(|| format!("converting into {}", args.out.display()))?;
     printer.finish(&summary, started.elapsed());
-    if args.no_index {
-        tracing::debug!("--no-index: OUT/index.json not built");
-    } else {
-        super::index::build_and_write(&args.out, None, global.quiet)?;
+    match &summary.index {
+        Some((path, built)) => super::index::print(path, built, global.quiet, None),
+        None => tracing::debug!("--no-index: OUT/index.json not built"),
     }
     Ok(if summary.failed > 0 {
         ExitStatus::Failure

@@ -18,6 +18,18 @@ pub fn build_and_write(out: &Path, aliases: Option<&Path>, quiet: bool) -> anyho
     let started = std::time::Instant::now();
     let (path, summary) = index::build_and_write_dir(out, aliases)
         .with_context(|| format!("indexing {}", out.display()))?;
+    print(&path, &summary, quiet, Some(started.elapsed()));
+    Ok(())
+}
+
+/// Log the problems of an index written to `path` and (unless quiet) print its
+/// summary line.
+pub fn print(
+    path: &Path,
+    summary: &BuildSummary,
+    quiet: bool,
+    elapsed: Option<std::time::Duration>,
+) {
     for p in &summary.problems {
         tracing::info!(
             "index: {}{}{}",
@@ -30,14 +42,12 @@ pub fn build_and_write(out: &Path, aliases: Option<&Path>, quiet: bool) -> anyho
         );
     }
     if !quiet {
-        eprintln!(
-            "reportdex: {} in {:.2} s",
-            summary_line(&summary),
-            started.elapsed().as_secs_f64()
-        );
+        let time = elapsed
+            .map(|d| format!(" in {:.2} s", d.as_secs_f64()))
+            .unwrap_or_default();
+        eprintln!("reportdex: {}{time}", summary_line(summary));
         eprintln!("reportdex: wrote {}", path.display());
     }
-    Ok(())
 }
 
 /// One-line summary of an index.

@@ -97,7 +97,7 @@ impl Progress for Printer {
                 self.failure(rec);
                 self.bar.inc(1);
             }
-            Event::Rejected(rec) => self.failure(rec),
+            Event::Rejected(rec) | Event::StageFailed(rec) => self.failure(rec),
         }
     }
 }

@@ -312,7 +312,7 @@ pub struct Problem {
 /// writes `index.json` without holding it.
 pub fn build_dir(out_dir: &Path, aliases: Option<&Path>) -> Result<Index, IndexError> {
     let input = DirInput::open(out_dir, aliases)?;
-    let pass1 = scan(input.reader, &input.reports, false, &input.aliases)?;
+    let pass1 = scan(input.reader, &input.reports, false, &input.aliases, None)?;
     let mut agencies = Vec::new();
     let reports_read = pass1.reports_read;
     let (tail, _) = place_agencies(pass1, Some(&input.reports), Some(out_dir), Ok, |a| {
@@ -343,7 +343,32 @@ pub struct BuildSummary {
     pub problems: Vec<Problem>,
 }
 
+/// Start of the message of a [`Problem`] for a line of `reports.jsonl` that
+/// could not be read: that document has no entry in the index.
+pub const MALFORMED_LINE: &str = "malformed line: ";
+
 impl BuildSummary {
+    /// The documents left out of the index because their line could not be
+    /// read, with the reason: (source path, message). Lines whose source path
+    /// cannot be told are problems only.
+    pub fn failed_documents(&self) -> Vec<(String, String)> {
+        self.problems
+            .iter()
+            .filter(|p| p.message.starts_with(MALFORMED_LINE))
+            .filter_map(|p| {
+                let path = p.path.clone()?;
+                let message = match p.line {
+                    Some(l) => format!(
+                        "left out of the index (reports.jsonl line {l}): {}",
+                        p.message
+                    ),
+                    None => format!("left out of the index: {}", p.message),
+                };
+                Some((path, message))
+            })
+            .collect()
+    }
+
     /// The figures of an index held in memory.
     pub fn of(index: &Index) -> Self {
         let mut s = BuildSummary {
@@ -394,9 +419,48 @@ pub fn build_and_write_dir(
     out_dir: &Path,
     aliases: Option<&Path>,
 ) -> Result<(PathBuf, BuildSummary), IndexError> {
+    build_and_write_dir_with(out_dir, aliases, &WriteHooks::default())
+}
+
+/// How the batch pipeline runs [`build_and_write_dir`].
+pub struct WriteHooks<'a> {
+    /// Where the index is built before it is renamed to `index.json`
+    /// (default: `index.json.tmp` next to it).
+    pub tmp: Option<PathBuf>,
+    /// Test hook: the lines of reports whose source path contains this are
+    /// treated as unreadable (see [`BuildSummary::failed_documents`]).
+    #[doc(hidden)]
+    pub fail_on: Option<&'a str>,
+    /// Called after each agency is written (flushed), with their count so far.
+    #[doc(hidden)]
+    pub after_agency: &'a (dyn Fn(usize) + Sync),
+}
+
+impl Default for WriteHooks<'_> {
+    fn default() -> Self {
+        WriteHooks {
+            tmp: None,
+            fail_on: None,
+            after_agency: &|_| {},
+        }
+    }
+}
+
+/// [`build_and_write_dir`] with [`WriteHooks`].
+pub fn build_and_write_dir_with(
+    out_dir: &Path,
+    aliases: Option<&Path>,
+    hooks: &WriteHooks<'_>,
+) -> Result<(PathBuf, BuildSummary), IndexError> {
     use std::io::Write;
     let input = DirInput::open(out_dir, aliases)?;
-    let pass1 = scan(input.reader, &input.reports, false, &input.aliases)?;
+    let pass1 = scan(
+        input.reader,
+        &input.reports,
+        false,
+        &input.aliases,
+        hooks.fail_on,
+    )?;
     let mut summary = BuildSummary {
         unassigned: pass1.tail.unassigned.len(),
         ambiguous_names: pass1.tail.ambiguous_names.len(),
@@ -404,7 +468,8 @@ pub fn build_and_write_dir(
     };
     let reports_read = pass1.reports_read;
     let alias_file = input.alias_path.map(|p| p.display().to_string());
-    let path = write_atomically(out_dir, |w, tmp| {
+    let mut written = 0usize;
+    let path = write_atomically(out_dir, hooks.tmp.as_deref(), |w, tmp| {
         let json = |w: &mut dyn Write, v: &dyn erased::Ser| v.write_to(w, tmp);
         let raw = |w: &mut dyn Write, s: &str| {
             w.write_all(s.as_bytes()).map_err(|source| IndexError::Io {
@@ -443,7 +508,14 @@ pub fn build_and_write_dir(
                 w.write_all(&bytes).map_err(|source| IndexError::Io {
                     path: tmp.to_path_buf(),
                     source,
-                })
+                })?;
+                written += 1;
+                w.flush().map_err(|source| IndexError::Io {
+                    path: tmp.to_path_buf(),
+                    source,
+                })?;
+                (hooks.after_agency)(written);
+                Ok(())
             },
         )?;
         raw(w, "],\"unassigned\":")?;
@@ -535,7 +607,7 @@ pub fn build(
     out_dir: Option<&Path>,
     aliases: &Aliases,
 ) -> Result<Index, IndexError> {
-    let pass1 = scan(reader, origin, true, aliases)?;
+    let pass1 = scan(reader, origin, true, aliases, None)?;
     let reports_read = pass1.reports_read;
     let mut agencies = Vec::new();
     let (tail, _) = place_agencies(pass1, None, out_dir, Ok, |a| {
@@ -569,7 +641,11 @@ enum Scanned {
         implausible: Option<Problem>,
     },
     Unassigned(Unassigned),
-    Malformed(String),
+    Malformed {
+        /// The line's source path, when it can be read.
+        path: Option<String>,
+        message: String,
+    },
 }
 
 /// Result of the first pass: the reports grouped by agency key.
@@ -606,11 +682,28 @@ impl Tail {
     }
 }
 
-fn scan_line(line_no: usize, text: &str) -> Scanned {
+fn scan_line(line_no: usize, text: &str, fail_on: Option<&str>) -> Scanned {
     let line = match serde_json::from_str::<InputLine<input::MetricsChecked>>(text) {
         Ok(l) => l,
-        Err(e) => return Scanned::Malformed(e.to_string()),
+        Err(e) => {
+            #[derive(Deserialize)]
+            struct PathOnly {
+                path: String,
+            }
+            return Scanned::Malformed {
+                path: serde_json::from_str::<PathOnly>(text).ok().map(|p| p.path),
+                message: e.to_string(),
+            };
+        }
     };
+    if let Some(needle) = fail_on {
+        if line.path.contains(needle) {
+            return Scanned::Malformed {
+                path: Some(line.path),
+                message: "test failure injected in stage index".into(),
+            };
+        }
+    }
     let InputLine {
         path,
         json,
@@ -701,6 +794,7 @@ fn scan(
     origin: &Path,
     keep_text: bool,
     aliases: &Aliases,
+    fail_on: Option<&str>,
 ) -> Result<Pass1, IndexError> {
     let started = std::time::Instant::now();
     let io = |source| IndexError::Io {
@@ -736,10 +830,10 @@ fn scan(
                     });
                 }
                 Scanned::Unassigned(u) => unassigned.push(u),
-                Scanned::Malformed(message) => malformed.push(Problem {
+                Scanned::Malformed { path, message } => malformed.push(Problem {
                     line: Some(line_no),
-                    path: None,
-                    message: format!("malformed line: {message}"),
+                    path,
+                    message: format!("{MALFORMED_LINE}{message}"),
                 }),
             }
         }
@@ -760,7 +854,7 @@ fn scan(
                 *scanned = batch
                     .into_par_iter()
                     .map(|(n, offset, text)| {
-                        let s = scan_line(n, &text);
+                        let s = scan_line(n, &text, fail_on);
                         (n, offset, text, s)
                     })
                     .collect();
@@ -1142,7 +1236,7 @@ fn text_similarity(agency: &mut Agency, out_dir: &Path, maps: &SectionMaps) -> V
 
 /// Write `index.json` into `out_dir` atomically (temporary file, then rename).
 pub fn write(index: &Index, out_dir: &Path) -> Result<PathBuf, IndexError> {
-    write_atomically(out_dir, |w, tmp| {
+    write_atomically(out_dir, None, |w, tmp| {
         serde_json::to_writer(&mut *w, index).map_err(|e| IndexError::Io {
             path: tmp.to_path_buf(),
             source: e.into(),
@@ -1158,10 +1252,14 @@ pub fn write(index: &Index, out_dir: &Path) -> Result<PathBuf, IndexError> {
 /// temporary file's path): temporary file, sync, rename.
 fn write_atomically(
     out_dir: &Path,
+    tmp: Option<&Path>,
     body: impl FnOnce(&mut dyn std::io::Write, &Path) -> Result<(), IndexError>,
 ) -> Result<PathBuf, IndexError> {
     let path = out_dir.join(INDEX_FILE);
-    let tmp = out_dir.join(format!("{INDEX_FILE}.tmp"));
+    let tmp = tmp.map_or_else(
+        || out_dir.join(format!("{INDEX_FILE}.tmp")),
+        Path::to_path_buf,
+    );
     let io = |p: &Path| {
         let p = p.to_path_buf();
         move |source| IndexError::Io { path: p, source }

@@ -95,9 +95,9 @@ pub struct SharedFile {
 }
 
 impl SharedFile {
-    /// Open a file.
+    /// Open a regular file (see [`open_regular`]).
     pub fn open(path: &Path) -> io::Result<SharedFile> {
-        let file = File::open(path)?;
+        let file = open_regular(path)?;
         let len = file.metadata()?.len();
         Ok(SharedFile {
             file: Arc::new(file),
@@ -311,9 +311,31 @@ impl Input {
     }
 }
 
+/// Open a regular file (symbolic links followed). Anything else (a FIFO, a
+/// socket, a device) is refused before it is opened: opening a FIFO with no
+/// writer blocks forever, a device can stream without end.
+pub fn open_regular(path: &Path) -> io::Result<File> {
+    if !fs::metadata(path)?.is_file() {
+        return Err(not_a_file());
+    }
+    let f = File::open(path)?;
+    // Checked again on what was opened, in case the path changed meanwhile.
+    if !f.metadata()?.is_file() {
+        return Err(not_a_file());
+    }
+    Ok(f)
+}
+
+fn not_a_file() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "not a regular file (a FIFO, socket or device), not read",
+    )
+}
+
 /// Open a document file and its length, refusing one larger than `cap`.
 fn open_capped(path: &Path, cap: u64) -> Result<(File, u64), Failure> {
-    let f = File::open(path).map_err(Failure::io)?;
+    let f = open_regular(path).map_err(Failure::io)?;
     let len = f.metadata().map_err(Failure::io)?.len();
     if len > cap {
         return Err(Failure::too_large(len, cap));
@@ -473,6 +495,9 @@ fn walk(
             Ok(m) if m.is_dir() => {
                 walk(&path, &child_rel, depth + 1, ancestors, exclude, limits, d)
             }
+            Ok(m) if !m.is_file() && (is_document_name(&name) || is_archive_name(&name)) => {
+                d.failures.push((child_rel, Failure::io(not_a_file())));
+            }
             Ok(_) if is_document_name(&name) => d.inputs.push(Input {
                 path: child_rel,
                 origin: Origin::File(path),
@@ -496,9 +521,46 @@ fn add_disk_archive(path: &Path, rel: &str, limits: &InputLimits, d: &mut Discov
             return;
         }
     };
+    let declared = declared_entries(&mut file.clone());
     match zip::ZipArchive::new(file) {
-        Ok(z) => add_archive(Archive::Disk(z), rel, 1, limits, d),
+        Ok(z) => {
+            check_entry_count(declared, z.len(), rel, d);
+            add_archive(Archive::Disk(z), rel, 1, limits, d)
+        }
         Err(e) => d.failures.push((rel.to_string(), Failure::zip(e))),
+    }
+}
+
+/// The number of entries an archive's end-of-central-directory record
+/// declares (`None` when it cannot be told, e.g. zip64).
+fn declared_entries<R: Read + Seek>(r: &mut R) -> Option<u64> {
+    let len = r.seek(SeekFrom::End(0)).ok()?;
+    let tail = len.min(22 + 65_535);
+    r.seek(SeekFrom::Start(len - tail)).ok()?;
+    let mut buf = vec![0u8; tail as usize];
+    r.read_exact(&mut buf).ok()?;
+    let at = buf.windows(4).rposition(|w| w == b"PK\x05\x06")?;
+    let n = u16::from_le_bytes([*buf.get(at + 10)?, *buf.get(at + 11)?]);
+    (n != 0xFFFF).then_some(u64::from(n))
+}
+
+/// Members sharing a name are merged by the zip reader (only one is
+/// reachable): rather than losing the others silently, the archive gets an
+/// error line saying how many could not be read.
+fn check_entry_count(declared: Option<u64>, read: usize, rel: &str, d: &mut Discovery) {
+    if let Some(n) = declared {
+        if n > read as u64 {
+            d.failures.push((
+                rel.to_string(),
+                Failure::new(
+                    "duplicate_members",
+                    format!(
+                        "{} of its {n} members share a name with another member and were not read",
+                        n - read as u64
+                    ),
+                ),
+            ));
+        }
     }
 }
 
@@ -546,8 +608,12 @@ fn add_archive(archive: Archive, rel: &str, depth: usize, limits: &InputLimits, 
                 }
             };
             let bytes: Arc<[u8]> = bytes.into();
+            let declared = declared_entries(&mut Cursor::new(&bytes[..]));
             match zip::ZipArchive::new(Cursor::new(bytes)) {
-                Ok(z) => add_archive(Archive::Memory(z), &member_rel, depth + 1, limits, d),
+                Ok(z) => {
+                    check_entry_count(declared, z.len(), &member_rel, d);
+                    add_archive(Archive::Memory(z), &member_rel, depth + 1, limits, d)
+                }
                 Err(e) => d.failures.push((member_rel, Failure::zip(e))),
             }
         } else {

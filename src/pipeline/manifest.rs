@@ -49,6 +49,11 @@ pub struct Entry {
     /// Error kind (failed inputs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_kind: Option<String>,
+    /// Output stages that failed for a converted input (`profile`,
+    /// `dataset`, `index`): its JSON is there, these outputs are not. The next
+    /// run converts it again instead of reusing it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failed_stages: Vec<String>,
     /// Version of the tool that produced the output.
     pub tool_version: String,
     /// Version of the per-report JSON layout.
@@ -65,6 +70,7 @@ impl Entry {
             json: None,
             duplicate_of: None,
             error_kind: Some(kind.to_string()),
+            failed_stages: Vec::new(),
             tool_version: TOOL_VERSION.to_string(),
             schema_version: crate::output::SCHEMA_VERSION.to_string(),
         }

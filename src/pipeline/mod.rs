@@ -34,7 +34,7 @@ use serde::Serialize;
 /// Why one input could not be converted: a stable snake_case kind (the
 /// reader's [`crate::error::ReadError::kind`] or one of the pipeline's own:
 /// `io`, `too_large`, `corrupt_zip`, `encrypted`, `archive_too_deep`,
-/// `too_deep`, `panic`, `output_io`) and a message.
+/// `too_deep`, `duplicate_members`, `panic`, `output_io`, `index_entry`) and a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     /// Stable kind.
@@ -77,6 +77,57 @@ impl From<crate::error::ReadError> for Failure {
     }
 }
 
+/// The step of the pipeline where a failure happened (`stage` in
+/// `errors.jsonl`). A failure in `input`, `convert` or `json` loses the
+/// document (it has no JSON); a failure in `profile`, `dataset` or `index`
+/// loses only that stage's output for the document: its JSON still lands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Finding and reading the input's bytes (directories, archives, limits).
+    Input,
+    /// Reading the document: package, XML, Word binary, section tree.
+    Convert,
+    /// The annual-report profile (`report` in the JSON): the JSON is written
+    /// without it.
+    Profile,
+    /// Writing the document's JSON file.
+    Json,
+    /// The document's rows in `reports.jsonl`, `metrics.csv`, `tables.csv`.
+    Dataset,
+    /// The document's entry in `index.json`.
+    Index,
+}
+
+impl Stage {
+    /// Every stage, in pipeline order.
+    pub const ALL: [Stage; 6] = [
+        Stage::Input,
+        Stage::Convert,
+        Stage::Profile,
+        Stage::Json,
+        Stage::Dataset,
+        Stage::Index,
+    ];
+
+    /// The name written in `errors.jsonl`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Input => "input",
+            Stage::Convert => "convert",
+            Stage::Profile => "profile",
+            Stage::Json => "json",
+            Stage::Dataset => "dataset",
+            Stage::Index => "index",
+        }
+    }
+
+    /// Whether a failure in this stage loses the whole document.
+    pub fn loses_document(self) -> bool {
+        matches!(self, Stage::Input | Stage::Convert | Stage::Json)
+    }
+}
+
 /// One line of `OUT/errors.jsonl`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct ErrorRecord {
@@ -88,12 +139,14 @@ pub struct ErrorRecord {
     pub kind: String,
     /// Reason.
     pub message: String,
+    /// Where it failed.
+    pub stage: Stage,
 }
 
 impl ErrorRecord {
     /// A record for the input at source path `source` (`a.zip!/m.docx` is split
-    /// into path and member).
-    pub fn new(source: &str, failure: &Failure) -> ErrorRecord {
+    /// into path and member) that failed in `stage`.
+    pub fn new(source: &str, stage: Stage, failure: &Failure) -> ErrorRecord {
         let (path, member) = match source.split_once("!/") {
             Some((p, m)) => (p.to_string(), Some(m.to_string())),
             None => (source.to_string(), None),
@@ -103,6 +156,7 @@ impl ErrorRecord {
             member,
             kind: failure.kind.to_string(),
             message: failure.message.clone(),
+            stage,
         }
     }
 }
@@ -129,6 +183,45 @@ pub struct Options {
     /// this string, to exercise failure isolation.
     #[doc(hidden)]
     pub panic_on: Option<String>,
+    /// Test hook: make `stage` fail (a typed error, not a panic) for inputs
+    /// whose source path contains the string, to exercise stage isolation.
+    #[doc(hidden)]
+    pub fail_stage: Option<(Stage, String)>,
+    /// Test hook: at this named point of the run, create `OUT/../<point>.reached`
+    /// and sleep, so that a test can kill the process exactly there.
+    #[doc(hidden)]
+    pub pause_at: Option<String>,
+    /// Build `OUT/index.json` at the end of the run (its failures per document
+    /// are listed in `errors.jsonl` with stage `index`).
+    pub index: bool,
+}
+
+impl Options {
+    /// The test hook [`Options::fail_stage`]: an error when it targets `stage`
+    /// for the input at `path`.
+    pub(crate) fn injected(&self, stage: Stage, path: &str) -> Result<(), Failure> {
+        match &self.fail_stage {
+            Some((s, needle)) if *s == stage && path.contains(needle.as_str()) => {
+                Err(Failure::new(
+                    "injected",
+                    format!("test failure injected in stage {}", stage.name()),
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The test hook [`Options::pause_at`]: when `point` is the one asked for,
+    /// leave a marker next to OUT and sleep until killed.
+    pub(crate) fn pause(&self, point: &str, out: &std::path::Path) {
+        if self.pause_at.as_deref() == Some(point) {
+            let marker = out.with_extension(format!("{point}.reached"));
+            let _ = std::fs::write(&marker, b"");
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(60));
+            }
+        }
+    }
 }
 
 /// What happened to one document, as reported to [`Progress`].
@@ -141,6 +234,9 @@ pub enum Event<'a> {
     /// Failed while being converted (one of the documents counted by
     /// [`Progress::start`]).
     Failed(&'a ErrorRecord),
+    /// One output stage of a document failed (`profile`, `dataset`, `index`);
+    /// the document itself was converted (and reported as such).
+    StageFailed(&'a ErrorRecord),
     /// Failed before conversion could start (a missing path, an unreadable
     /// directory, a corrupt archive, an unreadable member); reported before
     /// [`Progress::start`] and not counted in its total.
@@ -178,6 +274,8 @@ pub struct Summary {
     pub skipped: u64,
     /// Bytes of the documents converted in this run.
     pub bytes_converted: u64,
+    /// The index written (with [`Options::index`]): its path and figures.
+    pub index: Option<(std::path::PathBuf, crate::index::BuildSummary)>,
 }
 
 /// Why the run could not proceed at all (exit code 2).
@@ -207,4 +305,7 @@ pub enum PipelineError {
     /// Serializing an output failed.
     #[error("cannot serialize output: {0}")]
     Serialize(#[from] serde_json::Error),
+    /// The index could not be built at all.
+    #[error("indexing: {0}")]
+    Index(#[from] crate::index::IndexError),
 }

@@ -11,8 +11,10 @@ use super::atomic::AtomicDir;
 use super::dataset::{self, Rows, METRICS_HEADER, TABLES_HEADER};
 use super::inputs::{self, Input};
 use super::manifest::{Entry, Manifest, Status, MANIFEST_FILE, TOOL_VERSION};
-use super::{naming, ErrorRecord, Event, Failure, Options, PipelineError, Progress, Summary};
-use crate::convert::{convert_bytes, convert_hashed, to_hex};
+use super::{
+    naming, ErrorRecord, Event, Failure, Options, PipelineError, Progress, Stage, Summary,
+};
+use crate::convert::{convert_unprofiled, to_hex};
 use crate::output::{DocumentOutput, SCHEMA_VERSION};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -38,8 +40,15 @@ enum Plan {
 
 /// A worker's answer for one document.
 enum Done {
-    Rows { rows: Rows, converted: bool },
-    Failed(Failure),
+    /// Its JSON is in OUT; `rows` are its dataset rows (empty when a stage
+    /// failed), `stages` the output stages that failed.
+    Rows {
+        rows: Rows,
+        converted: bool,
+        stages: Vec<(Stage, Failure)>,
+    },
+    /// The document is lost: it failed in `input`, `convert` or `json`.
+    Failed(Stage, Failure),
 }
 
 fn out_err(path: &Path, source: std::io::Error) -> PipelineError {
@@ -75,6 +84,7 @@ pub fn run(
         found.skipped
     );
     let dir = AtomicDir::prepare(out).map_err(|e| out_err(out, e))?;
+    opts.pause("start", out);
     let names = naming::assign(found.inputs.iter().map(|i| i.path.as_str()));
     let old = Manifest::load(out);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -105,14 +115,14 @@ pub fn run(
     let mut errors: Vec<ErrorRecord> = found
         .failures
         .iter()
-        .map(|(p, f)| ErrorRecord::new(p, f))
+        .map(|(p, f)| ErrorRecord::new(p, Stage::Input, f))
         .collect();
     for e in &errors {
         progress.event(Event::Rejected(e));
     }
     for (input, p) in found.inputs.iter().zip(&plans) {
         if let Plan::Failed(f) = p {
-            let rec = ErrorRecord::new(&input.path, f);
+            let rec = ErrorRecord::new(&input.path, Stage::Input, f);
             progress.event(Event::Rejected(&rec));
             errors.push(rec);
         }
@@ -150,11 +160,18 @@ pub fn run(
     let mut sink = DatasetSink::create(&dir, !opts.no_bom)?;
     // What became of each input of the work list (`Err(kind)` when it failed).
     let mut outcomes: Vec<Option<Result<(), &'static str>>> = vec![None; found.inputs.len()];
+    // Output stages that failed for a converted document (they are tried
+    // again by the next run, see `plan`).
+    let mut stage_failures: HashMap<usize, Vec<Stage>> = HashMap::new();
     execute(&pool, &ctx, &work, |k, done| {
         let i = work[k];
         let input = &found.inputs[i];
         match done {
-            Done::Rows { rows, converted } => {
+            Done::Rows {
+                rows,
+                converted,
+                stages,
+            } => {
                 sink.append(&rows)
                     .map_err(|e| out_err(&dir.temp_path("dataset"), e))?;
                 if converted {
@@ -166,9 +183,15 @@ pub fn run(
                     progress.event(Event::Reused(&input.path));
                 }
                 outcomes[i] = Some(Ok(()));
+                for (stage, f) in stages {
+                    let rec = ErrorRecord::new(&input.path, stage, &f);
+                    progress.event(Event::StageFailed(&rec));
+                    errors.push(rec);
+                    stage_failures.entry(i).or_default().push(stage);
+                }
             }
-            Done::Failed(f) => {
-                let rec = ErrorRecord::new(&input.path, &f);
+            Done::Failed(stage, f) => {
+                let rec = ErrorRecord::new(&input.path, stage, &f);
                 progress.event(Event::Failed(&rec));
                 errors.push(rec);
                 outcomes[i] = Some(Err(f.kind));
@@ -178,9 +201,39 @@ pub fn run(
             // Test hook: die as a kill would, mid-run.
             std::process::abort();
         }
+        opts.pause(&format!("batch-{}", k + 1), out);
         Ok(())
     })?;
     sink.commit(&dir)?;
+    opts.pause("dataset", out);
+
+    // The index, from the committed reports.jsonl; a document whose entry
+    // fails is left out of it and listed with stage `index`.
+    if opts.index {
+        let hooks = crate::index::WriteHooks {
+            tmp: Some(dir.temp_path(crate::index::INDEX_FILE)),
+            fail_on: match &opts.fail_stage {
+                Some((Stage::Index, needle)) => Some(needle.as_str()),
+                _ => None,
+            },
+            after_agency: &|n| {
+                if n == 1 {
+                    opts.pause("index", out);
+                }
+            },
+        };
+        let (path, built) = crate::index::build_and_write_dir_with(out, None, &hooks)?;
+        for (source, message) in built.failed_documents() {
+            let rec =
+                ErrorRecord::new(&source, Stage::Index, &Failure::new("index_entry", message));
+            progress.event(Event::StageFailed(&rec));
+            errors.push(rec);
+            if let Some(i) = found.inputs.iter().position(|x| x.path == source) {
+                stage_failures.entry(i).or_default().push(Stage::Index);
+            }
+        }
+        summary.index = Some((path, built));
+    }
 
     // Errors, duplicates and the manifest.
     errors.sort();
@@ -233,6 +286,13 @@ pub fn run(
                     entry.status = Status::Converted;
                     entry.error_kind = None;
                     entry.json = Some(names[i].clone());
+                    if let Some(stages) = stage_failures.get(&i) {
+                        let mut stages: Vec<String> =
+                            stages.iter().map(|s| s.name().to_string()).collect();
+                        stages.sort();
+                        stages.dedup();
+                        entry.failed_stages = stages;
+                    }
                 }
                 Some(Err(kind)) => entry.error_kind = Some(kind.to_string()),
                 None => {}
@@ -264,6 +324,7 @@ pub fn run(
         }
     }
 
+    opts.pause("manifest", out);
     manifest.commit(&dir)?;
     dir.finish().map_err(|e| out_err(out, e))?;
     Ok(summary)
@@ -348,6 +409,8 @@ fn plan(
                                 && e.sha256.as_deref() == Some(h.hex().as_str())
                                 && e.tool_version == TOOL_VERSION
                                 && e.schema_version == SCHEMA_VERSION
+                                // A stage failed last time: try it again.
+                                && e.failed_stages.is_empty()
                         })
                         && out.join(&names[i]).is_file();
                     if unchanged {
@@ -476,26 +539,52 @@ fn process(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
     let result = catch_unwind(AssertUnwindSafe(|| {
         if ctx.plans[i] == Plan::Reuse {
             if let Some(rows) = reuse(ctx, i) {
-                return Ok(Done::Rows {
+                return Done::Rows {
                     rows,
                     converted: false,
-                });
+                    stages: Vec::new(),
+                };
             }
         }
-        convert_one(ctx, i, k).map(|rows| Done::Rows {
-            rows,
-            converted: true,
-        })
+        convert_one(ctx, i, k)
     }));
-    match result {
-        Ok(Ok(done)) => done,
-        Ok(Err(f)) => Done::Failed(f),
-        Err(payload) => {
-            let msg = panic_message(payload.as_ref());
-            tracing::error!("{}: panic while converting: {msg}", ctx.inputs[i].path);
-            Done::Failed(Failure::new(
+    // The safety net: every stage catches its own panics (see `stage`), so
+    // this one only sees a panic outside them.
+    result.unwrap_or_else(|payload| {
+        let msg = panic_message(payload.as_ref());
+        tracing::error!("{}: panic while converting: {msg}", ctx.inputs[i].path);
+        Done::Failed(
+            Stage::Convert,
+            Failure::new(
                 "panic",
                 format!("internal error (panic) while converting: {msg}"),
+            ),
+        )
+    })
+}
+
+/// Run one stage of one document: its typed error, or a panic inside it
+/// (a bug, reported with kind `panic`), becomes that stage's failure. The
+/// test hook [`Options::fail_stage`] is honoured first.
+fn stage<T>(
+    ctx: &Ctx<'_>,
+    i: usize,
+    stage: Stage,
+    f: impl FnOnce() -> Result<T, Failure>,
+) -> Result<T, (Stage, Failure)> {
+    let path = &ctx.inputs[i].path;
+    ctx.opts.injected(stage, path).map_err(|e| (stage, e))?;
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r.map_err(|e| (stage, e)),
+        Err(payload) => {
+            let msg = panic_message(payload.as_ref());
+            tracing::error!("{path}: panic in stage {}: {msg}", stage.name());
+            Err((
+                stage,
+                Failure::new(
+                    "panic",
+                    format!("internal error (panic) in stage {}: {msg}", stage.name()),
+                ),
             ))
         }
     }
@@ -514,46 +603,95 @@ fn reuse(ctx: &Ctx<'_>, i: usize) -> Option<Rows> {
     dataset::rows(&doc, name).ok()
 }
 
-fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Result<Rows, Failure> {
+/// Convert input `i` stage by stage: `input` and `convert` (no document
+/// without them), then `profile`, `dataset` and `json`. A failed `profile` or
+/// `dataset` costs only its own output; a failed `json` loses the document.
+fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
+    let input = &ctx.inputs[i];
+    let mut failed = Vec::new();
+    let mut doc = match convert_stages(ctx, i) {
+        Ok(doc) => doc,
+        Err((s, f)) => return Done::Failed(s, f),
+    };
+    // The profile is serialized once, for the document's JSON and its line in
+    // reports.jsonl.
+    let report = stage(ctx, i, Stage::Profile, || {
+        let Some(r) = crate::profile::analyze(&doc) else {
+            return Ok(None);
+        };
+        let raw = serde_json::value::to_raw_value(&r)
+            .map_err(|e| Failure::new("output_io", format!("cannot serialize the profile: {e}")))?;
+        Ok(Some((r, raw)))
+    });
+    let report = match report {
+        Ok(Some((r, raw))) => {
+            doc.report = Some(r);
+            Some(raw)
+        }
+        Ok(None) => None,
+        Err(e) => {
+            failed.push(e);
+            None
+        }
+    };
+    let rows = stage(ctx, i, Stage::Dataset, || {
+        dataset::rows_with_report(&doc, &ctx.names[i], report.as_deref())
+            .map_err(|e| Failure::new("output_io", format!("cannot encode CSV rows: {e}")))
+    });
+    let rows = rows.unwrap_or_else(|e| {
+        failed.push(e);
+        Rows::default()
+    });
+    // Compact: a pretty-printed report is a third larger (every grid index on
+    // its own line) and writing it dominated the batch; `jq .` formats it.
+    // Streamed into the file: the JSON is about ten times the input's size.
+    let written = stage(ctx, i, Stage::Json, || {
+        let json = DocumentJson::new(&doc, report.as_deref());
+        ctx.dir
+            .write_with(&ctx.names[i], &format!("doc-{k}.json"), |w| {
+                serde_json::to_writer(&mut *w, &json).map_err(std::io::Error::from)?;
+                w.write_all(b"\n")
+            })
+            .map_err(|e| Failure::new("output_io", format!("cannot write {}: {e}", ctx.names[i])))
+    });
+    if let Err((s, f)) = written {
+        tracing::debug!("{}: JSON not written", input.path);
+        return Done::Failed(s, f);
+    }
+    Done::Rows {
+        rows,
+        converted: true,
+        stages: failed,
+    }
+}
+
+/// The `input` and `convert` stages: the document's bytes and its model
+/// (without the profile).
+fn convert_stages(ctx: &Ctx<'_>, i: usize) -> Result<DocumentOutput, (Stage, Failure)> {
     let input = &ctx.inputs[i];
     if let Some(needle) = &ctx.opts.panic_on {
         if input.path.contains(needle.as_str()) {
-            // Deliberate, documented test hook (`Options::panic_on`).
+            // Deliberate, documented test hook (`Options::panic_on`); outside
+            // the stages, so that it reaches the safety net.
             panic!("test panic requested for {}", input.path);
         }
     }
     tracing::debug!("converting {}", input.path);
-    let bytes = input.read(&ctx.opts.inputs)?;
-    // The hash pass already hashed these bytes; reuse it unless the input
-    // changed size since (then hash what is converted).
-    let doc = match &ctx.hashes[i] {
-        Ok(h) if h.size == bytes.len() as u64 => {
-            convert_hashed(bytes, &input.path, h.hex(), &ctx.opts.convert)?
-        }
-        _ => convert_bytes(bytes, &input.path, &ctx.opts.convert)?,
-    };
-    // The profile is serialized once, for the document's JSON and its line in
-    // reports.jsonl.
-    let report = match &doc.report {
-        Some(r) => Some(
-            serde_json::value::to_raw_value(r)
-                .map_err(|e| Failure::new("output_io", format!("cannot serialize: {e}")))?,
-        ),
-        None => None,
-    };
-    let rows = dataset::rows_with_report(&doc, &ctx.names[i], report.as_deref())
-        .map_err(|e| Failure::new("output_io", format!("cannot encode CSV rows: {e}")))?;
-    // Compact: a pretty-printed report is a third larger (every grid index on
-    // its own line) and writing it dominated the batch; `jq .` formats it.
-    // Streamed into the file: the JSON is about ten times the input's size.
-    let json = DocumentJson::new(&doc, report.as_deref());
-    ctx.dir
-        .write_with(&ctx.names[i], &format!("doc-{k}.json"), |w| {
-            serde_json::to_writer(&mut *w, &json).map_err(std::io::Error::from)?;
-            w.write_all(b"\n")
-        })
-        .map_err(|e| Failure::new("output_io", format!("cannot write {}: {e}", ctx.names[i])))?;
-    Ok(rows)
+    let bytes = stage(ctx, i, Stage::Input, || input.read(&ctx.opts.inputs))?;
+    stage(ctx, i, Stage::Convert, || {
+        // The hash pass already hashed these bytes; reuse it unless the input
+        // changed size since (then hash what is converted).
+        let sha256 = match &ctx.hashes[i] {
+            Ok(h) if h.size == bytes.len() as u64 => h.hex(),
+            _ => crate::convert::sha256_hex(&bytes),
+        };
+        Ok(convert_unprofiled(
+            bytes,
+            &input.path,
+            sha256,
+            &ctx.opts.convert,
+        )?)
+    })
 }
 
 /// A [`DocumentOutput`] as the pipeline writes it: the same JSON, with the
