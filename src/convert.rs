@@ -89,6 +89,7 @@ pub fn assemble(built: crate::structure::Built, source: Source) -> DocumentOutpu
         headers: built.headers,
         footers: built.footers,
         warnings: built.warnings,
+        partial: built.partial,
         report: None,
     }
 }
