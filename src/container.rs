@@ -88,6 +88,8 @@ pub struct Package {
     root_rels: Option<Vec<Relationship>>,
     /// What was recovered from while opening (`salvaged_archive`).
     warnings: Vec<Warning>,
+    /// Parts read so far that the file ends inside of (salvaged archives).
+    cut_parts: Vec<String>,
 }
 
 impl std::fmt::Debug for Package {
@@ -188,6 +190,7 @@ impl Package {
             total_read: 0,
             root_rels: None,
             warnings: Vec::new(),
+            cut_parts: Vec::new(),
         }
     }
 
@@ -311,6 +314,12 @@ impl Package {
         &self.warnings
     }
 
+    /// Whether the file ends inside part `name`, read before: what it gave is
+    /// what precedes the cut (salvaged archives only).
+    pub fn is_cut(&self, name: &str) -> bool {
+        self.cut_parts.iter().any(|n| n == name)
+    }
+
     /// Whether a member exists.
     pub fn has_part(&self, name: &str) -> bool {
         match &self.store {
@@ -386,7 +395,12 @@ impl Package {
             // A member the file ends inside gives what it holds before the
             // cut; the XML reader tells where its text stops.
             Store::Salvaged(s) => match s.read(name, limit)? {
-                Some(buf) => buf,
+                Some((buf, cut)) => {
+                    if cut && !self.cut_parts.iter().any(|n| n == name) {
+                        self.cut_parts.push(name.to_string());
+                    }
+                    buf
+                }
                 None => return Ok(None),
             },
         };

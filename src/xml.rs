@@ -358,14 +358,15 @@ impl<'a> XmlReader<'a> {
         // character begins: its text before the cut is read, and the cut is an
         // end of input like any other.
         let mut input_str = simdutf8::basic::from_utf8(bytes).ok();
-        let bytes = match input_str.map_or_else(|| simdutf8::compat::from_utf8(bytes).err(), |_| None) {
-            Some(e) if e.error_len().is_none() => {
-                let valid = &bytes[..e.valid_up_to()];
-                input_str = simdutf8::basic::from_utf8(valid).ok();
-                valid
-            }
-            _ => bytes,
-        };
+        let bytes =
+            match input_str.map_or_else(|| simdutf8::compat::from_utf8(bytes).err(), |_| None) {
+                Some(e) if e.error_len().is_none() => {
+                    let valid = &bytes[..e.valid_up_to()];
+                    input_str = simdutf8::basic::from_utf8(valid).ok();
+                    valid
+                }
+                _ => bytes,
+            };
         let mut inner = Reader::from_reader(bytes);
         let cfg = inner.config_mut();
         cfg.expand_empty_elements = false;

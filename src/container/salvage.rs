@@ -159,8 +159,7 @@ fn descriptor_crc_after(bytes: &[u8], at: usize, consumed: u64, size: u64) -> Op
     let d = bytes.get(at..)?;
     let f = if d.starts_with(b"PK\x07\x08") { 4 } else { 0 };
     let d = d.get(f..f + 12)?;
-    (u64::from(u32_at(d, 4)) == consumed && u64::from(u32_at(d, 8)) == size)
-        .then(|| u32_at(d, 0))
+    (u64::from(u32_at(d, 4)) == consumed && u64::from(u32_at(d, 8)) == size).then(|| u32_at(d, 0))
 }
 
 /// Whether another zip record, or the end of the file, is at `at`.
@@ -298,8 +297,13 @@ impl Salvaged {
     }
 
     /// Read member `name`, at most `limit` bytes. `Ok(None)` when absent. A
-    /// member the file ends inside gives the data before the cut.
-    pub(super) fn read(&self, name: &str, limit: u64) -> Result<Option<Vec<u8>>, ReadError> {
+    /// member the file ends inside gives the data before the cut (maybe none),
+    /// flagged (`true`).
+    pub(super) fn read(
+        &self,
+        name: &str,
+        limit: u64,
+    ) -> Result<Option<(Vec<u8>, bool)>, ReadError> {
         let Some(&i) = self.by_name.get(name) else {
             return Ok(None);
         };
@@ -356,7 +360,7 @@ impl Salvaged {
             }
             check_crc(name, &data, d.crc)?;
         }
-        Ok(Some(data))
+        Ok(Some((data, cut)))
     }
 }
 

@@ -53,6 +53,18 @@ pub(crate) fn truncated_part(e: &ReadError) -> Warning {
     )
 }
 
+/// A main part the file ends inside of (a salvaged archive) that gave no block:
+/// nothing readable precedes the cut (its XML may have ended early without
+/// looking cut off, e.g. after the XML declaration).
+pub(crate) fn check_cut_main(pkg: &Package, main: &str, doc: &Document) -> Result<(), ReadError> {
+    if pkg.is_cut(main) && doc.body.is_empty() {
+        return Err(ReadError::Zip(format!(
+            "{main}: the file ends inside it, before any of its text"
+        )));
+    }
+    Ok(())
+}
+
 /// The character of a symbol-font code (DOCX `w:sym/@w:char`, Word binary
 /// sprmCSymbol): codes in the symbol-font range F000–F0FF are the font's own
 /// (Latin-1) positions; control and private-use characters show nothing.

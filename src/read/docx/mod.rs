@@ -317,6 +317,7 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
         warnings.push(crate::read::truncated_part(&e));
         doc.partial = true;
     }
+    crate::read::check_cut_main(pkg, &main, &doc)?;
     ctx.end_part();
     let body_refs = std::mem::take(&mut ctx.note_refs);
 

@@ -76,6 +76,7 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
         doc.warnings.push(crate::read::truncated_part(&e));
         doc.partial = true;
     }
+    crate::read::check_cut_main(pkg, "content.xml", &doc)?;
     if !has_text {
         doc.warnings.push(Warning::new(
             "no_body",
