@@ -311,7 +311,7 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
     if let Err(e) = read_body(&mut ctx, &mut r, &mut doc, &mut warnings) {
         // A main part cut off (a truncated file) keeps the blocks read before
         // the cut; one with nothing before it, or malformed, is an error.
-        if !(r.is_cut_off(&e) && !doc.body.is_empty()) {
+        if !r.is_cut_off(&e) || doc.body.is_empty() {
             return Err(e);
         }
         warnings.push(crate::read::truncated_part(&e));

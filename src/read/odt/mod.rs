@@ -70,7 +70,7 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
     if let Err(e) = body {
         // content.xml cut off (a truncated file) keeps the blocks read before
         // the cut; with nothing before it, or malformed, it is an error.
-        if !(r.is_cut_off(&e) && !doc.body.is_empty()) {
+        if !r.is_cut_off(&e) || doc.body.is_empty() {
             return Err(e);
         }
         doc.warnings.push(crate::read::truncated_part(&e));
