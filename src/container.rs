@@ -9,10 +9,14 @@
 //! * OLE compound files (`D0 CF 11 E0`) are legacy `.doc`/`.wps`, or encrypted OOXML
 //!   when they hold an `EncryptedPackage` stream.
 
+mod salvage;
+
 use crate::error::ReadError;
-use crate::model::Format;
+use crate::model::{Format, Warning};
 use crate::xml::Relationship;
+use salvage::Salvaged;
 use std::io::{Cursor, Read};
+use std::sync::Arc;
 
 /// Bounds that keep hostile input from exhausting memory.
 #[derive(Debug, Clone, Copy)]
@@ -49,10 +53,25 @@ const REL_OFFICE_DOCUMENT: [&str; 2] = [
     "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
 ];
 
+/// The file's bytes, shared so that they are still at hand when the zip crate
+/// gives up on an archive (its reader is dropped with the error) and the archive
+/// is salvaged from its local headers instead.
+#[derive(Clone)]
+struct Shared(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for Shared {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
 /// Where a package's parts are stored.
 enum Store {
-    /// A zip archive (DOCX, ODT): parts are members.
-    Zip(zip::ZipArchive<Cursor<Vec<u8>>>),
+    /// A zip archive (DOCX, ODT): parts are members, found through the central
+    /// directory.
+    Zip(zip::ZipArchive<Cursor<Shared>>),
+    /// A damaged zip archive: members found from their local file headers.
+    Salvaged(Salvaged),
     /// An OLE compound file (Word binary): parts are streams.
     Ole(Box<cfb::CompoundFile<Cursor<Vec<u8>>>>),
 }
@@ -67,6 +86,10 @@ pub struct Package {
     total_read: u64,
     /// `_rels/.rels`, parsed once while finding the DOCX main part.
     root_rels: Option<Vec<Relationship>>,
+    /// What was recovered from while opening (`salvaged_archive`).
+    warnings: Vec<Warning>,
+    /// Parts read so far that the file ends inside of (salvaged archives).
+    cut_parts: Vec<String>,
 }
 
 impl std::fmt::Debug for Package {
@@ -78,6 +101,7 @@ impl std::fmt::Debug for Package {
                 "parts",
                 &match &self.store {
                     Store::Zip(z) => z.len(),
+                    Store::Salvaged(s) => s.len(),
                     Store::Ole(c) => c.walk().count(),
                 },
             )
@@ -99,52 +123,125 @@ impl Package {
         if !bytes.starts_with(b"PK") {
             return Err(ReadError::NotZip(describe_magic(&bytes)));
         }
-        let zip =
-            zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::Zip(e.to_string()))?;
-        if zip.len() > limits.max_parts {
-            return Err(ReadError::TooManyParts {
-                count: zip.len(),
-                limit: limits.max_parts,
-            });
-        }
-        let mut pkg = Package {
-            store: Store::Zip(zip),
+        Package::open_zip(bytes, limits)
+    }
+
+    /// Open a zip package through its central directory; when that is missing or
+    /// does not lead to readable members, salvage it from its local headers.
+    fn open_zip(bytes: Vec<u8>, limits: Limits) -> Result<Package, ReadError> {
+        let total = bytes.len() as u64;
+        let shared = Shared(Arc::new(bytes));
+        let damage = match zip::ZipArchive::new(Cursor::new(shared.clone())) {
+            Ok(zip) => {
+                if zip.len() > limits.max_parts {
+                    return Err(ReadError::TooManyParts {
+                        count: zip.len(),
+                        limit: limits.max_parts,
+                    });
+                }
+                let mut pkg = Package::with_store(Store::Zip(zip), limits);
+                match pkg.detect() {
+                    Ok(()) => match pkg.main_member_damage(total) {
+                        None => return Ok(pkg),
+                        Some(damage) => damage,
+                    },
+                    // A member the central directory names cannot be read.
+                    Err(ReadError::Zip(m)) => m,
+                    Err(e) => return Err(e),
+                }
+            }
+            Err(e) => e.to_string(),
+        };
+        // The archive (and its clone of the bytes) is gone: take them back.
+        let bytes = Arc::try_unwrap(shared.0).unwrap_or_else(|a| a.as_ref().clone());
+        let Some(salvaged) = Salvaged::scan(bytes, limits)? else {
+            return Err(ReadError::Zip(format!(
+                "{damage}; no member could be read from its local header"
+            )));
+        };
+        let members = salvaged.len();
+        let cut = salvaged.cut_members();
+        let cut = match cut.len() {
+            0 => String::new(),
+            n => format!(
+                "; the file ends inside {n} of them ({})",
+                cut[..n.min(3)].join(", ")
+            ),
+        };
+        let mut pkg = Package::with_store(Store::Salvaged(salvaged), limits);
+        pkg.detect()?;
+        pkg.warnings.push(Warning::new(
+            "salvaged_archive",
+            format!(
+                "the zip central directory is missing or damaged ({damage}); \
+                 {members} member(s) were read from their local file headers{cut}"
+            ),
+            None,
+        ));
+        Ok(pkg)
+    }
+
+    fn with_store(store: Store, limits: Limits) -> Package {
+        Package {
+            store,
             format: Format::Docx,
             main_part: String::new(),
             limits,
             total_read: 0,
             root_rels: None,
-        };
-        if let Some(mime) = pkg.part("mimetype")? {
+            warnings: Vec::new(),
+            cut_parts: Vec::new(),
+        }
+    }
+
+    /// Recognize the package in a zip store: ODT by its mimetype (or content and
+    /// manifest), DOCX by its content types or relationships.
+    fn detect(&mut self) -> Result<(), ReadError> {
+        if let Some(mime) = self.part("mimetype")? {
             let mime = String::from_utf8_lossy(&mime).trim().to_string();
             if ODT_MIMETYPES.contains(&mime.as_str()) {
-                pkg.format = Format::Odt;
-                pkg.main_part = "content.xml".into();
-                pkg.check_odf_encryption()?;
-                if !pkg.has_part("content.xml") {
+                self.format = Format::Odt;
+                self.main_part = "content.xml".into();
+                self.check_odf_encryption()?;
+                if !self.has_part("content.xml") {
                     return Err(ReadError::MissingPart("content.xml".into()));
                 }
-                return Ok(pkg);
+                return Ok(());
             }
             return Err(ReadError::UnknownPackage(format!(
                 "mimetype is {mime:?}, not an OpenDocument text"
             )));
         }
-        if pkg.has_part("[Content_Types].xml") || pkg.has_part("_rels/.rels") {
-            pkg.format = Format::Docx;
-            pkg.main_part = pkg.find_docx_main_part()?;
-            return Ok(pkg);
+        if self.has_part("[Content_Types].xml") || self.has_part("_rels/.rels") {
+            self.format = Format::Docx;
+            self.main_part = self.find_docx_main_part()?;
+            return Ok(());
         }
-        if pkg.has_part("content.xml") && pkg.has_part("META-INF/manifest.xml") {
+        if self.has_part("content.xml") && self.has_part("META-INF/manifest.xml") {
             // An ODT without its mimetype member: readable, LibreOffice opens it too.
-            pkg.format = Format::Odt;
-            pkg.main_part = "content.xml".into();
-            pkg.check_odf_encryption()?;
-            return Ok(pkg);
+            self.format = Format::Odt;
+            self.main_part = "content.xml".into();
+            self.check_odf_encryption()?;
+            return Ok(());
         }
         Err(ReadError::UnknownPackage(
             "zip archive without [Content_Types].xml or mimetype".into(),
         ))
+    }
+
+    /// Why the central directory's entry of the main part does not lead to its
+    /// data (no local header where it says, data past the end of the file);
+    /// `None` when it does.
+    fn main_member_damage(&mut self, total: u64) -> Option<String> {
+        let Store::Zip(zip) = &mut self.store else {
+            return None;
+        };
+        let index = zip.index_for_name(&self.main_part)?;
+        match zip.by_index_raw(index) {
+            Ok(f) if f.data_start().saturating_add(f.compressed_size()) <= total => None,
+            Ok(_) => Some(format!("{}: data past the end of the file", self.main_part)),
+            Err(e) => Some(format!("{}: {e}", self.main_part)),
+        }
     }
 
     /// Open an OLE compound file: a Word binary document when it holds a
@@ -183,14 +280,10 @@ impl Package {
             };
             return Err(ReadError::NotWordBinary(what));
         }
-        Ok(Package {
-            store: Store::Ole(Box::new(cfb)),
-            format: Format::Doc,
-            main_part: "WordDocument".into(),
-            limits,
-            total_read: 0,
-            root_rels: None,
-        })
+        let mut pkg = Package::with_store(Store::Ole(Box::new(cfb)), limits);
+        pkg.format = Format::Doc;
+        pkg.main_part = "WordDocument".into();
+        Ok(pkg)
     }
 
     /// The package's format.
@@ -214,10 +307,24 @@ impl Package {
         self.root_rels.as_deref()
     }
 
+    /// What was recovered from while opening the package (a `salvaged_archive`
+    /// warning when its members were read from their local headers); the
+    /// readers put these first among the document's warnings.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// Whether the file ends inside part `name`, read before: what it gave is
+    /// what precedes the cut (salvaged archives only).
+    pub fn is_cut(&self, name: &str) -> bool {
+        self.cut_parts.iter().any(|n| n == name)
+    }
+
     /// Whether a member exists.
     pub fn has_part(&self, name: &str) -> bool {
         match &self.store {
             Store::Zip(z) => z.index_for_name(name).is_some(),
+            Store::Salvaged(s) => s.has(name),
             Store::Ole(c) => c.is_stream(ole_path(name)),
         }
     }
@@ -226,6 +333,7 @@ impl Package {
     pub fn part_names(&self) -> Vec<String> {
         match &self.store {
             Store::Zip(z) => z.file_names().map(str::to_string).collect(),
+            Store::Salvaged(s) => s.names().map(str::to_string).collect(),
             Store::Ole(c) => c
                 .walk()
                 .filter(|e| e.is_stream())
@@ -284,6 +392,17 @@ impl Package {
                     None => self.read_streaming(name, index, limit)?,
                 }
             }
+            // A member the file ends inside gives what it holds before the
+            // cut; the XML reader tells where its text stops.
+            Store::Salvaged(s) => match s.read(name, limit)? {
+                Some((buf, cut)) => {
+                    if cut && !self.cut_parts.iter().any(|n| n == name) {
+                        self.cut_parts.push(name.to_string());
+                    }
+                    buf
+                }
+                None => return Ok(None),
+            },
         };
         self.total_read += buf.len() as u64;
         if self.total_read > self.limits.max_total_bytes {
@@ -533,7 +652,7 @@ mod tests {
             let mut pkg = Package::open(bytes, Limits::default()).unwrap();
             let index = match &pkg.store {
                 Store::Zip(z) => z.index_for_name("content.xml").unwrap(),
-                Store::Ole(_) => unreachable!("an ODT is a zip"),
+                _ => unreachable!("an ODT is a zip with its central directory"),
             };
             let limit = Limits::default().max_part_bytes;
             let whole = pkg.inflate_whole(index, limit);

@@ -102,6 +102,7 @@ pub fn assemble(built: crate::structure::Built, source: Source) -> DocumentOutpu
         headers: built.headers,
         footers: built.footers,
         warnings: built.warnings,
+        partial: built.partial,
         report: None,
     }
 }

@@ -33,6 +33,11 @@ pub struct DocumentOutput {
     pub footers: Vec<HeaderFooter>,
     /// Everything recovered from while reading.
     pub warnings: Vec<Warning>,
+    /// Only part of the document could be read: its main part is cut off (a
+    /// truncated file), and sections, tables and the report hold what precedes
+    /// the cut (see the `truncated_part` warning). Absent when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
     /// The annual-report profile (agency, year, template, metrics, checks);
     /// absent when the document is not a 政府信息公开工作年度报告.
     #[serde(default, skip_serializing_if = "Option::is_none")]

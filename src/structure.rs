@@ -45,6 +45,8 @@ pub struct Built {
     pub footers: Vec<HeaderFooter>,
     /// Warnings.
     pub warnings: Vec<Warning>,
+    /// Only part of the document could be read (its main part is cut off).
+    pub partial: bool,
 }
 
 /// Build the title and section tree of a document.
@@ -56,6 +58,7 @@ pub fn build(doc: Document) -> Built {
         headers,
         footers,
         warnings,
+        partial,
     } = doc;
     let body: Vec<Block> = body
         .into_iter()
@@ -112,6 +115,7 @@ pub fn build(doc: Document) -> Built {
         headers,
         footers,
         warnings,
+        partial,
     }
 }
 

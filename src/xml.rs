@@ -354,6 +354,19 @@ impl<'a> XmlReader<'a> {
     /// Start reading `bytes` (the part called `part`).
     pub fn new(bytes: &'a [u8], part: &str, limits: Limits) -> Self {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        // A part cut off inside a character (a truncated file) ends where the
+        // character begins: its text before the cut is read, and the cut is an
+        // end of input like any other.
+        let mut input_str = simdutf8::basic::from_utf8(bytes).ok();
+        let bytes =
+            match input_str.map_or_else(|| simdutf8::compat::from_utf8(bytes).err(), |_| None) {
+                Some(e) if e.error_len().is_none() => {
+                    let valid = &bytes[..e.valid_up_to()];
+                    input_str = simdutf8::basic::from_utf8(valid).ok();
+                    valid
+                }
+                _ => bytes,
+            };
         let mut inner = Reader::from_reader(bytes);
         let cfg = inner.config_mut();
         cfg.expand_empty_elements = false;
@@ -364,7 +377,7 @@ impl<'a> XmlReader<'a> {
             pos: 0,
             xmlns: memchr::memmem::Finder::new(b"xmlns"),
             input: bytes,
-            input_str: simdutf8::basic::from_utf8(bytes).ok(),
+            input_str,
             part: part.to_string(),
             max_depth: limits.max_depth,
             frames: Vec::new(),
@@ -411,6 +424,21 @@ impl<'a> XmlReader<'a> {
             None => return None,
         };
         Some(String::from_utf8_lossy(uri).into_owned())
+    }
+
+    /// Whether `e`, an error this reader just returned, means that the part is
+    /// cut off (a truncated file) rather than malformed: elements are open and
+    /// the error is at the end of the input or inside its last markup, which the
+    /// input ends inside (no `>` after it). Everything read before it is sound.
+    pub fn is_cut_off(&self, e: &ReadError) -> bool {
+        let ReadError::Xml { part, offset, .. } = e else {
+            return false;
+        };
+        if *part != self.part || self.frames.is_empty() {
+            return false;
+        }
+        let tail = memchr::memrchr(b'>', self.input).map_or(0, |i| i + 1);
+        *offset >= tail as u64
     }
 
     /// Current element depth.

@@ -317,7 +317,9 @@ fn mixed_tree_converts_good_reports_and_lists_bad_ones() {
         got,
         vec![
             (s("mixed/archives/broken.zip"), None, s("corrupt_zip")),
-            (s("mixed/corrupt.docx"), None, s("corrupt_zip")),
+            // Cut in half: salvaged from its local headers, which end
+            // before the main part.
+            (s("mixed/corrupt.docx"), None, s("missing_part")),
             (s("mixed/encrypted.docx"), None, s("encrypted")),
             (s("mixed/encrypted.odt"), None, s("encrypted")),
             (s("mixed/legacy.doc"), None, s("malformed_doc")),

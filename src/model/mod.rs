@@ -56,6 +56,9 @@ pub struct Document {
     pub footers: Vec<HeaderFooter>,
     /// Everything the reader recovered from.
     pub warnings: Vec<Warning>,
+    /// The main part is cut off (a truncated file): only what precedes the cut
+    /// was read (see the `truncated_part` warning).
+    pub partial: bool,
 }
 
 /// One body block.

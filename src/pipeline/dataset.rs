@@ -56,6 +56,9 @@ struct ReportLine<'a> {
     sha256: &'a str,
     format: Format,
     title: Option<&'a str>,
+    /// Only present (true) for a document read in part (main part cut off).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    partial: bool,
     report: Option<&'a RawValue>,
 }
 
@@ -91,6 +94,7 @@ pub fn rows_with_report(
         sha256: &doc.source.sha256,
         format: doc.source.format,
         title: doc.title.as_deref(),
+        partial: doc.partial,
         report,
     };
     let mut report_line = serde_json::to_vec(&line).map_err(std::io::Error::from)?;

@@ -707,6 +707,8 @@ struct DocumentJson<'a> {
     headers: &'a [crate::model::HeaderFooter],
     footers: &'a [crate::model::HeaderFooter],
     warnings: &'a [crate::model::Warning],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    partial: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     report: Option<&'a serde_json::value::RawValue>,
 }
@@ -726,6 +728,7 @@ impl<'a> DocumentJson<'a> {
             headers,
             footers,
             warnings,
+            partial,
             report: _,
         } = doc;
         DocumentJson {
@@ -738,6 +741,7 @@ impl<'a> DocumentJson<'a> {
             headers,
             footers,
             warnings,
+            partial: *partial,
             report,
         }
     }

@@ -90,6 +90,7 @@ fn doc(path: &str, preamble: Vec<Content>, sections: Vec<Section>) -> DocumentOu
         headers: Vec::new(),
         footers: Vec::new(),
         warnings: Vec::new(),
+        partial: false,
         report: None,
     }
 }

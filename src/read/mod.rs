@@ -11,7 +11,7 @@ pub mod odt;
 
 use crate::container::Package;
 use crate::error::ReadError;
-use crate::model::{Block, Document, Format, RawCell, Table};
+use crate::model::{Block, Document, Format, RawCell, Table, Warning};
 
 /// Most paragraphs a reader keeps from one document (DOCX: all stories together;
 /// ODT: per part). Beyond it the rest are skipped with a `too_many_paragraphs`
@@ -19,12 +19,50 @@ use crate::model::{Block, Document, Format, RawCell, Table};
 pub(crate) const MAX_PARAGRAPHS: usize = 1_000_000;
 
 /// Read an opened package into the document model.
+/// What the package recovered from while opening (`salvaged_archive`) comes
+/// first among the document's warnings.
 pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
-    match pkg.format() {
+    let mut doc = match pkg.format() {
         Format::Docx => docx::read(pkg),
         Format::Odt => odt::read(pkg),
         Format::Doc | Format::Wps => doc::read(pkg),
+    }?;
+    if !pkg.warnings().is_empty() {
+        let mut warnings = pkg.warnings().to_vec();
+        warnings.append(&mut doc.warnings);
+        doc.warnings = warnings;
     }
+    Ok(doc)
+}
+
+/// The `truncated_part` warning of a main part cut off at the error `e` (see
+/// [`crate::xml::XmlReader::is_cut_off`]): the document keeps what was read
+/// before it and is marked partial.
+pub(crate) fn truncated_part(e: &ReadError) -> Warning {
+    let (part, offset) = match e {
+        ReadError::Xml { part, offset, .. } => (part.as_str(), *offset),
+        _ => ("", 0),
+    };
+    Warning::new(
+        "truncated_part",
+        format!(
+            "{part} is cut off at byte {offset} (the file is truncated); \
+             the text before it was kept, the rest is lost: {e}"
+        ),
+        Some(format!("{part}@{offset}")),
+    )
+}
+
+/// A main part the file ends inside of (a salvaged archive) that gave no block:
+/// nothing readable precedes the cut (its XML may have ended early without
+/// looking cut off, e.g. after the XML declaration).
+pub(crate) fn check_cut_main(pkg: &Package, main: &str, doc: &Document) -> Result<(), ReadError> {
+    if pkg.is_cut(main) && doc.body.is_empty() {
+        return Err(ReadError::Zip(format!(
+            "{main}: the file ends inside it, before any of its text"
+        )));
+    }
+    Ok(())
 }
 
 /// The character of a symbol-font code (DOCX `w:sym/@w:char`, Word binary

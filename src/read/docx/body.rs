@@ -267,7 +267,9 @@ impl<'a> Ctx<'a> {
         Ok(out)
     }
 
-    fn blocks_into(
+    /// Read the children of the current element as blocks into `out`, block by
+    /// block: on an error, `out` holds every block finished before it.
+    pub fn blocks_into(
         &mut self,
         r: &mut XmlReader<'_>,
         out: &mut Vec<Block>,

@@ -239,6 +239,48 @@ fn wanted_headers_footers(
     wanted
 }
 
+/// The main part's `w:document`: the blocks of its `w:body` into `doc.body`, as
+/// they are finished.
+fn read_body(
+    ctx: &mut Ctx,
+    r: &mut XmlReader<'_>,
+    doc: &mut Document,
+    warnings: &mut Vec<Warning>,
+) -> Result<(), ReadError> {
+    let main = r.part().to_string();
+    match next_child(r)? {
+        Some(root) if root.is(Ns::W, "document") => {
+            let mut has_body = false;
+            while let Some(e) = next_child(r)? {
+                if e.is(Ns::W, "body") {
+                    has_body = true;
+                    ctx.blocks_into(r, &mut doc.body)?;
+                } else {
+                    r.skip_element()?;
+                }
+            }
+            if !has_body {
+                warnings.push(Warning::new(
+                    "no_body",
+                    "the main part has no w:body; no text read",
+                    Some(main),
+                ));
+            }
+        }
+        Some(_) => warnings.push(Warning::new(
+            "unexpected_root",
+            "the main part is not a WordprocessingML document; no body read",
+            Some(main),
+        )),
+        None => warnings.push(Warning::new(
+            "unexpected_root",
+            "the main part is empty; no body read",
+            Some(main),
+        )),
+    }
+    Ok(())
+}
+
 /// Read a DOCX package.
 pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
     let limits = pkg.limits();
@@ -266,36 +308,16 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
     // Body.
     ctx.begin_part(&main);
     let mut r = XmlReader::new(&main_bytes, &main, limits);
-    let mut has_body = false;
-    match next_child(&mut r)? {
-        Some(root) if root.is(Ns::W, "document") => {
-            while let Some(e) = next_child(&mut r)? {
-                if e.is(Ns::W, "body") {
-                    has_body = true;
-                    doc.body.extend(ctx.blocks(&mut r)?);
-                } else {
-                    r.skip_element()?;
-                }
-            }
-            if !has_body {
-                warnings.push(Warning::new(
-                    "no_body",
-                    "the main part has no w:body; no text read",
-                    Some(main.clone()),
-                ));
-            }
+    if let Err(e) = read_body(&mut ctx, &mut r, &mut doc, &mut warnings) {
+        // A main part cut off (a truncated file) keeps the blocks read before
+        // the cut; one with nothing before it, or malformed, is an error.
+        if !r.is_cut_off(&e) || doc.body.is_empty() {
+            return Err(e);
         }
-        Some(_) => warnings.push(Warning::new(
-            "unexpected_root",
-            "the main part is not a WordprocessingML document; no body read",
-            Some(main.clone()),
-        )),
-        None => warnings.push(Warning::new(
-            "unexpected_root",
-            "the main part is empty; no body read",
-            Some(main.clone()),
-        )),
+        warnings.push(crate::read::truncated_part(&e));
+        doc.partial = true;
     }
+    crate::read::check_cut_main(pkg, &main, &doc)?;
     ctx.end_part();
     let body_refs = std::mem::take(&mut ctx.note_refs);
 

@@ -55,7 +55,7 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
     styles.auto = content_auto;
     let mut ctx = Ctx::new(&styles, "content.xml");
     let mut has_text = false;
-    loop {
+    let body = (|| loop {
         match r.next()? {
             Ev::Start(e) if e.is(Ns::Office, "text") => {
                 has_text = true;
@@ -63,10 +63,20 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
             }
             Ev::Start(e) if e.is(Ns::Office, "body") => {}
             Ev::Start(_) => r.skip_element()?,
-            Ev::Eof => break,
+            Ev::Eof => return Ok(()),
             _ => {}
         }
+    })();
+    if let Err(e) = body {
+        // content.xml cut off (a truncated file) keeps the blocks read before
+        // the cut; with nothing before it, or malformed, it is an error.
+        if !r.is_cut_off(&e) || doc.body.is_empty() {
+            return Err(e);
+        }
+        doc.warnings.push(crate::read::truncated_part(&e));
+        doc.partial = true;
     }
+    crate::read::check_cut_main(pkg, "content.xml", &doc)?;
     if !has_text {
         doc.warnings.push(Warning::new(
             "no_body",
