@@ -38,7 +38,60 @@ fn empty_prefix_is_an_unknown_prefix() {
     );
     let s = starts(&xml);
     assert_eq!(s[0].0, Ns::W);
-    assert_eq!(s[1], (Ns::W, "link".into(), vec![(Ns::Other, "val".into())]));
-    assert_eq!(s[2], (Ns::Other, "p".into(), vec![(Ns::Other, "val".into())]));
+    assert_eq!(
+        s[1],
+        (Ns::W, "link".into(), vec![(Ns::Other, "val".into())])
+    );
+    assert_eq!(
+        s[2],
+        (Ns::Other, "p".into(), vec![(Ns::Other, "val".into())])
+    );
     assert_eq!(s[3], (Ns::Other, "q".into(), vec![]));
+}
+
+/// A minimal DOCX whose body is `body` (WordprocessingML, `w:` prefix).
+fn docx(body: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#
+                .to_string(),
+        ),
+        (
+            "word/document.xml",
+            format!(r#"<w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>"#),
+        ),
+    ];
+    for (name, text) in parts {
+        w.start_file(name, opts).unwrap();
+        w.write_all(text.as_bytes()).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// doc (and the same in DOCX): tables nested 64 levels deep made report JSON
+/// nested deeper than serde_json reads (128 levels), so the pipeline's reuse
+/// and the index's text similarity could not read the report back. Tables
+/// deeper than `structure::MAX_TABLE_DEPTH` are now kept as their cell's text.
+#[test]
+fn deeply_nested_tables_give_json_that_reads_back() {
+    use reportdex::convert::{convert_bytes, ConvertOptions};
+    let levels = 40;
+    let body = format!(
+        "{}<w:p><w:r><w:t>core</w:t></w:r></w:p>{}",
+        "<w:tbl><w:tr><w:tc>".repeat(levels),
+        "</w:tc></w:tr></w:tbl>".repeat(levels)
+    );
+    let out = convert_bytes(docx(&body), "deep.docx", &ConvertOptions::default()).unwrap();
+    let json = serde_json::to_vec(&out).unwrap();
+    let back: reportdex::output::DocumentOutput =
+        serde_json::from_slice(&json).expect("the report JSON reads back");
+    assert!(back
+        .warnings
+        .iter()
+        .any(|w| w.code == "table_nesting_too_deep"));
+    assert!(String::from_utf8_lossy(&json).contains("core"));
 }
