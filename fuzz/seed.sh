@@ -15,6 +15,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=..
 MAX_KB=${SEED_MAX_KB:-256}
+# Largest seed built from XML parts, in KiB: an ODT's content.xml inflates to
+# megabytes, and long inputs make every execution slow.
+PART_MAX_KB=${SEED_PART_MAX_KB:-128}
 # At most this many documents of each kind (the corpus has hundreds; the
 # fuzzer needs variety, not volume, and CI runs are short).
 MAX_DOCS=${SEED_MAX_DOCS:-60}
@@ -45,6 +48,9 @@ echo "seed: $n whole documents"
 # part FILE MEMBER: a member of a zip, empty when absent.
 part() { unzip -p "$1" "$2" 2>/dev/null || true; }
 
+# drop_large DIR: remove seeds over PART_MAX_KB.
+drop_large() { find "$1" -type f -size +"${PART_MAX_KB}"k -delete; }
+
 n=0
 for f in $(docs docx); do
   h=$(sha1sum "$f" | cut -c1-16)
@@ -55,6 +61,7 @@ for f in $(docs docx); do
   part "$f" word/document.xml > "corpus/docx/$h.main"
   n=$((n + 1))
 done
+drop_large corpus/docx
 echo "seed: $n docx"
 
 n=0
@@ -65,6 +72,7 @@ for f in $(docs odt); do
   part "$f" content.xml > "corpus/odt/$h.main"
   n=$((n + 1))
 done
+drop_large corpus/odt
 echo "seed: $n odt"
 
 n=0
@@ -72,7 +80,7 @@ for f in $(docs docx odt); do
   rm -rf "$TMP/x" && mkdir -p "$TMP/x"
   unzip -qq -o "$f" -d "$TMP/x" 2>/dev/null || true
   while IFS= read -r -d '' p; do
-    [ "$(stat -c %s "$p")" -le $((MAX_KB * 1024)) ] || continue
+    [ "$(stat -c %s "$p")" -le $((PART_MAX_KB * 1024)) ] || continue
     cp "$p" "corpus/xml_differential/$(sha1sum "$p" | cut -c1-16)"
     n=$((n + 1))
   done < <(find "$TMP/x" -type f \( -name '*.xml' -o -name '*.rels' \) -print0)

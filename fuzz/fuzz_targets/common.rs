@@ -25,6 +25,11 @@ pub fn whole_path(bytes: Vec<u8>, name: &str) {
     };
     let _ = reportdex::pipeline::dataset::rows(&doc, "out/doc.json");
     let json = serde_json::to_vec(&doc).expect("a converted document serializes");
+    // To look at what an input converts to: run the target binary on it with
+    // FUZZ_DUMP_JSON=file.
+    if let Some(path) = std::env::var_os("FUZZ_DUMP_JSON") {
+        std::fs::write(path, &json).expect("FUZZ_DUMP_JSON written");
+    }
     // What we write, we must read back.
     let _: serde_json::Value = serde_json::from_slice(&json).expect("our JSON parses");
 }
