@@ -95,3 +95,25 @@ fn deeply_nested_tables_give_json_that_reads_back() {
         .any(|w| w.code == "table_nesting_too_deep"));
     assert!(String::from_utf8_lossy(&json).contains("core"));
 }
+
+#[path = "support/doc_builder.rs"]
+#[allow(dead_code)]
+mod doc_builder;
+
+/// doc: a CLX whose last byte is the Pcdt marker (0x02), so that the piece
+/// table's length field lies past its end, underflowed a subtraction (a panic
+/// with overflow checks, a wrapped length without). Now a typed error: the
+/// piece table is empty.
+#[test]
+fn clx_ending_in_the_pcdt_marker_is_an_error() {
+    use reportdex::convert::{convert_bytes, ConvertOptions};
+    use reportdex::error::ReadError;
+    let mut b = doc_builder::build(&[doc_builder::Para::new("text")]);
+    let (clx_at, _) = b.pair(33);
+    assert_eq!(b.table[clx_at as usize], 2);
+    b.set_pair(33, clx_at, 1);
+    match convert_bytes(b.compound(), "t.doc", &ConvertOptions::default()) {
+        Err(ReadError::WordBinary(m)) => assert!(m.contains("empty"), "{m}"),
+        other => panic!("{:?}", other.map(|d| d.warnings)),
+    }
+}
