@@ -6,9 +6,11 @@ use reportdex::xml::{Ev, Ns, XmlReader};
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
-/// Every start tag of `xml`: (namespace, local name, attributes as
-/// (namespace, local name)).
-fn starts(xml: &str) -> Vec<(Ns, String, Vec<(Ns, String)>)> {
+/// A start tag: namespace, local name, attributes as (namespace, local name).
+type Start = (Ns, String, Vec<(Ns, String)>);
+
+/// Every start tag of `xml`.
+fn starts(xml: &str) -> Vec<Start> {
     let mut r = XmlReader::new(xml.as_bytes(), "t.xml", Limits::default());
     let mut out = Vec::new();
     loop {
@@ -97,7 +99,6 @@ fn deeply_nested_tables_give_json_that_reads_back() {
 }
 
 #[path = "support/doc_builder.rs"]
-#[allow(dead_code)]
 mod doc_builder;
 
 /// doc: a CLX whose last byte is the Pcdt marker (0x02), so that the piece
