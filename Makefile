@@ -2,7 +2,7 @@
 CARGO ?= cargo
 OUT ?= out
 
-.PHONY: run test ci fmt fmt-check lint doc samples schemas bench build
+.PHONY: run test ci fmt fmt-check lint doc samples schemas bench build fuzz
 
 ## Convert every report in samples/ into $(OUT)/ and build the index.
 run:
@@ -44,3 +44,22 @@ bench:
 	bash scripts/bench_doc.sh
 
 ci: fmt-check lint doc test
+
+## Fuzz every target for FUZZ_SECONDS each (one job, one at a time), after
+## seeding fuzz/corpus/ (see fuzz/README.md). Exits non-zero on the first crash,
+## hang (-timeout, seconds per input) or memory blow-up (-rss_limit_mb); the
+## input is left in fuzz/artifacts/<target>/. Needs cargo-fuzz and nightly.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= container docx odt doc convert xml_differential
+FUZZ_CARGO ?= cargo +nightly
+# No sanitizer: the crate forbids unsafe code, so ASan would mostly halve the
+# speed; overflow checks and debug assertions stay on (cargo fuzz's default).
+FUZZ_BUILD_FLAGS ?= --sanitizer none
+FUZZ_FLAGS ?= -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 -print_final_stats=1
+fuzz:
+	bash fuzz/seed.sh
+	$(FUZZ_CARGO) fuzz build $(FUZZ_BUILD_FLAGS)
+	set -e; for t in $(FUZZ_TARGETS); do \
+	  echo "== fuzz $$t: $(FUZZ_SECONDS)s"; \
+	  $(FUZZ_CARGO) fuzz run $(FUZZ_BUILD_FLAGS) $$t -- -max_total_time=$(FUZZ_SECONDS) $(FUZZ_FLAGS); \
+	done

@@ -21,7 +21,8 @@
 //! their section; text before the first heading goes into a level-0 section.
 
 use crate::model::{
-    Block, Document, HeaderFooter, Heading, HeadingSource, Note, Paragraph, Properties, Warning,
+    Block, Document, HeaderFooter, Heading, HeadingSource, Note, Paragraph, Properties, Table,
+    Warning,
 };
 use crate::output::{Content, ParagraphOut, Section};
 
@@ -49,17 +50,40 @@ pub struct Built {
     pub partial: bool,
 }
 
+/// Deepest table nesting written to the output. Readers of JSON bound nesting
+/// (serde_json, with which the pipeline and the index read reports back, stops
+/// at 128 levels) and each level of tables takes four (`cells`, a cell,
+/// `tables`, a table) beside the section tree's; Word allows 63 levels and the
+/// DOCX reader keeps as many as the XML depth limit does. Deeper tables are
+/// kept as the text of the cell that holds them, with a warning.
+pub const MAX_TABLE_DEPTH: usize = 16;
+
 /// Build the title and section tree of a document.
 pub fn build(doc: Document) -> Built {
     let Document {
         properties,
-        body,
+        mut body,
         notes,
         headers,
         footers,
-        warnings,
+        mut warnings,
         partial,
     } = doc;
+    let mut flattened = false;
+    for b in &mut body {
+        if let Block::Table(t) = b {
+            cap_table_depth(t, 1, &mut flattened);
+        }
+    }
+    if flattened {
+        warnings.push(Warning::new(
+            "table_nesting_too_deep",
+            format!(
+                "tables nested deeper than {MAX_TABLE_DEPTH} levels are kept as the text of their cell"
+            ),
+            None,
+        ));
+    }
     let body: Vec<Block> = body
         .into_iter()
         .filter(|b| !matches!(b, Block::Paragraph(p) if p.text.trim().is_empty()))
@@ -116,6 +140,28 @@ pub fn build(doc: Document) -> Built {
         footers,
         warnings,
         partial,
+    }
+}
+
+/// Keep at most [`MAX_TABLE_DEPTH`] levels of tables in `t` (at level `depth`):
+/// the tables of a cell at the deepest level become lines of its text.
+fn cap_table_depth(t: &mut Table, depth: usize, flattened: &mut bool) {
+    for c in &mut t.cells {
+        if depth < MAX_TABLE_DEPTH {
+            for n in &mut c.tables {
+                cap_table_depth(n, depth + 1, flattened);
+            }
+        } else if !c.tables.is_empty() {
+            *flattened = true;
+            let mut lines = Vec::new();
+            if !c.text.is_empty() {
+                lines.push(std::mem::take(&mut c.text));
+            }
+            for n in std::mem::take(&mut c.tables) {
+                crate::read::push_table_text(&n, &mut lines);
+            }
+            c.text = lines.join("\n");
+        }
     }
 }
 

@@ -477,6 +477,12 @@ impl<'a> XmlReader<'a> {
 
     /// Namespace of a prefixed name.
     fn resolve_prefix(&mut self, prefix: &[u8]) -> Ns {
+        // An empty prefix (a name written `:x`) is bound to nothing, as quick-xml
+        // resolves it: not the default namespace, whose binding has the empty
+        // prefix here.
+        if prefix.is_empty() {
+            return Ns::Other;
+        }
         let key = prefix_key(prefix);
         if let Some(k) = key {
             if let Some(&(_, ns)) = self.memo.iter().find(|(mk, _)| *mk == k) {
@@ -815,7 +821,7 @@ impl<'a> XmlReader<'a> {
                 return Ok(None);
             }
             qnames[n] = key;
-            if let Some(c) = key.iter().position(|&b| b == b':').filter(|&c| c > 0) {
+            if let Some(c) = key.iter().position(|&b| b == b':') {
                 // Attributes of a tag mostly share one prefix.
                 let prefix = &key[..c];
                 nss[n] = match last_prefix {
@@ -1017,8 +1023,9 @@ impl<'a> XmlReader<'a> {
             .ok_or_else(|| self.internal_error())?;
         let mut attr_list: Vec<Attr<'a>> = Vec::new();
         // Attribute prefixes, resolved once all declarations of the tag are known.
-        let mut prefixes: [&[u8]; 8] = [b""; 8];
-        let mut more_prefixes: Vec<&[u8]> = Vec::new();
+        // (`None`: unprefixed; `Some(b"")`: the empty prefix of `:x`.)
+        let mut prefixes: [Option<&[u8]>; 8] = [None; 8];
+        let mut more_prefixes: Vec<Option<&[u8]>> = Vec::new();
         // Keys seen so far (offset in the tag, qualified name), for the duplicate check
         // quick-xml would otherwise do with a heap-allocated list per tag.
         let mut keys: [(usize, &[u8]); 8] = [(0, b""); 8];
@@ -1066,7 +1073,7 @@ impl<'a> XmlReader<'a> {
                 .reslice(alocal.as_ref())
                 .ok_or_else(|| self.internal_error())?;
             let value = self.attr_value(&a, off)?;
-            let aprefix: &[u8] = aprefix.map_or(b"", |p| p.into_inner());
+            let aprefix: Option<&[u8]> = aprefix.map(|p| p.into_inner());
             if attr_list.len() < prefixes.len() {
                 prefixes[attr_list.len()] = aprefix;
             } else {
@@ -1087,7 +1094,7 @@ impl<'a> XmlReader<'a> {
         };
         let all_prefixes = prefixes.iter().chain(more_prefixes.iter());
         for (a, p) in attr_list.iter_mut().zip(all_prefixes) {
-            if !p.is_empty() {
+            if let Some(p) = p {
                 a.ns = self.resolve_prefix(p);
             }
         }

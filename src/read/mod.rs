@@ -109,7 +109,7 @@ pub(crate) fn blocks_text(blocks: &[Block]) -> String {
 }
 
 /// Recursion is bounded by the XML depth limit: tables nest only in cells.
-fn push_table_text(t: &Table, lines: &mut Vec<String>) {
+pub(crate) fn push_table_text(t: &Table, lines: &mut Vec<String>) {
     for c in &t.cells {
         if !c.text.is_empty() {
             lines.push(c.text.clone());

@@ -112,7 +112,9 @@ impl Text {
                 }
                 Some(2) => {
                     let lcb = u32_at(clx_bytes, at + 1).unwrap_or(0) as usize;
-                    let start = at + 5;
+                    // The Pcdt's own header may already run past the CLX (a
+                    // CLX ending in the 0x02 marker): then nothing is left.
+                    let start = (at + 5).min(clx_bytes.len());
                     let end = start.saturating_add(lcb).min(clx_bytes.len());
                     if end - start < lcb {
                         warnings.push(Warning::new(
