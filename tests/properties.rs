@@ -8,25 +8,15 @@
 
 mod support;
 
+use support::zip_of;
+
 use proptest::prelude::*;
 use reportdex::convert::{convert_bytes, ConvertOptions};
 use reportdex::model::{RawCell, RawRow, RawTable, Table, VMerge};
 use reportdex::output::{Content, DocumentOutput, Section};
 use std::collections::HashMap;
-use std::io::Write;
 
 // ------------------------------------------------------------------ helpers
-
-fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, data) in parts {
-        let opts = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
-        w.start_file(*name, opts).unwrap();
-        w.write_all(data).unwrap();
-    }
-    w.finish().unwrap().into_inner()
-}
 
 const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const ODF_NS: &str = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0""#;
