@@ -172,7 +172,7 @@ pub(crate) struct Reader<'a> {
     pub note_refs: HashMap<u32, String>,
     /// Text-box stories by the CP of their anchor in the main story.
     pub anchored: HashMap<u32, Vec<Block>>,
-    style_facts: HashMap<u16, StyleFacts>,
+    style_facts: HashMap<u16, std::rc::Rc<StyleFacts>>,
     char_style_bold: HashMap<u16, (Option<u8>, Option<u8>)>,
     fields: Vec<Field>,
     field_overflow: usize,
@@ -353,7 +353,7 @@ impl<'a> Reader<'a> {
                 grpprl.extend_from_slice(extra);
             }
         }
-        let mut pap = self.facts(istd).pap;
+        let mut pap = self.facts(istd).pap.clone();
         pap.istd = istd;
         let mut sprms = Sprms::new(&grpprl);
         for s in sprms.by_ref() {
@@ -385,9 +385,9 @@ impl<'a> Reader<'a> {
     }
 
     /// The facts of paragraph style `istd`, computed once.
-    fn facts(&mut self, istd: u16) -> StyleFacts {
+    fn facts(&mut self, istd: u16) -> std::rc::Rc<StyleFacts> {
         if let Some(f) = self.style_facts.get(&istd) {
-            return f.clone();
+            return std::rc::Rc::clone(f);
         }
         let chain = self.styles.chain(istd);
         let mut f = StyleFacts::default();
@@ -427,7 +427,8 @@ impl<'a> Reader<'a> {
                 };
             }
         }
-        self.style_facts.insert(istd, f.clone());
+        let f = std::rc::Rc::new(f);
+        self.style_facts.insert(istd, std::rc::Rc::clone(&f));
         f
     }
 

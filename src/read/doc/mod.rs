@@ -48,14 +48,14 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
             )));
         }
         let mut doc = word6::read(&fib, &word)?;
-        read_properties(pkg, &mut doc)?;
+        read_properties(pkg, &mut doc);
         return Ok(doc);
     }
     let table = pkg
         .part(fib.table_stream())?
         .ok_or_else(|| ReadError::MissingPart(fib.table_stream().to_string()))?;
-    let data = pkg.part("Data")?.unwrap_or_default();
     let mut warnings: Vec<Warning> = Vec::new();
+    let data = optional_stream(pkg, "Data", &mut warnings).unwrap_or_default();
     let text = pieces::Text::read(&fib, &word, &table, &mut warnings)?;
     let styles = styles::Styles::read(&table, fib.pair(Pair::Stshf), &mut warnings);
     let chpx = fkp::Runs::read(
@@ -77,17 +77,36 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
     let lists = lists::DocLists::parse(&table, (lst.fc, lst.lcb), (lfo.fc, lfo.lcb), &mut warnings);
     let mut reader = body::Reader::new(&word, &data, &text, &styles, &chpx, &papx, lists, warnings);
     let mut doc = stories::read_all(&mut reader, &fib, &table);
-    read_properties(pkg, &mut doc)?;
+    read_properties(pkg, &mut doc);
     Ok(doc)
 }
 
 /// Document properties from the property-set streams.
-fn read_properties(pkg: &mut Package, doc: &mut Document) -> Result<(), ReadError> {
-    if let Some(si) = pkg.part("\u{5}SummaryInformation")? {
+fn read_properties(pkg: &mut Package, doc: &mut Document) {
+    if let Some(si) = optional_stream(pkg, "\u{5}SummaryInformation", &mut doc.warnings) {
         props::read_summary_information(&si, &mut doc.properties, &mut doc.warnings);
     }
-    if let Some(dsi) = pkg.part("\u{5}DocumentSummaryInformation")? {
+    if let Some(dsi) = optional_stream(pkg, "\u{5}DocumentSummaryInformation", &mut doc.warnings) {
         props::read_document_summary_information(&dsi, &mut doc.properties, &mut doc.warnings);
     }
-    Ok(())
+}
+
+/// A stream the document can be read without: when it cannot be read (a
+/// broken chain, over the size limit) the document loses only what it holds,
+/// with a `bad_part` warning, instead of the whole document.
+fn optional_stream(pkg: &mut Package, name: &str, warnings: &mut Vec<Warning>) -> Option<Vec<u8>> {
+    match pkg.part(name) {
+        Ok(s) => s,
+        Err(e) => {
+            warnings.push(Warning::new(
+                "bad_part",
+                format!(
+                    "stream {} could not be read: {e}",
+                    name.trim_start_matches('\u{5}')
+                ),
+                Some(name.trim_start_matches('\u{5}').to_string()),
+            ));
+            None
+        }
+    }
 }

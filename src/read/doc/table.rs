@@ -436,7 +436,6 @@ pub(crate) fn raw_table(
         };
         placed_rows.push((placed, row.tap.header));
     }
-    keep_continuation_text(&mut placed_rows);
 
     let rows = placed_rows
         .into_iter()
@@ -581,55 +580,6 @@ fn place_by_edges(cells: Vec<RawCell>, tcs: &[Tc], lines: &[usize]) -> Vec<Place
         p.cell.covered = false;
     }
     out
-}
-
-/// Move the text of vertical-merge continuation cells to the cell they
-/// continue, which `Table::from_raw` keeps (it drops continuation text).
-fn keep_continuation_text(rows: &mut [(Vec<Placed>, bool)]) {
-    // The cells of the row above as (first column, end column, owner): the
-    // (row, cell) that covers those columns as `from_raw` resolves them.
-    // Sorted by column, as a row's cells are placed left to right; kept as
-    // spans rather than per column so that a wide grid costs nothing.
-    type Spans = Vec<(usize, usize, (usize, usize))>;
-    let owner_at = |spans: &Spans, col: usize| {
-        let i = spans.partition_point(|&(start, _, _)| start <= col);
-        i.checked_sub(1)
-            .and_then(|i| spans.get(i))
-            .filter(|&&(_, end, _)| col < end)
-            .map(|&(_, _, owner)| owner)
-    };
-    let mut above: Spans = Vec::new();
-    for r in 0..rows.len() {
-        let mut here: Spans = Vec::new();
-        let n = rows.get(r).map_or(0, |row| row.0.len());
-        for j in 0..n {
-            let Some(p) = rows.get_mut(r).and_then(|row| row.0.get_mut(j)) else {
-                break;
-            };
-            let (col, span) = (p.col, p.span);
-            let owner = if p.cell.v_merge == VMerge::Continue {
-                owner_at(&above, col)
-            } else {
-                None
-            };
-            let owner = match owner {
-                Some((ar, ac)) => {
-                    let moved = RawCell {
-                        text: std::mem::take(&mut p.cell.text),
-                        tables: std::mem::take(&mut p.cell.tables),
-                        ..RawCell::default()
-                    };
-                    if let Some(target) = rows.get_mut(ar).and_then(|row| row.0.get_mut(ac)) {
-                        absorb(&mut target.cell, moved);
-                    }
-                    (ar, ac)
-                }
-                None => (r, j),
-            };
-            here.push((col, col + span, owner));
-        }
-        above = here;
-    }
 }
 
 #[cfg(test)]
