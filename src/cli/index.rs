@@ -8,7 +8,11 @@ use std::path::Path;
 
 /// Run `reportdex index`.
 pub fn run(args: IndexArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
-    build_and_write(&args.out, args.aliases.as_deref(), global.quiet)?;
+    match (args.inputs.as_slice(), &args.out) {
+        ([dir], None) => build_and_write(dir, args.aliases.as_deref(), global.quiet)?,
+        (_, None) => anyhow::bail!("several INs: name the directory to write to with -o OUT"),
+        (_, Some(_)) => anyhow::bail!("merging shards with -o OUT is not available yet"),
+    }
     Ok(ExitStatus::Success)
 }
 
