@@ -119,7 +119,7 @@ pub struct ConvertArgs {
     pub stdin_paths: bool,
     /// With --stdin-paths: the paths are separated by NUL bytes (`find -print0`)
     /// instead of newlines.
-    #[arg(short = '0', long = "null", requires = "stdin_paths")]
+    #[arg(short = '0', long = "null")]
     pub null: bool,
     /// Output directory (created if missing).
     #[arg(

@@ -21,6 +21,9 @@ const ENV_PAUSE_AT: &str = "REPORTDEX_TEST_PAUSE_AT";
 
 /// Run the conversion.
 pub fn run(args: ConvertArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
+    if args.null && !args.stdin_paths {
+        anyhow::bail!("-0 (--null) separates the paths read with --stdin-paths: give both");
+    }
     let opts = Options {
         jobs: args.jobs.map(usize::from),
         force: args.force,

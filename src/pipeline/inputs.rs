@@ -707,6 +707,41 @@ mod tests {
     }
 
     #[test]
+    fn paths_as_given_are_normalized_and_never_absolute() {
+        let n = |p: &str| normalized_source_path(Path::new(p));
+        assert_eq!(
+            n("/data/r/2022/a.docx").as_deref(),
+            Some("data/r/2022/a.docx")
+        );
+        assert_eq!(n("./r//a.docx").as_deref(), Some("r/a.docx"));
+        assert_eq!(n("r/x/../a.docx").as_deref(), Some("r/a.docx"));
+        assert_eq!(n("../../r/a.docx").as_deref(), Some("r/a.docx"));
+        assert_eq!(n("r.zip").as_deref(), Some("r.zip"));
+        assert_eq!(n("."), None);
+        assert_eq!(n("/"), None);
+    }
+
+    #[test]
+    fn roots_as_given_keep_distinct_names_for_one_last_component() {
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["a", "b"] {
+            fs::create_dir(dir.path().join(sub)).unwrap();
+            fs::write(dir.path().join(sub).join("r.docx"), sub).unwrap();
+        }
+        let roots = [dir.path().join("a/r.docx"), dir.path().join("b/r.docx")];
+        let limits = InputLimits::default();
+        // By last component both are `r.docx`: refused.
+        assert!(discover(&roots, None, &limits).is_err());
+        let d = discover_with(&roots, RootNaming::AsGiven, None, &limits).unwrap();
+        let base = normalized_source_path(dir.path()).unwrap();
+        let got: Vec<&str> = d.inputs.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(
+            got,
+            [format!("{base}/a/r.docx"), format!("{base}/b/r.docx")]
+        );
+    }
+
+    #[test]
     fn extensions() {
         assert!(is_document_name("a/B.DOCX"));
         assert!(is_document_name("x.Odt"));
