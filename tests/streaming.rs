@@ -154,6 +154,30 @@ fn stdin_paths_by_line_or_nul_stream_the_json_an_out_dir_holds() {
         let path = doc["source"]["path"].as_str().unwrap();
         assert!(paths.iter().any(|p| p == path), "{path}");
     }
+
+    // With -o OUT too: the same lines, from a fresh run and from a rerun that
+    // reuses every output.
+    let both = tmp.path().join("both");
+    for _ in 0..2 {
+        let o = run(
+            &[
+                "convert",
+                "--stdin-paths",
+                "-o",
+                both.to_str().unwrap(),
+                "--jsonl",
+                "-",
+                "-q",
+            ],
+            &lines_of(&paths, b'\n'),
+        );
+        assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+        assert_eq!(o.stdout, a.stdout);
+    }
+    assert_eq!(
+        std::fs::read(both.join("reports.jsonl")).unwrap(),
+        reports.as_bytes()
+    );
 }
 
 #[test]
@@ -223,7 +247,7 @@ fn empty_stdin_is_an_empty_run_and_flags_conflict_cleanly() {
     assert_eq!(code(&missing), 2, "{}", text(&missing.stderr));
     for args in [
         &["convert", "--stdin-paths", "samples", "--jsonl", "-"][..],
-        &["convert", "samples", "--jsonl", "-", "-o", "x"],
+        &["convert", "samples", "--jsonl", "-", "--force"],
         &["convert", "samples", "-0", "--jsonl", "-"],
         &["convert", "samples"],
         &["index", "samples", "samples"],

@@ -122,30 +122,24 @@ pub struct ConvertArgs {
     #[arg(short = '0', long = "null")]
     pub null: bool,
     /// Output directory (created if missing).
-    #[arg(
-        short,
-        long,
-        value_name = "OUT",
-        required_unless_present = "jsonl",
-        conflicts_with = "jsonl"
-    )]
+    #[arg(short, long, value_name = "OUT", required_unless_present = "jsonl")]
     pub out: Option<PathBuf>,
-    /// Write no OUT directory: one document JSON per line to FILE (`-`:
-    /// standard output), in source-path order; failures as errors.jsonl
-    /// records, one JSON line each, on standard error.
+    /// One document JSON per line to FILE (`-`: standard output), in
+    /// source-path order. Without -o: nothing else is written to disk and
+    /// failures are errors.jsonl records, one JSON line each, on stderr.
     #[arg(long, value_name = "FILE|-")]
     pub jsonl: Option<PathBuf>,
     /// Worker threads [default: all cores].
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
     /// Convert every input again, ignoring the manifest of a previous run.
-    #[arg(long, conflicts_with = "jsonl")]
+    #[arg(long, requires = "out")]
     pub force: bool,
     /// Do not build OUT/index.json.
-    #[arg(long, conflicts_with = "jsonl")]
+    #[arg(long, requires = "out")]
     pub no_index: bool,
     /// Write CSV files without the UTF-8 byte-order mark (by default it is there
     /// so that Excel shows Chinese text correctly).
-    #[arg(long, conflicts_with = "jsonl")]
+    #[arg(long, requires = "out")]
     pub no_bom: bool,
 }

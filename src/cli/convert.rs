@@ -58,17 +58,32 @@ pub fn run(args: ConvertArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus>
         && global.verbose == 0
         && std::io::stderr().is_terminal();
     let started = Instant::now();
-    let (Some(out), None) = (&args.out, &args.jsonl) else {
-        // --jsonl: no OUT; failures are JSON lines on stderr instead of
+    let Some(out) = &args.out else {
+        // --jsonl without OUT: failures are JSON lines on stderr instead of
         // human-readable lines.
         let printer = Printer::new(show_bar, global.quiet).without_failure_lines();
-        let summary = stream(&inputs, args.jsonl.as_deref(), &opts, &printer)?;
+        let summary = with_jsonl(args.jsonl.as_deref(), |data| {
+            let mut errors = std::io::stderr();
+            Ok(pipeline::stream(
+                &inputs,
+                &opts,
+                data,
+                &mut errors,
+                &printer,
+            )?)
+        })?;
         printer.finish(&summary, started.elapsed());
         return Ok(status(&summary));
     };
     let printer = Printer::new(show_bar, global.quiet);
-    let summary = pipeline::run(&inputs, out, &opts, &printer)
-        .with_context(|| format!("converting into {}", out.display()))?;
+    let convert = |jsonl: Option<&mut dyn std::io::Write>| {
+        pipeline::run_with_jsonl(&inputs, out, &opts, &printer, jsonl)
+            .with_context(|| format!("converting into {}", out.display()))
+    };
+    let summary = match args.jsonl.as_deref() {
+        Some(target) => with_jsonl(Some(target), |data| convert(Some(data)))?,
+        None => convert(None)?,
+    };
     printer.finish(&summary, started.elapsed());
     match &summary.index {
         Some((path, built)) => super::index::print(path, built, global.quiet, None),
@@ -85,32 +100,24 @@ fn status(summary: &pipeline::Summary) -> ExitStatus {
     }
 }
 
-/// `--jsonl FILE|-`: documents as JSON lines to FILE or stdout, error records
-/// as JSON lines on stderr.
-fn stream(
-    inputs: &[PathBuf],
+/// Run `f` with the `--jsonl` target opened: FILE, or standard output for `-`.
+fn with_jsonl<T>(
     target: Option<&Path>,
-    opts: &Options,
-    printer: &Printer,
-) -> anyhow::Result<pipeline::Summary> {
-    let mut errors = std::io::stderr();
-    let summary = match target {
+    f: impl FnOnce(&mut dyn std::io::Write) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    match target {
         None => anyhow::bail!("--jsonl or -o OUT is required"),
         Some(p) if p == Path::new("-") => {
-            let stdout = std::io::stdout().lock();
-            let mut data = BufWriter::with_capacity(1 << 16, stdout);
-            pipeline::stream(inputs, opts, &mut data, &mut errors, printer)
-                .context("writing JSON lines to standard output")?
+            let mut data = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            f(&mut data).context("writing JSON lines to standard output")
         }
         Some(p) => {
             let file =
                 std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?;
             let mut data = BufWriter::with_capacity(1 << 16, file);
-            pipeline::stream(inputs, opts, &mut data, &mut errors, printer)
-                .with_context(|| format!("writing JSON lines to {}", p.display()))?
+            f(&mut data).with_context(|| format!("writing JSON lines to {}", p.display()))
         }
-    };
-    Ok(summary)
+    }
 }
 
 /// The input paths given on standard input: separated by newlines (a `\r`

@@ -26,7 +26,7 @@ pub mod naming;
 mod run;
 
 pub use inputs::{InputLimits, RootNaming};
-pub use run::{run, stream};
+pub use run::{run, run_with_jsonl, stream};
 
 use crate::convert::ConvertOptions;
 use serde::Serialize;

@@ -70,6 +70,19 @@ pub fn run(
     opts: &Options,
     progress: &dyn Progress,
 ) -> Result<Summary, PipelineError> {
+    run_with_jsonl(roots, out, opts, progress, None)
+}
+
+/// [`run`], also writing each document's JSON (as written into OUT, reused
+/// ones included) as one line to `jsonl`, in source-path order, as it is
+/// written.
+pub fn run_with_jsonl(
+    roots: &[PathBuf],
+    out: &Path,
+    opts: &Options,
+    progress: &dyn Progress,
+    mut jsonl: Option<&mut dyn Write>,
+) -> Result<Summary, PipelineError> {
     if out.exists() && !out.is_dir() {
         return Err(PipelineError::OutNotDir(out.display().to_string()));
     }
@@ -189,6 +202,14 @@ pub fn run(
                 } => {
                     sink.append(&rows)
                         .map_err(|e| out_err(&dir.temp_path("dataset"), e))?;
+                    if let Some(w) = jsonl.as_deref_mut() {
+                        // The file is in place (written atomically) and in
+                        // the page cache: copied, not serialized again.
+                        let path = dir.root().join(&names[i]);
+                        std::fs::File::open(&path)
+                            .and_then(|mut f| std::io::copy(&mut f, w))
+                            .map_err(|e| out_err(&path, e))?;
+                    }
                     if converted {
                         summary.converted += 1;
                         summary.bytes_converted += hashes[i].as_ref().map_or(0, |h| h.size);
