@@ -14,7 +14,7 @@ pub fn run(args: IndexArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
         (inputs, Some(out)) => {
             let started = std::time::Instant::now();
             let (path, summary) =
-                index::build_and_write_merged(inputs, out, args.aliases.as_deref())
+                reportdex::pipeline::merge_index(inputs, out, args.aliases.as_deref())
                     .with_context(|| format!("indexing into {}", out.display()))?;
             print(&path, &summary, global.quiet, Some(started.elapsed()));
         }

@@ -10,8 +10,8 @@
 //! * a document in several shards (the same sha256) counts once: the one with
 //!   the first source path is kept, as a single run keeps the first input and
 //!   records the others as duplicates;
-//! * `json` is the name a single run gives the report's JSON
-//!   ([`crate::pipeline::naming::assign`] over the kept source paths; a single
+//! * `json` is the name a single run gives the report's JSON (the caller's
+//!   naming over the kept source paths, `pipeline::naming::assign`; a single
 //!   run also counts failed inputs and duplicates there, so the two differ only
 //!   when such an input's name collides with a report's, case-insensitively);
 //! * the text similarity reads each report's JSON where its shard has it (a
@@ -173,11 +173,15 @@ impl Drop for TempFile {
 /// lines files, in any order) and write it to `out_dir/index.json` (the
 /// directory is created if missing). `aliases` as for
 /// [`super::build_and_write_dir`], with `out_dir/aliases.csv` as the default.
+/// `json_names` gives the per-report JSON names of source paths in sorted
+/// order, as a batch run names its files (`pipeline::naming::assign`; passed
+/// in so that the index does not depend on the pipeline above it).
 /// Lines of a shard that cannot be read are left out and listed as problems.
 pub fn build_and_write_merged(
     inputs: &[PathBuf],
     out_dir: &Path,
     aliases: Option<&Path>,
+    json_names: &dyn Fn(&mut dyn Iterator<Item = &str>) -> Vec<String>,
 ) -> Result<(PathBuf, BuildSummary), IndexError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
@@ -254,7 +258,13 @@ pub fn build_and_write_merged(
         kept.len(),
         shards.len()
     );
-    let names = crate::pipeline::naming::assign(kept.iter().map(|e| e.path.as_str()));
+    let names = json_names(&mut kept.iter().map(|e| e.path.as_str()));
+    if names.len() != kept.len() {
+        return Err(IndexError::Io {
+            path: out_dir.to_path_buf(),
+            source: std::io::Error::other("the naming gave a wrong number of names"),
+        });
+    }
 
     // Second pass: the merged lines, in order, into a temporary file in OUT.
     std::fs::create_dir_all(out_dir).map_err(io(out_dir))?;

@@ -227,6 +227,17 @@ impl Options {
     }
 }
 
+/// One index from the shards of a distributed run (dataset directories and
+/// `--jsonl` files) written to `out/index.json`, equal to a single run's:
+/// [`crate::index::build_and_write_merged`] with the pipeline's JSON naming.
+pub fn merge_index(
+    shards: &[std::path::PathBuf],
+    out: &std::path::Path,
+    aliases: Option<&std::path::Path>,
+) -> Result<(std::path::PathBuf, crate::index::BuildSummary), crate::index::IndexError> {
+    crate::index::build_and_write_merged(shards, out, aliases, &|paths| naming::assign(paths))
+}
+
 /// What happened to one document, as reported to [`Progress`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event<'a> {
