@@ -417,3 +417,89 @@ fn scan_shard(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc_line(path: &str, sha: &str) -> String {
+        format!(
+            r#"{{"schema_version":"1.0","source":{{"path":"{path}","format":"docx","sha256":"{sha}"}},"title":"T {path}","sections":[]}}"#
+        )
+    }
+
+    fn merge(dir: &Path, shards: &[&str], out: &str) -> (super::super::Index, Vec<u8>) {
+        let inputs: Vec<PathBuf> = shards.iter().map(|s| dir.join(s)).collect();
+        let out = dir.join(out);
+        let names = |p: &mut dyn Iterator<Item = &str>| -> Vec<String> {
+            p.map(|s| format!("{s}.json")).collect()
+        };
+        build_and_write_merged(&inputs, &out, None, &names).unwrap();
+        let bytes = std::fs::read(out.join(INDEX_FILE)).unwrap();
+        (serde_json::from_slice(&bytes).unwrap(), bytes)
+    }
+
+    #[test]
+    fn shards_are_ordered_deduplicated_and_their_bad_lines_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let one = [doc_line("b.docx", "22"), doc_line("a.docx", "11")].join("\n");
+        // `c.docx` is `a.docx` again (same hash): left out as a duplicate;
+        // `b.docx` with other bytes: a conflict; one truncated line.
+        let two = [
+            doc_line("c.docx", "11"),
+            doc_line("b.docx", "33"),
+            "{\"source\":{\"pa".to_string(),
+            String::new(),
+        ]
+        .join("\r\n");
+        std::fs::write(dir.path().join("1.jsonl"), one).unwrap();
+        std::fs::write(dir.path().join("2.jsonl"), two).unwrap();
+        let (index, bytes) = merge(dir.path(), &["1.jsonl", "2.jsonl"], "x");
+        let (_, again) = merge(dir.path(), &["2.jsonl", "1.jsonl"], "y");
+        assert!(bytes == again, "the order of the shards changed the index");
+        assert_eq!(index.reports_read, 2);
+        let placed: Vec<(&str, Option<&str>)> = index
+            .unassigned
+            .iter()
+            .map(|u| (u.path.as_str(), u.json.as_deref()))
+            .collect();
+        assert_eq!(
+            placed,
+            [
+                ("a.docx", Some("a.docx.json")),
+                ("b.docx", Some("b.docx.json"))
+            ]
+        );
+        let messages: Vec<&str> = index.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages
+            .iter()
+            .any(|m| m.starts_with("shard line left out")));
+        assert!(messages.iter().any(|m| m.contains("different contents")));
+        // The temporary merged lines are gone.
+        let left: Vec<_> = std::fs::read_dir(dir.path().join("x")).unwrap().collect();
+        assert_eq!(left.len(), 1);
+    }
+
+    #[test]
+    fn a_directory_without_reports_is_a_typed_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = |p: &mut dyn Iterator<Item = &str>| p.map(str::to_string).collect();
+        let err = build_and_write_merged(
+            &[dir.path().to_path_buf()],
+            &dir.path().join("o"),
+            None,
+            &names,
+        )
+        .unwrap_err();
+        assert!(matches!(err, IndexError::MissingReports(_)), "{err}");
+        let err = build_and_write_merged(
+            &[dir.path().join("missing.jsonl")],
+            &dir.path().join("o"),
+            None,
+            &names,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("missing.jsonl"), "{err}");
+    }
+}
