@@ -1,6 +1,6 @@
 //! `reportdex convert`: arguments to pipeline options, run, summary, exit status.
 
-use super::args::{ConvertArgs, GlobalArgs};
+use super::args::{ConvertArgs, DatasetFormat, GlobalArgs};
 use super::printer::Printer;
 use super::ExitStatus;
 use anyhow::Context;
@@ -37,6 +37,10 @@ pub fn run(args: ConvertArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus>
         }),
         pause_at: std::env::var(ENV_PAUSE_AT).ok().filter(|v| !v.is_empty()),
         index: !args.no_index,
+        datasets: pipeline::dataset::Formats {
+            csv: args.dataset.contains(&DatasetFormat::Csv),
+            parquet: args.dataset.contains(&DatasetFormat::Parquet),
+        },
         ..Options::default()
     };
     let show_bar = !global.quiet
