@@ -15,7 +15,7 @@ use reportdex::pipeline::parquet::{
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
