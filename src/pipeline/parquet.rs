@@ -4,9 +4,10 @@
 //! Workers fill a [`BatchBuilder`] per document (the same row data as the CSV
 //! rows, see [`super::dataset`]); the ordered writer appends each document's
 //! [`Batch`] to a [`ParquetWriter`], which writes a row group every
-//! [`ROW_GROUP_ROWS`] rows. Row groups close at document boundaries after that
-//! many rows, so the file depends only on the documents and their order (the
-//! same bytes for every `--jobs`), and memory holds at most one row group.
+//! [`ROW_GROUP_ROWS`] rows or [`ROW_GROUP_BYTES`] bytes of buffered values.
+//! Row groups close at document boundaries after that much, so the file
+//! depends only on the documents and their order (the same bytes for every
+//! `--jobs`), and memory holds at most one row group.
 //!
 //! Strings of one document are appended to one buffer and the column values
 //! are slices of it, so the writer thread only encodes.
@@ -24,9 +25,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// Rows per row group (a row group closes at the first document boundary
-/// after this many rows). Bounds the writer's memory: about 50 bytes per
-/// string value plus the documents' text while their row group is open.
+/// after this many rows, or after [`ROW_GROUP_BYTES`]).
 pub const ROW_GROUP_ROWS: usize = 65_536;
+
+/// Buffered bytes per row group: the documents' text plus the values (32
+/// bytes per string, 8 per number). Bounds the writer's memory per file
+/// whatever the cells hold.
+pub const ROW_GROUP_BYTES: usize = 8 << 20;
 
 /// Physical and logical type of a column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -294,9 +299,11 @@ impl BatchBuilder {
                 def,
             })
             .collect();
+        let values: usize = self.spec.len() * self.rows;
         Ok(Batch {
             columns,
             rows: self.rows,
+            bytes: text.len() + 32 * values,
         })
     }
 }
@@ -347,6 +354,8 @@ struct Column {
 pub struct Batch {
     columns: Vec<Column>,
     rows: usize,
+    /// Memory held: text plus values (see [`ROW_GROUP_BYTES`]).
+    bytes: usize,
 }
 
 impl Batch {
@@ -362,6 +371,8 @@ pub struct ParquetWriter {
     spec: &'static [ColumnSpec],
     file: SerializedFileWriter<BufWriter<File>>,
     pending: Batch,
+    /// [`ROW_GROUP_ROWS`] and [`ROW_GROUP_BYTES`] (smaller in tests).
+    limits: (usize, usize),
 }
 
 impl ParquetWriter {
@@ -394,11 +405,12 @@ impl ParquetWriter {
             spec,
             file,
             pending,
+            limits: (ROW_GROUP_ROWS, ROW_GROUP_BYTES),
         })
     }
 
     /// Append a document's rows; writes a row group once [`ROW_GROUP_ROWS`]
-    /// rows are pending.
+    /// rows or [`ROW_GROUP_BYTES`] bytes are pending.
     pub fn append(&mut self, batch: Batch) -> Result<(), ParquetDatasetError> {
         if batch.columns.len() != self.spec.len()
             || batch
@@ -419,7 +431,8 @@ impl ParquetWriter {
             mine.def.extend(theirs.def);
         }
         self.pending.rows += batch.rows;
-        if self.pending.rows >= ROW_GROUP_ROWS {
+        self.pending.bytes += batch.bytes;
+        if self.pending.rows >= self.limits.0 || self.pending.bytes >= self.limits.1 {
             self.flush()?;
         }
         Ok(())
@@ -459,6 +472,7 @@ impl ParquetWriter {
             c.def.clear();
         }
         self.pending.rows = 0;
+        self.pending.bytes = 0;
         Ok(())
     }
 
@@ -554,6 +568,71 @@ mod tests {
         assert_eq!(epoch_days("2020-02-29"), Some(18_321));
         assert_eq!(epoch_days("2020-13-01"), None);
         assert_eq!(epoch_days("x"), None);
+    }
+
+    /// Several row groups (small limits), nulls and every kind: read back
+    /// as written, the same bytes twice.
+    #[test]
+    fn row_groups_close_at_document_boundaries() {
+        use parquet::file::reader::{FileReader, SerializedFileReader};
+        use parquet::record::Field;
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str| {
+            let path = dir.path().join(name);
+            let mut w = ParquetWriter::create(&path, &METRICS_COLUMNS).unwrap();
+            w.limits = (5, usize::MAX);
+            for doc in 0..7 {
+                let mut b = BatchBuilder::new(&METRICS_COLUMNS);
+                let source = b.intern(&format!("d{doc}.docx"));
+                for k in 0..doc {
+                    b.row(&[
+                        Value::Span(source),
+                        Value::Text(&format!("k{k}")),
+                        Value::Text("标签"),
+                        if k % 2 == 0 {
+                            Value::F64(k as f64 / 2.0)
+                        } else {
+                            Value::Null
+                        },
+                        Value::Null,
+                        Value::Text("件"),
+                        Value::Text("0"),
+                        Value::I64(k as i64),
+                        Value::Null,
+                    ]);
+                }
+                w.append(b.finish().unwrap()).unwrap();
+            }
+            w.finish().unwrap();
+            path
+        };
+        let (a, b) = (write("a.parquet"), write("b.parquet"));
+        assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+        let r = SerializedFileReader::new(File::open(&a).unwrap()).unwrap();
+        // Documents of 0..=6 rows, a group closed once 5 are pending:
+        // [0+1+2+3] [4+5] [6].
+        let groups: Vec<i64> = r
+            .metadata()
+            .row_groups()
+            .iter()
+            .map(|g| g.num_rows())
+            .collect();
+        assert_eq!(groups, [6, 9, 6]);
+        let rows: Vec<_> = r.get_row_iter(None).unwrap().map(|r| r.unwrap()).collect();
+        assert_eq!(rows.len(), 21);
+        let last = rows[20]
+            .get_column_iter()
+            .map(|(_, f)| f.clone())
+            .collect::<Vec<_>>();
+        assert_eq!(last[0], Field::Str("d6.docx".into()));
+        assert_eq!(last[1], Field::Str("k5".into()));
+        assert_eq!(last[3], Field::Null);
+        assert_eq!(last[7], Field::Long(5));
+        let prev = rows[19]
+            .get_column_iter()
+            .map(|(_, f)| f.clone())
+            .collect::<Vec<_>>();
+        assert_eq!(prev[3], Field::Double(2.0));
     }
 
     #[test]
