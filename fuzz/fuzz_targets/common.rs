@@ -23,7 +23,12 @@ pub fn whole_path(bytes: Vec<u8>, name: &str) {
     let Ok(doc) = convert_bytes(bytes, name, &opts) else {
         return;
     };
-    let _ = reportdex::pipeline::dataset::rows(&doc, "out/doc.json");
+    // Both dataset formats: the CSV rows and the Parquet column batches.
+    let _ = reportdex::pipeline::dataset::rows_as(
+        &doc,
+        "out/doc.json",
+        reportdex::pipeline::dataset::Formats::default(),
+    );
     let json = serde_json::to_vec(&doc).expect("a converted document serializes");
     // To look at what an input converts to: run the target binary on it with
     // FUZZ_DUMP_JSON=file.

@@ -1,7 +1,7 @@
 //! Command-line arguments (clap derive). Validation only; `cli::convert` turns
 //! them into pipeline options.
 
-use clap::{ArgAction, Args, Parser, Subcommand};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Turn archives of DOCX/ODT government information-disclosure annual reports
@@ -142,4 +142,24 @@ pub struct ConvertArgs {
     /// so that Excel shows Chinese text correctly).
     #[arg(long, requires = "out")]
     pub no_bom: bool,
+    /// Dataset formats written besides OUT/reports.jsonl: `csv` (metrics.csv,
+    /// tables.csv), `parquet` (reports.parquet, metrics.parquet,
+    /// tables.parquet) or both, comma-separated.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "FORMATS",
+        default_value = "csv,parquet"
+    )]
+    pub dataset: Vec<DatasetFormat>,
+}
+
+/// A dataset format of `--dataset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DatasetFormat {
+    /// metrics.csv and tables.csv.
+    Csv,
+    /// reports.parquet, metrics.parquet and tables.parquet.
+    Parquet,
 }

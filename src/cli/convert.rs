@@ -1,6 +1,6 @@
 //! `reportdex convert`: arguments to pipeline options, run, summary, exit status.
 
-use super::args::{ConvertArgs, GlobalArgs};
+use super::args::{ConvertArgs, DatasetFormat, GlobalArgs};
 use super::printer::Printer;
 use super::ExitStatus;
 use anyhow::Context;
@@ -45,6 +45,10 @@ pub fn run(args: ConvertArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus>
             pipeline::RootNaming::AsGiven
         } else {
             pipeline::RootNaming::LastComponent
+        },
+        datasets: pipeline::dataset::Formats {
+            csv: args.dataset.contains(&DatasetFormat::Csv),
+            parquet: args.dataset.contains(&DatasetFormat::Parquet),
         },
         ..Options::default()
     };

@@ -1,15 +1,24 @@
 //! Dataset rows derived from one converted document: its `reports.jsonl`
 //! line, its `metrics.csv` rows and its `tables.csv` rows (report contract,
-//! "Dataset files written by `reportdex convert`").
+//! "Dataset files written by `reportdex convert`"), and the same rows as
+//! Parquet column batches (`reports.parquet`, `metrics.parquet`,
+//! `tables.parquet`, see [`super::parquet`]).
 //!
 //! Rows are derived from the typed [`DocumentOutput`], whether it was just
 //! converted or read back from OUT (an unchanged input of a rerun), so both
-//! give the same bytes. Each worker encodes its rows as CSV text; the writer only appends
-//! them in source-path order, so memory stays flat however many documents run.
+//! give the same bytes. Each worker encodes its rows as CSV text and Parquet
+//! column values in the same pass over the same values, so the two formats
+//! cannot drift; the writer only appends them in source-path order, so memory
+//! stays flat however many documents run.
 
+use super::parquet::Span;
+use super::parquet::{
+    epoch_days, Batch, BatchBuilder, ParquetDatasetError, Value, METRICS_COLUMNS, REPORTS_COLUMNS,
+    TABLES_COLUMNS,
+};
 use crate::model::{Format, Table};
 use crate::output::{Content, DocumentOutput, Section};
-use crate::profile::{Num, Report};
+use crate::profile::{CheckStatus, Num, Report};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -38,15 +47,67 @@ pub const TABLES_HEADER: [&str; 10] = [
 /// Separator between the parts of a header or row-label path.
 pub const PATH_SEPARATOR: &str = " / ";
 
+/// Which dataset formats `convert` writes (`--dataset csv,parquet`);
+/// `reports.jsonl` is always written (the index reads it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    /// `metrics.csv` and `tables.csv`.
+    pub csv: bool,
+    /// `reports.parquet`, `metrics.parquet` and `tables.parquet`.
+    pub parquet: bool,
+}
+
+impl Default for Formats {
+    /// Both formats.
+    fn default() -> Formats {
+        Formats {
+            csv: true,
+            parquet: true,
+        }
+    }
+}
+
+impl Formats {
+    /// CSV only (what [`rows`] derives).
+    pub const CSV: Formats = Formats {
+        csv: true,
+        parquet: false,
+    };
+}
+
 /// The rows of one document.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Rows {
     /// One `reports.jsonl` line, newline included.
     pub report_line: Vec<u8>,
-    /// `metrics.csv` rows, CSV-encoded (no header).
+    /// `metrics.csv` rows, CSV-encoded (no header); empty without CSV.
     pub metrics: Vec<u8>,
-    /// `tables.csv` rows, CSV-encoded (no header).
+    /// `tables.csv` rows, CSV-encoded (no header); empty without CSV.
     pub tables: Vec<u8>,
+    /// The same rows for the Parquet files; `None` without Parquet.
+    pub parquet: Option<ParquetRows>,
+}
+
+/// One document's rows of the three Parquet files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParquetRows {
+    /// Its `reports.parquet` row.
+    pub reports: Batch,
+    /// Its `metrics.parquet` rows.
+    pub metrics: Batch,
+    /// Its `tables.parquet` rows.
+    pub tables: Batch,
+}
+
+/// Why a document's dataset rows could not be derived.
+#[derive(Debug, thiserror::Error)]
+pub enum RowsError {
+    /// CSV or JSON encoding failed.
+    #[error("cannot encode CSV rows: {0}")]
+    Csv(#[from] csv::Error),
+    /// The Parquet batch could not be built.
+    #[error(transparent)]
+    Parquet(#[from] ParquetDatasetError),
 }
 
 #[derive(Serialize)]
@@ -69,24 +130,34 @@ pub fn header_row(columns: &[&str]) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// Derive the rows of a document; `json_rel` is where its JSON is written,
-/// relative to OUT.
-pub fn rows(doc: &DocumentOutput, json_rel: &str) -> Result<Rows, csv::Error> {
-    let report = match &doc.report {
-        Some(r) => Some(serde_json::value::to_raw_value(r).map_err(std::io::Error::from)?),
-        None => None,
-    };
-    rows_with_report(doc, json_rel, report.as_deref())
+/// Derive the CSV rows of a document; `json_rel` is where its JSON is
+/// written, relative to OUT.
+pub fn rows(doc: &DocumentOutput, json_rel: &str) -> Result<Rows, RowsError> {
+    rows_as(doc, json_rel, Formats::CSV)
 }
 
-/// [`rows`] for a caller that has serialized `doc.report` already (the
+/// Derive the rows of a document in the given formats.
+pub fn rows_as(doc: &DocumentOutput, json_rel: &str, formats: Formats) -> Result<Rows, RowsError> {
+    let report = match &doc.report {
+        Some(r) => Some(
+            serde_json::value::to_raw_value(r)
+                .map_err(std::io::Error::from)
+                .map_err(csv::Error::from)?,
+        ),
+        None => None,
+    };
+    rows_with_report(doc, json_rel, report.as_deref(), formats)
+}
+
+/// [`rows_as`] for a caller that has serialized `doc.report` already (the
 /// pipeline writes the same bytes into the document's JSON): `report` must be
 /// `doc.report` as JSON.
 pub fn rows_with_report(
     doc: &DocumentOutput,
     json_rel: &str,
     report: Option<&RawValue>,
-) -> Result<Rows, csv::Error> {
+    formats: Formats,
+) -> Result<Rows, RowsError> {
     let path = doc.source.path.as_str();
     let line = ReportLine {
         path,
@@ -97,16 +168,108 @@ pub fn rows_with_report(
         partial: doc.partial,
         report,
     };
-    let mut report_line = serde_json::to_vec(&line).map_err(std::io::Error::from)?;
+    let mut report_line = serde_json::to_vec(&line)
+        .map_err(std::io::Error::from)
+        .map_err(csv::Error::from)?;
     report_line.push(b'\n');
+    let mut pq = formats.parquet.then(|| Builders {
+        metrics: BatchBuilder::new(&METRICS_COLUMNS),
+        tables: BatchBuilder::new(&TABLES_COLUMNS),
+    });
+    let mut metrics = Vec::new();
+    if let Some(r) = &doc.report {
+        metric_rows(
+            r,
+            path,
+            formats.csv.then_some(&mut metrics),
+            pq.as_mut().map(|b| &mut b.metrics),
+        );
+    }
+    let tables = table_rows(
+        &doc.sections,
+        path,
+        formats.csv,
+        pq.as_mut().map(|b| &mut b.tables),
+    );
+    let parquet = match pq {
+        Some(b) => Some(ParquetRows {
+            reports: report_row(doc, json_rel)?,
+            metrics: b.metrics.finish()?,
+            tables: b.tables.finish()?,
+        }),
+        None => None,
+    };
     Ok(Rows {
         report_line,
-        metrics: match &doc.report {
-            Some(r) => metric_rows(r, path),
-            None => Vec::new(),
-        },
-        tables: table_rows(&doc.sections, path),
+        metrics,
+        tables,
+        parquet,
     })
+}
+
+/// A document's Parquet builders of metrics and cells.
+struct Builders {
+    metrics: BatchBuilder,
+    tables: BatchBuilder,
+}
+
+/// Text or null.
+fn text_or_null(s: Option<&str>) -> Value<'_> {
+    s.map_or(Value::Null, Value::Text)
+}
+
+/// The `reports.parquet` row of a document.
+fn report_row(doc: &DocumentOutput, json_rel: &str) -> Result<Batch, ParquetDatasetError> {
+    let mut b = BatchBuilder::new(&REPORTS_COLUMNS);
+    let r = doc.report.as_ref();
+    let template = r.and_then(|r| r.template).map(|t| text_of(&t));
+    let period = r.and_then(|r| r.period.as_ref());
+    let fee = r.and_then(|r| r.fee.as_ref());
+    let count = |status: CheckStatus| {
+        r.map_or(Value::Null, |r| {
+            Value::I32(r.checks.iter().filter(|c| c.status == status).count() as i32)
+        })
+    };
+    let date = |d: Option<&String>| {
+        d.and_then(|d| epoch_days(d))
+            .map_or(Value::Null, Value::I32)
+    };
+    // TODO(publication): fill from `report.publication` (index_no, publisher,
+    // date, doc_no) once the model has it; null until then.
+    let publication: [Value; 4] = [Value::Null; 4];
+    b.row(&[
+        Value::Text(&doc.source.path),
+        Value::Text(json_rel),
+        Value::Text(&doc.source.sha256),
+        Value::Text(doc.source.format.as_str()),
+        text_or_null(doc.title.as_deref()),
+        Value::Bool(doc.partial),
+        Value::Bool(r.is_some()),
+        text_or_null(r.and_then(|r| r.agency_normalized.as_deref().or(r.agency.as_deref()))),
+        text_or_null(r.and_then(|r| r.agency.as_deref())),
+        r.and_then(|r| r.year).map_or(Value::Null, Value::I32),
+        text_or_null(template.as_deref()),
+        r.map_or(Value::Null, |r| Value::Bool(r.template_inferred)),
+        date(period.and_then(|p| p.start.as_ref())),
+        date(period.and_then(|p| p.end.as_ref())),
+        period
+            .and_then(|p| p.full_year)
+            .map_or(Value::Null, Value::Bool),
+        fee.and_then(|f| f.collected)
+            .map_or(Value::Null, Value::Bool),
+        fee.and_then(|f| f.amount_yuan)
+            .map_or(Value::Null, |n| Value::F64(n.0)),
+        fee.and_then(|f| f.cases)
+            .and_then(|c| i64::try_from(c).ok())
+            .map_or(Value::Null, Value::I64),
+        publication[0],
+        publication[1],
+        publication[2],
+        publication[3],
+        count(CheckStatus::Fail),
+        count(CheckStatus::NotCheckable),
+    ]);
+    b.finish()
 }
 
 /// A serializable value as CSV text: strings unquoted, `null` empty.
@@ -130,8 +293,15 @@ fn push_value(out: &mut Vec<u8>, value: Option<Num>) {
     }
 }
 
-fn metric_rows(report: &Report, path: &str) -> Vec<u8> {
-    let mut out = Vec::new();
+/// Append the metric rows of `report` as CSV to `csv` and as Parquet values
+/// to `pq` (each when given).
+fn metric_rows(
+    report: &Report,
+    path: &str,
+    mut csv: Option<&mut Vec<u8>>,
+    mut pq: Option<&mut BatchBuilder>,
+) {
+    let source = pq.as_mut().map(|b| b.intern(path));
     let agency = report
         .agency_normalized
         .as_deref()
@@ -144,23 +314,38 @@ fn metric_rows(report: &Report, path: &str) -> Vec<u8> {
     let mut sources = report.metric_sources.iter().peekable();
     let mut labels = catalog().iter().peekable();
     for (key, &value) in &report.metrics {
-        let raw = match advance_to(&mut sources, key) {
-            Some(s) => s.raw.as_str(),
-            None => "",
-        };
-        let label = advance_to(&mut labels, key).map_or("", |l| l.label(&template));
-        let mut rec = Record::new(&mut out);
-        rec.field(agency);
-        rec.field(&year);
-        rec.field(&template);
-        rec.field(key);
-        rec.field(label);
-        rec.raw_field(|o| push_value(o, value));
-        rec.field(raw);
-        rec.field(path);
-        rec.end();
+        let cell = advance_to(&mut sources, key);
+        let raw = cell.map_or("", |s| s.raw.as_str());
+        let entry = advance_to(&mut labels, key);
+        let label = entry.map_or("", |l| l.label(&template));
+        if let Some(out) = csv.as_deref_mut() {
+            let mut rec = Record::new(out);
+            rec.field(agency);
+            rec.field(&year);
+            rec.field(&template);
+            rec.field(key);
+            rec.field(label);
+            rec.raw_field(|o| push_value(o, value));
+            rec.field(raw);
+            rec.field(path);
+            rec.end();
+        }
+        if let (Some(b), Some(source)) = (pq.as_deref_mut(), source) {
+            let int = |n: Option<u32>| n.map_or(Value::Null, |n| Value::I64(i64::from(n)));
+            let table = cell.and_then(|s| s.table).map(|t| t.to_string());
+            b.row(&[
+                Value::Span(source),
+                Value::Text(key),
+                Value::Text(label),
+                value.map_or(Value::Null, |Num(v)| Value::F64(v)),
+                text_or_null(cell.map(|s| s.raw.as_str())),
+                text_or_null(entry.map(|l| l.unit.as_str()).filter(|u| !u.is_empty())),
+                text_or_null(table.as_deref()),
+                int(cell.and_then(|s| s.row)),
+                int(cell.and_then(|s| s.col)),
+            ]);
+        }
     }
-    out
 }
 
 /// Advance `iter` (sorted by key) past the keys before `key`; the value of
@@ -179,6 +364,8 @@ struct CatalogLabels {
     default: String,
     /// (template version, label path) where the version's differs.
     variants: Vec<(String, String)>,
+    /// The unit (`件`, `元`, …); empty when the catalog gives none.
+    unit: String,
 }
 
 impl CatalogLabels {
@@ -205,6 +392,7 @@ fn catalog() -> &'static Catalog {
         let (Some(k), Some(l)) = (col("key"), col("label_path")) else {
             return map;
         };
+        let u = col("unit");
         for rec in r.records().flatten() {
             let (Some(key), Some(label_path)) = (rec.get(k), rec.get(l)) else {
                 continue;
@@ -223,7 +411,15 @@ fn catalog() -> &'static Catalog {
                     (v.trim().to_string(), full.join("/"))
                 })
                 .collect();
-            map.insert(key.to_string(), CatalogLabels { default, variants });
+            let unit = u.and_then(|u| rec.get(u)).unwrap_or("").to_string();
+            map.insert(
+                key.to_string(),
+                CatalogLabels {
+                    default,
+                    variants,
+                    unit,
+                },
+            );
         }
         map
     })
@@ -347,9 +543,19 @@ fn push_int(out: &mut Vec<u8>, n: i64) {
     push_uint(out, n.unsigned_abs());
 }
 
-fn table_rows(sections: &[Section], path: &str) -> Vec<u8> {
+/// The cell rows of a document: CSV-encoded (when `csv`, else empty) and as
+/// Parquet values into `pq` (when given).
+fn table_rows(
+    sections: &[Section],
+    path: &str,
+    csv: bool,
+    mut pq: Option<&mut BatchBuilder>,
+) -> Vec<u8> {
+    let source = pq.as_mut().map(|b| b.intern(path));
     let mut w = TableWriter {
         out: Vec::new(),
+        csv,
+        pq: pq.zip(source),
         path,
         scratch: Scratch::default(),
     };
@@ -363,6 +569,10 @@ fn table_rows(sections: &[Section], path: &str) -> Vec<u8> {
 /// Where table rows go, with buffers reused from cell to cell.
 struct TableWriter<'a> {
     out: Vec<u8>,
+    /// Whether to write CSV into `out`.
+    csv: bool,
+    /// The Parquet builder and the source path in its buffer.
+    pq: Option<(&'a mut BatchBuilder, Span)>,
     path: &'a str,
     scratch: Scratch,
 }
@@ -460,6 +670,10 @@ fn write_table(table: &Table, id: &str, section: &str, w: &mut TableWriter) {
             .any(|&i| s.number.get(i as usize).copied().unwrap_or(false))
     }));
     let mut nested = 0usize;
+    // The table id and section, once in the Parquet buffer for all cells.
+    let spans =
+        w.pq.as_mut()
+            .map(|(b, _)| (b.intern(id), b.intern(section)));
     for (own, cell) in table.cells.iter().enumerate() {
         let (r, c) = (cell.row as usize, cell.col as usize);
         let s = &mut w.scratch;
@@ -477,18 +691,35 @@ fn write_table(table: &Table, id: &str, section: &str, w: &mut TableWriter) {
         if labels {
             row_labels(table, s, own, r, c);
         }
-        let mut rec = Record::new(&mut w.out);
-        rec.field(w.path);
-        rec.field(id);
-        rec.field(section);
-        rec.uint(r as u64);
-        rec.uint(c as u64);
-        rec.uint(u64::from(cell.row_span));
-        rec.uint(u64::from(cell.col_span));
-        rec.field(&s.header);
-        rec.field(&s.labels);
-        rec.field(&cell.text);
-        rec.end();
+        if w.csv {
+            let mut rec = Record::new(&mut w.out);
+            rec.field(w.path);
+            rec.field(id);
+            rec.field(section);
+            rec.uint(r as u64);
+            rec.uint(c as u64);
+            rec.uint(u64::from(cell.row_span));
+            rec.uint(u64::from(cell.col_span));
+            rec.field(&s.header);
+            rec.field(&s.labels);
+            rec.field(&cell.text);
+            rec.end();
+        }
+        if let (Some((b, source)), Some((id, section))) = (w.pq.as_mut(), spans) {
+            let int = |n: u64| Value::I64(n as i64);
+            b.row(&[
+                Value::Span(*source),
+                Value::Span(id),
+                Value::Span(section),
+                int(r as u64),
+                int(c as u64),
+                int(u64::from(cell.row_span)),
+                int(u64::from(cell.col_span)),
+                Value::Text(&s.header),
+                Value::Text(&s.labels),
+                Value::Text(&cell.text),
+            ]);
+        }
         for t in &cell.tables {
             // The nested table needs its own scratch: this table's per-cell
             // facts are still in use for the cells after this one.

@@ -7,7 +7,8 @@
 //!       --hash pass (rayon)--> sha256 per input: dedup + manifest comparison
 //!       --plan-->             convert | reuse (unchanged) | duplicate | failed
 //!       --run::execute (rayon workers, one ordered writer)-->
-//!             OUT/<name>.json (atomic), reports.jsonl, metrics.csv, tables.csv
+//!             OUT/<name>.json (atomic), reports.jsonl, metrics.csv, tables.csv,
+//!             reports.parquet, metrics.parquet, tables.parquet
 //!       --finish-->           errors.jsonl, duplicates.jsonl, manifest.json,
 //!                             stale outputs removed
 //! ```
@@ -23,6 +24,7 @@ pub mod dataset;
 pub mod inputs;
 pub mod manifest;
 pub mod naming;
+pub mod parquet;
 mod run;
 
 pub use inputs::{InputLimits, RootNaming};
@@ -93,7 +95,7 @@ pub enum Stage {
     Profile,
     /// Writing the document's JSON file.
     Json,
-    /// The document's rows in `reports.jsonl`, `metrics.csv`, `tables.csv`.
+    /// The document's rows in `reports.jsonl` and the CSV and Parquet datasets.
     Dataset,
     /// The document's entry in `index.json`.
     Index,
@@ -191,6 +193,9 @@ pub struct Options {
     /// and sleep, so that a test can kill the process exactly there.
     #[doc(hidden)]
     pub pause_at: Option<String>,
+    /// Dataset formats to write besides `reports.jsonl` (default: CSV and
+    /// Parquet); the files of a format not chosen are removed from OUT.
+    pub datasets: dataset::Formats,
     /// Build `OUT/index.json` at the end of the run (its failures per document
     /// are listed in `errors.jsonl` with stage `index`).
     pub index: bool,

@@ -8,9 +8,10 @@
 //! writer, so memory does not grow with the corpus.
 
 use super::atomic::AtomicDir;
-use super::dataset::{self, Rows, METRICS_HEADER, TABLES_HEADER};
+use super::dataset::{self, Formats, Rows, METRICS_HEADER, TABLES_HEADER};
 use super::inputs::{self, Input};
 use super::manifest::{Entry, Manifest, Status, MANIFEST_FILE, TOOL_VERSION};
+use super::parquet::{ParquetWriter, METRICS_COLUMNS, REPORTS_COLUMNS, TABLES_COLUMNS};
 use super::{
     naming, ErrorRecord, Event, Failure, Options, PipelineError, Progress, Stage, Summary,
 };
@@ -181,7 +182,7 @@ pub fn run_with_jsonl(
         skipped: found.skipped,
         ..Summary::default()
     };
-    let mut sink = DatasetSink::create(&dir, !opts.no_bom)?;
+    let mut sink = DatasetSink::create(&dir, !opts.no_bom, opts.datasets)?;
     // What became of each input of the work list (`Err(kind)` when it failed).
     let mut outcomes: Vec<Option<Result<(), &'static str>>> = vec![None; found.inputs.len()];
     // Output stages that failed for a converted document (they are tried
@@ -200,8 +201,7 @@ pub fn run_with_jsonl(
                     converted,
                     stages,
                 } => {
-                    sink.append(&rows)
-                        .map_err(|e| out_err(&dir.temp_path("dataset"), e))?;
+                    sink.append(rows)?;
                     if let Some(w) = jsonl.as_deref_mut() {
                         // The file is in place (written atomically) and in
                         // the page cache: copied, not serialized again.
@@ -639,7 +639,7 @@ fn reuse(ctx: &Ctx<'_>, i: usize) -> Option<Rows> {
     if doc.source.path != ctx.inputs[i].path || doc.source.sha256 != hash.hex() {
         return None;
     }
-    dataset::rows(&doc, name).ok()
+    dataset::rows_as(&doc, name, ctx.opts.datasets).ok()
 }
 
 /// Convert input `i` stage by stage: `input` and `convert` (no document
@@ -674,8 +674,8 @@ fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
         }
     };
     let rows = stage(ctx.opts, &ctx.inputs[i].path, Stage::Dataset, || {
-        dataset::rows_with_report(&doc, &ctx.names[i], report.as_deref())
-            .map_err(|e| Failure::new("output_io", format!("cannot encode CSV rows: {e}")))
+        dataset::rows_with_report(&doc, &ctx.names[i], report.as_deref(), ctx.opts.datasets)
+            .map_err(|e| Failure::new("output_io", e.to_string()))
     });
     let rows = rows.unwrap_or_else(|e| {
         failed.push(e);
@@ -788,18 +788,31 @@ impl<'a> DocumentJson<'a> {
     }
 }
 
-/// The three streamed dataset files, built in the temporary directory and
-/// renamed into OUT at the end.
+/// The streamed dataset files (`reports.jsonl`, then the CSV and Parquet
+/// files of the formats chosen), built in the temporary directory and renamed
+/// into OUT at the end.
 struct DatasetSink {
     reports: BufWriter<File>,
-    metrics: BufWriter<File>,
-    tables: BufWriter<File>,
+    /// `metrics.csv` and `tables.csv`.
+    csv: Option<[BufWriter<File>; 2]>,
+    /// `reports.parquet`, `metrics.parquet` and `tables.parquet`.
+    parquet: Option<[ParquetWriter; 3]>,
 }
 
-const DATASET_FILES: [&str; 3] = ["reports.jsonl", "metrics.csv", "tables.csv"];
+const REPORTS_FILE: &str = "reports.jsonl";
+const CSV_FILES: [&str; 2] = ["metrics.csv", "tables.csv"];
+const PARQUET_FILES: [&str; 3] = ["reports.parquet", "metrics.parquet", "tables.parquet"];
+
+/// A Parquet file that could not be written, as the run's output error.
+fn parquet_err(name: &str) -> impl Fn(super::parquet::ParquetDatasetError) -> PipelineError + '_ {
+    move |e| PipelineError::Output {
+        path: name.to_string(),
+        source: std::io::Error::other(e),
+    }
+}
 
 impl DatasetSink {
-    fn create(dir: &AtomicDir, bom: bool) -> Result<DatasetSink, PipelineError> {
+    fn create(dir: &AtomicDir, bom: bool, formats: Formats) -> Result<DatasetSink, PipelineError> {
         let open =
             |name: &str, header: Option<&[&str]>| -> Result<BufWriter<File>, PipelineError> {
                 let path = dir.temp_path(name);
@@ -816,28 +829,95 @@ impl DatasetSink {
                 }
                 Ok(w)
             };
+        let csv = if formats.csv {
+            Some([
+                open(CSV_FILES[0], Some(&METRICS_HEADER))?,
+                open(CSV_FILES[1], Some(&TABLES_HEADER))?,
+            ])
+        } else {
+            None
+        };
+        let parquet = if formats.parquet {
+            let create = |name: &str, spec| {
+                ParquetWriter::create(&dir.temp_path(name), spec).map_err(parquet_err(name))
+            };
+            Some([
+                create(PARQUET_FILES[0], &REPORTS_COLUMNS)?,
+                create(PARQUET_FILES[1], &METRICS_COLUMNS)?,
+                create(PARQUET_FILES[2], &TABLES_COLUMNS)?,
+            ])
+        } else {
+            None
+        };
         Ok(DatasetSink {
-            reports: open(DATASET_FILES[0], None)?,
-            metrics: open(DATASET_FILES[1], Some(&METRICS_HEADER))?,
-            tables: open(DATASET_FILES[2], Some(&TABLES_HEADER))?,
+            reports: open(REPORTS_FILE, None)?,
+            csv,
+            parquet,
         })
     }
 
-    fn append(&mut self, rows: &Rows) -> std::io::Result<()> {
-        self.reports.write_all(&rows.report_line)?;
-        self.metrics.write_all(&rows.metrics)?;
-        self.tables.write_all(&rows.tables)
+    fn append(&mut self, rows: Rows) -> Result<(), PipelineError> {
+        let io = |name: &str, e| out_err(Path::new(name), e);
+        self.reports
+            .write_all(&rows.report_line)
+            .map_err(|e| io(REPORTS_FILE, e))?;
+        if let Some([metrics, tables]) = &mut self.csv {
+            metrics
+                .write_all(&rows.metrics)
+                .map_err(|e| io(CSV_FILES[0], e))?;
+            tables
+                .write_all(&rows.tables)
+                .map_err(|e| io(CSV_FILES[1], e))?;
+        }
+        // A document whose dataset stage failed has no rows (and no Parquet
+        // batch): like the CSV, the Parquet files leave it out.
+        if let (Some([reports, metrics, tables]), Some(pq)) = (&mut self.parquet, rows.parquet) {
+            reports
+                .append(pq.reports)
+                .map_err(parquet_err(PARQUET_FILES[0]))?;
+            metrics
+                .append(pq.metrics)
+                .map_err(parquet_err(PARQUET_FILES[1]))?;
+            tables
+                .append(pq.tables)
+                .map_err(parquet_err(PARQUET_FILES[2]))?;
+        }
+        Ok(())
     }
 
+    /// Finish the files and move them into OUT; the files of a format not
+    /// written are removed (left by an earlier run, they would be stale).
     fn commit(self, dir: &AtomicDir) -> Result<(), PipelineError> {
-        for (w, name) in [self.reports, self.metrics, self.tables]
-            .into_iter()
-            .zip(DATASET_FILES)
-        {
+        let mut writers = vec![(self.reports, REPORTS_FILE)];
+        match self.csv {
+            Some(csv) => writers.extend(csv.into_iter().zip(CSV_FILES)),
+            None => {
+                for name in CSV_FILES {
+                    dir.remove(name)
+                        .map_err(|e| out_err(&dir.root().join(name), e))?;
+                }
+            }
+        }
+        for (w, name) in writers {
             let path = dir.temp_path(name);
             let f = w.into_inner().map_err(|e| out_err(&path, e.into_error()))?;
             drop(f);
             dir.commit(&path, name).map_err(|e| out_err(&path, e))?;
+        }
+        match self.parquet {
+            Some(files) => {
+                for (w, name) in files.into_iter().zip(PARQUET_FILES) {
+                    w.finish().map_err(parquet_err(name))?;
+                    let path = dir.temp_path(name);
+                    dir.commit(&path, name).map_err(|e| out_err(&path, e))?;
+                }
+            }
+            None => {
+                for name in PARQUET_FILES {
+                    dir.remove(name)
+                        .map_err(|e| out_err(&dir.root().join(name), e))?;
+                }
+            }
         }
         Ok(())
     }
@@ -864,8 +944,9 @@ mod tests {
                 .map(|r| serde_json::value::to_raw_value(r).unwrap());
             let ours = serde_json::to_vec(&DocumentJson::new(&doc, report.as_deref())).unwrap();
             assert_eq!(ours, serde_json::to_vec(&doc).unwrap(), "{}", p.display());
-            let rows = dataset::rows_with_report(&doc, "x.json", report.as_deref()).unwrap();
-            assert_eq!(rows, dataset::rows(&doc, "x.json").unwrap());
+            let both = Formats::default();
+            let rows = dataset::rows_with_report(&doc, "x.json", report.as_deref(), both).unwrap();
+            assert_eq!(rows, dataset::rows_as(&doc, "x.json", both).unwrap());
             checked += 1;
         }
         assert!(checked >= 20, "{checked}");

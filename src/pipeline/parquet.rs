@@ -1,0 +1,653 @@
+//! The Parquet datasets (`reports.parquet`, `metrics.parquet`,
+//! `tables.parquet`): typed columns, dictionary-encoded strings, Snappy pages.
+//!
+//! Workers fill a [`BatchBuilder`] per document (the same row data as the CSV
+//! rows, see [`super::dataset`]); the ordered writer appends each document's
+//! [`Batch`] to a [`ParquetWriter`], which writes a row group every
+//! [`ROW_GROUP_ROWS`] rows or [`ROW_GROUP_BYTES`] bytes of buffered values.
+//! Row groups close at document boundaries after that much, so the file
+//! depends only on the documents and their order (the same bytes for every
+//! `--jobs`), and memory holds at most one row group.
+//!
+//! Strings of one document are appended to one buffer and the column values
+//! are slices of it, so the writer thread only encodes.
+
+use bytes::Bytes;
+use parquet::basic::{Compression, LogicalType, Repetition, Type as PhysicalType};
+use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType, Int32Type, Int64Type};
+use parquet::errors::ParquetError;
+use parquet::file::properties::{WriterProperties, WriterVersion};
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::Type;
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Rows per row group (a row group closes at the first document boundary
+/// after this many rows, or after [`ROW_GROUP_BYTES`]).
+pub const ROW_GROUP_ROWS: usize = 65_536;
+
+/// Buffered bytes per row group: the documents' text plus the values (32
+/// bytes per string, 8 per number). Bounds the writer's memory per file
+/// whatever the cells hold.
+pub const ROW_GROUP_BYTES: usize = 8 << 20;
+
+/// Physical and logical type of a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// UTF-8 text: BYTE_ARRAY, logical type STRING.
+    Str,
+    /// INT32.
+    I32,
+    /// INT64.
+    I64,
+    /// DOUBLE.
+    F64,
+    /// BOOLEAN.
+    Bool,
+    /// Calendar date: INT32, logical type DATE (days since 1970-01-01).
+    Date,
+}
+
+/// One column of a Parquet dataset file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnSpec {
+    /// Column name.
+    pub name: &'static str,
+    /// Its type.
+    pub kind: Kind,
+    /// Whether it may hold nulls (OPTIONAL) or not (REQUIRED).
+    pub nullable: bool,
+}
+
+const fn col(name: &'static str, kind: Kind, nullable: bool) -> ColumnSpec {
+    ColumnSpec {
+        name,
+        kind,
+        nullable,
+    }
+}
+
+/// Columns of `reports.parquet` (one row per converted document).
+pub const REPORTS_COLUMNS: [ColumnSpec; 24] = [
+    col("source", Kind::Str, false),
+    col("json", Kind::Str, false),
+    col("sha256", Kind::Str, false),
+    col("format", Kind::Str, false),
+    col("title", Kind::Str, true),
+    col("partial", Kind::Bool, false),
+    col("is_report", Kind::Bool, false),
+    col("agency", Kind::Str, true),
+    col("agency_raw", Kind::Str, true),
+    col("year", Kind::I32, true),
+    col("template", Kind::Str, true),
+    col("template_inferred", Kind::Bool, true),
+    col("period_start", Kind::Date, true),
+    col("period_end", Kind::Date, true),
+    col("period_full_year", Kind::Bool, true),
+    col("fee_collected", Kind::Bool, true),
+    col("fee_amount_yuan", Kind::F64, true),
+    col("fee_cases", Kind::I64, true),
+    col("publication_index_no", Kind::Str, true),
+    col("publication_publisher", Kind::Str, true),
+    col("publication_date", Kind::Str, true),
+    col("publication_doc_no", Kind::Str, true),
+    col("checks_failed", Kind::I32, true),
+    col("checks_not_checkable", Kind::I32, true),
+];
+
+/// Columns of `metrics.parquet` (one row per metric of each report).
+pub const METRICS_COLUMNS: [ColumnSpec; 9] = [
+    col("source", Kind::Str, false),
+    col("key", Kind::Str, false),
+    col("label", Kind::Str, false),
+    col("value", Kind::F64, true),
+    col("raw", Kind::Str, true),
+    col("unit", Kind::Str, true),
+    col("table", Kind::Str, true),
+    col("row", Kind::I64, true),
+    col("col", Kind::I64, true),
+];
+
+/// Columns of `tables.parquet` (one row per table cell, as `tables.csv`).
+pub const TABLES_COLUMNS: [ColumnSpec; 10] = [
+    col("source", Kind::Str, false),
+    col("table", Kind::Str, false),
+    col("section", Kind::Str, false),
+    col("row", Kind::I64, false),
+    col("col", Kind::I64, false),
+    col("row_span", Kind::I64, false),
+    col("col_span", Kind::I64, false),
+    col("header_path", Kind::Str, false),
+    col("row_label_path", Kind::Str, false),
+    col("text", Kind::Str, false),
+];
+
+/// Why a batch or a Parquet file could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ParquetDatasetError {
+    /// A row did not match the columns (a bug in the row derivation).
+    #[error("row {row} of the Parquet batch does not match column {column}")]
+    Shape {
+        /// Row (0-based) in the document's batch.
+        row: usize,
+        /// The column name.
+        column: &'static str,
+    },
+    /// The Parquet encoder or the file failed.
+    #[error("{path}: cannot write Parquet: {source}")]
+    Write {
+        /// The file.
+        path: String,
+        /// Cause.
+        #[source]
+        source: ParquetError,
+    },
+}
+
+/// A string already in a builder's buffer (to repeat it without copying).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span(u32, u32);
+
+/// Values of one column under construction.
+#[derive(Debug, Clone, PartialEq)]
+enum Building {
+    Str(Vec<Span>),
+    I32(Vec<i32>),
+    I64(Vec<i64>),
+    F64(Vec<f64>),
+    Bool(Vec<bool>),
+}
+
+impl Building {
+    fn of(kind: Kind) -> Building {
+        match kind {
+            Kind::Str => Building::Str(Vec::new()),
+            Kind::I32 | Kind::Date => Building::I32(Vec::new()),
+            Kind::I64 => Building::I64(Vec::new()),
+            Kind::F64 => Building::F64(Vec::new()),
+            Kind::Bool => Building::Bool(Vec::new()),
+        }
+    }
+}
+
+/// A value pushed into a row.
+#[derive(Debug, Clone, Copy)]
+pub enum Value<'a> {
+    /// Text (copied into the builder's buffer).
+    Text(&'a str),
+    /// Text already in the buffer.
+    Span(Span),
+    /// An INT32 or DATE.
+    I32(i32),
+    /// An INT64.
+    I64(i64),
+    /// A DOUBLE.
+    F64(f64),
+    /// A BOOLEAN.
+    Bool(bool),
+    /// Null (only in a nullable column).
+    Null,
+}
+
+/// The rows of one document for one Parquet file, filled row by row.
+#[derive(Debug)]
+pub struct BatchBuilder {
+    spec: &'static [ColumnSpec],
+    text: Vec<u8>,
+    values: Vec<Building>,
+    /// Definition levels of each column (empty for a required column).
+    defs: Vec<Vec<i16>>,
+    rows: usize,
+    /// The first mismatch between a row and the columns.
+    bad: Option<(usize, &'static str)>,
+}
+
+impl BatchBuilder {
+    /// An empty batch for the columns `spec`.
+    pub fn new(spec: &'static [ColumnSpec]) -> BatchBuilder {
+        BatchBuilder {
+            spec,
+            text: Vec::new(),
+            values: spec.iter().map(|c| Building::of(c.kind)).collect(),
+            defs: vec![Vec::new(); spec.len()],
+            rows: 0,
+            bad: None,
+        }
+    }
+
+    /// Copy `s` into the buffer, to push it several times as [`Value::Span`].
+    pub fn intern(&mut self, s: &str) -> Span {
+        let start = self.text.len() as u32;
+        self.text.extend_from_slice(s.as_bytes());
+        Span(start, self.text.len() as u32)
+    }
+
+    /// Append one row: one value per column, in column order.
+    pub fn row(&mut self, values: &[Value<'_>]) {
+        if values.len() != self.spec.len() {
+            self.bad.get_or_insert((self.rows, "(count)"));
+        }
+        for (i, (spec, v)) in self.spec.iter().zip(values).enumerate() {
+            let null = matches!(v, Value::Null);
+            if null && !spec.nullable {
+                self.bad.get_or_insert((self.rows, spec.name));
+                continue;
+            }
+            if spec.nullable {
+                self.defs[i].push(if null { 0 } else { 1 });
+            }
+            let v = match *v {
+                Value::Text(s) => Value::Span(self.intern(s)),
+                v => v,
+            };
+            let ok = match (&mut self.values[i], v) {
+                (_, Value::Null) => true,
+                (Building::Str(c), Value::Span(s)) => {
+                    c.push(s);
+                    true
+                }
+                (Building::I32(c), Value::I32(x)) => {
+                    c.push(x);
+                    true
+                }
+                (Building::I64(c), Value::I64(x)) => {
+                    c.push(x);
+                    true
+                }
+                (Building::F64(c), Value::F64(x)) => {
+                    c.push(x);
+                    true
+                }
+                (Building::Bool(c), Value::Bool(x)) => {
+                    c.push(x);
+                    true
+                }
+                _ => false,
+            };
+            if !ok {
+                self.bad.get_or_insert((self.rows, spec.name));
+            }
+        }
+        self.rows += 1;
+    }
+
+    /// The finished batch; an error if a row did not match the columns.
+    pub fn finish(self) -> Result<Batch, ParquetDatasetError> {
+        if let Some((row, column)) = self.bad {
+            return Err(ParquetDatasetError::Shape { row, column });
+        }
+        let text = Bytes::from(self.text);
+        let columns = self
+            .values
+            .into_iter()
+            .zip(self.defs)
+            .map(|(v, def)| Column {
+                values: match v {
+                    Building::Str(spans) => Values::Str(
+                        spans
+                            .into_iter()
+                            .map(|Span(a, b)| ByteArray::from(text.slice(a as usize..b as usize)))
+                            .collect(),
+                    ),
+                    Building::I32(v) => Values::I32(v),
+                    Building::I64(v) => Values::I64(v),
+                    Building::F64(v) => Values::F64(v),
+                    Building::Bool(v) => Values::Bool(v),
+                },
+                def,
+            })
+            .collect();
+        let values: usize = self.spec.len() * self.rows;
+        Ok(Batch {
+            columns,
+            rows: self.rows,
+            bytes: text.len() + 32 * values,
+        })
+    }
+}
+
+/// Finished values of one column.
+#[derive(Debug, Clone, PartialEq)]
+enum Values {
+    Str(Vec<ByteArray>),
+    I32(Vec<i32>),
+    I64(Vec<i64>),
+    F64(Vec<f64>),
+    Bool(Vec<bool>),
+}
+
+impl Values {
+    fn extend(&mut self, other: Values) {
+        match (self, other) {
+            (Values::Str(a), Values::Str(b)) => a.extend(b),
+            (Values::I32(a), Values::I32(b)) => a.extend(b),
+            (Values::I64(a), Values::I64(b)) => a.extend(b),
+            (Values::F64(a), Values::F64(b)) => a.extend(b),
+            (Values::Bool(a), Values::Bool(b)) => a.extend(b),
+            // Batches of one file share its columns (checked by `append`).
+            _ => {}
+        }
+    }
+
+    fn clear(&mut self) {
+        match self {
+            Values::Str(v) => v.clear(),
+            Values::I32(v) => v.clear(),
+            Values::I64(v) => v.clear(),
+            Values::F64(v) => v.clear(),
+            Values::Bool(v) => v.clear(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Column {
+    values: Values,
+    /// Definition levels (empty for a required column).
+    def: Vec<i16>,
+}
+
+/// Rows of one or more documents for one Parquet file, column by column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    columns: Vec<Column>,
+    rows: usize,
+    /// Memory held: text plus values (see [`ROW_GROUP_BYTES`]).
+    bytes: usize,
+}
+
+impl Batch {
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+}
+
+/// A Parquet file written row group by row group.
+pub struct ParquetWriter {
+    path: String,
+    spec: &'static [ColumnSpec],
+    file: SerializedFileWriter<BufWriter<File>>,
+    pending: Batch,
+    /// [`ROW_GROUP_ROWS`] and [`ROW_GROUP_BYTES`] (smaller in tests).
+    limits: (usize, usize),
+}
+
+impl ParquetWriter {
+    /// Create the file at `path` with the columns `spec`.
+    pub fn create(
+        path: &Path,
+        spec: &'static [ColumnSpec],
+    ) -> Result<ParquetWriter, ParquetDatasetError> {
+        let name = path.display().to_string();
+        let err = |source| ParquetDatasetError::Write {
+            path: name.clone(),
+            source,
+        };
+        let f = File::create(path).map_err(|e| err(e.into()))?;
+        let props = WriterProperties::builder()
+            .set_writer_version(WriterVersion::PARQUET_1_0)
+            .set_compression(Compression::SNAPPY)
+            .set_dictionary_enabled(true)
+            .set_created_by(concat!("reportdex ", env!("CARGO_PKG_VERSION")).to_string())
+            .build();
+        let file = SerializedFileWriter::new(
+            BufWriter::with_capacity(1 << 16, f),
+            schema(spec).map_err(err)?,
+            Arc::new(props),
+        )
+        .map_err(err)?;
+        let pending = BatchBuilder::new(spec).finish()?;
+        Ok(ParquetWriter {
+            path: name,
+            spec,
+            file,
+            pending,
+            limits: (ROW_GROUP_ROWS, ROW_GROUP_BYTES),
+        })
+    }
+
+    /// Append a document's rows; writes a row group once [`ROW_GROUP_ROWS`]
+    /// rows or [`ROW_GROUP_BYTES`] bytes are pending.
+    pub fn append(&mut self, batch: Batch) -> Result<(), ParquetDatasetError> {
+        if batch.columns.len() != self.spec.len()
+            || batch
+                .columns
+                .iter()
+                .zip(&self.pending.columns)
+                .any(|(a, b)| {
+                    std::mem::discriminant(&a.values) != std::mem::discriminant(&b.values)
+                })
+        {
+            return Err(ParquetDatasetError::Shape {
+                row: 0,
+                column: "(batch)",
+            });
+        }
+        for (mine, theirs) in self.pending.columns.iter_mut().zip(batch.columns) {
+            mine.values.extend(theirs.values);
+            mine.def.extend(theirs.def);
+        }
+        self.pending.rows += batch.rows;
+        self.pending.bytes += batch.bytes;
+        if self.pending.rows >= self.limits.0 || self.pending.bytes >= self.limits.1 {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Write the pending rows as one row group.
+    fn flush(&mut self) -> Result<(), ParquetDatasetError> {
+        if self.pending.rows == 0 {
+            return Ok(());
+        }
+        let path = &self.path;
+        let err = |source| ParquetDatasetError::Write {
+            path: path.clone(),
+            source,
+        };
+        let mut rg = self.file.next_row_group().map_err(err)?;
+        for c in &self.pending.columns {
+            let Some(mut w) = rg.next_column().map_err(err)? else {
+                return Err(err(ParquetError::General(
+                    "fewer columns in the schema than in the rows".into(),
+                )));
+            };
+            let def = (!c.def.is_empty()).then_some(c.def.as_slice());
+            match &c.values {
+                Values::Str(v) => w.typed::<ByteArrayType>().write_batch(v, def, None),
+                Values::I32(v) => w.typed::<Int32Type>().write_batch(v, def, None),
+                Values::I64(v) => w.typed::<Int64Type>().write_batch(v, def, None),
+                Values::F64(v) => w.typed::<DoubleType>().write_batch(v, def, None),
+                Values::Bool(v) => w.typed::<BoolType>().write_batch(v, def, None),
+            }
+            .map_err(err)?;
+            w.close().map_err(err)?;
+        }
+        rg.close().map_err(err)?;
+        for c in &mut self.pending.columns {
+            c.values.clear();
+            c.def.clear();
+        }
+        self.pending.rows = 0;
+        self.pending.bytes = 0;
+        Ok(())
+    }
+
+    /// Write the last row group and the footer.
+    pub fn finish(mut self) -> Result<(), ParquetDatasetError> {
+        self.flush()?;
+        let path = self.path.clone();
+        let err = |source| ParquetDatasetError::Write {
+            path: path.clone(),
+            source,
+        };
+        let w = self.file.into_inner().map_err(err)?;
+        w.into_inner().map_err(|e| err(e.into_error().into()))?;
+        Ok(())
+    }
+}
+
+/// The Parquet schema of the columns `spec`.
+fn schema(spec: &[ColumnSpec]) -> Result<Arc<Type>, ParquetError> {
+    let fields = spec
+        .iter()
+        .map(|c| {
+            let (physical, logical) = match c.kind {
+                Kind::Str => (PhysicalType::BYTE_ARRAY, Some(LogicalType::String)),
+                Kind::I32 => (PhysicalType::INT32, None),
+                Kind::I64 => (PhysicalType::INT64, None),
+                Kind::F64 => (PhysicalType::DOUBLE, None),
+                Kind::Bool => (PhysicalType::BOOLEAN, None),
+                Kind::Date => (PhysicalType::INT32, Some(LogicalType::Date)),
+            };
+            Type::primitive_type_builder(c.name, physical)
+                .with_repetition(if c.nullable {
+                    Repetition::OPTIONAL
+                } else {
+                    Repetition::REQUIRED
+                })
+                .with_logical_type(logical)
+                .build()
+                .map(Arc::new)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Arc::new(
+        Type::group_type_builder("schema")
+            .with_fields(fields)
+            .build()?,
+    ))
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date; `None` when it is not one.
+pub fn epoch_days(date: &str) -> Option<i32> {
+    let mut parts = date.splitn(3, '-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let d: i64 = parts.next()?.parse().ok()?;
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1..=12).contains(&m) || d < 1 || d > month_days[(m - 1) as usize] {
+        return None;
+    }
+    // Days from civil (H. Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    i32::try_from(era * 146_097 + doe - 719_468).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_days_of_known_dates() {
+        assert_eq!(epoch_days("1970-01-01"), Some(0));
+        assert_eq!(epoch_days("2000-03-01"), Some(11_017));
+        assert_eq!(epoch_days("2020-12-31"), Some(18_627));
+        assert_eq!(epoch_days("2021-02-29"), None);
+        assert_eq!(epoch_days("2020-02-29"), Some(18_321));
+        assert_eq!(epoch_days("2020-13-01"), None);
+        assert_eq!(epoch_days("x"), None);
+    }
+
+    /// Several row groups (small limits), nulls and every kind: read back
+    /// as written, the same bytes twice.
+    #[test]
+    fn row_groups_close_at_document_boundaries() {
+        use parquet::file::reader::{FileReader, SerializedFileReader};
+        use parquet::record::Field;
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str| {
+            let path = dir.path().join(name);
+            let mut w = ParquetWriter::create(&path, &METRICS_COLUMNS).unwrap();
+            w.limits = (5, usize::MAX);
+            for doc in 0..7 {
+                let mut b = BatchBuilder::new(&METRICS_COLUMNS);
+                let source = b.intern(&format!("d{doc}.docx"));
+                for k in 0..doc {
+                    b.row(&[
+                        Value::Span(source),
+                        Value::Text(&format!("k{k}")),
+                        Value::Text("标签"),
+                        if k % 2 == 0 {
+                            Value::F64(k as f64 / 2.0)
+                        } else {
+                            Value::Null
+                        },
+                        Value::Null,
+                        Value::Text("件"),
+                        Value::Text("0"),
+                        Value::I64(k as i64),
+                        Value::Null,
+                    ]);
+                }
+                w.append(b.finish().unwrap()).unwrap();
+            }
+            w.finish().unwrap();
+            path
+        };
+        let (a, b) = (write("a.parquet"), write("b.parquet"));
+        assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+        let r = SerializedFileReader::new(File::open(&a).unwrap()).unwrap();
+        // Documents of 0..=6 rows, a group closed once 5 are pending:
+        // [0+1+2+3] [4+5] [6].
+        let groups: Vec<i64> = r
+            .metadata()
+            .row_groups()
+            .iter()
+            .map(|g| g.num_rows())
+            .collect();
+        assert_eq!(groups, [6, 9, 6]);
+        let rows: Vec<_> = r.get_row_iter(None).unwrap().map(|r| r.unwrap()).collect();
+        assert_eq!(rows.len(), 21);
+        let last = rows[20]
+            .get_column_iter()
+            .map(|(_, f)| f.clone())
+            .collect::<Vec<_>>();
+        assert_eq!(last[0], Field::Str("d6.docx".into()));
+        assert_eq!(last[1], Field::Str("k5".into()));
+        assert_eq!(last[3], Field::Null);
+        assert_eq!(last[7], Field::Long(5));
+        let prev = rows[19]
+            .get_column_iter()
+            .map(|(_, f)| f.clone())
+            .collect::<Vec<_>>();
+        assert_eq!(prev[3], Field::Double(2.0));
+    }
+
+    #[test]
+    fn a_row_that_does_not_fit_is_an_error() {
+        let mut b = BatchBuilder::new(&METRICS_COLUMNS);
+        b.row(&[Value::Null; 9]);
+        assert!(matches!(
+            b.finish(),
+            Err(ParquetDatasetError::Shape {
+                row: 0,
+                column: "source"
+            })
+        ));
+        let mut b = BatchBuilder::new(&METRICS_COLUMNS);
+        b.row(&[Value::I32(1)]);
+        assert!(b.finish().is_err());
+    }
+}
