@@ -37,23 +37,33 @@ pub enum Command {
     /// Convert documents (files, directories, zip archives) into a dataset directory.
     #[command(
         after_help = "Exit codes: 0 every document converted; 1 some inputs failed (listed in \
-                      OUT/errors.jsonl); 2 the run could not proceed.\nSee docs/cli.md for the \
-                      output layout."
+                      OUT/errors.jsonl, or on stderr with --jsonl); 2 the run could not proceed.\n\
+                      Streaming: `reportdex convert --stdin-paths [-0] --jsonl -`.\nSee \
+                      docs/cli.md for the output layout."
     )]
     Convert(ConvertArgs),
-    /// Build the cross-year index OUT/index.json from OUT/reports.jsonl.
+    /// Build the cross-year index OUT/index.json from OUT/reports.jsonl, or
+    /// one index from the shards of a distributed run (`IN... -o OUT`).
     Index(IndexArgs),
     /// Show an agency's years side by side (table, CSV, JSON or an HTML page).
     Compare(CompareArgs),
 }
 
-/// `reportdex index OUT [--aliases FILE]`.
+/// `reportdex index OUT [--aliases FILE]`, or `reportdex index IN... -o OUT`
+/// to merge the shards of a distributed run.
 #[derive(Debug, Args)]
 pub struct IndexArgs {
-    /// Dataset directory written by `reportdex convert`.
-    #[arg(value_name = "OUT")]
-    pub out: PathBuf,
-    /// Pinned agency names: CSV `form,canonical` [default: OUT/aliases.csv when present].
+    /// Dataset directories written by `reportdex convert -o` and JSON lines
+    /// files written by `reportdex convert --jsonl`. One directory without
+    /// `-o`: its index is written into it.
+    #[arg(value_name = "IN", required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Directory to write index.json into (created if missing); required with
+    /// several INs or a JSON lines file.
+    #[arg(short, long, value_name = "OUT")]
+    pub out: Option<PathBuf>,
+    /// Pinned agency names: CSV `form,canonical` [default: aliases.csv in the
+    /// directory written to, when present].
     #[arg(long, value_name = "FILE")]
     pub aliases: Option<PathBuf>,
 }
@@ -91,26 +101,51 @@ fn parse_years(s: &str) -> Result<(i32, i32), String> {
     reportdex::compare::parse_years(s).map_err(|e| e.to_string())
 }
 
-/// `reportdex convert INPUT... -o OUT`.
+/// `reportdex convert INPUT... -o OUT`, or with `--stdin-paths` and/or
+/// `--jsonl FILE|-` for streaming.
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
     /// Files, directories (searched recursively) and zip archives (also nested).
-    #[arg(required = true, value_name = "INPUT")]
+    #[arg(
+        value_name = "INPUT",
+        required_unless_present = "stdin_paths",
+        conflicts_with = "stdin_paths"
+    )]
     pub inputs: Vec<PathBuf>,
+    /// Read the input paths from standard input, one per line (empty lines
+    /// ignored), instead of INPUT arguments. Their source paths are the paths
+    /// as given, normalized and never absolute (see docs/cli.md).
+    #[arg(long)]
+    pub stdin_paths: bool,
+    /// With --stdin-paths: the paths are separated by NUL bytes (`find -print0`)
+    /// instead of newlines.
+    #[arg(short = '0', long = "null")]
+    pub null: bool,
     /// Output directory (created if missing).
-    #[arg(short, long, value_name = "OUT")]
-    pub out: PathBuf,
+    #[arg(
+        short,
+        long,
+        value_name = "OUT",
+        required_unless_present = "jsonl",
+        conflicts_with = "jsonl"
+    )]
+    pub out: Option<PathBuf>,
+    /// Write no OUT directory: one document JSON per line to FILE (`-`:
+    /// standard output), in source-path order; failures as errors.jsonl
+    /// records, one JSON line each, on standard error.
+    #[arg(long, value_name = "FILE|-")]
+    pub jsonl: Option<PathBuf>,
     /// Worker threads [default: all cores].
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
     /// Convert every input again, ignoring the manifest of a previous run.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "jsonl")]
     pub force: bool,
     /// Do not build OUT/index.json.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "jsonl")]
     pub no_index: bool,
     /// Write CSV files without the UTF-8 byte-order mark (by default it is there
     /// so that Excel shows Chinese text correctly).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "jsonl")]
     pub no_bom: bool,
 }

@@ -8,7 +8,17 @@ use std::path::Path;
 
 /// Run `reportdex index`.
 pub fn run(args: IndexArgs, global: &GlobalArgs) -> anyhow::Result<ExitStatus> {
-    build_and_write(&args.out, args.aliases.as_deref(), global.quiet)?;
+    match (args.inputs.as_slice(), &args.out) {
+        ([dir], None) => build_and_write(dir, args.aliases.as_deref(), global.quiet)?,
+        (_, None) => anyhow::bail!("several INs: name the directory to write to with -o OUT"),
+        (inputs, Some(out)) => {
+            let started = std::time::Instant::now();
+            let (path, summary) =
+                index::build_and_write_merged(inputs, out, args.aliases.as_deref())
+                    .with_context(|| format!("indexing into {}", out.display()))?;
+            print(&path, &summary, global.quiet, Some(started.elapsed()));
+        }
+    }
     Ok(ExitStatus::Success)
 }
 

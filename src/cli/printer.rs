@@ -13,6 +13,7 @@ use std::time::Duration;
 pub struct Printer {
     bar: ProgressBar,
     quiet: bool,
+    failure_lines: bool,
     failed: AtomicU64,
 }
 
@@ -39,8 +40,16 @@ impl Printer {
         Printer {
             bar,
             quiet,
+            failure_lines: true,
             failed: AtomicU64::new(0),
         }
+    }
+
+    /// No `reportdex: <file>: <reason>` line per failure (with `--jsonl` the
+    /// failures are JSON lines on stderr already).
+    pub fn without_failure_lines(mut self) -> Printer {
+        self.failure_lines = false;
+        self
     }
 
     fn line(&self, text: &str) {
@@ -57,7 +66,9 @@ impl Printer {
             Some(m) => format!("{}!/{m}", rec.path),
             None => rec.path.clone(),
         };
-        self.line(&format!("reportdex: {file}: {}", rec.message));
+        if self.failure_lines {
+            self.line(&format!("reportdex: {file}: {}", rec.message));
+        }
         self.bar.set_message(format!("{n} failed"));
     }
 

@@ -21,9 +21,12 @@
 
 pub mod crossyear;
 pub mod input;
+mod merge;
 pub mod names;
 pub mod similarity;
 pub mod synthetic;
+
+pub use merge::build_and_write_merged;
 
 use input::{InputLine, InputReport};
 use names::{Aliases, MatchRule};
@@ -315,7 +318,8 @@ pub fn build_dir(out_dir: &Path, aliases: Option<&Path>) -> Result<Index, IndexE
     let pass1 = scan(input.reader, &input.reports, false, &input.aliases, None)?;
     let mut agencies = Vec::new();
     let reports_read = pass1.reports_read;
-    let (tail, _) = place_agencies(pass1, Some(&input.reports), Some(out_dir), Ok, |a| {
+    let docs = Docs::Dir(out_dir);
+    let (tail, _) = place_agencies(pass1, Some(&input.reports), Some(&docs), Ok, |a| {
         agencies.push(a);
         Ok(())
     })?;
@@ -452,15 +456,31 @@ pub fn build_and_write_dir_with(
     aliases: Option<&Path>,
     hooks: &WriteHooks<'_>,
 ) -> Result<(PathBuf, BuildSummary), IndexError> {
-    use std::io::Write;
     let input = DirInput::open(out_dir, aliases)?;
-    let pass1 = scan(
+    write_index(out_dir, input, &Docs::Dir(out_dir), Vec::new(), hooks)
+}
+
+/// Build the index from `input` (per-report JSON found through `docs`) and
+/// write it to `out_dir/index.json` one agency at a time; `extra` problems
+/// (met before the build) come first in the index's problem list.
+fn write_index(
+    out_dir: &Path,
+    input: DirInput,
+    docs: &Docs<'_>,
+    extra: Vec<Problem>,
+    hooks: &WriteHooks<'_>,
+) -> Result<(PathBuf, BuildSummary), IndexError> {
+    use std::io::Write;
+    let mut pass1 = scan(
         input.reader,
         &input.reports,
         false,
         &input.aliases,
         hooks.fail_on,
     )?;
+    if !extra.is_empty() {
+        pass1.tail.problems.splice(0..0, extra);
+    }
     let mut summary = BuildSummary {
         unassigned: pass1.tail.unassigned.len(),
         ambiguous_names: pass1.tail.ambiguous_names.len(),
@@ -489,7 +509,7 @@ pub fn build_and_write_dir_with(
         let (tail, _) = place_agencies(
             pass1,
             Some(&input.reports),
-            Some(out_dir),
+            Some(docs),
             |a| {
                 let mut counts = BuildSummary::default();
                 counts.add(&a);
@@ -562,7 +582,16 @@ struct DirInput {
 
 impl DirInput {
     fn open(out_dir: &Path, aliases: Option<&Path>) -> Result<Self, IndexError> {
-        let reports = out_dir.join(REPORTS_FILE);
+        DirInput::open_at(out_dir.join(REPORTS_FILE), out_dir, aliases)
+    }
+
+    /// The report lines in `reports`; aliases from `aliases`, else
+    /// `aliases_dir/aliases.csv` when present.
+    fn open_at(
+        reports: PathBuf,
+        aliases_dir: &Path,
+        aliases: Option<&Path>,
+    ) -> Result<Self, IndexError> {
         let file = std::fs::File::open(&reports).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 IndexError::MissingReports(reports.clone())
@@ -573,7 +602,7 @@ impl DirInput {
                 }
             }
         })?;
-        let default_aliases = out_dir.join(ALIASES_FILE);
+        let default_aliases = aliases_dir.join(ALIASES_FILE);
         let alias_path = match aliases {
             Some(p) => Some(p.to_path_buf()),
             None if default_aliases.is_file() => Some(default_aliases),
@@ -610,7 +639,8 @@ pub fn build(
     let pass1 = scan(reader, origin, true, aliases, None)?;
     let reports_read = pass1.reports_read;
     let mut agencies = Vec::new();
-    let (tail, _) = place_agencies(pass1, None, out_dir, Ok, |a| {
+    let docs = out_dir.map(Docs::Dir);
+    let (tail, _) = place_agencies(pass1, None, docs.as_ref(), Ok, |a| {
         agencies.push(a);
         Ok(())
     })?;
@@ -1018,7 +1048,7 @@ const AGENCY_CHUNK: usize = 128;
 fn place_agencies<T: Send>(
     pass1: Pass1,
     reports: Option<&Path>,
-    out_dir: Option<&Path>,
+    docs: Option<&Docs<'_>>,
     finish: impl Fn(Agency) -> Result<T, IndexError> + Sync,
     mut sink: impl FnMut(T) -> Result<(), IndexError>,
 ) -> Result<(Tail, usize), IndexError> {
@@ -1046,8 +1076,8 @@ fn place_agencies<T: Send>(
                     .collect::<Result<Vec<Full>, IndexError>>()?;
                 drop(file);
                 let (mut agency, maps) = assemble_agency(key, full, &assign);
-                let problems = match out_dir {
-                    Some(dir) => text_similarity(&mut agency, dir, &maps),
+                let problems = match docs {
+                    Some(docs) => text_similarity(&mut agency, docs, &maps),
                     None => Vec::new(),
                 };
                 Ok((finish(agency)?, problems))
@@ -1162,17 +1192,41 @@ fn report_json_path(out_dir: &Path, rel: &str) -> Option<PathBuf> {
         .then(|| out_dir.join(p))
 }
 
-fn load_fingerprint(
-    out_dir: &Path,
-    rel: &str,
-    mapping: &[(u8, String)],
-) -> Result<similarity::DocFingerprint, String> {
-    let path = report_json_path(out_dir, rel).ok_or("unsafe path")?;
-    let meta = std::fs::metadata(&path).map_err(|e| e.to_string())?;
+/// Where the per-report JSON of the index's reports are.
+enum Docs<'a> {
+    /// Files at their `json` path relative to this directory.
+    Dir(&'a Path),
+    /// The shards of a merged index: `json` path → where that report is.
+    Merged(&'a merge::DocLocations),
+}
+
+impl Docs<'_> {
+    /// The JSON text of the report whose `json` path is `rel`.
+    fn read(&self, rel: &str) -> Result<Vec<u8>, String> {
+        match self {
+            Docs::Dir(out_dir) => {
+                read_report_file(&report_json_path(out_dir, rel).ok_or("unsafe path")?)
+            }
+            Docs::Merged(locations) => locations.read(rel),
+        }
+    }
+}
+
+/// A per-report JSON file, refused when larger than [`MAX_REPORT_JSON_BYTES`].
+fn read_report_file(path: &Path) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if meta.len() > MAX_REPORT_JSON_BYTES {
         return Err(format!("larger than {MAX_REPORT_JSON_BYTES} bytes"));
     }
-    let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
+    std::fs::read(path).map_err(|e| e.to_string())
+}
+
+fn load_fingerprint(
+    docs: &Docs<'_>,
+    rel: &str,
+    mapping: &[(u8, String)],
+) -> Result<similarity::DocFingerprint, String> {
+    let bytes = docs.read(rel)?;
     let doc: similarity::DocLite = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
     Ok(similarity::fingerprint_doc(&doc, mapping))
 }
@@ -1180,7 +1234,7 @@ fn load_fingerprint(
 /// Text similarity of each year of an agency with its previous report; the
 /// per-report JSON files are read one after the other and dropped once
 /// fingerprinted. Returns the problems met.
-fn text_similarity(agency: &mut Agency, out_dir: &Path, maps: &SectionMaps) -> Vec<Problem> {
+fn text_similarity(agency: &mut Agency, docs: &Docs<'_>, maps: &SectionMaps) -> Vec<Problem> {
     let mut problems = Vec::new();
     if agency.years.len() < 2 {
         return problems;
@@ -1194,7 +1248,7 @@ fn text_similarity(agency: &mut Agency, out_dir: &Path, maps: &SectionMaps) -> V
             continue;
         };
         let mapping = maps.get(rel).map(Vec::as_slice).unwrap_or(&[]);
-        let fp = match load_fingerprint(out_dir, rel, mapping) {
+        let fp = match load_fingerprint(docs, rel, mapping) {
             Ok(fp) => fp,
             Err(message) => {
                 problems.push(Problem {

@@ -374,34 +374,88 @@ pub enum DiscoverError {
     },
 }
 
-/// Find every document under `roots`. `exclude` (the output directory) is
-/// never entered. Inputs are returned sorted by source path.
+/// How a command-line input's own source path (the prefix of its documents'
+/// source paths) is formed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RootNaming {
+    /// Its last component (`/data/reports` → `reports`): the paths given as
+    /// `INPUT` arguments. Two inputs with the same last component are refused.
+    #[default]
+    LastComponent,
+    /// The path as given, lexically normalized ([`normalized_source_path`]):
+    /// the paths read with `--stdin-paths`, so that thousands of files of one
+    /// directory keep distinct names and the same file gets the same source
+    /// path in one run and in a sharded run.
+    AsGiven,
+}
+
+/// The source path of an input given as `path` under [`RootNaming::AsGiven`]:
+/// `/`-separated, never absolute (a root or drive prefix is dropped), `.`
+/// components dropped, `a/..` collapsed, leading `..` dropped; bytes that are
+/// not UTF-8 are replaced by U+FFFD. `None` when nothing is left (`.`, `/`).
+pub fn normalized_source_path(path: &Path) -> Option<String> {
+    use std::path::Component;
+    let mut parts: Vec<String> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::Prefix(_) | Component::RootDir | Component::CurDir => {}
+            Component::ParentDir => {
+                parts.pop();
+            }
+            Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// Find every document under `roots` (named by their last component). `exclude`
+/// (the output directory) is never entered. Inputs are returned sorted by
+/// source path.
 pub fn discover(
     roots: &[PathBuf],
     exclude: Option<&Path>,
     limits: &InputLimits,
 ) -> Result<Discovery, DiscoverError> {
+    discover_with(roots, RootNaming::LastComponent, exclude, limits)
+}
+
+/// [`discover`] with the given naming of the roots. A root given twice (the
+/// same file or directory, by canonical path) is read once.
+pub fn discover_with(
+    roots: &[PathBuf],
+    naming: RootNaming,
+    exclude: Option<&Path>,
+    limits: &InputLimits,
+) -> Result<Discovery, DiscoverError> {
+    use std::collections::HashMap;
     let mut d = Discovery::default();
-    let mut seen_roots: Vec<(String, PathBuf, String)> = Vec::new();
+    // Canonical path → as given; source name → as given.
+    let mut seen_paths: HashMap<PathBuf, String> = HashMap::new();
+    let mut seen_names: HashMap<String, String> = HashMap::new();
     for root in roots {
         let canonical = fs::canonicalize(root).ok();
-        let name = root_name(root, canonical.as_deref());
+        let name = match naming {
+            RootNaming::LastComponent => root_name(root, canonical.as_deref()),
+            RootNaming::AsGiven => normalized_source_path(root)
+                .unwrap_or_else(|| root_name(root, canonical.as_deref())),
+        };
         if let Some(c) = &canonical {
-            if let Some((_, _, first)) = seen_roots.iter().find(|(_, p, _)| p == c) {
+            if let Some(first) = seen_paths.get(c) {
                 tracing::warn!(
                     "{} given twice (also as {first}); reading it once",
                     root.display()
                 );
                 continue;
             }
-            if let Some((_, _, first)) = seen_roots.iter().find(|(n, _, _)| *n == name) {
+            if let Some(first) = seen_names.get(&name) {
                 return Err(DiscoverError::RootCollision {
                     name,
                     first: first.clone(),
                     second: root.display().to_string(),
                 });
             }
-            seen_roots.push((name.clone(), c.clone(), root.display().to_string()));
+            seen_paths.insert(c.clone(), root.display().to_string());
+            seen_names.insert(name.clone(), root.display().to_string());
         }
         let meta = match fs::metadata(root) {
             Ok(m) => m,
@@ -649,6 +703,41 @@ mod tests {
         assert_eq!(
             input.hash(&small).unwrap_err(),
             input.read(&small).unwrap_err()
+        );
+    }
+
+    #[test]
+    fn paths_as_given_are_normalized_and_never_absolute() {
+        let n = |p: &str| normalized_source_path(Path::new(p));
+        assert_eq!(
+            n("/data/r/2022/a.docx").as_deref(),
+            Some("data/r/2022/a.docx")
+        );
+        assert_eq!(n("./r//a.docx").as_deref(), Some("r/a.docx"));
+        assert_eq!(n("r/x/../a.docx").as_deref(), Some("r/a.docx"));
+        assert_eq!(n("../../r/a.docx").as_deref(), Some("r/a.docx"));
+        assert_eq!(n("r.zip").as_deref(), Some("r.zip"));
+        assert_eq!(n("."), None);
+        assert_eq!(n("/"), None);
+    }
+
+    #[test]
+    fn roots_as_given_keep_distinct_names_for_one_last_component() {
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["a", "b"] {
+            fs::create_dir(dir.path().join(sub)).unwrap();
+            fs::write(dir.path().join(sub).join("r.docx"), sub).unwrap();
+        }
+        let roots = [dir.path().join("a/r.docx"), dir.path().join("b/r.docx")];
+        let limits = InputLimits::default();
+        // By last component both are `r.docx`: refused.
+        assert!(discover(&roots, None, &limits).is_err());
+        let d = discover_with(&roots, RootNaming::AsGiven, None, &limits).unwrap();
+        let base = normalized_source_path(dir.path()).unwrap();
+        let got: Vec<&str> = d.inputs.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(
+            got,
+            [format!("{base}/a/r.docx"), format!("{base}/b/r.docx")]
         );
     }
 

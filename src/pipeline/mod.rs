@@ -25,8 +25,8 @@ pub mod manifest;
 pub mod naming;
 mod run;
 
-pub use inputs::InputLimits;
-pub use run::run;
+pub use inputs::{InputLimits, RootNaming};
+pub use run::{run, stream};
 
 use crate::convert::ConvertOptions;
 use serde::Serialize;
@@ -194,6 +194,9 @@ pub struct Options {
     /// Build `OUT/index.json` at the end of the run (its failures per document
     /// are listed in `errors.jsonl` with stage `index`).
     pub index: bool,
+    /// How the source paths of the given roots are formed (see
+    /// [`inputs::RootNaming`]); `AsGiven` for `--stdin-paths`.
+    pub root_naming: inputs::RootNaming,
 }
 
 impl Options {

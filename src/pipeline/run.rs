@@ -29,6 +29,9 @@ use std::sync::{mpsc, Condvar, Mutex};
 /// Threads of the hash pass per conversion worker (see [`run`]).
 const HASH_THREADS_PER_WORKER: usize = 8;
 
+mod stream;
+pub use stream::stream;
+
 /// What to do with one input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Plan {
@@ -72,7 +75,15 @@ pub fn run(
     }
     // OUT is never searched for inputs (it may sit inside an input directory).
     let out_canonical = std::fs::canonicalize(out).ok();
-    let found = inputs::discover(roots, out_canonical.as_deref(), &opts.inputs)?;
+    if roots.is_empty() {
+        return Err(PipelineError::NoInputs("no path given".into()));
+    }
+    let found = inputs::discover_with(
+        roots,
+        opts.root_naming,
+        out_canonical.as_deref(),
+        &opts.inputs,
+    )?;
     if found.existing_roots == 0 {
         let names: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
         return Err(PipelineError::NoInputs(names.join(", ")));
@@ -163,47 +174,52 @@ pub fn run(
     // Output stages that failed for a converted document (they are tried
     // again by the next run, see `plan`).
     let mut stage_failures: HashMap<usize, Vec<Stage>> = HashMap::new();
-    execute(&pool, &ctx, &work, |k, done| {
-        let i = work[k];
-        let input = &found.inputs[i];
-        match done {
-            Done::Rows {
-                rows,
-                converted,
-                stages,
-            } => {
-                sink.append(&rows)
-                    .map_err(|e| out_err(&dir.temp_path("dataset"), e))?;
-                if converted {
-                    summary.converted += 1;
-                    summary.bytes_converted += hashes[i].as_ref().map_or(0, |h| h.size);
-                    progress.event(Event::Converted(&input.path));
-                } else {
-                    summary.up_to_date += 1;
-                    progress.event(Event::Reused(&input.path));
+    execute(
+        &pool,
+        work.len(),
+        |k| process(&ctx, work[k], k),
+        |k, done| {
+            let i = work[k];
+            let input = &found.inputs[i];
+            match done {
+                Done::Rows {
+                    rows,
+                    converted,
+                    stages,
+                } => {
+                    sink.append(&rows)
+                        .map_err(|e| out_err(&dir.temp_path("dataset"), e))?;
+                    if converted {
+                        summary.converted += 1;
+                        summary.bytes_converted += hashes[i].as_ref().map_or(0, |h| h.size);
+                        progress.event(Event::Converted(&input.path));
+                    } else {
+                        summary.up_to_date += 1;
+                        progress.event(Event::Reused(&input.path));
+                    }
+                    outcomes[i] = Some(Ok(()));
+                    for (stage, f) in stages {
+                        let rec = ErrorRecord::new(&input.path, stage, &f);
+                        progress.event(Event::StageFailed(&rec));
+                        errors.push(rec);
+                        stage_failures.entry(i).or_default().push(stage);
+                    }
                 }
-                outcomes[i] = Some(Ok(()));
-                for (stage, f) in stages {
+                Done::Failed(stage, f) => {
                     let rec = ErrorRecord::new(&input.path, stage, &f);
-                    progress.event(Event::StageFailed(&rec));
+                    progress.event(Event::Failed(&rec));
                     errors.push(rec);
-                    stage_failures.entry(i).or_default().push(stage);
+                    outcomes[i] = Some(Err(f.kind));
                 }
             }
-            Done::Failed(stage, f) => {
-                let rec = ErrorRecord::new(&input.path, stage, &f);
-                progress.event(Event::Failed(&rec));
-                errors.push(rec);
-                outcomes[i] = Some(Err(f.kind));
+            if opts.abort_after == Some(k + 1) {
+                // Test hook: die as a kill would, mid-run.
+                std::process::abort();
             }
-        }
-        if opts.abort_after == Some(k + 1) {
-            // Test hook: die as a kill would, mid-run.
-            std::process::abort();
-        }
-        opts.pause(&format!("batch-{}", k + 1), out);
-        Ok(())
-    })?;
+            opts.pause(&format!("batch-{}", k + 1), out);
+            Ok(())
+        },
+    )?;
     sink.commit(&dir)?;
     opts.pause("dataset", out);
 
@@ -463,16 +479,19 @@ impl Gate {
     }
 }
 
-/// Run the work list on the pool; `on_done(k, result)` is called on this
-/// thread in work-list order.
-fn execute<F>(
+/// Run `process(k)` for `k` in `0..len` on the pool; `on_done(k, result)` is
+/// called on this thread in order of `k`. Workers stay within a window of
+/// `16 × threads` items ahead of `on_done`, so at most that many results wait.
+fn execute<D, P, F>(
     pool: &rayon::ThreadPool,
-    ctx: &Ctx<'_>,
-    work: &[usize],
+    len: usize,
+    process: P,
     mut on_done: F,
 ) -> Result<(), PipelineError>
 where
-    F: FnMut(usize, Done) -> Result<(), PipelineError>,
+    D: Send,
+    P: Fn(usize) -> D + Sync,
+    F: FnMut(usize, D) -> Result<(), PipelineError>,
 {
     let threads = pool.current_num_threads().max(1);
     let window = 16 * threads;
@@ -482,31 +501,31 @@ where
         cv: Condvar::new(),
         stop: AtomicBool::new(false),
     };
-    let (tx, rx) = mpsc::channel::<(usize, Done)>();
+    let (tx, rx) = mpsc::channel::<(usize, D)>();
     pool.in_place_scope(|s| {
         for _ in 0..threads {
             let tx = tx.clone();
-            let (next, gate) = (&next, &gate);
+            let (next, gate, process) = (&next, &gate, &process);
             s.spawn(move |_| loop {
                 if gate.stop.load(Ordering::SeqCst) {
                     break;
                 }
                 let k = next.fetch_add(1, Ordering::SeqCst);
-                if k >= work.len() {
+                if k >= len {
                     break;
                 }
                 gate.wait_for(k, window);
                 if gate.stop.load(Ordering::SeqCst) {
                     break;
                 }
-                let done = process(ctx, work[k], k);
+                let done = process(k);
                 if tx.send((k, done)).is_err() {
                     break;
                 }
             });
         }
         drop(tx);
-        let mut pending: BTreeMap<usize, Done> = BTreeMap::new();
+        let mut pending: BTreeMap<usize, D> = BTreeMap::new();
         let mut expected = 0usize;
         for (k, done) in rx {
             pending.insert(k, done);
@@ -567,13 +586,12 @@ fn process(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
 /// (a bug, reported with kind `panic`), becomes that stage's failure. The
 /// test hook [`Options::fail_stage`] is honoured first.
 fn stage<T>(
-    ctx: &Ctx<'_>,
-    i: usize,
+    opts: &Options,
+    path: &str,
     stage: Stage,
     f: impl FnOnce() -> Result<T, Failure>,
 ) -> Result<T, (Stage, Failure)> {
-    let path = &ctx.inputs[i].path;
-    ctx.opts.injected(stage, path).map_err(|e| (stage, e))?;
+    opts.injected(stage, path).map_err(|e| (stage, e))?;
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r.map_err(|e| (stage, e)),
         Err(payload) => {
@@ -615,7 +633,7 @@ fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
     };
     // The profile is serialized once, for the document's JSON and its line in
     // reports.jsonl.
-    let report = stage(ctx, i, Stage::Profile, || {
+    let report = stage(ctx.opts, &ctx.inputs[i].path, Stage::Profile, || {
         let Some(r) = crate::profile::analyze(&doc) else {
             return Ok(None);
         };
@@ -634,7 +652,7 @@ fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
             None
         }
     };
-    let rows = stage(ctx, i, Stage::Dataset, || {
+    let rows = stage(ctx.opts, &ctx.inputs[i].path, Stage::Dataset, || {
         dataset::rows_with_report(&doc, &ctx.names[i], report.as_deref())
             .map_err(|e| Failure::new("output_io", format!("cannot encode CSV rows: {e}")))
     });
@@ -645,7 +663,7 @@ fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
     // Compact: a pretty-printed report is a third larger (every grid index on
     // its own line) and writing it dominated the batch; `jq .` formats it.
     // Streamed into the file: the JSON is about ten times the input's size.
-    let written = stage(ctx, i, Stage::Json, || {
+    let written = stage(ctx.opts, &ctx.inputs[i].path, Stage::Json, || {
         let json = DocumentJson::new(&doc, report.as_deref());
         ctx.dir
             .write_with(&ctx.names[i], &format!("doc-{k}.json"), |w| {
@@ -677,8 +695,10 @@ fn convert_stages(ctx: &Ctx<'_>, i: usize) -> Result<DocumentOutput, (Stage, Fai
         }
     }
     tracing::debug!("converting {}", input.path);
-    let bytes = stage(ctx, i, Stage::Input, || input.read(&ctx.opts.inputs))?;
-    stage(ctx, i, Stage::Convert, || {
+    let bytes = stage(ctx.opts, &ctx.inputs[i].path, Stage::Input, || {
+        input.read(&ctx.opts.inputs)
+    })?;
+    stage(ctx.opts, &ctx.inputs[i].path, Stage::Convert, || {
         // The hash pass already hashed these bytes; reuse it unless the input
         // changed size since (then hash what is converted).
         let sha256 = match &ctx.hashes[i] {
