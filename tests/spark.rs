@@ -136,6 +136,11 @@ fn spark_local_job_equals_plain_convert() {
         .env("PYSPARK_PYTHON", &py)
         .env("PYSPARK_DRIVER_PYTHON", &py)
         .env("SPARK_LOCAL_IP", "127.0.0.1")
+        // No web UI: a second or two less to start, and no port taken.
+        .env(
+            "PYSPARK_SUBMIT_ARGS",
+            "--conf spark.ui.enabled=false pyspark-shell",
+        )
         .arg("examples/spark/reportdex_job.py")
         .args(["--master", "local[2]", "--partitions", "3", "--binary", bin])
         .arg(&spark)
@@ -143,6 +148,11 @@ fn spark_local_job_equals_plain_convert() {
         .output()
         .unwrap();
     eprintln!("spark job: {:.1} s", started.elapsed().as_secs_f64());
+    for line in String::from_utf8_lossy(&o.stderr).lines() {
+        if line.starts_with("reportdex_job:") {
+            eprintln!("{line}");
+        }
+    }
     assert_eq!(o.status.code(), plain_code, "spark job: {}", show(&o));
 
     // Reports: the same JSON for every source path. The plain run writes a

@@ -33,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from typing import Iterable, Iterator
 
 # Extensions that `reportdex convert DIR` picks up in a directory (lower case):
@@ -295,6 +296,7 @@ def main(argv=None) -> int:
         print("reportdex_job: no input documents found", file=sys.stderr)
         return 2
 
+    started = time.monotonic()
     builder = SparkSession.builder.appName("reportdex")
     if args.master:
         builder = builder.master(args.master)
@@ -303,6 +305,7 @@ def main(argv=None) -> int:
     spark = builder.getOrCreate()
     sc = spark.sparkContext
     sc.setLogLevel("WARN")
+    spark_up = time.monotonic()
     task_cpus = int(sc.getConf().get("spark.task.cpus", "1"))
     partitions = args.partitions or max(1, min(len(paths), 4 * sc.defaultParallelism))
     binary, jobs = args.binary, task_cpus
@@ -317,6 +320,7 @@ def main(argv=None) -> int:
     reports = tagged.filter(lambda kv: kv[0] == "report").values()
     errors = tagged.filter(lambda kv: kv[0] == "error").values()
     reports.saveAsTextFile(f"{out}/jsonl")
+    converted = time.monotonic()
     errors.coalesce(1).saveAsTextFile(f"{out}/errors")
 
     reports_schema, metrics_schema = schemas()
@@ -326,7 +330,9 @@ def main(argv=None) -> int:
     spark.createDataFrame(reports.flatMap(metric_rows), metrics_schema).write.parquet(
         f"{out}/parquet/metrics"
     )
-    n_reports, n_errors = reports.count(), errors.count()
+    counts = tagged.countByKey()  # one pass over the persisted partitions
+    n_reports, n_errors = counts.get("report", 0), counts.get("error", 0)
+    written = time.monotonic()
     tagged.unpersist()
     spark.stop()
 
@@ -335,7 +341,9 @@ def main(argv=None) -> int:
         rename_parts(f"{out}/errors")
     print(
         f"reportdex_job: {len(paths)} inputs in {partitions} partitions: "
-        f"{n_reports} reports, {n_errors} errors",
+        f"{n_reports} reports, {n_errors} errors; Spark start {spark_up - started:.1f} s, "
+        f"conversion and JSONL {converted - spark_up:.1f} s, errors, Parquet and counts "
+        f"{written - converted:.1f} s",
         file=sys.stderr,
     )
     if not local_out and not args.no_index:
