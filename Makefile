@@ -2,19 +2,31 @@
 CARGO ?= cargo
 OUT ?= out
 
-.PHONY: run test ci fmt fmt-check lint doc samples schemas bench build fuzz
+.PHONY: run test deps ci fmt fmt-check lint doc samples schemas bench build fuzz
 
 ## Convert every report in samples/ into $(OUT)/ and build the index.
 run:
 	$(CARGO) run --release --locked -- convert samples -o $(OUT)
 
-## Every test (unit, integration, corpus, schema, browser).
+# The virtualenv tools/install-deps.sh fills with the tests' Python packages;
+# its bin/ goes first on PATH for the tests, so their `python3` is its python.
+REPORTDEX_VENV ?= .venv-test
+export REPORTDEX_VENV
+TEST_ENV = PATH="$(abspath $(REPORTDEX_VENV))/bin:$$PATH" REPORTDEX_PYTHON="$(abspath $(REPORTDEX_VENV))/bin/python"
+
+## Every test (unit, integration, corpus, schema, browser, Spark), after
+## installing what they need when it is missing (tools/install-deps.sh).
 test:
-	python3 tools/test_make_samples.py
-	$(CARGO) test --locked
+	bash tools/install-deps.sh
+	$(TEST_ENV) python3 tools/test_make_samples.py
+	$(TEST_ENV) $(CARGO) test --locked
 
 build:
 	$(CARGO) build --release --locked
+
+## Install what the tests need (Debian and Python packages; see README.md).
+deps:
+	bash tools/install-deps.sh
 
 fmt:
 	$(CARGO) fmt --all

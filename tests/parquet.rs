@@ -462,7 +462,9 @@ for a, s in zip(g["agency"].to_pylist(), g["value_sum"].to_pylist()):
 
 #[test]
 fn pyarrow_query_over_the_parquet_files() {
-    let have = Command::new("python3")
+    // `make test` points REPORTDEX_PYTHON at the venv of tools/install-deps.sh.
+    let python = std::env::var_os("REPORTDEX_PYTHON").unwrap_or_else(|| "python3".into());
+    let have = Command::new(&python)
         .args(["-c", "import pyarrow"])
         .output()
         .is_ok_and(|o| o.status.success());
@@ -471,11 +473,11 @@ fn pyarrow_query_over_the_parquet_files() {
             std::env::var("CI").as_deref() != Ok("true"),
             "pyarrow is missing under CI (.ci/run installs it)"
         );
-        println!("pyarrow missing: query over the Parquet files skipped (pip install pyarrow)");
+        println!("pyarrow missing: query over the Parquet files skipped (make deps, or pip install pyarrow)");
         return;
     }
     let dir = converted();
-    let o = Command::new("python3")
+    let o = Command::new(&python)
         .args(["-c", PYARROW_QUERY])
         .arg(dir)
         .output()
