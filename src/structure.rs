@@ -525,4 +525,69 @@ mod tests {
             Some("硚口区人民政府汉正街道办事处2025年政府信息公开工作年度报告")
         );
     }
+
+    fn grid(rows: &[&[&str]]) -> Block {
+        use crate::model::{RawCell, RawRow, RawTable};
+        let raw = RawTable {
+            grid_cols: None,
+            rows: rows
+                .iter()
+                .map(|r| RawRow {
+                    cells: r.iter().map(|t| RawCell::new(*t)).collect(),
+                    ..RawRow::default()
+                })
+                .collect(),
+        };
+        Block::Table(Table::from_raw(raw, "test", &mut Vec::new()))
+    }
+
+    #[test]
+    fn heading1_title_after_a_metadata_table_is_the_title() {
+        let meta = grid(&[
+            &[
+                "索 引 号",
+                "000014349/2023-00012",
+                "发布机构",
+                "某某县统计局",
+            ],
+            &["生成日期", "2023-01-09", "文号", ""],
+        ]);
+        let doc = Document {
+            body: vec![
+                meta,
+                styled("某某县统计局2022年政府信息公开工作年度报告", 1),
+                styled("一、总体情况", 1),
+                para("正文。"),
+                styled("二、主动公开政府信息情况", 1),
+            ],
+            ..Document::default()
+        };
+        let b = build(doc);
+        assert_eq!(
+            b.title.as_deref(),
+            Some("某某县统计局2022年政府信息公开工作年度报告")
+        );
+        let o = outline(&b.sections);
+        let titles: Vec<_> = o.iter().map(|(l, t, _)| (*l, t.as_str())).collect();
+        assert_eq!(
+            titles,
+            [
+                (0, ""),
+                (1, "一、总体情况"),
+                (1, "二、主动公开政府信息情况")
+            ]
+        );
+        // The metadata table stays in the preamble.
+        assert!(matches!(b.sections[0].content[0], Content::Table(_)));
+        // A table that is not a metadata table is not skipped: no title.
+        let doc = Document {
+            body: vec![
+                grid(&[&["规章", "1"], &["行政许可", "2"]]),
+                styled("某某县统计局2022年政府信息公开工作年度报告", 1),
+                styled("一、总体情况", 1),
+            ],
+            ..Document::default()
+        };
+        assert_eq!(build(doc).title, None);
+    }
 }

@@ -1119,6 +1119,9 @@ pub fn slice_rows(t: &Table, start: u32, end: u32) -> Table {
             continue;
         }
         let (nt, nb) = (top.max(start), bottom.min(end));
+        if nb <= nt {
+            continue;
+        }
         cells.push((
             i,
             crate::model::Cell {
