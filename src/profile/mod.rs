@@ -7,7 +7,11 @@
 //!   `docs/metrics.md`);
 //! * the six standard sections matched by keyword and order, in [`sections`];
 //! * agency, year, period and fee, in [`meta`];
-//! * tables located by their labels and read into keys, in [`tables`];
+//! * the publication-metadata table above the title (索引号, 发布机构,
+//!   发布日期, 文号, 标题), in [`publication`];
+//! * tables located by their labels and read into keys, in [`tables`]: one
+//!   logical table over several Word tables (二 one table per block, 三
+//!   continued after a page break) or two in one (四 glued below 三);
 //! * tables flattened into text (no table for the section), in [`text`];
 //! * cell values (blank and `/` stay null), in [`value`];
 //! * the checks R1–R5 and the R8 warning, in [`checks`];
@@ -266,8 +270,6 @@ fn first<T>(candidates: Vec<(MetaSource, Option<T>)>) -> (Option<T>, Option<Meta
 pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
     let flat = sections::flatten(&doc.sections);
 
-    // Tables, located by their labels.
-    // Each table's label keys are computed once, on first use.
     // The publication-metadata table: before the first standard section,
     // among the first tables; never a standard table.
     let publication = flat
@@ -278,6 +280,8 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         .find_map(|&(idx, _, t)| publication::read(idx, t).map(|p| (idx, p)));
     let meta_table = publication.as_ref().map(|(i, _)| *i);
     let publication = publication.map(|(_, p)| p);
+    // Tables, located by their labels.
+    // Each table's label keys are computed once, on first use.
     let keyed: Vec<(u32, tables::Keys)> = flat
         .tables
         .iter()

@@ -20,6 +20,11 @@
 //!   when the header labels are incomplete.
 //!
 //! Unknown rows holding values are kept as `extra_rows`.
+//!
+//! Layouts (issue 12): a 三 table continued in the next Word tables is read
+//! table by table into the same keys (each with its own header, or the last 7
+//! grid columns when it has none); a 四 table glued below 三 in one Word table
+//! is found by [`s4_split_row`] and cut off with [`slice_rows`].
 
 use super::value::{parse_cell, CellValue};
 use super::{ExtraRow, MetricSource};
