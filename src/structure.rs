@@ -193,27 +193,79 @@ fn is_title_style(style: Option<&str>) -> bool {
     })
 }
 
+/// Labels of a portal's publication-metadata table (索引号, 发布机构, 发布日期…),
+/// whitespace removed.
+const METADATA_LABELS: [&str; 14] = [
+    "索引号",
+    "发布机构",
+    "发文机关",
+    "发布单位",
+    "发布日期",
+    "生成日期",
+    "成文日期",
+    "文号",
+    "发文字号",
+    "主题分类",
+    "公开方式",
+    "有效性",
+    "公开时限",
+    "体裁分类",
+];
+
+/// Whether `t` is a publication-metadata table: at most 12 rows, and at least
+/// two cells that are metadata labels (`索 引 号` and `索引号：` count).
+pub fn is_metadata_table(t: &Table) -> bool {
+    if t.n_rows == 0 || t.n_rows > 12 {
+        return false;
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for c in &t.cells {
+        let k: String = c
+            .text
+            .chars()
+            .filter(|ch| !ch.is_whitespace() && !matches!(ch, ':' | '：'))
+            .collect();
+        if let Some(l) = METADATA_LABELS.iter().find(|l| k == **l) {
+            if !seen.contains(l) {
+                seen.push(l);
+            }
+        }
+    }
+    seen.len() >= 2
+}
+
 /// Indices of the paragraphs at the top of the body that form the title: a
 /// paragraph in the Title style, or up to three consecutive short centered (or
 /// bold) paragraphs without numbering or sentence punctuation (a title broken
-/// over lines).
+/// over lines). Publication-metadata tables above the title
+/// ([`is_metadata_table`]) are skipped.
 fn title_paragraphs(body: &[Block]) -> Vec<usize> {
     let mut out = Vec::new();
-    for (i, block) in body.iter().enumerate().take(4) {
+    let skipped = body
+        .iter()
+        .take_while(|b| matches!(b, Block::Table(t) if is_metadata_table(t)))
+        .count();
+    for (i, block) in body.iter().enumerate().skip(skipped).take(4) {
         let Block::Paragraph(p) = block else { break };
         let text = p.text.trim();
         if is_title_style(p.style.as_deref()) {
             out.push(i);
             continue;
         }
-        let looks = (p.centered || (p.bold && out.is_empty()))
-            && text.chars().count() <= 60
+        let plain = text.chars().count() <= 60
             && numbered_level(text).is_none()
             && p.number_label.is_none()
             && !text.starts_with(['（', '('])
             && !text.contains(['。', '，', '；', '！', '？', '：', ':']);
         // A styled heading at the very top counts as the title only when it is
-        // clearly a report title rather than the first section.
+        // clearly a report title rather than the first section; a level-1
+        // heading that is one needs no centering or bold (its style may carry
+        // them, or nothing).
+        let report_heading = out.is_empty()
+            && plain
+            && is_report_title(text)
+            && p.heading.as_ref().is_some_and(|h| h.level == 1);
+        let looks = ((p.centered || (p.bold && out.is_empty())) && plain) || report_heading;
         let heading_ok = p.heading.is_none() || (out.is_empty() && looks && is_report_title(text));
         if looks && heading_ok && out.len() < 3 {
             out.push(i);
@@ -472,5 +524,70 @@ mod tests {
             b.title.as_deref(),
             Some("硚口区人民政府汉正街道办事处2025年政府信息公开工作年度报告")
         );
+    }
+
+    fn grid(rows: &[&[&str]]) -> Block {
+        use crate::model::{RawCell, RawRow, RawTable};
+        let raw = RawTable {
+            grid_cols: None,
+            rows: rows
+                .iter()
+                .map(|r| RawRow {
+                    cells: r.iter().map(|t| RawCell::new(*t)).collect(),
+                    ..RawRow::default()
+                })
+                .collect(),
+        };
+        Block::Table(Table::from_raw(raw, "test", &mut Vec::new()))
+    }
+
+    #[test]
+    fn heading1_title_after_a_metadata_table_is_the_title() {
+        let meta = grid(&[
+            &[
+                "索 引 号",
+                "000014349/2023-00012",
+                "发布机构",
+                "某某县统计局",
+            ],
+            &["生成日期", "2023-01-09", "文号", ""],
+        ]);
+        let doc = Document {
+            body: vec![
+                meta,
+                styled("某某县统计局2022年政府信息公开工作年度报告", 1),
+                styled("一、总体情况", 1),
+                para("正文。"),
+                styled("二、主动公开政府信息情况", 1),
+            ],
+            ..Document::default()
+        };
+        let b = build(doc);
+        assert_eq!(
+            b.title.as_deref(),
+            Some("某某县统计局2022年政府信息公开工作年度报告")
+        );
+        let o = outline(&b.sections);
+        let titles: Vec<_> = o.iter().map(|(l, t, _)| (*l, t.as_str())).collect();
+        assert_eq!(
+            titles,
+            [
+                (0, ""),
+                (1, "一、总体情况"),
+                (1, "二、主动公开政府信息情况")
+            ]
+        );
+        // The metadata table stays in the preamble.
+        assert!(matches!(b.sections[0].content[0], Content::Table(_)));
+        // A table that is not a metadata table is not skipped: no title.
+        let doc = Document {
+            body: vec![
+                grid(&[&["规章", "1"], &["行政许可", "2"]]),
+                styled("某某县统计局2022年政府信息公开工作年度报告", 1),
+                styled("一、总体情况", 1),
+            ],
+            ..Document::default()
+        };
+        assert_eq!(build(doc).title, None);
     }
 }

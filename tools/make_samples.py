@@ -1071,6 +1071,8 @@ def docx_document(r: Report):
         kind = b[0]
         if kind == "title":
             o.append(docx_para(b[1], '<w:spacing w:after="120"/><w:jc w:val="center"/>', bold=True, size=44))
+        elif kind == "title_h1":
+            o.append(docx_para(b[1], '<w:pStyle w:val="Heading1"/><w:jc w:val="center"/>', bold=True, size=44))
         elif kind == "h":
             _, level, number, text = b
             if r.heading_style == "style":
@@ -1309,6 +1311,8 @@ def odt_content(r: Report):
         kind = b[0]
         if kind == "title":
             body.append(f'<text:p text:style-name="PTitle">{odt_text(b[1])}</text:p>')
+        elif kind == "title_h1":
+            body.append(f'<text:h text:style-name="Heading_20_1" text:outline-level="1">{odt_text(b[1])}</text:h>')
         elif kind == "h":
             _, level, number, text = b
             if r.heading_style in ("style", "numbering"):
@@ -1662,6 +1666,9 @@ def docx_office_document(r: Report, m: DocxMarkup, image_rid, footer_rid):
         if kind == "title":
             rl = m.runs(b[1], "title", lo=4, hi=20)
             o.append(m.para(rng.choice(m.ppr["title"]), m.rpr["title"][0], rl))
+        elif kind == "title_h1":
+            rl = m.runs(b[1], "title", lo=4, hi=20)
+            o.append(m.para('<w:pStyle w:val="Heading1"/><w:jc w:val="center"/>', m.rpr["title"][0], rl))
         elif kind == "h":
             _, level, number, text = b
             bm = "_Toc" if rng.random() < 0.35 else None
@@ -2526,6 +2533,8 @@ def odt_office_content(r: Report, m: OdtMarkup, picture):
         kind = b[0]
         if kind == "title":
             body.append(m.para("title", b[1], lo=4, hi=20))
+        elif kind == "title_h1":
+            body.append(m.para("h1", b[1], lo=4, hi=20, tag="h", attrs=' text:outline-level="1"'))
         elif kind == "h":
             _, level, number, text = b
             if r.heading_style in ("style", "numbering"):
@@ -3014,6 +3023,209 @@ def default_set():
                 rep2.created = f"{year + 1}-02-03T09:00:00Z"
                 reports.append(rep2)
     reports.append(seed_report())
+    reports.extend(layout_set())
+    return reports
+
+
+# ---------------------------------------------------------------------------
+# Layout samples (issue 12, points 3-4): a leading publication-metadata table
+# with the title after it (a Heading 1 or a bold centered line), and standard
+# tables laid out over several Word tables or glued into one.
+# ---------------------------------------------------------------------------
+
+LAYOUT_AGENCIES = {
+    "J": dict(name="岳阳市君山区住房和城乡建设局", slug="junshan_zhujian", we="我局", scale=30,
+              index_prefix="11430611MB15839271", doc_prefix="君住建"),
+    "S": dict(name="宿迁市宿豫区统计局", slug="suyu_tongji", we="本机关", scale=18,
+              index_prefix="113213110140125830", doc_prefix="宿豫统"),
+}
+
+
+def remap_rows(t: Table, rows, col_scale=1, n_cols=None, widths=None, blank_continued=True):
+    """A new table made of the rows `rows` of `t` (indices, repeats allowed), in order.
+    A cell spanning consecutive kept rows stays merged; a cell cut by a jump is
+    re-anchored, empty when `blank_continued` (as Word leaves the part below a
+    split), with its text when the row is the cell's own first row. Grid columns
+    are multiplied by `col_scale` (for gluing tables of different grids)."""
+    owner = {}
+    for c in t.cells:
+        for r in range(c["row"], c["row"] + c["row_span"]):
+            for k in range(c["col"], c["col"] + c["col_span"]):
+                owner[(r, k)] = c
+    out = Table(n_cols or t.n_cols * col_scale, widths or [w // col_scale for w in t.widths for _ in range(col_scale)])
+    open_cells = {}  # id(source cell) -> new cell dict, for the previous new row
+    for ni, sr in enumerate(rows):
+        now = {}
+        k = 0
+        while k < t.n_cols:
+            c = owner[(sr, k)]
+            k2 = k
+            while k2 < t.n_cols and owner[(sr, k2)] is c:
+                k2 += 1
+            prev = open_cells.get(id(c))
+            contiguous = prev is not None and ni > 0 and rows[ni - 1] == sr - 1 and sr > c["row"]
+            if contiguous:
+                prev["row_span"] += 1
+                now[id(c)] = prev
+            else:
+                text = c["text"] if (sr == c["row"] or not blank_continued) else ""
+                nc = {"row": ni, "col": k * col_scale, "row_span": 1, "col_span": (k2 - k) * col_scale,
+                      "text": text, "br": c["br"]}
+                out.cells.append(nc)
+                now[id(c)] = nc
+            k = k2
+        open_cells = now
+        out.n_rows = ni + 1
+    return out
+
+
+def glue_tables(a: Table, b: Table, sa: int, sb: int, width: int):
+    """`a` then `b` as one Word table on a common grid (a's columns × sa = b's × sb)."""
+    n = a.n_cols * sa
+    assert n == b.n_cols * sb
+    ta = remap_rows(a, list(range(a.n_rows)), col_scale=sa, n_cols=n, widths=[width] * n)
+    tb = remap_rows(b, list(range(b.n_rows)), col_scale=sb, n_cols=n, widths=[width] * n)
+    for c in tb.cells:
+        c["row"] += ta.n_rows
+    ta.cells.extend(tb.cells)
+    ta.n_rows += tb.n_rows
+    return ta
+
+
+def metadata_table(layout, fields):
+    """The publication-metadata table a portal prints above the report:
+    `fields` is [(label, value)]; layout 2 = label|value rows, 4 = two pairs a row
+    (a lone last pair, the title, spans the remaining columns)."""
+    if layout == 2:
+        t = Table(2, [2200, 6600])
+        for i, (k, v) in enumerate(fields):
+            t.add(i, 0, k)
+            t.add(i, 1, v)
+        return t
+    t = Table(4, [1500, 2900, 1500, 2900])
+    r = 0
+    i = 0
+    while i < len(fields):
+        k, v = fields[i]
+        if i + 1 < len(fields) and k not in ("标题", "名称"):
+            k2, v2 = fields[i + 1]
+            t.add(r, 0, k); t.add(r, 1, v); t.add(r, 2, k2); t.add(r, 3, v2)
+            i += 2
+        else:
+            t.add(r, 0, k); t.add(r, 1, v, cs=3)
+            i += 1
+        r += 1
+    return t
+
+
+def _s2_block_rows(t: Table):
+    """Row ranges of the 二 table, one per 第二十条 block."""
+    starts = sorted({c["row"] for c in t.cells if c["text"].startswith("第二十条")})
+    return [list(range(a, b)) for a, b in zip(starts, starts[1:] + [t.n_rows])]
+
+
+def _s3_row_of(t: Table, label: str):
+    return next(c["row"] for c in t.cells if c["text"] == label)
+
+
+def layout_report(code, year, st, rng):
+    """One layout sample; `st` carries over between the agency's years."""
+    a = LAYOUT_AGENCIES[code]
+    template = template_of(year)
+    stem = f"{a['slug']}_{year}"
+    rows = gen_s3(rng, st, template)
+    values = s3_metrics(rows)
+    values.update(gen_s4(rng, busy=True))
+    values.update(gen_s2(rng, st, template, False))
+    spec = Spec(stem=stem, agency=a["name"], year=year, heading_style="style", we=a["we"],
+                period_form=(1 if code == "J" else 3), sign_date=f"{year + 1}年1月2{year % 10}日",
+                site=f"{a['name'][:6]}人民政府门户网站", s6_style="sub" if template == "2021" else "plain")
+    rep = build_report(spec, values, {}, {}, random.Random(zlib.crc32(stem.encode())))
+    title = rep.title_lines[0]
+    pub_day = f"{year + 1}-01-2{year % 10}"
+    index_no = f"{a['index_prefix']}/{year + 1}-0001{year % 10}"
+    doc_no = f"{a['doc_prefix']}〔{year + 1}〕{year % 10 + 2}号"
+    variants = []
+    # The title: after the metadata table, a Heading 1 (J) or a bold centered line (S).
+    ti = next(i for i, b in enumerate(rep.blocks) if b[0] == "title")
+    if code == "J":
+        rep.blocks[ti] = ("title_h1", title)
+        variants.append("heading1_title")
+    else:
+        variants.append("bold_centered_title")
+    # The metadata table: J 2020 two columns, J 2021 four; S the other way round,
+    # with label variants and a date written in Chinese.
+    if (code == "J") == (year == 2020):
+        layout = 2
+    else:
+        layout = 4
+    if code == "J":
+        fields = [("索引号", index_no), ("发布机构", a["name"]), ("生成日期", pub_day), ("文号", doc_no), ("标题", title)]
+        pub = {"index_no": index_no, "publisher": a["name"], "date": pub_day, "date_text": pub_day, "doc_no": doc_no,
+               "title": title}
+    else:
+        date_cn = f"{year + 1}年01月2{year % 10}日"
+        fields = [("索\u3000引\u3000号", index_no), ("发文机关", a["name"]), ("成文日期", date_cn), ("发文字号", ""),
+                  ("名称", title)]
+        pub = {"index_no": index_no, "publisher": a["name"], "date": pub_day, "date_text": date_cn, "doc_no": None,
+               "title": title}
+    meta = metadata_table(layout, fields)
+    variants.append(f"metadata_table_{layout}col")
+    rep.blocks.insert(ti, ("table", meta))
+    # The standard tables, in document order.
+    s2, s3, s4 = rep.tables
+    new_blocks = []
+    for b in rep.blocks:
+        if b[0] != "table" or b[1] is meta:
+            new_blocks.append(b)
+            continue
+        t = b[1]
+        if t is s2 and code == "J":
+            # 二 as one small table per 第二十条 block.
+            for rr in _s2_block_rows(t):
+                new_blocks.append(("table", remap_rows(t, rr)))
+        elif t is s3 and code == "J":
+            # 三 over two tables: a page break inside （三）不予公开, the header
+            # rows repeated on the second page.
+            cut = _s3_row_of(t, "4.保护第三方合法权益")
+            new_blocks.append(("table", remap_rows(t, list(range(cut)))))
+            t2 = remap_rows(t, [0, 1, 2] + list(range(cut, t.n_rows)))
+            t2.header_rows = 3
+            new_blocks.append(("table", t2))
+        elif t is s3 and code == "S":
+            # 三 with its header rows repeated before （四）无法提供, and 四 glued below it.
+            mid = _s3_row_of(t, "（四）无法提供")
+            body = remap_rows(t, list(range(mid)) + [0, 1, 2] + list(range(mid, t.n_rows)))
+            body.header_rows = 3
+            new_blocks.append(("table", glue_tables(body, s4, 3, 2, 293)))
+        elif t is s4 and code == "S":
+            continue
+        else:
+            new_blocks.append(b)
+    if code == "J":
+        variants += ["s2_one_table_per_block", "s3_split_repeated_header"]
+    else:
+        variants += ["s3_repeated_header_row", "s3_s4_one_table"]
+    rep.blocks = new_blocks
+    rep.tables = [b[1] for b in new_blocks if b[0] == "table"]
+    rep.variants = variants
+    rep.extra["publication"] = pub
+    rep.extra["first_section"] = "一、总体情况"
+    return rep
+
+
+def layout_set():
+    """The layout samples (issue 12): two agencies, 2020 (2019 template) and 2021."""
+    reports = []
+    for code in "JS":
+        a = LAYOUT_AGENCIES[code]
+        rng = random.Random(zlib.crc32(a["slug"].encode()))
+        st = AgencyState(rng, a["scale"])
+        for year in (2020, 2021):
+            rep = layout_report(code, year, st, rng)
+            rep.vmerge_explicit = code == "S"
+            rep.odt_repeat_cols = code == "J"
+            reports.append(rep)
     return reports
 
 

@@ -83,6 +83,17 @@ fn agency_at(light: &[char], simp: &str, range: std::ops::Range<usize>) -> Optio
     })
 }
 
+/// An agency named by a whole text (a metadata table's 发布机构 cell): `None`
+/// for self-references, sentences and texts longer than 40 characters.
+pub fn agency_name(text: &str) -> Option<AgencyName> {
+    let (light, simp) = forms(text.trim());
+    let n = simp.chars().count();
+    if !(2..=40).contains(&n) || simp.chars().any(|c| "。,;:!?《》".contains(c)) {
+        return None;
+    }
+    agency_at(&light, &simp, 0..simp.len())
+}
+
 const AGENCY: &str = r#"[^。,;:!?、《》"()\[\]0-9]{2,40}?"#;
 const TAIL: &str = r"年度?(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报)";
 

@@ -7,7 +7,11 @@
 //!   `docs/metrics.md`);
 //! * the six standard sections matched by keyword and order, in [`sections`];
 //! * agency, year, period and fee, in [`meta`];
-//! * tables located by their labels and read into keys, in [`tables`];
+//! * the publication-metadata table above the title (索引号, 发布机构,
+//!   发布日期, 文号, 标题), in [`publication`];
+//! * tables located by their labels and read into keys, in [`tables`]: one
+//!   logical table over several Word tables (二 one table per block, 三
+//!   continued after a page break) or two in one (四 glued below 三);
 //! * tables flattened into text (no table for the section), in [`text`];
 //! * cell values (blank and `/` stay null), in [`value`];
 //! * the checks R1–R5 and the R8 warning, in [`checks`];
@@ -19,6 +23,7 @@
 pub mod catalog;
 pub mod checks;
 pub mod meta;
+pub mod publication;
 pub mod sections;
 pub mod tables;
 pub mod text;
@@ -60,6 +65,9 @@ pub enum MetaSource {
     Signature,
     /// The file name.
     FileName,
+    /// The publication-metadata table (发布机构), when nothing else named the
+    /// agency.
+    Publication,
 }
 
 /// The reporting period (template.md §8.3).
@@ -242,6 +250,10 @@ pub struct Report {
     /// Tables missing or read from text (template.md §8.7).
     #[serde(default)]
     pub warnings: Vec<ReportWarning>,
+    /// The publication-metadata table above the report (索引号, 发布机构,
+    /// 发布日期, 文号, 标题), when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publication: Option<publication::Publication>,
 }
 
 /// First found value with its source.
@@ -258,25 +270,42 @@ fn first<T>(candidates: Vec<(MetaSource, Option<T>)>) -> (Option<T>, Option<Meta
 pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
     let flat = sections::flatten(&doc.sections);
 
+    // The publication-metadata table: before the first standard section,
+    // among the first tables; never a standard table.
+    let publication = flat
+        .tables
+        .iter()
+        .take(3)
+        .filter(|(_, s, _)| s.is_none())
+        .find_map(|&(idx, _, t)| publication::read(idx, t).map(|p| (idx, p)));
+    let meta_table = publication.as_ref().map(|(i, _)| *i);
+    let publication = publication.map(|(_, p)| p);
     // Tables, located by their labels.
     // Each table's label keys are computed once, on first use.
     let keyed: Vec<(u32, tables::Keys)> = flat
         .tables
         .iter()
-        .filter(|(_, _, t)| t.n_rows >= 1)
+        .filter(|(idx, _, t)| t.n_rows >= 1 && Some(*idx) != meta_table)
         .map(|&(idx, _, t)| (idx, tables::Keys::new(t)))
         .collect();
     let mut s2: Vec<(u32, &tables::Keys)> = Vec::new();
-    let mut s3 = None;
+    // The 三 table and the tables that continue it (the next Word tables, e.g.
+    // after a page break with the header rows repeated).
+    let mut s3_parts: Vec<(u32, &tables::Keys)> = Vec::new();
     let mut s4 = None;
     for (idx, k) in &keyed {
         match tables::classify_keyed(k) {
             Some(TableKind::S2) => s2.push((*idx, k)),
-            Some(TableKind::S3) if s3.is_none() => s3 = Some((*idx, k)),
+            Some(TableKind::S3)
+                if s3_parts.is_empty() || s3_parts.last().is_some_and(|l| l.0 + 1 == *idx) =>
+            {
+                s3_parts.push((*idx, k))
+            }
             Some(TableKind::S4) if s4.is_none() => s4 = Some((*idx, k)),
             _ => {}
         }
     }
+    let s3 = s3_parts.first().copied();
     let mut ex = Extracted::default();
     // Paragraphs of a standard section: (paragraph index, text).
     let section_paras = |n: u8| -> Vec<(usize, &str)> {
@@ -289,8 +318,22 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
     };
     // Tables flattened into text: read when the section has no table.
     let mut from_text = [false; 3];
-    if let Some((i, k)) = s3 {
-        tables::read_s3_keyed(i, k, &mut ex);
+    // A 四 table glued below the 三 table in one Word table: (table index,
+    // first row of the 四 part, the 四 part).
+    let mut glued_s4: Option<(u32, u32, crate::model::Table)> = None;
+    if s3.is_some() {
+        for &(i, k) in &s3_parts {
+            match tables::s4_split_row(k) {
+                Some(r) => {
+                    let t = k.table();
+                    tables::read_s3(i, &tables::slice_rows(t, 0, r), &mut ex);
+                    if s4.is_none() && glued_s4.is_none() {
+                        glued_s4 = Some((i, r, tables::slice_rows(t, r, t.n_rows)));
+                    }
+                }
+                None => tables::read_s3_keyed(i, k, &mut ex),
+            }
+        }
     } else {
         from_text[1] = text::read_s3(&section_paras(3), &mut ex) > 0;
     }
@@ -305,11 +348,19 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
     tables::read_s2_keyed(&s2, s2_hint, &mut ex);
     if let Some((i, k)) = s4 {
         tables::read_s4_keyed(i, k, &mut ex);
+    } else if let Some((i, offset, t)) = &glued_s4 {
+        // Read the 四 part alone; its sources name the whole Word table's rows.
+        let mut part = Extracted::default();
+        tables::read_s4(*i, t, &mut part);
+        for (key, mut r) in part.cells {
+            r.source.row = r.source.row.map(|x| x + offset);
+            ex.cells.entry(key).or_insert(r);
+        }
     } else {
         from_text[2] = text::read_s4(&section_paras(4), &mut ex);
     }
     let (mut m2019, mut m2021) = (0, 0);
-    for k in s2.iter().map(|x| x.1).chain(s3.map(|x| x.1)) {
+    for k in s2.iter().map(|x| x.1).chain(s3_parts.iter().map(|x| x.1)) {
         let (a, b) = tables::count_markers_keyed(k);
         m2019 += a;
         m2021 += b;
@@ -320,7 +371,7 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
     let found = TablesFound {
         s2: !s2.is_empty(),
         s3: s3.is_some(),
-        s4: s4.is_some(),
+        s4: s4.is_some() || glued_s4.is_some(),
     };
 
     // Metadata.
@@ -406,6 +457,10 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
     let tail = &lines[..];
     let signature = meta::parse_signature(tail);
     let file = meta::parse_file_name(&doc.source.path);
+    let publisher = publication
+        .as_ref()
+        .and_then(|p| p.publisher.as_ref())
+        .and_then(|f| meta::agency_name(&f.value));
     let period = flat
         .paragraphs
         .iter()
@@ -439,6 +494,7 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         (MetaSource::OpeningSentence, opening.agency.clone()),
         (MetaSource::Properties, pi.agency.clone()),
         (MetaSource::Signature, signature.clone()),
+        (MetaSource::Publication, publisher.clone()),
         (MetaSource::FileName, file.agency.clone()),
     ]);
     let mut agency_forms: Vec<String> = Vec::new();
@@ -447,6 +503,7 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         &opening.agency,
         &pi.agency,
         &signature,
+        &publisher,
         &file.agency,
     ]
     .into_iter()
@@ -644,6 +701,7 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         checks,
         extra_rows,
         warnings,
+        publication,
     })
 }
 

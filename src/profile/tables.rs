@@ -20,6 +20,11 @@
 //!   when the header labels are incomplete.
 //!
 //! Unknown rows holding values are kept as `extra_rows`.
+//!
+//! Layouts (issue 12): a 三 table continued in the next Word tables is read
+//! table by table into the same keys (each with its own header, or the last 7
+//! grid columns when it has none); a 四 table glued below 三 in one Word table
+//! is found by [`s4_split_row`] and cut off with [`slice_rows`].
 
 use super::value::{parse_cell, CellValue};
 use super::{ExtraRow, MetricSource};
@@ -1069,5 +1074,96 @@ pub fn read_s4_keyed(table_index: u32, kc: &Keys, out: &mut Extracted) {
             value: parse_cell(cell_text(t, idx)),
             source: source(table_index, t, idx),
         });
+    }
+}
+
+// ------------------------------------------------------------ table layouts
+
+/// The first row of a 四 table glued below a 三 table in one Word table: a row
+/// after the 三 data rows with a `行政复议` cell and a `行政诉讼` (or
+/// `复议后起诉`) cell. `None` when the table holds no such row.
+pub fn s4_split_row(kc: &Keys) -> Option<u32> {
+    if !(kc.has("行政复议") && (kc.has("行政诉讼") || kc.has("复议后起诉"))) {
+        return None;
+    }
+    let t = kc.table();
+    let n_rows = (t.n_rows as usize).min(MAX_ROWS);
+    let mut seen_data = false;
+    for r in 0..n_rows {
+        let keys: Vec<&str> = row_segments(t, r).iter().map(|&(i, _)| kc.get(i)).collect();
+        if !seen_data {
+            seen_data = keys.iter().any(|k| {
+                matches!(
+                    s3_label(k, None),
+                    S3Label::Row("new_received") | S3Label::Row("carried_over")
+                )
+            });
+            continue;
+        }
+        let review = keys.contains(&"行政复议");
+        let suit = keys
+            .iter()
+            .any(|k| *k == "行政诉讼" || k.contains("复议后起诉"));
+        if review && suit {
+            return u32::try_from(r).ok();
+        }
+    }
+    None
+}
+
+/// Rows `start..end` of `t` as a table of their own (cells cut by the bounds
+/// are clipped to them, keeping their text). Its rows count from 0: a source
+/// read from it is shifted by `start` to name the row in `t`.
+pub fn slice_rows(t: &Table, start: u32, end: u32) -> Table {
+    let end = end.min(t.n_rows);
+    let start = start.min(end);
+    let mut cells: Vec<(usize, crate::model::Cell)> = Vec::new();
+    for (i, c) in t.cells.iter().enumerate() {
+        let (top, bottom) = (c.row, c.row.saturating_add(c.row_span));
+        if bottom <= start || top >= end {
+            continue;
+        }
+        let (nt, nb) = (top.max(start), bottom.min(end));
+        if nb <= nt {
+            continue;
+        }
+        cells.push((
+            i,
+            crate::model::Cell {
+                row: nt - start,
+                col: c.col,
+                row_span: nb - nt,
+                col_span: c.col_span,
+                text: c.text.clone(),
+                tables: Vec::new(),
+            },
+        ));
+    }
+    cells.sort_by_key(|(_, c)| (c.row, c.col));
+    let mut new_index: HashMap<usize, u32> = HashMap::with_capacity(cells.len());
+    for (n, (i, _)) in cells.iter().enumerate() {
+        new_index.insert(*i, u32::try_from(n).unwrap_or(u32::MAX));
+    }
+    let grid: Vec<Vec<u32>> = t
+        .grid
+        .iter()
+        .skip(start as usize)
+        .take((end - start) as usize)
+        .map(|row| {
+            row.iter()
+                .map(|&i| new_index.get(&(i as usize)).copied().unwrap_or(0))
+                .collect()
+        })
+        .collect();
+    Table {
+        n_rows: u32::try_from(grid.len()).unwrap_or(0),
+        n_cols: t.n_cols,
+        header_rows: if start == 0 {
+            t.header_rows.min(end)
+        } else {
+            0
+        },
+        cells: cells.into_iter().map(|(_, c)| c).collect(),
+        grid,
     }
 }

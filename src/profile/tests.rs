@@ -1507,3 +1507,198 @@ fn r8_is_a_warning_on_2019_section_two() {
     );
     assert!(!analyze(&d).unwrap().checks.iter().any(|c| c.rule == "R8"));
 }
+
+// ------------------------------------------------------- layouts (issue 12)
+
+/// A document whose section 三 holds `s3_parts` (in order) and whose 四 is
+/// `t4` (absent: glued into the 三 tables).
+fn layout_doc(title: &str, t2: Table, s3_parts: Vec<Content>, t4: Option<Table>) -> DocumentOutput {
+    let mut d = standard_doc(
+        title,
+        t2,
+        table(vec![vec![cell("x")]]),
+        s4_table(S4_VALUES, true),
+    );
+    d.sections[3].content = s3_parts;
+    d.sections[4].content = t4.map(Content::Table).into_iter().collect();
+    d
+}
+
+#[test]
+fn slice_rows_keeps_the_table_invariants() {
+    let t = s3_table(Template::V2021, true, &plain, &|_, _, v| num(v));
+    for (a, b) in [(0, 5), (2, 9), (5, t.n_rows), (0, t.n_rows), (7, 7)] {
+        let s = tables::slice_rows(&t, a, b);
+        s.check().unwrap_or_else(|e| panic!("{a}..{b}: {e}"));
+        assert_eq!(s.n_rows, b - a);
+        // Each grid position shows the text of the cell covering it in `t`.
+        for r in 0..s.n_rows {
+            for c in 0..s.n_cols {
+                assert_eq!(
+                    s.cell_at(r, c).unwrap().text,
+                    t.cell_at(r + a, c).unwrap().text,
+                    "{a}..{b} at {r},{c}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn s3_split_without_repeated_header_reads_as_one_table() {
+    for v in [Template::V2019, Template::V2021] {
+        let t = s3_table(v, true, &plain, &|_, _, x| num(x));
+        // Cut inside （五）不予处理: the second part has no header rows.
+        let cut = (0..t.n_rows)
+            .find(|&r| t.cell_at(r, 2).is_some_and(|c| c.text.contains("出版物")))
+            .unwrap();
+        let parts = vec![
+            Content::Table(tables::slice_rows(&t, 0, cut)),
+            Content::Table(tables::slice_rows(&t, cut, t.n_rows)),
+        ];
+        let s2 = if v == Template::V2021 {
+            s2_2021(&plain)
+        } else {
+            s2_2019("本年新制作数量")
+        };
+        let d = layout_doc(
+            "某某市某某局2022年政府信息公开工作年度报告",
+            s2,
+            parts,
+            Some(s4_table(S4_VALUES, true)),
+        );
+        let r = analyze(&d).unwrap();
+        assert_eq!(r.template, Some(v));
+        assert_eq!(metric_map(&r, "s3.", v), expected_s3(v), "{v:?}");
+        assert!(failing(&r).is_empty(), "{v:?}: {:?}", failing(&r));
+        let s3_extra: Vec<_> = r.extra_rows.iter().filter(|e| e.table == "s3").collect();
+        assert!(s3_extra.is_empty(), "{v:?}: {s3_extra:?}");
+        // Sources name the Word table holding the row, rows counted in it.
+        let s = &r.metric_sources["s3.carried_forward.total"];
+        assert_eq!(s.table, Some(2));
+        assert_eq!(s.row, Some(t.n_rows - 1 - cut));
+        assert_eq!(r.metric_sources["s3.new_received.total"].table, Some(1));
+    }
+}
+
+#[test]
+fn s3_parts_apart_are_not_joined() {
+    // A 三 table, an unrelated table, then a second 三 table: only the first counts.
+    let t = s3_table(Template::V2021, true, &plain, &|_, _, x| num(x));
+    let other = s3_table(Template::V2021, true, &plain, &|_, _, _| num(99));
+    let d = layout_doc(
+        "某某市某某局2022年政府信息公开工作年度报告",
+        s2_2021(&plain),
+        vec![
+            Content::Table(t),
+            Content::Table(table(vec![vec![cell("附表"), cell("说明")]])),
+            Content::Table(other),
+        ],
+        Some(s4_table(S4_VALUES, true)),
+    );
+    let r = analyze(&d).unwrap();
+    assert_eq!(
+        metric_map(&r, "s3.", Template::V2021),
+        expected_s3(Template::V2021)
+    );
+}
+
+#[test]
+fn s4_glued_below_s3_with_rows_of_another_width() {
+    // Word allows rows of different widths in one table: 三 rows are 10
+    // columns wide, the 四 rows below them 15.
+    let t3 = s3_table(Template::V2021, true, &plain, &|_, _, x| num(x));
+    let mut rows: Vec<Vec<RawCell>> = Vec::new();
+    let t3_rows = t3.n_rows;
+    for r in 0..t3_rows {
+        let mut row = Vec::new();
+        let mut c = 0;
+        while c < t3.n_cols {
+            let x = t3.cell_at(r, c).unwrap();
+            let restart = x.row == r;
+            if x.row_span > 1 || x.row != r {
+                row.push(vm(&x.text, x.col_span, restart));
+            } else {
+                row.push(span(&x.text, x.col_span));
+            }
+            c += x.col_span;
+        }
+        rows.push(row);
+    }
+    let results = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"];
+    let mut h1: Vec<RawCell> = vec![span("行政复议", 5), span("行政诉讼", 10)];
+    let mut h2: Vec<RawCell> = results.iter().map(|r| vm(r, 1, true)).collect();
+    h2.push(span("未经复议直接起诉", 5));
+    h2.push(span("复议后起诉", 5));
+    let mut h3: Vec<RawCell> = (0..5).map(|_| vm("", 1, false)).collect();
+    h3.extend(results.iter().chain(results.iter()).map(|r| cell(r)));
+    rows.append(&mut vec![
+        std::mem::take(&mut h1),
+        std::mem::take(&mut h2),
+        std::mem::take(&mut h3),
+        S4_VALUES.iter().map(|v| cell(v)).collect(),
+    ]);
+    let glued = table(rows);
+    let d = layout_doc(
+        "某某市某某局2022年政府信息公开工作年度报告",
+        s2_2021(&plain),
+        vec![Content::Table(glued)],
+        None,
+    );
+    let r = analyze(&d).unwrap();
+    assert!(r.tables_found.s3 && r.tables_found.s4);
+    assert_eq!(
+        metric_map(&r, "s3.", Template::V2021),
+        expected_s3(Template::V2021)
+    );
+    assert_eq!(r.metrics["s4.review.upheld"], Some(Num(5.0)));
+    assert_eq!(r.metrics["s4.suit_after_review.total"], Some(Num(1.0)));
+    assert!(failing(&r).is_empty(), "{:?}", failing(&r));
+    let s = &r.metric_sources["s4.review.total"];
+    assert_eq!(
+        (s.table, s.row, s.col),
+        (Some(1), Some(t3_rows + 3), Some(4))
+    );
+}
+
+#[test]
+fn publisher_names_the_agency_only_when_nothing_else_does() {
+    let meta = table(vec![
+        vec![
+            cell("索 引 号"),
+            cell("000014349/2023-00012"),
+            cell("发布机构"),
+            cell("某某县统计局"),
+        ],
+        vec![cell("发布日期"), cell("2023/1/9"), cell("文号"), cell("无")],
+    ]);
+    // No title, no opening sentence, no signature: the publisher names the agency.
+    let mut d = standard_doc(
+        "政府信息公开工作年度报告",
+        s2_2021(&plain),
+        s3_table(Template::V2021, true, &plain, &|_, _, x| num(x)),
+        s4_table(S4_VALUES, true),
+    );
+    d.sections[0]
+        .content
+        .insert(0, Content::Table(meta.clone()));
+    d.sections[6].content.truncate(1);
+    let r = analyze(&d).unwrap();
+    assert_eq!(r.agency.as_deref(), Some("某某县统计局"));
+    assert_eq!(r.agency_source, Some(MetaSource::Publication));
+    let p = r.publication.clone().unwrap();
+    assert_eq!(p.date.as_ref().unwrap().value, "2023-01-09");
+    assert_eq!(p.date.as_ref().unwrap().text, "2023/1/9");
+    assert_eq!(p.index_no.as_ref().unwrap().label, "索 引 号");
+    assert!(p.doc_no.is_none(), "无 is no number");
+    // The metadata table is table 0; the standard tables keep their reading.
+    assert_eq!(r.metric_sources["s3.new_received.total"].table, Some(2));
+    assert!(r.tables_found.s2 && r.tables_found.s3 && r.tables_found.s4);
+    // With a title naming the agency, the title wins.
+    let mut d2 = d.clone();
+    d2.sections[0].content[1] = para("某某市某某局2022年政府信息公开工作年度报告");
+    let r2 = analyze(&d2).unwrap();
+    assert_eq!(r2.agency.as_deref(), Some("某某市某某局"));
+    assert_eq!(r2.agency_source, Some(MetaSource::Title));
+    assert!(r2.agency_forms.contains(&"某某县统计局".to_string()));
+}
