@@ -368,7 +368,7 @@ fn reports_parquet_equals_reports_jsonl() {
         for name in ["index_no", "publisher", "date", "doc_no"] {
             assert_eq!(
                 text(p, &format!("publication_{name}")),
-                str_of(&r["publication"][name]),
+                str_of(&r["publication"][name]["value"]),
                 "{what}"
             );
         }

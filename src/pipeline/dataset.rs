@@ -18,6 +18,7 @@ use super::parquet::{
 };
 use crate::model::{Format, Table};
 use crate::output::{Content, DocumentOutput, Section};
+use crate::profile::publication::{Publication, PublicationField};
 use crate::profile::{CheckStatus, Num, Report};
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -234,9 +235,18 @@ fn report_row(doc: &DocumentOutput, json_rel: &str) -> Result<Batch, ParquetData
         d.and_then(|d| epoch_days(d))
             .map_or(Value::Null, Value::I32)
     };
-    // TODO(publication): fill from `report.publication` (index_no, publisher,
-    // date, doc_no) once the model has it; null until then.
-    let publication: [Value; 4] = [Value::Null; 4];
+    // `report.publication`: each field's value (the date in ISO form when
+    // the printed date parses).
+    let publication = r.and_then(|r| r.publication.as_ref());
+    let field = |f: fn(&Publication) -> Option<&PublicationField>| {
+        text_or_null(publication.and_then(f).map(|f| f.value.as_str()))
+    };
+    let publication: [Value; 4] = [
+        field(|p| p.index_no.as_ref()),
+        field(|p| p.publisher.as_ref()),
+        field(|p| p.date.as_ref()),
+        field(|p| p.doc_no.as_ref()),
+    ];
     b.row(&[
         Value::Text(&doc.source.path),
         Value::Text(json_rel),
