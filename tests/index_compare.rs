@@ -116,15 +116,20 @@ fn index_validates_and_groups_the_samples_by_agency_and_year() {
         .iter()
         .map(|a| a["key"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        keys,
-        vec![
-            "威海市文登区财政局",
-            "开平市科工商务局",
-            "开平市自然资源局",
-            "武汉市汉阳区文化和旅游局"
-        ]
-    );
+    // One agency per generated agency in samples/expected (sorted by key).
+    let mut want: Vec<String> = std::fs::read_dir(support::root().join("samples/expected"))
+        .unwrap()
+        .map(|e| {
+            let v: Value =
+                serde_json::from_str(&std::fs::read_to_string(e.unwrap().path()).unwrap()).unwrap();
+            v["agency"].as_str().unwrap().to_string()
+        })
+        .collect();
+    want.sort();
+    want.dedup();
+    assert!(want.contains(&"威海市文登区财政局".to_string()));
+    assert!(want.contains(&"宿迁市宿豫区水务局".to_string()));
+    assert_eq!(keys, want);
     for key in [
         "威海市文登区财政局",
         "开平市自然资源局",
@@ -449,8 +454,10 @@ fn csv_and_html_outputs() {
     let o = compare(&["--all", "--format", "html", "-o", page.to_str().unwrap()]);
     assert!(o.status.success());
     let html = std::fs::read_to_string(&page).unwrap();
-    assert_eq!(html.matches("<section class=\"agency\"").count(), 4);
-    assert_eq!(html.matches("<svg").count(), 4 * 5);
+    let agencies = index_json()["agencies"].as_array().unwrap().len();
+    assert!(agencies >= 5);
+    assert_eq!(html.matches("<section class=\"agency\"").count(), agencies);
+    assert_eq!(html.matches("<svg").count(), agencies * 5);
     assert!(!html.contains("<script") && !html.contains("https://"));
 }
 
@@ -556,4 +563,74 @@ fn a_subtotal_of_blank_cells_is_blank_not_absent() {
         .find(|l| l.starts_with("s3.denied.total.total"))
         .unwrap();
     assert!(line.contains("blank") && !line.contains("n/a"), "{line}");
+}
+
+#[test]
+fn compare_shows_a_failed_prose_check_beside_its_value() {
+    // suyu_shuiwu_2021's text says 结转下年度继续办理 one more than its table.
+    let table_value = metric("suyu_shuiwu_2021", "s3.carried_forward.total").unwrap();
+    let v = compare_json("宿迁市宿豫区水务局", &["--metrics", "all"]);
+    validate("compare.schema.json", &v);
+    let r = row(&v, "s3.carried_forward.total");
+    assert_eq!(r["flagged"], json!([2021]));
+    let note = &r["prose"]["2021"];
+    assert_eq!(note["rule"], "P4");
+    assert_eq!(note["value"].as_f64(), Some(table_value + 1.0));
+    assert!(note["sentence"]
+        .as_str()
+        .unwrap()
+        .contains("结转下年度继续办理"));
+    // Nothing else is flagged: the 2020 prose agrees, and so does the rest of 2021.
+    let flagged: Vec<&str> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["flagged"] != json!([]) || r.get("prose").is_some())
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(flagged, ["s3.carried_forward.total"]);
+    let fails: Vec<&Value> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "fail")
+        .collect();
+    assert_eq!(fails.len(), 1, "{fails:?}");
+    assert_eq!(fails[0]["rule"], "P4");
+    assert!(fails[0]["evidence"].as_str().unwrap().contains("继续办理"));
+
+    let out = compare(&[
+        "--agency",
+        "宿迁市宿豫区水务局",
+        "--format",
+        "table",
+        "--metrics",
+        "all",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("s3.carried_forward.total"))
+        .unwrap();
+    let tv = table_value as i64;
+    assert!(line.contains(&format!("{tv} ! text {}", tv + 1)), "{line}");
+    assert!(
+        text.contains("2021 P4 FAIL s3.carried_forward.total: table"),
+        "{text}"
+    );
+
+    let out = compare(&[
+        "--agency",
+        "宿迁市宿豫区水务局",
+        "--format",
+        "html",
+        "--metrics",
+        "all",
+    ]);
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        html.contains(&format!("<small class=\"prose\">文中 {}</small>", tv + 1)),
+        "no prose note"
+    );
+    assert!(html.contains("title=\"P4 文中为"), "no tooltip");
 }

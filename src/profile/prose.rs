@@ -534,7 +534,7 @@ pub fn checks(m: &Metrics, statements: &[ProseStatement]) -> Vec<Check> {
         .collect()
 }
 
-/// Rule ids and the keys they check, in order (for the documentation test).
+/// The prose rule ids, in order (`P1`…).
 pub fn rule_ids() -> Vec<&'static str> {
     RULES.iter().map(|r| r.id).collect()
 }
@@ -552,6 +552,17 @@ mod tests {
         }
         assert_eq!(r.iter().map(|r| r.patterns.len()).sum::<usize>(), 20);
         assert!(YEAR.is_some() && NEG_APPEAL.is_some());
+    }
+
+    #[test]
+    fn docs_list_every_rule() {
+        let doc = include_str!("../../docs/metrics.md");
+        for id in rule_ids() {
+            assert!(
+                doc.contains(&format!("| {id} |")),
+                "{id} missing in docs/metrics.md"
+            );
+        }
     }
 
     #[test]
