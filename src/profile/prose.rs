@@ -66,6 +66,9 @@ struct Rule {
     topic: Topic,
     /// The key per template version (`None`: the version has no such metric).
     key: fn(Template) -> Option<&'static str>,
+    /// Words one of which the sentence must contain for the patterns to be
+    /// tried (a cheap prefilter).
+    needles: &'static [&'static str],
     /// Patterns with a number group `n`; a pattern without one states 0.
     patterns: Vec<Regex>,
     /// A count that may include the carried-over applications when followed by
@@ -91,12 +94,14 @@ fn rules() -> Vec<Rule> {
         id: &'static str,
         topic: Topic,
         key: fn(Template) -> Option<&'static str>,
+        needles: &'static [&'static str],
         patterns: &[String],
     ) -> Rule {
         Rule {
             id,
             topic,
             key,
+            needles,
             patterns: patterns.iter().filter_map(|p| Regex::new(p).ok()).collect(),
             total_may_include: false,
         }
@@ -106,6 +111,7 @@ fn rules() -> Vec<Rule> {
         "P1",
         Requests,
         |_| Some("s3.new_received.total"),
+        &["新收", "收到", "接收", "受理", "接到", "收悉"],
         &[
             format!(
                 r"(?:新收|收到|接收|受理|新受理|接到|收悉)(?:各类|社会公众|公众|群众|公民、法人(?:或者?|和)其他组织(?:提出|提交)?的?)?{OF_REQ}申请(?:数量|总数|总量)?{SUM}{N}{JIAN}"
@@ -120,6 +126,7 @@ fn rules() -> Vec<Rule> {
             "P2",
             Requests,
             |_| Some("s3.carried_over.total"),
+            &["结转"],
             &[format!(
                 r"上一?年度?结转(?:的)?(?:政府信息公开|信息公开)?(?:申请)?(?:数量)?{SUM}{N}{JIAN}"
             )],
@@ -128,6 +135,7 @@ fn rules() -> Vec<Rule> {
             "P3",
             Requests,
             |_| Some("s3.total_processed.total"),
+            &["办结", "答复", "完毕"],
             &[format!(
                 r"(?:(?:全年|本年度?|共|累计|已|均已|共计)答复|已?办结|办理完毕|处理完毕)(?:了)?(?:各类)?{OF_REQ}(?:申请)?{SUM}{N}{JIAN}"
             )],
@@ -136,6 +144,7 @@ fn rules() -> Vec<Rule> {
             "P4",
             Requests,
             |_| Some("s3.carried_forward.total"),
+            &["结转", "转入"],
             &[
                 format!(
                     r"结转(?:至|到)?下一?年度?(?:继续)?(?:办理)?(?:的)?(?:申请)?{SUM}{N}{JIAN}"
@@ -147,42 +156,49 @@ fn rules() -> Vec<Rule> {
             "P5",
             Requests,
             |_| Some("s3.granted.total"),
+            &["予以公开", "同意公开"],
             &[format!(r"(?:予以公开|同意公开)(?:的)?{SUM}{N}{JIAN}")],
         ),
         rule(
             "P6",
             Requests,
             |_| Some("s3.partial.total"),
+            &["部分公开"],
             &[format!(r"部分公开(?:的)?{SUM}{N}{JIAN}")],
         ),
         rule(
             "P7",
             Requests,
             |_| Some("s3.denied.total.total"),
+            &["不予公开"],
             &[format!(r"不予公开(?:的)?{SUM}{N}{JIAN}")],
         ),
         rule(
             "P8",
             Requests,
             |_| Some("s3.unable.total.total"),
+            &["无法提供"],
             &[format!(r"无法提供(?:的)?{SUM}{N}{JIAN}")],
         ),
         rule(
             "P9",
             Requests,
             |_| Some("s3.not_processed.total.total"),
+            &["不予处理"],
             &[format!(r"不予处理(?:的)?{SUM}{N}{JIAN}")],
         ),
         rule(
             "P10",
             Requests,
             |_| Some("s3.other.total.total"),
+            &["其他处理"],
             &[format!(r"其他处理(?:的)?{SUM}{N}{JIAN}")],
         ),
         rule(
             "P11",
             Requests,
             |_| Some("s3.unable.not_held.total"),
+            &["不掌握"],
             &[format!(
                 r"(?:本机关|本单位|本行政机关)?不掌握(?:相关|该)?(?:政府)?信息(?:的)?{SUM}{N}{JIAN}"
             )],
@@ -191,12 +207,14 @@ fn rules() -> Vec<Rule> {
             "P12",
             Requests,
             |_| Some("s3.new_received.natural_person"),
+            &["自然人"],
             &[format!(r"自然人(?:提出|提交)?的?申请{SUM}{N}{JIAN}")],
         ),
         rule(
             "P13",
             Requests,
             |_| Some("s3.new_received.legal_org_subtotal"),
+            &["法人"],
             &[format!(
                 r"法人(?:或者?|和)其他组织(?:提出|提交)?的?申请{SUM}{N}{JIAN}"
             )],
@@ -205,6 +223,7 @@ fn rules() -> Vec<Rule> {
             "P14",
             Active,
             |_| Some("s2.normative.issued"),
+            &["规范性文件"],
             &[format!(
                 r"(?:制发|制定|印发|出台)(?:了)?(?:行政)?规范性文件{SUM}{N}{DOCS}"
             )],
@@ -218,24 +237,28 @@ fn rules() -> Vec<Rule> {
                     Template::V2021 => "s2.normative.issued",
                 })
             },
+            &["规范性文件"],
             &[format!(r"公开(?:了)?(?:行政)?规范性文件{SUM}{N}{DOCS}")],
         ),
         rule(
             "P16",
             Active,
             |t| (t == Template::V2021).then_some("s2.normative.in_force_or_total"),
+            &["现行有效"],
             &[format!(r"现行有效(?:的)?(?:行政)?规范性文件{SUM}{N}{DOCS}")],
         ),
         rule(
             "P17",
             Appeals,
             |_| Some("s4.review.total"),
+            &["行政复议"],
             &[format!(r"行政复议(?:案件|申请)?{SUM}{N}{CASES}")],
         ),
         rule(
             "P18",
             Appeals,
             |_| Some(SUIT_KEY),
+            &["行政诉讼"],
             &[format!(r"行政诉讼(?:案件)?{SUM}{N}{CASES}")],
         ),
     ]
@@ -250,8 +273,19 @@ fn re(p: &str) -> Option<Regex> {
     Regex::new(p).ok()
 }
 
-/// A year other than the report's (`2020年`).
-static YEAR: LazyLock<Option<Regex>> = LazyLock::new(|| re(r"((?:19|20)[0-9]{2})年"));
+/// Whether a sentence names a year (`2020年`) other than `year`.
+fn names_other_year(s: &str, year: Option<i32>) -> bool {
+    s.match_indices('年').any(|(i, _)| {
+        let b = &s.as_bytes()[..i];
+        b.len() >= 4
+            && b[b.len() - 4..].iter().all(u8::is_ascii_digit)
+            && (b.len() == 4 || !b[b.len() - 5].is_ascii_digit())
+            && std::str::from_utf8(&b[b.len() - 4..])
+                .ok()
+                .and_then(|y| y.parse::<i32>().ok())
+                .is_some_and(|y| (1900..2100).contains(&y) && Some(y) != year)
+    })
+}
 /// A negation of reconsideration/litigation: the rest of its clause is read.
 static NEG_APPEAL: LazyLock<Option<Regex>> = LazyLock::new(|| {
     re(r"(?:未发生|没有发生|未出现|未收到|没有收到|未接到|未有|未产生|不存在)[^,:;0-9]{0,40}")
@@ -392,19 +426,22 @@ pub fn extract(
             continue;
         }
         for s in sentences(text) {
-            // Prefilter: a unit or a negation.
+            // Prefilter: a unit, then a rule's words (or a negation of 四).
             if !s.contains(['件', '起', '宗', '份', '个', '未', '没']) {
                 continue;
             }
-            if let Some(y) = YEAR.as_ref() {
-                let other_year = y.captures_iter(s).any(|c| {
-                    c.get(1)
-                        .and_then(|m| m.as_str().parse::<i32>().ok())
-                        .is_some_and(|v| Some(v) != year)
-                });
-                if other_year {
-                    continue;
-                }
+            let appeal_negation = in_topic(Topic::Appeals)
+                && (s.contains("行政复议") || s.contains("行政诉讼"))
+                && s.contains(['未', '没', '不']);
+            let candidates: Vec<&Rule> = RULES
+                .iter()
+                .filter(|r| in_topic(r.topic) && r.needles.iter().any(|n| s.contains(n)))
+                .collect();
+            if candidates.is_empty() && !appeal_negation {
+                continue;
+            }
+            if names_other_year(s, year) {
+                continue;
             }
             let other_counted = OTHER_COUNTED.iter().any(|w| s.contains(w));
             let disclosure = section == Some(4) || s.contains("信息公开");
@@ -425,10 +462,7 @@ pub fn extract(
                     });
                 }
             };
-            for rule in RULES.iter() {
-                if !in_topic(rule.topic) {
-                    continue;
-                }
+            for rule in candidates {
                 if rule.topic == Topic::Requests && other_counted {
                     continue;
                 }
@@ -450,8 +484,8 @@ pub fn extract(
                         if rule.total_may_include && includes_carried(&s[m.end()..]) {
                             continue;
                         }
-                        // Not `不予公开` / `不予处理` read as `予以公开`… nor
-                        // `应予公开` as granted: the byte before the match.
+                        // `不予以公开N件` is not granted: the character
+                        // before the match.
                         let before = s[..m.start()].chars().next_back();
                         if rule.id == "P5" && before == Some('不') {
                             continue;
@@ -470,7 +504,7 @@ pub fn extract(
                 }
             }
             // 未发生…行政复议、行政诉讼案件: both 0.
-            if in_topic(Topic::Appeals) && disclosure {
+            if appeal_negation && disclosure {
                 if let Some(neg) = NEG_APPEAL.as_ref() {
                     for m in neg.find_iter(s) {
                         let rest = m.as_str();
@@ -551,7 +585,9 @@ mod tests {
             assert!(!rule.patterns.is_empty(), "{}", rule.id);
         }
         assert_eq!(r.iter().map(|r| r.patterns.len()).sum::<usize>(), 20);
-        assert!(YEAR.is_some() && NEG_APPEAL.is_some());
+        assert!(NEG_APPEAL.is_some());
+        assert!(names_other_year("与2019年相比", Some(2020)));
+        assert!(!names_other_year("2020年全年,12020年", Some(2020)));
     }
 
     #[test]
