@@ -174,8 +174,8 @@ fn html_page_renders_tables_and_charts_without_console_errors() {
 }
 
 /// The `--all` page of the converted samples (every agency, conflicts, both
-/// template versions).
-fn samples_page(dir: &Path) -> PathBuf {
+/// template versions, a failed prose check) and the number of agencies.
+fn samples_page(dir: &Path) -> (PathBuf, usize) {
     let out = dir.join("samples-out");
     let st = Command::new(env!("CARGO_BIN_EXE_reportdex"))
         .args(["convert", "-q", "-o"])
@@ -205,7 +205,7 @@ fn samples_page(dir: &Path) -> PathBuf {
     };
     let path = dir.join("samples.html");
     std::fs::write(&path, compare::run(&idx, &opts).unwrap()).unwrap();
-    path
+    (path, idx.agencies.len())
 }
 
 /// Distinct agencies of the generated samples (from `samples/expected`), so
@@ -224,19 +224,25 @@ fn sample_agencies() -> usize {
 #[test]
 fn samples_page_with_every_agency_renders_with_its_index() {
     let dir = tempfile::tempdir().unwrap();
-    let html = samples_page(dir.path());
+    let (html, n) = samples_page(dir.path());
+    assert!(n >= 5, "{n} agencies");
     let profile = dir.path().join("profile");
     let run = browse(&html, &profile, &["--dump-dom".to_string()]);
     let dom = &run.stdout;
     assert!(dom.contains("<nav id=\"index\">"));
-    let n = sample_agencies();
-    assert!(n >= 4, "{n} sample agencies");
+    assert_eq!(
+        n,
+        sample_agencies(),
+        "agencies in the index vs samples/expected"
+    );
     for i in 1..=n {
         assert!(dom.contains(&format!("href=\"#agency-{i}\"")));
     }
     assert_eq!(dom.matches("<section class=\"agency\"").count(), n);
     assert_eq!(dom.matches("<table class=\"metrics\">").count(), n);
     assert_eq!(dom.matches("<svg").count(), n * 5);
+    // The planted prose disagreement of 宿迁市宿豫区水务局 2021, beside its value.
+    assert_eq!(dom.matches("<small class=\"prose\">").count(), 1);
     assert!(dom.contains("武汉市汉阳区文化和旅游局"));
     assert!(
         dom.contains("冲突：6 份报告数值不同"),

@@ -136,7 +136,8 @@ fn index_validates_and_groups_the_samples_by_agency_and_year() {
             "威海市文登区财政局",
             "开平市科工商务局",
             "开平市自然资源局",
-            "武汉市汉阳区文化和旅游局"
+            "武汉市汉阳区文化和旅游局",
+            "宿迁市宿豫区水务局"
         ]
         .iter()
         .all(|a| want.iter().any(|w| w == a)),
@@ -575,4 +576,74 @@ fn a_subtotal_of_blank_cells_is_blank_not_absent() {
         .find(|l| l.starts_with("s3.denied.total.total"))
         .unwrap();
     assert!(line.contains("blank") && !line.contains("n/a"), "{line}");
+}
+
+#[test]
+fn compare_shows_a_failed_prose_check_beside_its_value() {
+    // suyu_shuiwu_2021's text says 结转下年度继续办理 one more than its table.
+    let table_value = metric("suyu_shuiwu_2021", "s3.carried_forward.total").unwrap();
+    let v = compare_json("宿迁市宿豫区水务局", &["--metrics", "all"]);
+    validate("compare.schema.json", &v);
+    let r = row(&v, "s3.carried_forward.total");
+    assert_eq!(r["flagged"], json!([2021]));
+    let note = &r["prose"]["2021"];
+    assert_eq!(note["rule"], "P4");
+    assert_eq!(note["value"].as_f64(), Some(table_value + 1.0));
+    assert!(note["sentence"]
+        .as_str()
+        .unwrap()
+        .contains("结转下年度继续办理"));
+    // Nothing else is flagged: the 2020 prose agrees, and so does the rest of 2021.
+    let flagged: Vec<&str> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["flagged"] != json!([]) || r.get("prose").is_some())
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(flagged, ["s3.carried_forward.total"]);
+    let fails: Vec<&Value> = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "fail")
+        .collect();
+    assert_eq!(fails.len(), 1, "{fails:?}");
+    assert_eq!(fails[0]["rule"], "P4");
+    assert!(fails[0]["evidence"].as_str().unwrap().contains("继续办理"));
+
+    let out = compare(&[
+        "--agency",
+        "宿迁市宿豫区水务局",
+        "--format",
+        "table",
+        "--metrics",
+        "all",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("s3.carried_forward.total"))
+        .unwrap();
+    let tv = table_value as i64;
+    assert!(line.contains(&format!("{tv} ! text {}", tv + 1)), "{line}");
+    assert!(
+        text.contains("2021 P4 FAIL s3.carried_forward.total: table"),
+        "{text}"
+    );
+
+    let out = compare(&[
+        "--agency",
+        "宿迁市宿豫区水务局",
+        "--format",
+        "html",
+        "--metrics",
+        "all",
+    ]);
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        html.contains(&format!("<small class=\"prose\">文中 {}</small>", tv + 1)),
+        "no prose note"
+    );
+    assert!(html.contains("title=\"P4 文中为"), "no tooltip");
 }

@@ -1,7 +1,8 @@
 //! Every generated sample (`samples/*.docx|odt`) yields exactly the profile it
 //! was generated with (`samples/expected/<file>.json`): every metric key and
 //! value, agency (canonical and as written), year, template, period, fee and
-//! the failing checks.
+//! the failing checks (arithmetic and prose), and the prose statements where
+//! the generator recorded them.
 
 mod support;
 
@@ -97,6 +98,24 @@ fn differences(r: &Report, e: &Value) -> Vec<String> {
             )
         })
         .collect();
+    // The numbers stated in the prose, where the generator recorded them:
+    // every statement written, and nothing else (distractors stay unread).
+    if let Some(want) = e.get("prose").and_then(Value::as_array) {
+        let mut want: Vec<String> = want
+            .iter()
+            .map(|p| format!("{} {} {}", p["rule"], p["key"], p["value"]))
+            .collect();
+        let mut got: Vec<String> = r
+            .prose
+            .iter()
+            .map(|p| format!("{} {} {}", json!(p.rule), json!(p.key), json!(p.value)))
+            .collect();
+        want.sort();
+        got.sort();
+        if got != want {
+            diffs.push(format!("prose statements: got {got:?}, want {want:?}"));
+        }
+    }
     if failing != want_failing {
         diffs.push(format!(
             "failing checks: got {failing:?}, want {want_failing:?}"
@@ -177,4 +196,41 @@ fn seed_sample_paragraphs_carry_a_clean_normalized_form() {
         .any(|(t, _)| t.contains("開平市科工商務(wù)局")));
     // `normalized` only appears where it differs.
     assert!(paras.iter().all(|(t, n)| n.as_ref() != Some(t)));
+}
+
+#[test]
+fn prose_checks_pass_where_the_prose_agrees_and_fail_on_the_planted_number() {
+    for ext in ["docx", "odt"] {
+        for (year, planted) in [(2020, false), (2021, true)] {
+            let f = support::root().join(format!("samples/suyu_shuiwu_{year}.{ext}"));
+            let r = report_of(&f);
+            let prose: Vec<_> = r
+                .checks
+                .iter()
+                .filter(|c| c.rule.starts_with('P'))
+                .collect();
+            assert_eq!(
+                prose.len(),
+                r.prose.len(),
+                "{year}.{ext}: one check per statement"
+            );
+            assert!(
+                prose.len() >= 12,
+                "{year}.{ext}: {} statements",
+                prose.len()
+            );
+            for c in &prose {
+                let evidence = c.evidence.as_deref().unwrap_or("");
+                assert!(!evidence.is_empty() && c.paragraph.is_some(), "{c:?}");
+                if planted && c.rule == "P4" {
+                    assert_eq!(c.status, CheckStatus::Fail, "{c:?}");
+                    assert_eq!(c.column, "s3.carried_forward.total");
+                    assert_eq!(c.actual.map(|n| n.0), c.expected.map(|n| n.0 + 1.0));
+                    assert!(evidence.contains("结转下年度继续办理"), "{evidence}");
+                } else {
+                    assert_eq!(c.status, CheckStatus::Pass, "{year}.{ext}: {c:?}");
+                }
+            }
+        }
+    }
 }

@@ -3024,6 +3024,7 @@ def default_set():
                 reports.append(rep2)
     reports.append(seed_report())
     reports.extend(layout_set())
+    reports += prose_reports()
     return reports
 
 
@@ -3227,6 +3228,146 @@ def layout_set():
             rep.odt_repeat_cols = code == "J"
             reports.append(rep)
     return reports
+
+
+# ---------------------------------------------------------------------------
+# Prose-vs-table samples (issue 12, point 5): numbers stated in the prose in
+# varied phrasing (Chinese numerals, full-width digits, 共计/上一年度/转入下一年度,
+# 起 for cases, a negation), with distractors that must not be read (another
+# year, a comparison, a total including the carried-over applications,
+# 人大代表建议), 2020 (2019 template) agreeing with the tables, 2021 (2021
+# template) with one planted disagreement (结转下年度 in the prose is one more).
+# Expected: extra["prose"] lists every statement written, failing adds the P4.
+# ---------------------------------------------------------------------------
+
+PROSE_AGENCY = dict(name="宿迁市宿豫区水务局", slug="suyu_shuiwu", we="我局", sign_day="1月22日", scale=30,
+                    site="宿迁市宿豫区人民政府门户网站")
+
+
+def _cn_numeral(n):
+    """Chinese numeral for 0-9999 (五十五, 一百零三, 十二)."""
+    digits = "零一二三四五六七八九"
+    if n == 0:
+        return "零"
+    out, zero = "", False
+    for unit, val in (("千", 1000), ("百", 100), ("十", 10), ("", 1)):
+        d, n = divmod(n, val)
+        if d:
+            if zero:
+                out += "零"
+            out += ("" if (unit == "十" and d == 1 and not out) else digits[d]) + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
+
+
+def _fullwidth(n):
+    return "".join(chr(0xFF10 + int(c)) for c in str(n))
+
+
+def _prose_rewrite(rep, v, template, planted):
+    """Replace the stock statements of a report with varied ones; return the
+    statements written as (rule, key, value)."""
+    y, we = rep.year, "我局"
+    stated = []
+
+    def st(rule, key, value):
+        stated.append({"rule": rule, "key": key, "value": value})
+        return value
+
+    tot = lambda k: v[f"s3.{k}.total"]  # noqa: E731
+    grp = lambda g: sum(v[f"s3.{k}.total"] for k in outcome_keys(template) if k.startswith(g + "."))  # noqa: E731
+    new, car, tp, fwd = tot("new_received"), tot("carried_over"), tot("total_processed"), tot("carried_forward")
+    np_ = v["s3.new_received.natural_person"]
+    rv = v["s4.review.total"]
+    suit = v["s4.suit_direct.total"] + v["s4.suit_after_review.total"]
+    issued = v["s2.normative.issued"]
+    if template == "2019":
+        s1 = (f"{y}年，{we}收到各类政府信息公开申请共计{_cn_numeral(st('P1', 's3.new_received.total', new))}件，"
+              f"上一年度结转申请{st('P2', 's3.carried_over.total', car)}件。"
+              f"与2019年收到申请{new + 4}件相比有所减少。"
+              f"从申请人类型看，自然人提出申请{st('P12', 's3.new_received.natural_person', np_)}件，"
+              f"法人或者其他组织提交申请{st('P13', 's3.new_received.legal_org_subtotal', new - np_)}件。")
+        s2 = (f"{y}年，{we}制定规范性文件{st('P14', 's2.normative.issued', issued)}件，"
+              f"主动公开规范性文件{st('P15', 's2.normative.published_new', v['s2.normative.published_new'])}件，"
+              f"均同步做好政策解读。")
+        s3 = (f"全年已办结申请{_fullwidth(st('P3', 's3.total_processed.total', tp))}件，办结率100%；"
+              f"其中同意公开{st('P5', 's3.granted.total', tot('granted'))}件，"
+              f"部分公开{st('P6', 's3.partial.total', tot('partial'))}件，"
+              f"不予公开{st('P7', 's3.denied.total.total', grp('denied'))}件，"
+              f"无法提供{st('P8', 's3.unable.total.total', grp('unable'))}件，"
+              f"不予处理{st('P9', 's3.not_processed.total.total', grp('not_processed'))}件，"
+              f"其他处理{st('P10', 's3.other.total.total', grp('other'))}件；"
+              f"转入下一年度继续办理{st('P4', 's3.carried_forward.total', fwd)}件。"
+              f"全年共受理政府信息公开申请{new + car}件（含上年结转{st('P2', 's3.carried_over.total', car)}件）。")
+    else:
+        s1 = (f"全年新收政府信息公开申请{st('P1', 's3.new_received.total', new)}件，较上年收到申请{new + 7}件有所减少，"
+              f"上年结转{_cn_numeral(st('P2', 's3.carried_over.total', car))}件。"
+              f"其中自然人申请{_fullwidth(st('P12', 's3.new_received.natural_person', np_))}件，"
+              f"法人或其他组织申请{st('P13', 's3.new_received.legal_org_subtotal', new - np_)}件。"
+              f"{y}年，{we}共承办人大代表建议{3 + new % 5}件，均已按期办结。")
+        s2 = (f"本年制发行政规范性文件{st('P14', 's2.normative.issued', issued)}件，"
+              f"截至年底现行有效规范性文件{st('P16', 's2.normative.in_force_or_total', v['s2.normative.in_force_or_total'])}件。")
+        said_fwd = fwd + 1 if planted else fwd
+        s3 = (f"截至12月31日，{we}共答复政府信息公开申请{st('P3', 's3.total_processed.total', tp)}件：予以公开{st('P5', 's3.granted.total', tot('granted'))}件，"
+              f"部分公开{st('P6', 's3.partial.total', tot('partial'))}件，"
+              f"本机关不掌握相关政府信息{st('P11', 's3.unable.not_held.total', tot('unable.not_held'))}件；"
+              f"结转下年度继续办理{_cn_numeral(st('P4', 's3.carried_forward.total', said_fwd))}件。")
+    if rv == 0 and suit == 0:
+        st("P17", "s4.review.total", 0)
+        st("P18", "s4.suit_direct.total+s4.suit_after_review.total", 0)
+        s4 = f"{y}年，{we}未发生因政府信息公开引起的行政复议、行政诉讼案件，未发生被行政复议纠错的情况。"
+    else:
+        s4 = (f"{y}年，{we}因政府信息公开被申请行政复议{st('P17', 's4.review.total', rv)}起、"
+              f"行政诉讼案件{st('P18', 's4.suit_direct.total+s4.suit_after_review.total', suit)}件，具体情况如下：")
+    stock = re.compile(r"[^。]*(?:共新收政府信息公开申请|全年制发行政规范性文件)[^。]*。")
+    section, blocks = 0, []
+    for b in rep.blocks:
+        if b[0] == "h" and b[1] == 1:
+            section += 1
+        if b[0] == "body":
+            text = b[1]
+            if section == 1 and text.startswith("从申请主体看"):
+                b = ("body", s1)
+            elif section == 3 and "共新收政府信息公开申请" in text:
+                b = ("body", s3)
+            elif section == 4 and "行政复议" in text:
+                b = ("body", s4)
+            elif section in (1, 2):
+                b = ("body", stock.sub("", text))
+                if not b[1]:
+                    continue
+        blocks.append(b)
+        if b[0] == "table" and section == 2:
+            blocks.append(("body", s2))
+    rep.blocks = blocks
+    return stated
+
+
+def prose_reports():
+    """The prose-vs-table agency: 2020 agreeing, 2021 with one planted disagreement."""
+    a = PROSE_AGENCY
+    rng = random.Random(zlib.crc32(a["slug"].encode()))
+    st = AgencyState(rng, a["scale"])
+    out = []
+    for year in (2020, 2021):
+        template = template_of(year)
+        stem = f"{a['slug']}_{year}"
+        values = s3_metrics(gen_s3(rng, st, template))
+        values.update(gen_s4(rng, busy=(year == 2020)))
+        values.update(gen_s2(rng, st, template, False))
+        planted = year == 2021
+        variants = ["prose_statements"] + (["prose_disagreement"] if planted else [])
+        spec = Spec(stem=stem, agency=a["name"], year=year, heading_style="style", we=a["we"], period_form=3,
+                    sign_date=f"{year + 1}年{a['sign_day']}", site=a["site"], s6_style="plain", variants=variants)
+        rep = build_report(spec, values, {}, {}, random.Random(zlib.crc32(stem.encode())))
+        set_layout_flags(rep, "B")
+        rep.extra["prose"] = _prose_rewrite(rep, values, template, planted)
+        if planted:
+            rep.failing = rep.failing + [{"rule": "P4", "column": "s3.carried_forward.total"}]
+        out.append(rep)
+    return out
 
 
 def set_layout_flags(rep, code):

@@ -42,6 +42,7 @@ td.blank{color:var(--mute)}
 td.flag{background:#fde4e2}
 td small{display:block;font-size:11px;color:var(--mute)}
 td small.up{color:var(--good)} td small.down{color:var(--bad)}
+td small.prose{color:var(--bad)}
 td.key{font-family:ui-monospace,monospace;font-size:12px;color:var(--mute)}
 .charts{display:flex;flex-wrap:wrap;gap:12px;margin:10px 0}
 figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:6px 8px;background:#fbfcfe}
@@ -218,11 +219,29 @@ fn render_agency(c: &Comparison, i: usize, out: &mut String) {
                     None => String::new(),
                 };
                 let mark = if flag { " ⚠" } else { "" };
-                let _ = write!(out, "<td class=\"{class}\">{text}{mark}{change}</td>");
+                // A failed prose check: what the text states, the sentence as tooltip.
+                let (title, note) = match r.prose.get(&ys) {
+                    Some(n) => {
+                        let sum = if n.key.contains('+') { "合计" } else { "" };
+                        let v = n.value.map(fmt_num).unwrap_or_default();
+                        (
+                            format!(
+                                " title=\"{}\"",
+                                esc(&format!("{} 文中{sum}为 {v}：{}", n.rule, n.sentence))
+                            ),
+                            format!("<small class=\"prose\">文中{sum} {}</small>", esc(&v)),
+                        )
+                    }
+                    None => (String::new(), String::new()),
+                };
+                let _ = write!(
+                    out,
+                    "<td class=\"{class}\"{title}>{text}{mark}{note}{change}</td>"
+                );
             }
             out.push_str("</tr>\n");
         }
-        out.push_str("</table>\n<p class=\"legend\">不适用：该年模板版本没有此项（不是 0）；空：报告中留空；⚠ 与未通过的检查有关；小字为与前一比较年份相比的变化。</p>\n");
+        out.push_str("</table>\n<p class=\"legend\">不适用：该年模板版本没有此项（不是 0）；空：报告中留空；⚠ 与未通过的检查有关；“文中”为报告正文所述的不同数值（悬停可见原句）；小字为与前一比较年份相比的变化。</p>\n");
     }
 
     // Checks.

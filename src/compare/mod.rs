@@ -18,8 +18,8 @@ pub mod table;
 use crate::index::names::normalize_agency;
 use crate::index::{Agency, CheckStatus, Index, Severity};
 use model::{
-    Change, CheckCounts, CheckRow, CompareJson, Comparison, ComparisonSet, Conflict, ReportRef,
-    Row, SectionFigures, Series, YearSimilarity,
+    Change, CheckCounts, CheckRow, CompareJson, Comparison, ComparisonSet, Conflict, ProseNote,
+    ReportRef, Row, SectionFigures, Series, YearSimilarity,
 };
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -355,8 +355,16 @@ fn check_keys(rule: &str, column: Option<&str>) -> Vec<String> {
         "R5" => vec![format!("s4.{c}.total")],
         "R6" => vec![format!("s3.carried_over.{c}")],
         "R7" => vec![format!("s2.{c}.in_force_or_total")],
+        // Prose checks: the key stated, or each part of a sum `a+b`.
+        r if is_prose_rule(r) => c.split('+').map(str::to_string).collect(),
         _ => Vec::new(),
     }
+}
+
+/// Whether a rule id is a prose check (`P1`…).
+pub fn is_prose_rule(rule: &str) -> bool {
+    rule.strip_prefix('P')
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn status_str(s: CheckStatus) -> &'static str {
@@ -378,6 +386,7 @@ pub fn comparison(agency: &Agency, years: Option<(i32, i32)>, filter: &MetricFil
 
     // Failed checks → flagged cells.
     let mut flags: BTreeMap<String, BTreeSet<i32>> = BTreeMap::new();
+    let mut prose: BTreeMap<String, BTreeMap<String, ProseNote>> = BTreeMap::new();
     let mut checks = Vec::new();
     let mut check_summary = BTreeMap::new();
     for y in &sel {
@@ -392,7 +401,19 @@ pub fn comparison(agency: &Agency, years: Option<(i32, i32)>, filter: &MetricFil
         );
         for c in &r.checks.failed {
             for k in check_keys(&c.rule, c.column.as_deref()) {
-                flags.entry(k).or_default().insert(y.year);
+                flags.entry(k.clone()).or_default().insert(y.year);
+                if let (true, Some(sentence)) = (is_prose_rule(&c.rule), &c.evidence) {
+                    prose
+                        .entry(k)
+                        .or_default()
+                        .entry(ys(y.year))
+                        .or_insert(ProseNote {
+                            rule: c.rule.clone(),
+                            key: c.column.clone().unwrap_or_default(),
+                            value: c.actual,
+                            sentence: sentence.clone(),
+                        });
+                }
             }
             checks.push(CheckRow {
                 year: y.year,
@@ -404,6 +425,7 @@ pub fn comparison(agency: &Agency, years: Option<(i32, i32)>, filter: &MetricFil
                 expected: c.expected,
                 actual: c.actual,
                 note: None,
+                evidence: c.evidence.clone(),
             });
         }
     }
@@ -430,6 +452,7 @@ pub fn comparison(agency: &Agency, years: Option<(i32, i32)>, filter: &MetricFil
             expected: c.expected,
             actual: c.actual,
             note: c.note.clone(),
+            evidence: None,
         });
     }
     checks.sort_by(|a, b| {
@@ -510,6 +533,7 @@ pub fn comparison(agency: &Agency, years: Option<(i32, i32)>, filter: &MetricFil
                 .get(key)
                 .map(|s| s.iter().copied().collect())
                 .unwrap_or_default(),
+            prose: prose.get(key).cloned().unwrap_or_default(),
         });
     }
 

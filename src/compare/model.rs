@@ -82,6 +82,24 @@ pub struct Row {
     pub absent: Vec<i32>,
     /// Years where a failed check involves this value.
     pub flagged: Vec<i32>,
+    /// Years where the report's text states another number than the table
+    /// for this value (a failed prose check `P1`…), with what it states.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub prose: BTreeMap<String, ProseNote>,
+}
+
+/// What a report's text states where a prose check failed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ProseNote {
+    /// The rule (`P1`…).
+    pub rule: String,
+    /// The key stated: the row's own key, or `a+b` when the text states a sum
+    /// of keys (行政诉讼 = 直接起诉 + 复议后起诉).
+    pub key: String,
+    /// The number the text states.
+    pub value: Option<f64>,
+    /// The sentence.
+    pub sentence: String,
 }
 
 /// Change of a value from an earlier year.
@@ -113,7 +131,7 @@ pub struct CheckRow {
     pub year: i32,
     /// Year N−1 for cross-year checks.
     pub prev_year: Option<i32>,
-    /// Rule id (`R1`…`R7`).
+    /// Rule id (`R1`…`R8`, prose `P1`…).
     pub rule: String,
     /// Column, row key or group.
     pub column: Option<String>,
@@ -127,6 +145,9 @@ pub struct CheckRow {
     pub actual: Option<f64>,
     /// Why it was not checked.
     pub note: Option<String>,
+    /// For a prose check (`P1`…): the sentence stating the number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
 }
 
 /// Counts of within-report checks.

@@ -1,7 +1,7 @@
 //! `--format table`: a terminal table aligned by display width, so CJK
 //! (double-width) labels line up.
 
-use super::model::{CheckRow, Comparison};
+use super::model::{CheckRow, Comparison, ProseNote};
 use super::{catalog::short_label, fmt_change, fmt_num, fmt_pct, SECTION_TITLES};
 use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
@@ -12,6 +12,8 @@ pub const ABSENT: &str = "n/a";
 pub const BLANK: &str = "blank";
 /// Appended to a value that a failed check involves.
 pub const FLAG: &str = " !";
+/// Precedes the number a report's text states where a prose check failed.
+pub const PROSE_MARK: &str = "text";
 
 /// Lay out rows as an aligned text table; `right[i]` right-aligns column i.
 pub fn layout(header: &[String], rows: &[Vec<String>], right: &[bool]) -> String {
@@ -118,7 +120,8 @@ fn render_one(c: &Comparison, out: &mut String) {
                     }
                 };
                 let flag = if r.flagged.contains(y) { FLAG } else { "" };
-                cells.push(format!("{v}{flag}"));
+                let note = r.prose.get(&ys).map(prose_mark).unwrap_or_default();
+                cells.push(format!("{v}{flag}{note}"));
                 if i > 0 {
                     cells.push(
                         r.changes
@@ -141,6 +144,12 @@ fn render_one(c: &Comparison, out: &mut String) {
             out,
             "{ABSENT}: not in that year's template version; {BLANK}: left blank in the report; !: a failed check involves the value"
         );
+        if c.rows.iter().any(|r| !r.prose.is_empty()) {
+            let _ = writeln!(
+                out,
+                "text N: the report's text states N instead (a failed prose check; Σ: N is the sum with the other part); the sentence is under checks"
+            );
+        }
     }
 
     out.push_str("\nchecks:\n");
@@ -195,6 +204,16 @@ fn render_one(c: &Comparison, out: &mut String) {
         }
         out.push_str(&layout(&header, &rows, &right));
     }
+}
+
+/// ` text N` after a value whose prose check failed (`text ΣN` when the text
+/// states a sum of this and other keys).
+pub fn prose_mark(n: &ProseNote) -> String {
+    let sum = if n.key.contains('+') { "Σ" } else { "" };
+    format!(
+        " {PROSE_MARK} {sum}{}",
+        n.value.map(fmt_num).unwrap_or_default()
+    )
 }
 
 /// Check results as lines: each failed check, and one line per passing
@@ -255,6 +274,16 @@ pub fn check_lines(checks: &[CheckRow]) -> Vec<String> {
                 ));
             }
             i = j;
+        } else if let (true, Some(sentence)) = (super::is_prose_rule(&c.rule), &c.evidence) {
+            lines.push(format!(
+                "{} {} FAIL {}: table {}, text states {}: 「{sentence}」",
+                c.year,
+                c.rule,
+                c.column.as_deref().unwrap_or(""),
+                c.expected.map(fmt_num).unwrap_or_default(),
+                c.actual.map(fmt_num).unwrap_or_default()
+            ));
+            i += 1;
         } else {
             lines.push(format!(
                 "{} {} FAIL {}: expected {}, found {}",

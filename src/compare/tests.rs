@@ -418,4 +418,16 @@ fn failed_checks_map_to_the_cells_they_involve() {
         vec!["s2.normative.in_force_or_total"]
     );
     assert!(check_keys("R9", Some("x")).is_empty());
+    assert_eq!(
+        check_keys("P4", Some("s3.carried_forward.total")),
+        vec!["s3.carried_forward.total"]
+    );
+    assert_eq!(
+        check_keys(
+            "P18",
+            Some("s4.suit_direct.total+s4.suit_after_review.total")
+        ),
+        vec!["s4.suit_direct.total", "s4.suit_after_review.total"]
+    );
+    assert!(is_prose_rule("P12") && !is_prose_rule("P") && !is_prose_rule("Px"));
 }

@@ -59,7 +59,7 @@ pub struct InputReport<M = Metrics> {
     /// template version are absent.
     #[serde(default)]
     pub metrics: M,
-    /// Within-report consistency checks (R1–R5).
+    /// Within-report checks (R1–R5, R8, prose P1…).
     #[serde(default)]
     pub checks: Vec<InputCheck>,
     /// Mapping of document sections to the six standard sections.
@@ -85,6 +85,9 @@ pub struct InputCheck {
     /// Actual value.
     #[serde(default)]
     pub actual: Option<f64>,
+    /// For a prose check (`P1`…): the sentence stating the number.
+    #[serde(default)]
+    pub evidence: Option<String>,
 }
 
 /// One entry of the report's standard-section mapping.

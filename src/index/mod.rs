@@ -197,14 +197,18 @@ pub struct CheckSummary {
 /// A failed within-report check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Check {
-    /// Rule id (`R1`…`R5`).
+    /// Rule id (`R1`…`R5`, `R8`, prose `P1`…).
     pub rule: String,
-    /// Column, row key or group.
+    /// Column, row key or group; for a prose check the metric key (`a+b`
+    /// for a sum).
     pub column: Option<String>,
-    /// Expected value.
+    /// Expected value (for a prose check, the table value).
     pub expected: Option<f64>,
-    /// Actual value.
+    /// Actual value (for a prose check, the value stated in the text).
     pub actual: Option<f64>,
+    /// For a prose check: the sentence stating the number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
 }
 
 /// Outcome of a check: the report profile's (`not_checkable` here also when
@@ -1007,6 +1011,7 @@ fn reload(
                     column: c.column,
                     expected: c.expected,
                     actual: c.actual,
+                    evidence: c.evidence,
                 });
             }
             _ => summary.not_checkable += 1,

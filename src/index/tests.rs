@@ -394,6 +394,7 @@ fn check_status_is_summarised_per_report() {
     assert_eq!(
         c.failed,
         vec![Check {
+            evidence: None,
             rule: "R1".into(),
             column: Some("natural_person".into()),
             expected: Some(839.0),

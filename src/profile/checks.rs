@@ -139,6 +139,8 @@ fn check(rule: &str, column: String, expected: Option<f64>, actual: Option<f64>)
         expected: expected.map(Num),
         actual: actual.map(Num),
         severity: None,
+        evidence: None,
+        paragraph: None,
     }
 }
 
@@ -166,6 +168,8 @@ pub fn run_r8(m: &Metrics, t: Template, s2: bool) -> Vec<Check> {
                 expected: new.map(Num),
                 actual: total.map(Num),
                 severity: Some(Severity::Warning),
+                evidence: None,
+                paragraph: None,
             }
         })
         .collect()

@@ -15,6 +15,7 @@
 //! * tables flattened into text (no table for the section), in [`text`];
 //! * cell values (blank and `/` stay null), in [`value`];
 //! * the checks R1–R5 and the R8 warning, in [`checks`];
+//! * numbers stated in prose and the P checks against the tables, in [`prose`];
 //! * missing tables recorded in `warnings` (template.md §8.7).
 //!
 //! [`analyze`] returns `None` for documents that are not such reports; it never
@@ -23,6 +24,7 @@
 pub mod catalog;
 pub mod checks;
 pub mod meta;
+pub mod prose;
 pub mod publication;
 pub mod sections;
 pub mod tables;
@@ -176,23 +178,33 @@ pub enum Severity {
     Warning,
 }
 
-/// One arithmetic check (勾稽关系).
+/// One check: arithmetic (勾稽关系, `R1`–`R5`, `R8`) or prose against table
+/// (`P1`…, [`prose`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Check {
-    /// Rule id, `R1`–`R5` or `R8` (template.md §6).
+    /// Rule id, `R1`–`R5` or `R8` (template.md §6), `P1`… for prose.
     pub rule: String,
     /// What it applies to: a 三 column key (R1, R2), a 三 row key (R3),
-    /// `<group>.<column>` (R4), a 四 group (R5).
+    /// `<group>.<column>` (R4), a 四 group (R5); for a prose check the
+    /// metric key stated (`a+b` for a sum).
     pub column: String,
     /// Outcome.
     pub status: CheckStatus,
-    /// The sum the rule computes.
+    /// The sum the rule computes; for a prose check, the table value.
     pub expected: Option<Num>,
-    /// The value the table states.
+    /// The value the table states; for a prose check, the value in the sentence.
     pub actual: Option<Num>,
     /// `warning` for heuristic rules (R8); absent for R1–R5.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
+    /// For a prose check (`P1`…): the sentence that states the number
+    /// (normalized); absent for the arithmetic rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    /// For a prose check: index of the sentence's paragraph among the
+    /// document's paragraphs (0-based, as in `metric_sources`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<u32>,
 }
 
 /// A table row holding values that matches no template row (provincial variants,
@@ -243,8 +255,13 @@ pub struct Report {
     pub metrics: BTreeMap<String, Option<Num>>,
     /// Key → the cell it was read from.
     pub metric_sources: BTreeMap<String, MetricSource>,
-    /// R1–R5 results, then R8 (2019 reports, severity `warning`).
+    /// R1–R5 results, then R8 (2019 reports, severity `warning`), then the
+    /// prose checks P1… (one per statement in `prose`).
     pub checks: Vec<Check>,
+    /// Numbers stated in the prose about canonical metrics (`docs/metrics.md`,
+    /// prose checks).
+    #[serde(default)]
+    pub prose: Vec<prose::ProseStatement>,
     /// Rows with values that match no template row.
     pub extra_rows: Vec<ExtraRow>,
     /// Tables missing or read from text (template.md §8.7).
@@ -628,6 +645,21 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         }
         derive(&mut metrics, t);
     }
+    let statements = match template {
+        Some(t) => {
+            let paras: Vec<(usize, Option<u8>, std::borrow::Cow<str>)> = flat
+                .paragraphs
+                .iter()
+                .enumerate()
+                .filter(|(_, (s, _))| matches!(s, Some(1..=4)))
+                .map(|(i, (s, _))| (i, *s, flat.normalized(i)))
+                .collect();
+            let refs: Vec<(usize, Option<u8>, &str)> =
+                paras.iter().map(|(i, s, t)| (*i, *s, t.as_ref())).collect();
+            prose::extract(&refs, t, year)
+        }
+        None => Vec::new(),
+    };
     let checks = match template {
         Some(t) => checks::run(
             &metrics,
@@ -638,6 +670,7 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         )
         .into_iter()
         .chain(checks::run_r8(&metrics, t, found.s2))
+        .chain(prose::checks(&metrics, &statements))
         .collect(),
         None => Vec::new(),
     };
@@ -699,6 +732,7 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
             .collect(),
         metric_sources: metric_sources.into_iter().collect(),
         checks,
+        prose: statements,
         extra_rows,
         warnings,
         publication,

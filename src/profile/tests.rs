@@ -1384,8 +1384,20 @@ fn tables_flattened_into_text_are_read_from_the_section_paragraphs() {
     assert_eq!((src.paragraph, src.raw.as_str()), (Some(28), "3"));
     assert_eq!(r.metric_sources["s4.suit_direct.total"].paragraph, Some(32));
     assert_eq!(r.metric_sources["s3.denied.third_party.research"].raw, "/");
-    // Checks run on the values read from text: R1–R3 and R5 hold.
-    assert_eq!(failing(&r), Vec::<(String, String)>::new());
+    // Checks run on the values read from text: R1–R3 and R5 hold. The prose
+    // of 一 (`共收到申请55件`) disagrees with the 一、本年新收 row read from text.
+    let total = s3_values(t)[0].1[6] as f64;
+    assert_ne!(total, 55.0);
+    assert_eq!(
+        failing(&r),
+        vec![("P1".to_string(), "s3.new_received.total".to_string())]
+    );
+    let p1 = r.checks.iter().find(|c| c.rule == "P1").unwrap();
+    assert_eq!(
+        (p1.expected, p1.actual),
+        (Some(Num(total)), Some(Num(55.0)))
+    );
+    assert_eq!(p1.evidence.as_deref(), Some("本年度共收到申请55件"));
     assert!(r
         .checks
         .iter()
@@ -1434,7 +1446,26 @@ fn prose_numbers_are_not_read_as_a_flattened_table() {
         .filter(|(k, _)| !k.starts_with("s2"))
         .all(|(_, v)| v.is_none()));
     assert!(r.warnings.iter().all(|w| w.code == "table_missing"));
-    assert!(r.checks.is_empty());
+    // No arithmetic check runs; the prose statements are read, and cannot be
+    // checked without tables.
+    let stated: Vec<(&str, &str, f64)> = r
+        .prose
+        .iter()
+        .map(|p| (p.rule.as_str(), p.key.as_str(), p.value.0))
+        .collect();
+    assert_eq!(
+        stated,
+        [
+            ("P1", "s3.new_received.total", 5.0),
+            ("P2", "s3.carried_over.total", 1.0),
+            ("P5", "s3.granted.total", 3.0)
+        ]
+    );
+    assert_eq!(r.checks.len(), 3);
+    assert!(r
+        .checks
+        .iter()
+        .all(|c| c.rule.starts_with('P') && c.status == CheckStatus::NotCheckable));
 }
 
 #[test]
