@@ -18,6 +18,7 @@
 
 pub mod catalog;
 pub mod checks;
+pub mod labels;
 pub mod meta;
 pub mod sections;
 pub mod tables;
@@ -132,7 +133,43 @@ pub struct MetricSource {
     pub from_text: bool,
     /// The cell text (or the number token, for text) as written.
     pub raw: String,
+    /// The row label the value was matched by, as printed (三 and 二 rows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// How `label` was matched to the metric's row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matched: Option<LabelMatch>,
 }
+
+/// How a printed row label was matched to its canonical row (docs/metrics.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchHow {
+    /// The template's label, up to Unicode width, whitespace, script
+    /// (traditional → simplified), pinyin annotations and the item marker.
+    Exact,
+    /// The template's label once punctuation (`、`, `，`, quotes …), unit
+    /// suffixes (`（件）`, `（单位：万元）`) and `或者`/`或` are set aside.
+    Normalized,
+    /// Not the template's wording, but it holds the key phrase of one row
+    /// (`结转下年度` for `结转下年度继续办理`).
+    Alias,
+    /// Nearest template label of the row's group by character bigrams
+    /// (score ≥ 0.5 and 0.1 ahead of the next row of the group).
+    Fuzzy,
+}
+
+/// A label match and its score (1 for exact and normalized, the bigram
+/// similarity in 0–1 otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct LabelMatch {
+    /// How the label was matched.
+    pub how: MatchHow,
+    /// Similarity to the template's label, 0–1.
+    pub score: Num,
+}
+
+impl Eq for LabelMatch {}
 
 /// Something the profile could not read as the template expects.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -185,11 +222,16 @@ pub struct Check {
     /// `warning` for heuristic rules (R8); absent for R1–R5.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
+    /// True when the check could only be run by counting blank or
+    /// placeholder cells (`—`, `-`, `/`) of an otherwise filled table as 0
+    /// (the metrics themselves stay null); absent otherwise.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub blanks_as_zero: bool,
 }
 
 /// A table row holding values that matches no template row (provincial variants,
 /// group subtotals), kept as written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ExtraRow {
     /// `s2`, `s3` or `s4`.
     pub table: String,
@@ -197,6 +239,13 @@ pub struct ExtraRow {
     pub label: String,
     /// The row's value cells as written.
     pub values: Vec<String>,
+    /// The nearest template row (`s3.not_processed.excessive`) for a label
+    /// that matched none, with `score`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nearest_key: Option<String>,
+    /// Bigram similarity (0–1) of the label to `nearest_key`'s label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<Num>,
 }
 
 /// The profile of an annual report.
@@ -523,6 +572,8 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
     let mut metric_sources: Vec<(String, MetricSource)> = Vec::new();
     let mut extra_rows = std::mem::take(&mut ex.extra_rows);
     let mut group_rows = std::mem::take(&mut ex.group_rows);
+    // Keys read from blank or placeholder cells (for checks with blanks as 0).
+    let mut blank_keys: Vec<&'static str> = Vec::new();
     if let Some(t) = template {
         // The （六）其他处理 row: a data row in 2019, a subtotal in 2021.
         if let Some(row) = ex.s3_other_row.take() {
@@ -541,6 +592,8 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
                             table: "s3".to_string(),
                             label: "（六）其他处理".to_string(),
                             values: row.iter().map(|(_, r)| r.source.raw.clone()).collect(),
+                            nearest_key: None,
+                            score: None,
                         });
                     }
                 }
@@ -551,6 +604,12 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
                 continue;
             }
             let read = ex.cells.remove(&e.key);
+            if read
+                .as_ref()
+                .is_some_and(|r| r.value == value::CellValue::Empty && !r.source.from_text)
+            {
+                blank_keys.push(e.key.as_str());
+            }
             metrics.insert(
                 Cow::Borrowed(e.key.as_str()),
                 read.as_ref().and_then(|r| r.value.number()),
@@ -567,21 +626,36 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
                 table: key.split('.').next().unwrap_or("").to_string(),
                 label: key,
                 values: vec![r.source.raw],
+                nearest_key: None,
+                score: None,
             });
         }
         derive(&mut metrics, t);
     }
-    let checks = match template {
-        Some(t) => checks::run(
-            &metrics,
-            t,
-            found.s3 || from_text[1],
-            found.s4 || from_text[2],
-            &group_rows,
-        )
+    // Blanks count as 0 only in a table that holds numbers (not an unfilled one).
+    let filled = |table: &str| {
+        metrics
+            .iter()
+            .any(|(k, v)| v.is_some() && k.strip_prefix(table).is_some_and(|r| r.starts_with('.')))
+    };
+    let filled_tables: Vec<&str> = ["s2", "s3", "s4"]
         .into_iter()
-        .chain(checks::run_r8(&metrics, t, found.s2))
-        .collect(),
+        .filter(|t| filled(t))
+        .collect();
+    blank_keys.retain(|k| filled_tables.iter().any(|t| k.starts_with(t)));
+    let checks = match template {
+        Some(t) => checks::with_blanks_as_zero(&metrics, &blank_keys, |m| {
+            checks::run(
+                m,
+                t,
+                found.s3 || from_text[1],
+                found.s4 || from_text[2],
+                &group_rows,
+            )
+            .into_iter()
+            .chain(checks::run_r8(m, t, found.s2))
+            .collect()
+        }),
         None => Vec::new(),
     };
     let mut warnings = Vec::new();

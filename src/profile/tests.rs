@@ -506,6 +506,15 @@ fn failing(r: &Report) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Failing checks that did not count blanks as 0.
+fn failing_plain(r: &Report) -> Vec<(String, String)> {
+    r.checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Fail && !c.blanks_as_zero)
+        .map(|c| (c.rule.clone(), c.column.clone()))
+        .collect()
+}
+
 const S4_VALUES: [&str; 15] = [
     "5", "2", "0", "0", "7", "8", "1", "0", "0", "9", "0", "0", "0", "1", "1",
 ];
@@ -738,7 +747,9 @@ fn v2019_blank_total_column_and_slash_cells() {
     assert_eq!(r.extra_rows[0].values, vec!["5", "5", "50"]);
     // Blank totals: R3 not checkable, R1/R2 of the total column filled from R3
     // where possible; nothing fails.
-    assert_eq!(failing(&r), Vec::<(String, String)>::new());
+    // Blanked cells hide non-zero values: counted as 0 (issue 12) the table
+    // is inconsistent as printed, and only checks that say so fail.
+    assert_eq!(failing_plain(&r), Vec::<(String, String)>::new());
     let r3 = r
         .checks
         .iter()
@@ -756,7 +767,10 @@ fn v2019_blank_total_column_and_slash_cells() {
         .iter()
         .find(|c| c.rule == "R2" && c.column == "research")
         .unwrap();
-    assert_eq!(r2.status, CheckStatus::NotCheckable);
+    // Its `/` cell counts as 0 in the check (the metric stays null).
+    assert_ne!(r2.status, CheckStatus::NotCheckable);
+    assert!(r2.blanks_as_zero);
+    assert_eq!(r.metrics["s3.denied.state_secret.research"], None);
 }
 
 #[test]
@@ -1210,7 +1224,9 @@ fn s3_rows_without_merges_keep_blank_values_in_place() {
         );
         assert_eq!(r.metrics["s3.unable.needs_creation.commercial"], None);
         assert_eq!(r.metrics["s3.not_processed.petition.total"], None);
-        assert_eq!(failing(&r), Vec::<(String, String)>::new());
+        // Blanked cells hide non-zero values: counted as 0 (issue 12) the table
+        // is inconsistent as printed, and only checks that say so fail.
+        assert_eq!(failing_plain(&r), Vec::<(String, String)>::new());
         assert!(
             !r.extra_rows.iter().any(|e| e.table == "s3"),
             "{:?}",
@@ -1289,7 +1305,9 @@ fn s3_lost_merges_blank_label_and_header_placeholders() {
         assert_eq!(got.get(k), Some(v), "{k}");
     }
     assert_eq!(got.len(), want.len());
-    assert_eq!(failing(&r), Vec::<(String, String)>::new());
+    // Blanked cells hide non-zero values: counted as 0 (issue 12) the table
+    // is inconsistent as printed, and only checks that say so fail.
+    assert_eq!(failing_plain(&r), Vec::<(String, String)>::new());
     assert!(r.extra_rows.is_empty(), "{:?}", r.extra_rows);
 }
 
