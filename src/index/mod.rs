@@ -176,11 +176,25 @@ fn same_value(a: Option<f64>, b: Option<f64>) -> bool {
     z(a) == z(b)
 }
 
+/// Whether `key` is printed in a table cell (not derived) in every report.
+fn printed_in_all(key: &str, reports: &[ReportEntry]) -> bool {
+    use crate::profile::catalog::{entry, Kind};
+    match entry(key).map(|e| e.kind) {
+        Some(Kind::Derived) => false,
+        Some(Kind::CellIn2019DerivedIn2021) => reports
+            .iter()
+            .all(|r| r.template.as_deref() == Some("2019")),
+        _ => true,
+    }
+}
+
 /// Keys whose printed numbers differ between `reports` (zeros and blanks
-/// agree), with each report's value.
+/// agree), with each report's value. Derived keys (sums of cells) are left
+/// out: they follow the cells, and are null over a blank cell.
 pub fn differing_keys(reports: &[ReportEntry]) -> Vec<KeyDiff> {
     let keys: BTreeSet<&String> = reports.iter().flat_map(|r| r.metrics.keys()).collect();
     keys.into_iter()
+        .filter(|k| printed_in_all(k, reports))
         .filter_map(|k| {
             let values: Vec<Option<f64>> = reports
                 .iter()
