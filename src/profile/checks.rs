@@ -15,10 +15,11 @@
 //! Blank cells are "not given": their metrics stay null. A blank 总计 cell is
 //! filled from R3 (sum of its row) for R1 and R2 when all six applicant cells
 //! are given, as §6 suggests. A check that still lacks an operand is run again
-//! with the blank and placeholder cells of otherwise filled tables counted as 0
-//! ([`with_blanks_as_zero`]: reports print zeros as blanks or `—`), and says so
-//! (`blanks_as_zero`). It stays `not_checkable` only when an operand is really
-//! missing (no such row or column, no table) or its table holds no number.
+//! with the blank and placeholder cells counted as 0 when the report's tables
+//! otherwise hold numbers ([`with_blanks_as_zero`]: reports print zeros as
+//! blanks or `—`), and says so (`blanks_as_zero`). It stays `not_checkable`
+//! only when an operand is really missing (no such row or column, no table)
+//! or no table holds a number (an unfilled template).
 
 use super::tables::S3_COLUMNS;
 use super::value::Num;
@@ -255,7 +256,7 @@ pub fn run(
 
 /// Run `checks` on `m`, and for each check it leaves `not_checkable`, take
 /// its outcome on a copy of `m` where the `blanks` keys (cells read blank or
-/// as a placeholder, in a table holding numbers) count as 0, marked
+/// as a placeholder, in tables holding numbers) count as 0, marked
 /// `blanks_as_zero`. A blank 三 总计 whose row has an applicant value stays
 /// blank in the copy: R1/R2 derive it from its row (never 0 against a
 /// non-zero row). `checks` must return the same checks in the same order for

@@ -223,8 +223,9 @@ pub struct Check {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<Severity>,
     /// True when the check could only be run by counting blank or
-    /// placeholder cells (`—`, `-`, `/`) of an otherwise filled table as 0
-    /// (the metrics themselves stay null); absent otherwise.
+    /// placeholder cells (`—`, `-`, `/`) as 0, in a report whose tables
+    /// otherwise hold numbers (the metrics themselves stay null); absent
+    /// otherwise.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub blanks_as_zero: bool,
 }
@@ -632,17 +633,11 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         }
         derive(&mut metrics, t);
     }
-    // Blanks count as 0 only in a table that holds numbers (not an unfilled one).
-    let filled = |table: &str| {
-        metrics
-            .iter()
-            .any(|(k, v)| v.is_some() && k.strip_prefix(table).is_some_and(|r| r.starts_with('.')))
-    };
-    let filled_tables: Vec<&str> = ["s2", "s3", "s4"]
-        .into_iter()
-        .filter(|t| filled(t))
-        .collect();
-    blank_keys.retain(|k| filled_tables.iter().any(|t| k.starts_with(t)));
+    // Blanks count as 0 only when the tables hold numbers (not an unfilled
+    // template); a 四 table all `—` (no case) is filled with zeros.
+    if !metrics.values().any(Option::is_some) {
+        blank_keys.clear();
+    }
     let checks = match template {
         Some(t) => checks::with_blanks_as_zero(&metrics, &blank_keys, |m| {
             checks::run(
