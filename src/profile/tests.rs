@@ -1525,3 +1525,69 @@ fn r8_is_a_warning_on_2019_section_two() {
     );
     assert!(!analyze(&d).unwrap().checks.iter().any(|c| c.rule == "R8"));
 }
+
+#[test]
+fn unmatched_labels_go_to_extra_rows_with_the_nearest_row_and_steal_nothing() {
+    // 6.属于四类过程性信息 printed as a near-miss of row 5 (三类内部事物信息: no
+    // key phrase, nearest row 5, already read): it must not take row 5's
+    // place nor its values; 8.属于行政查询事项 printed as an unrelated label.
+    let label = |s: &str| match s {
+        "6.属于四类过程性信息" => "6.属于三类内部事物信息".to_string(),
+        "8.属于行政查询事项" => "8.其他情形".to_string(),
+        "2.没有现成信息需要另行制作" => "2.没有现成信息需另行制作".to_string(),
+        other => other.to_string(),
+    };
+    let t = Template::V2021;
+    let d = standard_doc(
+        "某某市某某局2022年政府信息公开工作年度报告",
+        s2_2021(&plain),
+        s3_table(t, true, &label, &|_, _, v| v.to_string()),
+        s4_table(S4_VALUES, true),
+    );
+    let r = analyze(&d).unwrap();
+    let values = s3_values(t);
+    let row = |key: &str| values.iter().find(|(k, _)| *k == key).unwrap().1;
+    // Row 5 keeps its own values, read by its own label.
+    for (c, col) in S3_COLUMNS.iter().enumerate() {
+        let k = format!("s3.denied.internal_affairs.{col}");
+        assert_eq!(
+            r.metrics[&k].map(|n| n.0),
+            Some(row("denied.internal_affairs")[c] as f64),
+            "{k}"
+        );
+        assert_eq!(r.metrics[&format!("s3.denied.process_info.{col}")], None);
+        assert_eq!(r.metrics[&format!("s3.denied.admin_query.{col}")], None);
+    }
+    assert_eq!(
+        r.metric_sources["s3.denied.internal_affairs.total"]
+            .label
+            .as_deref(),
+        Some("5.属于三类内部事务信息")
+    );
+    // Both labels are kept, with the nearest row and its score.
+    let extra = |l: &str| {
+        r.extra_rows
+            .iter()
+            .find(|e| e.label == l)
+            .unwrap_or_else(|| panic!("{l}: {:?}", r.extra_rows))
+    };
+    let near_miss = extra("6.属于三类内部事物信息");
+    assert_eq!(near_miss.table, "s3");
+    assert_eq!(
+        near_miss.nearest_key.as_deref(),
+        Some("s3.denied.internal_affairs")
+    );
+    assert!(near_miss.score.is_some_and(|s| s.0 >= 0.5), "{near_miss:?}");
+    assert_eq!(near_miss.values.len(), 7);
+    let unrelated = extra("8.其他情形");
+    assert!(unrelated.nearest_key.is_some());
+    assert!(unrelated.score.is_some_and(|s| s.0 < 0.5), "{unrelated:?}");
+    // A clear near-miss of an unread row of its group is taken, and says so.
+    let src = &r.metric_sources["s3.unable.needs_creation.natural_person"];
+    assert_eq!(src.label.as_deref(), Some("2.没有现成信息需另行制作"));
+    assert_eq!(src.matched.map(|m| m.how), Some(MatchHow::Alias));
+    assert_eq!(
+        r.metrics["s3.unable.needs_creation.natural_person"].map(|n| n.0),
+        Some(row("unable.needs_creation")[0] as f64)
+    );
+}
