@@ -7,6 +7,8 @@
 //! it). Set `REPORTDEX_CHROMIUM` to use another binary. Without a browser the
 //! test FAILS: it is part of the acceptance criteria, not optional.
 
+mod support;
+
 use reportdex::compare::{self, CompareOptions, Format};
 use reportdex::index::{self, synthetic};
 use std::path::{Path, PathBuf};
@@ -208,19 +210,6 @@ fn samples_page(dir: &Path) -> (PathBuf, usize) {
     (path, idx.agencies.len())
 }
 
-/// Distinct agencies of the generated samples (from `samples/expected`), so
-/// that adding sample agencies needs no change here.
-fn sample_agencies() -> usize {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/expected");
-    let mut agencies = std::collections::BTreeSet::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
-        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-        agencies.insert(v["agency"].as_str().unwrap().to_string());
-    }
-    agencies.len()
-}
-
 #[test]
 fn samples_page_with_every_agency_renders_with_its_index() {
     let dir = tempfile::tempdir().unwrap();
@@ -232,7 +221,7 @@ fn samples_page_with_every_agency_renders_with_its_index() {
     assert!(dom.contains("<nav id=\"index\">"));
     assert_eq!(
         n,
-        sample_agencies(),
+        support::sample_agencies().len(),
         "agencies in the index vs samples/expected"
     );
     for i in 1..=n {

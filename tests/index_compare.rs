@@ -8,7 +8,9 @@
 //! each year as DOCX and ODT (the same report twice: a conflict whose values
 //! agree), a corrected re-issue of 文登 2022 (a conflict whose values differ),
 //! a title in traditional characters (文登 2021), and a deliberate carry-over
-//! mismatch (开平市自然资源局 2020→2021).
+//! mismatch (开平市自然资源局 2020→2021). Issue 12: copies of 临淄 reports
+//! that print zeros as blank, `—` or 0 agree; one with a changed number is a
+//! conflict on exactly that key.
 
 mod support;
 
@@ -49,19 +51,6 @@ fn dataset() -> &'static Path {
         (dir, out)
     })
     .1
-}
-
-/// The distinct agencies of the generated samples (`samples/expected`), in
-/// code-point order as the index lists them: adding sample agencies needs no
-/// change here.
-fn sample_agencies() -> Vec<String> {
-    let mut set = std::collections::BTreeSet::new();
-    for e in std::fs::read_dir(support::root().join("samples/expected")).unwrap() {
-        let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
-        let v: Value = serde_json::from_str(&text).unwrap();
-        set.insert(v["agency"].as_str().unwrap().to_string());
-    }
-    set.into_iter().collect()
 }
 
 fn index_json() -> Value {
@@ -130,20 +119,18 @@ fn index_validates_and_groups_the_samples_by_agency_and_year() {
         .iter()
         .map(|a| a["key"].as_str().unwrap())
         .collect();
-    let want = sample_agencies();
-    assert!(
-        [
-            "威海市文登区财政局",
-            "开平市科工商务局",
-            "开平市自然资源局",
-            "武汉市汉阳区文化和旅游局",
-            "宿迁市宿豫区水务局"
-        ]
-        .iter()
-        .all(|a| want.iter().any(|w| w == a)),
-        "{want:?}"
-    );
+    // One agency per name of the generated samples, sorted.
+    let want: Vec<String> = support::sample_agencies().into_iter().collect();
     assert_eq!(keys, want);
+    for key in [
+        "威海市文登区财政局",
+        "开平市科工商务局",
+        "开平市自然资源局",
+        "武汉市汉阳区文化和旅游局",
+        "宿迁市宿豫区水务局",
+    ] {
+        assert!(keys.contains(&key), "{key}");
+    }
     for key in [
         "威海市文登区财政局",
         "开平市自然资源局",
@@ -219,7 +206,89 @@ fn two_files_for_one_agency_year_are_kept_and_flagged() {
         v["conflicts"],
         json!([{"year": 2020, "reports": 3, "values_agree": true},
                {"year": 2021, "reports": 3, "values_agree": true},
-               {"year": 2022, "reports": 6, "values_agree": false}])
+               {"year": 2022, "reports": 6, "values_agree": false, "differing": [
+                   {"key": "s2.license.decisions", "values": [a, a, a, b, b, b]}]}])
+    );
+}
+
+/// 临淄 (issue 12 §6): 2021 as DOCX and ODT with zeros printed blank, and as
+/// DOCX and ODT with zeros printed 0: one report, no conflict. 2020 with zeros
+/// printed `—`, and a copy printing them 0 with one changed number: a conflict
+/// on exactly that key, with each copy's value.
+#[test]
+fn copies_that_print_zeros_differently_agree_and_one_changed_number_is_named() {
+    let idx = index_json();
+    let lz = agency(&idx, "淄博市临淄区审计局");
+    let y = |year: i64| {
+        lz["years"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|y| y["year"] == year)
+            .unwrap()
+            .clone()
+    };
+    let y2021 = y(2021);
+    assert_eq!(y2021["reports"].as_array().unwrap().len(), 4);
+    assert_eq!(y2021["conflict"], true);
+    assert_eq!(y2021["values_agree"], true);
+    assert!(y2021.get("differing").is_none());
+    // The blank copies really print blanks where the others print 0.
+    let nulls = |r: &Value| {
+        r["metrics"]
+            .as_object()
+            .unwrap()
+            .values()
+            .filter(|v| v.is_null())
+            .count()
+    };
+    let counts: Vec<usize> = y2021["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(nulls)
+        .collect();
+    assert!(
+        counts.iter().any(|&n| n > 50) && counts.contains(&0),
+        "{counts:?}"
+    );
+
+    let y2020 = y(2020);
+    let paths: Vec<&str> = y2020["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(y2020["values_agree"], false);
+    let differs = &expected("linzi_shenji_2020_recount")["differs"]["s2.license.decisions"];
+    let (a, b) = (differs[0].as_f64().unwrap(), differs[1].as_f64().unwrap());
+    let want: Vec<f64> = paths
+        .iter()
+        .map(|p| if p.contains("_recount") { b } else { a })
+        .collect();
+    assert_eq!(
+        y2020["differing"],
+        json!([{"key": "s2.license.decisions", "values": want}]),
+        "{paths:?}"
+    );
+    // compare says the same: the 2021 copies agree, 2020 names the key.
+    let v = compare_json("临淄", &[]);
+    assert_eq!(v["conflicts"][0]["year"], 2020);
+    assert_eq!(
+        v["conflicts"][0]["differing"][0]["key"],
+        "s2.license.decisions"
+    );
+    assert_eq!(v["conflicts"][1]["values_agree"], true);
+    let t = compare(&["--agency", "临淄", "--format", "table"]);
+    let text = String::from_utf8(t.stdout).unwrap();
+    assert!(
+        text.contains("2020: CONFLICT, 4 reports with different values in s2.license.decisions ("),
+        "{text}"
+    );
+    assert!(
+        text.contains("2021: 4 reports with identical values"),
+        "{text}"
     );
 }
 
@@ -468,7 +537,7 @@ fn csv_and_html_outputs() {
     let o = compare(&["--all", "--format", "html", "-o", page.to_str().unwrap()]);
     assert!(o.status.success());
     let html = std::fs::read_to_string(&page).unwrap();
-    let n = sample_agencies().len();
+    let n = support::sample_agencies().len();
     assert_eq!(html.matches("<section class=\"agency\"").count(), n);
     assert_eq!(html.matches("<svg").count(), n * 5);
     assert!(!html.contains("<script") && !html.contains("https://"));

@@ -318,35 +318,55 @@ def fmt_num(v):
 # Checks R1, R2, R3, R5 on the expected metrics (None = not given)
 # ---------------------------------------------------------------------------
 
-def failing_checks(metrics, template):
-    fails = []
-    g = metrics.get
+def _check_statuses(g, template):
+    """(rule, column) -> "pass" | "fail" | None (not checkable), with g(key) the values.
+    A blank 三 总计 is derived from its row for R1/R2 when the six applicant cells are given."""
     sub_keys = [k for k in outcome_keys(template)]
 
     def ssum(vals):
         return None if any(v is None for v in vals) else sum(vals)
 
+    def s3v(row, c):
+        v = g(f"s3.{row}.{c}")
+        if v is None and c == "total":
+            return ssum([g(f"s3.{row}.{x}") for x in COLS[:6]])
+        return v
+
+    def st(a, b):
+        return None if a is None or b is None else ("pass" if a == b else "fail")
+
+    out = {}
     for c in COLS:  # R1
-        a = ssum([g(f"s3.new_received.{c}"), g(f"s3.carried_over.{c}")])
-        b = ssum([g(f"s3.total_processed.{c}"), g(f"s3.carried_forward.{c}")])
-        if a is not None and b is not None and a != b:
-            fails.append({"rule": "R1", "column": c})
+        out[("R1", c)] = st(ssum([s3v("new_received", c), s3v("carried_over", c)]),
+                            ssum([s3v("total_processed", c), s3v("carried_forward", c)]))
     for c in COLS:  # R2
-        t = g(f"s3.total_processed.{c}")
-        s = ssum([g(f"s3.{k}.{c}") for k in sub_keys])
-        if t is not None and s is not None and t != s:
-            fails.append({"rule": "R2", "column": c})
+        out[("R2", c)] = st(ssum([s3v(k, c) for k in sub_keys]), s3v("total_processed", c))
     for k, _, _ in s3_rows(template):  # R3
-        t = g(f"s3.{k}.total")
-        s = ssum([g(f"s3.{k}.{c}") for c in COLS[:6]])
-        if t is not None and s is not None and t != s:
-            fails.append({"rule": "R3", "column": k})
+        out[("R3", k)] = st(ssum([g(f"s3.{k}.{c}") for c in COLS[:6]]), g(f"s3.{k}.total"))
     for grp in ("review", "suit_direct", "suit_after_review"):  # R5
-        t = g(f"s4.{grp}.total")
-        s = ssum([g(f"s4.{grp}.{n}") for n in ("upheld", "corrected", "other", "pending")])
-        if t is not None and s is not None and t != s:
-            fails.append({"rule": "R5", "column": grp})
-    return fails
+        out[("R5", grp)] = st(ssum([g(f"s4.{grp}.{n}") for n in ("upheld", "corrected", "other", "pending")]),
+                              g(f"s4.{grp}.total"))
+    return out
+
+
+def failing_checks(metrics, template):
+    """Failing R1/R2/R3/R5 checks. A check that lacks an operand is run again with the blank cells
+    counted as 0 when the tables hold numbers (blanks_as_zero; a blank 三 总计 whose row has an
+    applicant value stays blank, to be derived from its row)."""
+    first = _check_statuses(metrics.get, template)
+    filled = any(v is not None for v in metrics.values())
+    zeroed = dict(metrics)
+    for k, v in metrics.items():
+        if v is not None or not filled:
+            continue
+        if k.startswith("s3.") and k.endswith(".total"):
+            row = k[3:-len(".total")]
+            if any(metrics.get(f"s3.{row}.{c}") is not None for c in COLS[:6]):
+                continue
+        zeroed[k] = 0
+    second = _check_statuses(zeroed.get, template)
+    return [{"rule": r, "column": c} for (r, c), v in first.items()
+            if (v if v is not None else second[(r, c)]) == "fail"]
 
 
 # ---------------------------------------------------------------------------
@@ -3022,6 +3042,7 @@ def default_set():
                 rep2.extra["differs"] = {"s2.license.decisions": [values["s2.license.decisions"], v2["s2.license.decisions"]]}
                 rep2.created = f"{year + 1}-02-03T09:00:00Z"
                 reports.append(rep2)
+    reports += drift_and_blank_zero_set()
     reports.append(seed_report())
     reports.extend(layout_set())
     reports += prose_reports()
@@ -3376,6 +3397,107 @@ def set_layout_flags(rep, code):
     rep.odt_repeat_cols = code in "AB"
     rep.odt_repeat_covered = code == "A"
     rep.vmerge_explicit = code == "C"
+
+
+# ----- issue 12: label drift (D) and blank zeros (E) -------------------------------------
+
+# D: every kind of label drift, keyed by the template's label (2019 and 2021 templates).
+DRIFT_S3_COMMON = {
+    "一、本年新收政府信息公开申请数量": "一、本年新收政府信息公开申请数量（件）",  # unit suffix
+    "二、上年结转政府信息公开申请数量": "二、上年结转 政府信息公开申请数量",  # stray ASCII space
+    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "(二)部分公开(区分处理的,只计这一情形,不计其他情形)",  # half-width
+    "1.属于国家秘密": "（1）属于国家秘密",  # item markers
+    "2.其他法律行政法规禁止公开": "(2)其他法律行政法规禁止公开",
+    "3.危及“三安全一稳定”": "3．危及\"三安全一稳定\"",
+    "4.保护第三方合法权益": "4、保护第三方合法权益",
+    "5.属于三类内部事务信息": "5.属于内部事务类信息",  # alias (key phrase 内部事务)
+    "6.属于四类过程性信息": "6.属于四类过程信息",  # fuzzy (no key phrase)
+    "1.本机关不掌握相关政府信息": "1. 本机关不掌握\u3000相关政府信息",  # ASCII and full-width spaces
+    "2.没有现成信息需要另行制作": to_trad("2.没有现成信息需要另行制作"),  # traditional script
+    "3.补正后申请内容仍不明确": "3.补(bǔ)正后申请内容仍不明(míng)确",  # mirror pinyin
+    "4.无正当理由大量反复申请": "4.无正当理由大量、反复申请",  # punctuation inside the label
+    "5.要求行政机关确认或重新出具已获取信息": "5.要求行政机关确认或者重新出具已获取信息",  # 或者
+    "（七）总计": "（七）总计（件）",
+    "法人或其他组织": "法人或者其他组织",
+    "总计": "总计（件）",
+}
+DRIFT_S3_2021 = {
+    "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请":
+        "1、申请人无正当理由逾期不补正，行政机关不再处理其政府信息公开申请",
+    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请":
+        "2.申请人逾期未按收费通知要求缴纳费用行政机关不再处理其政府信息公开申请",
+}
+DRIFT_S2 = {
+    "规章": "规章（件）", "规范性文件": "规 范 性 文 件", "行政规范性文件": "行政规范性文件（件）",
+    "行政许可": "行政许可\u3000", "行政处罚": "（1）行政处罚", "行政强制": "(2)行政强制",
+    "本年收费金额（单位：万元）": "本年收费金额", "行政事业性收费": "行政事业性收费（单位：万元）",
+}
+
+
+def drift_and_blank_zero_set():
+    """D (宿迁市宿豫区民政局): label drift of every kind, 2020 (2019 template) and 2021.
+    E (淄博市临淄区审计局): zeros printed as `—` (2020) and blank (2021), each with one planted
+    arithmetic error that only blanks counted as 0 reveal; plus copies of the same report-years
+    for the index: 2021 with zeros printed `0` (agrees), 2020 with zeros printed `0` and one
+    changed number (a conflict on exactly that key)."""
+    out = []
+    site = "政府门户网站"
+    for code, name, slug in (("D", "宿迁市宿豫区民政局", "suyu_minzheng"), ("E", "淄博市临淄区审计局", "linzi_shenji")):
+        rng = random.Random(zlib.crc32(slug.encode()))
+        st = AgencyState(rng, 30)
+        for year in (2020, 2021):
+            template = template_of(year)
+            stem = f"{slug}_{year}"
+            kw = dict(stem=stem, agency=name, year=year, heading_style="style", we="本机关", period_form=0,
+                      sign_date=f"{year + 1}年1月18日", site=site)
+            rows = gen_s3(rng, st, template)
+            values = s3_metrics(rows)
+            values.update(gen_s4(rng, busy=False))
+            values.update(gen_s2(rng, st, template, False))
+            topts, over, variants = {}, {}, []
+            if code == "D":
+                s3o = dict(DRIFT_S3_COMMON, **(DRIFT_S3_2021 if template == "2021" else {}))
+                topts["s3_label"] = label_fn(overrides=s3o)
+                topts["s2_label"] = label_fn(overrides=DRIFT_S2)
+                variants.append("label_drift")
+            else:
+                if template == "2021":
+                    # Planted: 行政复议 总计 2 for one upheld case (R5 review).
+                    for n, v in (("upheld", 1), ("corrected", 0), ("other", 0), ("pending", 0), ("total", 2)):
+                        values[f"s4.review.{n}"] = v
+                else:
+                    # Planted: the 总计 of a sparse 三 row is one too many (R3 of the row, R2 总计).
+                    k = next(k for k in outcome_keys(template)
+                             if values[f"s3.{k}.total"] > 0
+                             and any(values[f"s3.{k}.{c}"] == 0 for c in COLS[:6]))
+                    values[f"s3.{k}.total"] += 1
+                zero = "" if template == "2021" else "—"
+                zeros_over = {k: zero for k in CATALOG_KEYS[template]
+                              if values.get(k) == 0 and not k.startswith("s2.")}
+                over.update(zeros_over)
+                variants += ["blank_zeros" if zero == "" else "dash_zeros", "planted_inconsistency"]
+            kw["variants"] = variants
+            rep = build_report(Spec(**kw), values, over, topts, random.Random(zlib.crc32(stem.encode())))
+            set_layout_flags(rep, "AB"[year % 2])
+            out.append(rep)
+            if code == "E":
+                # The same report with zeros printed as 0 (2020: and one changed number).
+                v2 = dict(values)
+                suffix = "_zeros" if template == "2021" else "_recount"
+                vs = [v for v in variants if not v.endswith("_zeros")] + ["zeros_printed"]
+                if template == "2019":
+                    v2["s2.license.decisions"] = values["s2.license.decisions"] + 1
+                    vs.append("conflict_one_number")
+                kw2 = dict(kw, stem=stem + suffix, variants=vs)
+                rep2 = build_report(Spec(**kw2), v2, {}, topts, random.Random(zlib.crc32(stem.encode())))
+                set_layout_flags(rep2, "AB"[year % 2])
+                rep2.extra["copy_of"] = stem
+                if template == "2019":
+                    rep2.extra["differs"] = {"s2.license.decisions": [values["s2.license.decisions"],
+                                                                      v2["s2.license.decisions"]]}
+                rep2.created = f"{year + 1}-02-03T09:00:00Z"
+                out.append(rep2)
+    return out
 
 
 def seed_report():

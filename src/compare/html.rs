@@ -142,10 +142,25 @@ fn render_agency(c: &Comparison, i: usize, out: &mut String) {
                     Some(k) if k.values_agree => {
                         format!(" <span class=\"sub\">{} 份报告，数值相同</span>", k.reports)
                     }
-                    Some(k) => format!(
-                        " <span class=\"conflict\">冲突：{} 份报告数值不同（表中为第一份）</span>",
-                        k.reports
-                    ),
+                    Some(k) => {
+                        let keys: Vec<String> = k
+                            .differing
+                            .iter()
+                            .map(|d| {
+                                let vs: Vec<String> = d
+                                    .values
+                                    .iter()
+                                    .map(|v| v.map_or_else(|| "空".to_string(), |x| x.to_string()))
+                                    .collect();
+                                format!("{}（{}）", d.key, vs.join(" / "))
+                            })
+                            .collect();
+                        format!(
+                            " <span class=\"conflict\">冲突：{} 份报告数值不同（表中为第一份）：{}</span>",
+                            k.reports,
+                            esc(&keys.join("，"))
+                        )
+                    }
                     None => String::new(),
                 };
                 format!("{ys}{conflict}")

@@ -627,6 +627,7 @@ pub fn comparison(agency: &Agency, years: Option<(i32, i32)>, filter: &MetricFil
                 year: y.year,
                 reports: y.reports.len(),
                 values_agree: y.values_agree == Some(true),
+                differing: y.differing.clone(),
             })
             .collect(),
         rows,

@@ -42,14 +42,19 @@ pub struct ComparisonSet {
 }
 
 /// A year claimed by several reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Conflict {
     /// The year.
     pub year: i32,
     /// Number of reports.
     pub reports: usize,
-    /// True when all the reports have the same metric values.
+    /// True when all the reports have the same metric values (zeros agree
+    /// however they are printed: `0`, blank, `—`).
     pub values_agree: bool,
+    /// The keys whose printed numbers differ, with each report's value (in
+    /// the order of the year's reports); empty when the values agree.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub differing: Vec<crate::index::KeyDiff>,
 }
 
 /// A report file of one year.

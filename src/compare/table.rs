@@ -81,8 +81,9 @@ fn render_one(c: &Comparison, out: &mut String) {
                 format!("{} reports with identical values: ", k.reports)
             }
             Some(k) => format!(
-                "CONFLICT, {} reports with different values (shown: the first): ",
-                k.reports
+                "CONFLICT, {} reports with different values{} (shown: the first): ",
+                k.reports,
+                differing_text(&k.differing)
             ),
             None => String::new(),
         };
@@ -297,6 +298,22 @@ pub fn check_lines(checks: &[CheckRow]) -> Vec<String> {
         }
     }
     lines
+}
+
+/// ` in key (a / b), …` for the keys whose printed numbers differ.
+fn differing_text(d: &[crate::index::KeyDiff]) -> String {
+    if d.is_empty() {
+        return String::new();
+    }
+    let fmt = |v: &Option<f64>| v.map_or_else(|| "blank".to_string(), |x| x.to_string());
+    let parts: Vec<String> = d
+        .iter()
+        .map(|k| {
+            let vs: Vec<String> = k.values.iter().map(fmt).collect();
+            format!("{} ({})", k.key, vs.join(" / "))
+        })
+        .collect();
+    format!(" in {}", parts.join(", "))
 }
 
 #[cfg(test)]

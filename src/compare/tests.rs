@@ -200,7 +200,10 @@ fn conflicts_show_every_file() {
     let v = json_of(&index, &opts("开平"));
     assert_eq!(
         v["conflicts"],
-        json!([{"year": 2021, "reports": 2, "values_agree": false}])
+        json!([{"year": 2021, "reports": 2, "values_agree": false, "differing": [
+            {"key": "s3.carried_over.natural_person", "values": [0.0, 1.0]},
+            {"key": "s3.carried_over.total", "values": [0.0, 1.0]}
+        ]}])
     );
     let files: Vec<&str> = v["reports"]["2021"]
         .as_array()
@@ -218,7 +221,7 @@ fn conflicts_show_every_file() {
     )
     .unwrap();
     assert!(t.contains(
-        "  2021: CONFLICT, 2 reports with different values (shown: the first): kp/a.docx [2021], kp/b.odt [2021]\n"
+        "  2021: CONFLICT, 2 reports with different values in s3.carried_over.natural_person (0 / 1), s3.carried_over.total (0 / 1) (shown: the first): kp/a.docx [2021], kp/b.odt [2021]\n"
     ));
 }
 

@@ -150,11 +150,66 @@ pub struct AgencyYear {
     pub conflict: bool,
     /// With a conflict: true when every report of the year has the same
     /// metric values (e.g. one report published as both DOCX and ODT), so
-    /// cross-year checks can still run; false when the values differ. Null
-    /// without a conflict.
+    /// cross-year checks can still run; false when a printed number differs.
+    /// Zeros agree however they are printed: `0`, a blank cell or `—` (null)
+    /// are the same value here. Null without a conflict.
     pub values_agree: Option<bool>,
+    /// With a conflict whose values differ: each key whose printed numbers
+    /// differ, with its value in each report (in the order of `reports`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub differing: Vec<KeyDiff>,
     /// The report(s), sorted by path.
     pub reports: Vec<ReportEntry>,
+}
+
+/// A metric whose printed numbers differ between the reports of one year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct KeyDiff {
+    /// Canonical metric key.
+    pub key: String,
+    /// The value in each report of the year, in the order of its `reports`
+    /// (null when blank or absent).
+    pub values: Vec<Option<f64>>,
+}
+
+/// Whether two values of one metric in copies of a report agree: equal, or
+/// both zero however printed (0, blank or placeholder → null, absent).
+fn same_value(a: Option<f64>, b: Option<f64>) -> bool {
+    let z = |v: Option<f64>| v.unwrap_or(0.0);
+    z(a) == z(b)
+}
+
+/// Whether `key` is printed in a table cell (not derived) in every report.
+fn printed_in_all(key: &str, reports: &[ReportEntry]) -> bool {
+    use crate::profile::catalog::{entry, Kind};
+    match entry(key).map(|e| e.kind) {
+        Some(Kind::Derived) => false,
+        Some(Kind::CellIn2019DerivedIn2021) => reports
+            .iter()
+            .all(|r| r.template.as_deref() == Some("2019")),
+        _ => true,
+    }
+}
+
+/// Keys whose printed numbers differ between `reports` (zeros and blanks
+/// agree), with each report's value. Derived keys (sums of cells) are left
+/// out: they follow the cells, and are null over a blank cell.
+pub fn differing_keys(reports: &[ReportEntry]) -> Vec<KeyDiff> {
+    let keys: BTreeSet<&String> = reports.iter().flat_map(|r| r.metrics.keys()).collect();
+    keys.into_iter()
+        .filter(|k| printed_in_all(k, reports))
+        .filter_map(|k| {
+            let values: Vec<Option<f64>> = reports
+                .iter()
+                .map(|r| r.metrics.get(k).copied().flatten())
+                .collect();
+            let first = values.first().copied().flatten();
+            (!values.iter().all(|v| same_value(first, *v))).then(|| KeyDiff {
+                key: k.clone(),
+                values,
+            })
+        })
+        .collect()
 }
 
 /// One report in the index.
@@ -1130,13 +1185,15 @@ fn assemble_agency(
         match years.last_mut() {
             Some(y) if y.year == p.year => {
                 y.conflict = true;
-                y.values_agree = Some(y.reports.iter().all(|r| r.metrics == p.entry.metrics));
                 y.reports.push(p.entry);
+                y.differing = differing_keys(&y.reports);
+                y.values_agree = Some(y.differing.is_empty());
             }
             _ => years.push(AgencyYear {
                 year: p.year,
                 conflict: false,
                 values_agree: None,
+                differing: Vec::new(),
                 reports: vec![p.entry],
             }),
         }

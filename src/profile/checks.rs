@@ -12,9 +12,14 @@
 //! * R8 (2019 only, `severity: warning`), per 二 item 规章 / 规范性文件:
 //!   对外公开总数量 ≥ 本年新公开数量 ([`run_r8`]).
 //!
-//! Blank cells are "not given": a check that needs one is `not_checkable`,
-//! except that a blank 总计 cell is filled from R3 (sum of its row) for R1 and R2
-//! when all six applicant cells are given, as §6 suggests.
+//! Blank cells are "not given": their metrics stay null. A blank 总计 cell is
+//! filled from R3 (sum of its row) for R1 and R2 when all six applicant cells
+//! are given, as §6 suggests. A check that still lacks an operand is run again
+//! with the blank and placeholder cells counted as 0 when the report's tables
+//! otherwise hold numbers ([`with_blanks_as_zero`]: reports print zeros as
+//! blanks or `—`), and says so (`blanks_as_zero`). It stays `not_checkable`
+//! only when an operand is really missing (no such row or column, no table)
+//! or no table holds a number (an unfilled template).
 
 use super::tables::S3_COLUMNS;
 use super::value::Num;
@@ -141,6 +146,7 @@ fn check(rule: &str, column: String, expected: Option<f64>, actual: Option<f64>)
         severity: None,
         evidence: None,
         paragraph: None,
+        blanks_as_zero: false,
     }
 }
 
@@ -170,6 +176,7 @@ pub fn run_r8(m: &Metrics, t: Template, s2: bool) -> Vec<Check> {
                 severity: Some(Severity::Warning),
                 evidence: None,
                 paragraph: None,
+                blanks_as_zero: false,
             }
         })
         .collect()
@@ -246,6 +253,46 @@ pub fn run(
                 sum(parts),
                 get3(m, "s4", g, "total"),
             ));
+        }
+    }
+    out
+}
+
+/// Run `checks` on `m`, and for each check it leaves `not_checkable`, take
+/// its outcome on a copy of `m` where the `blanks` keys (cells read blank or
+/// as a placeholder, in tables holding numbers) count as 0, marked
+/// `blanks_as_zero`. A blank 三 总计 whose row has an applicant value stays
+/// blank in the copy: R1/R2 derive it from its row (never 0 against a
+/// non-zero row). `checks` must return the same checks in the same order for
+/// any metrics.
+pub fn with_blanks_as_zero(
+    m: &Metrics,
+    blanks: &[&'static str],
+    checks: impl Fn(&Metrics) -> Vec<Check>,
+) -> Vec<Check> {
+    let mut out = checks(m);
+    if blanks.is_empty() || out.iter().all(|c| c.status != CheckStatus::NotCheckable) {
+        return out;
+    }
+    let mut zeroed = m.clone();
+    for &k in blanks {
+        if let Some(row) = k.strip_prefix("s3.").and_then(|r| r.strip_suffix(".total")) {
+            if S3_COLUMNS[..6]
+                .iter()
+                .any(|c| get3(m, "s3", row, c).is_some())
+            {
+                continue;
+            }
+        }
+        zeroed.insert(Cow::Borrowed(k), Some(0.0));
+    }
+    let alt = checks(&zeroed);
+    for (c, a) in out.iter_mut().zip(alt) {
+        if c.status == CheckStatus::NotCheckable && a.status != CheckStatus::NotCheckable {
+            *c = Check {
+                blanks_as_zero: true,
+                ..a
+            };
         }
     }
     out

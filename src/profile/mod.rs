@@ -23,6 +23,7 @@
 
 pub mod catalog;
 pub mod checks;
+pub mod labels;
 pub mod meta;
 pub mod prose;
 pub mod publication;
@@ -142,7 +143,43 @@ pub struct MetricSource {
     pub from_text: bool,
     /// The cell text (or the number token, for text) as written.
     pub raw: String,
+    /// The row label the value was matched by, as printed (三 and 二 rows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// How `label` was matched to the metric's row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matched: Option<LabelMatch>,
 }
+
+/// How a printed row label was matched to its canonical row (docs/metrics.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchHow {
+    /// The template's label, up to Unicode width, whitespace, script
+    /// (traditional → simplified), pinyin annotations and the item marker.
+    Exact,
+    /// The template's label once punctuation (`、`, `，`, quotes …), unit
+    /// suffixes (`（件）`, `（单位：万元）`) and `或者`/`或` are set aside.
+    Normalized,
+    /// Not the template's wording, but it holds the key phrase of one row
+    /// (`结转下年度` for `结转下年度继续办理`).
+    Alias,
+    /// Nearest template label of the row's group by character bigrams
+    /// (score ≥ 0.5 and 0.1 ahead of the next row of the group).
+    Fuzzy,
+}
+
+/// A label match and its score (1 for exact and normalized, the bigram
+/// similarity in 0–1 otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct LabelMatch {
+    /// How the label was matched.
+    pub how: MatchHow,
+    /// Similarity to the template's label, 0–1.
+    pub score: Num,
+}
+
+impl Eq for LabelMatch {}
 
 /// Something the profile could not read as the template expects.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -205,11 +242,17 @@ pub struct Check {
     /// document's paragraphs (0-based, as in `metric_sources`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paragraph: Option<u32>,
+    /// True when the check could only be run by counting blank or
+    /// placeholder cells (`—`, `-`, `/`) as 0, in a report whose tables
+    /// otherwise hold numbers (the metrics themselves stay null); absent
+    /// otherwise.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub blanks_as_zero: bool,
 }
 
 /// A table row holding values that matches no template row (provincial variants,
 /// group subtotals), kept as written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ExtraRow {
     /// `s2`, `s3` or `s4`.
     pub table: String,
@@ -217,6 +260,13 @@ pub struct ExtraRow {
     pub label: String,
     /// The row's value cells as written.
     pub values: Vec<String>,
+    /// The nearest template row (`s3.not_processed.excessive`) for a label
+    /// that matched none, with `score`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nearest_key: Option<String>,
+    /// Bigram similarity (0–1) of the label to `nearest_key`'s label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<Num>,
 }
 
 /// The profile of an annual report.
@@ -597,6 +647,8 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
     let mut metric_sources: Vec<(String, MetricSource)> = Vec::new();
     let mut extra_rows = std::mem::take(&mut ex.extra_rows);
     let mut group_rows = std::mem::take(&mut ex.group_rows);
+    // Keys read from blank or placeholder cells (for checks with blanks as 0).
+    let mut blank_keys: Vec<&'static str> = Vec::new();
     if let Some(t) = template {
         // The （六）其他处理 row: a data row in 2019, a subtotal in 2021.
         if let Some(row) = ex.s3_other_row.take() {
@@ -615,6 +667,8 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
                             table: "s3".to_string(),
                             label: "（六）其他处理".to_string(),
                             values: row.iter().map(|(_, r)| r.source.raw.clone()).collect(),
+                            nearest_key: None,
+                            score: None,
                         });
                     }
                 }
@@ -625,6 +679,12 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
                 continue;
             }
             let read = ex.cells.remove(&e.key);
+            if read
+                .as_ref()
+                .is_some_and(|r| r.value == value::CellValue::Empty && !r.source.from_text)
+            {
+                blank_keys.push(e.key.as_str());
+            }
             metrics.insert(
                 Cow::Borrowed(e.key.as_str()),
                 read.as_ref().and_then(|r| r.value.number()),
@@ -641,6 +701,8 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
                 table: key.split('.').next().unwrap_or("").to_string(),
                 label: key,
                 values: vec![r.source.raw],
+                nearest_key: None,
+                score: None,
             });
         }
         derive(&mut metrics, t);
@@ -660,18 +722,25 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         }
         None => Vec::new(),
     };
+    // Blanks count as 0 only when the tables hold numbers (not an unfilled
+    // template); a 四 table all `—` (no case) is filled with zeros.
+    if !metrics.values().any(Option::is_some) {
+        blank_keys.clear();
+    }
     let checks = match template {
-        Some(t) => checks::run(
-            &metrics,
-            t,
-            found.s3 || from_text[1],
-            found.s4 || from_text[2],
-            &group_rows,
-        )
-        .into_iter()
-        .chain(checks::run_r8(&metrics, t, found.s2))
-        .chain(prose::checks(&metrics, &statements))
-        .collect(),
+        Some(t) => checks::with_blanks_as_zero(&metrics, &blank_keys, |m| {
+            checks::run(
+                m,
+                t,
+                found.s3 || from_text[1],
+                found.s4 || from_text[2],
+                &group_rows,
+            )
+            .into_iter()
+            .chain(checks::run_r8(m, t, found.s2))
+            .chain(prose::checks(m, &statements))
+            .collect()
+        }),
         None => Vec::new(),
     };
     let mut warnings = Vec::new();

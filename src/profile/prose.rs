@@ -563,6 +563,7 @@ pub fn checks(m: &Metrics, statements: &[ProseStatement]) -> Vec<Check> {
                 severity: None,
                 evidence: Some(s.sentence.clone()),
                 paragraph: Some(s.paragraph),
+                blanks_as_zero: false,
             }
         })
         .collect()

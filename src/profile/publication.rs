@@ -157,6 +157,8 @@ pub fn read(table_index: u32, t: &Table) -> Option<Publication> {
                     paragraph: None,
                     from_text: false,
                     raw: vc.text.clone(),
+                    label: None,
+                    matched: None,
                 },
             };
             let slot = match field {

@@ -27,7 +27,7 @@
 //! is found by [`s4_split_row`] and cut off with [`slice_rows`].
 
 use super::value::{parse_cell, CellValue};
-use super::{ExtraRow, MetricSource};
+use super::{ExtraRow, LabelMatch, MatchHow, MetricSource};
 use crate::model::Table;
 use crate::normalize::{label_key, strip_item_marker};
 use std::collections::HashMap;
@@ -284,6 +284,8 @@ fn source(table_index: u32, t: &Table, idx: usize) -> MetricSource {
             paragraph: None,
             from_text: false,
             raw: c.text.clone(),
+            label: None,
+            matched: None,
         },
         None => MetricSource {
             table: Some(table_index),
@@ -292,6 +294,8 @@ fn source(table_index: u32, t: &Table, idx: usize) -> MetricSource {
             paragraph: None,
             from_text: false,
             raw: String::new(),
+            label: None,
+            matched: None,
         },
     }
 }
@@ -303,7 +307,8 @@ fn cell_text(t: &Table, idx: usize) -> &str {
 // ---------------------------------------------------------------- section 二
 
 fn s2_item(label: &str) -> Option<&'static str> {
-    let l = strip_item_marker(label).1;
+    let compacted = super::labels::compact(label);
+    let l = compacted.as_ref();
     if l.starts_with("其他主动公开") {
         return None;
     }
@@ -325,6 +330,43 @@ fn s2_item(label: &str) -> Option<&'static str> {
         Some("procurement")
     } else {
         None
+    }
+}
+
+/// How a 二 row label (its key) matched item `item`: the template's item
+/// names are short, so anything beyond them is an alias.
+fn s2_match(key: &str, item: &str) -> LabelMatch {
+    let names: &[&str] = match item {
+        "regulation" => &["规章"],
+        "normative" => &["行政规范性文件", "规范性文件"],
+        "license" => &["行政许可"],
+        "other_service" => &["其他对外管理服务事项"],
+        "penalty" => &["行政处罚"],
+        "coercion" => &["行政强制"],
+        "fee" => &["行政事业性收费"],
+        "procurement" => &["政府集中采购"],
+        _ => &[],
+    };
+    let bare = strip_item_marker(key).1;
+    let c = super::labels::compact(key);
+    let how = if names.contains(&bare) {
+        MatchHow::Exact
+    } else if names.contains(&c.as_ref()) {
+        MatchHow::Normalized
+    } else {
+        MatchHow::Alias
+    };
+    let score = names
+        .iter()
+        .map(|n| super::labels::similarity(&c, n))
+        .fold(0.0, f64::max);
+    LabelMatch {
+        how,
+        score: super::value::Num(if how == MatchHow::Alias {
+            (score * 100.0).round() / 100.0
+        } else {
+            1.0
+        }),
     }
 }
 
@@ -486,6 +528,8 @@ pub fn read_s2_keyed(tables: &[(u32, &Keys)], prefer_2021: Option<bool>, out: &m
                             .iter()
                             .map(|v| cell_text(t, v.0).to_string())
                             .collect(),
+                        nearest_key: None,
+                        score: None,
                     });
                 }
                 continue;
@@ -526,9 +570,13 @@ pub fn read_s2_keyed(tables: &[(u32, &Keys)], prefer_2021: Option<bool>, out: &m
                         other => other,
                     };
                     let key = super::checks::key3("s2", item, m);
-                    out.cells.entry(key).or_insert(CellRead {
+                    out.cells.entry(key).or_insert_with(|| CellRead {
                         value: v,
-                        source: source(ti, t, idx),
+                        source: MetricSource {
+                            label: Some(cell_text(t, first_idx).to_string()),
+                            matched: Some(s2_match(first, item)),
+                            ..source(ti, t, idx)
+                        },
                     });
                 }
             }
@@ -583,16 +631,9 @@ fn s3_label(key: &str, group: Option<&str>) -> S3Label {
 }
 
 fn s3_label_uncached(key: &str, group: Option<&str>) -> S3Label {
-    let l = strip_item_marker(key).1;
-    let l_noquote: std::borrow::Cow<str> = if l.contains(['"', '\'']) {
-        l.chars()
-            .filter(|c| *c != '"' && *c != '\'')
-            .collect::<String>()
-            .into()
-    } else {
-        l.into()
-    };
-    let l = l_noquote.as_ref();
+    // Punctuation, units, `或者` set aside (`大量、反复` reads `大量反复`).
+    let compacted = super::labels::compact(key);
+    let l = compacted.as_ref();
     const ROWS: [(&str, &str); 25] = [
         ("本年新收", "new_received"),
         ("上年结转", "carried_over"),
@@ -649,7 +690,8 @@ fn s3_label_uncached(key: &str, group: Option<&str>) -> S3Label {
 }
 
 fn s3_column(key: &str) -> Option<usize> {
-    let l = strip_item_marker(key).1;
+    let compacted = super::labels::compact(key);
+    let l = compacted.as_ref();
     if l.contains("自然人") {
         Some(0)
     } else if l.contains("商业企业") {
@@ -804,7 +846,8 @@ pub fn read_s3_keyed(table_index: u32, kc: &Keys, out: &mut Extracted) {
         let last = labels.last().copied();
         let label = last.map(|i| memo.get(kc, i, group));
         let has_number = values.iter().any(|v| matches!(v.1, CellValue::Number(_)));
-        let reads = |out_key: &str| -> Vec<(String, CellRead)> {
+        let printed = last.map(|i| cell_text(t, i).to_string());
+        let reads = |out_key: &str, matched: Option<LabelMatch>| -> Vec<(String, CellRead)> {
             values
                 .iter()
                 .zip(S3_COLUMNS)
@@ -813,21 +856,58 @@ pub fn read_s3_keyed(table_index: u32, kc: &Keys, out: &mut Extracted) {
                         super::checks::key3("s3", out_key, col),
                         CellRead {
                             value: v,
-                            source: source(table_index, t, idx),
+                            source: MetricSource {
+                                label: printed.clone(),
+                                matched,
+                                ..source(table_index, t, idx)
+                            },
                         },
                     )
                 })
                 .collect()
         };
+        // A label that names no row: the nearest row of its part of the table,
+        // taken when the match is clear and the row is not read yet.
+        let mut nearest: Option<(&'static str, f64)> = None;
+        let label = match (label, last) {
+            (Some(S3Label::Unknown), Some(i))
+                if has_number || values.iter().any(|v| v.1 == CellValue::Empty) =>
+            {
+                let cands = super::labels::s3_candidates(group);
+                match super::labels::nearest(kc.get(i), &cands) {
+                    Some((row, score, true))
+                        if !out
+                            .cells
+                            .contains_key(&super::checks::key3("s3", row, "total")) =>
+                    {
+                        nearest = Some((row, score));
+                        Some(S3Label::Row(row))
+                    }
+                    Some((row, score, _)) => {
+                        nearest = Some((row, score));
+                        Some(S3Label::Unknown)
+                    }
+                    None => Some(S3Label::Unknown),
+                }
+            }
+            (l, _) => l,
+        };
         match label {
             Some(S3Label::Row(k)) => {
                 group = out.note_s3_row(k);
-                let rs = reads(k);
+                let matched = match nearest {
+                    Some((_, score)) => LabelMatch {
+                        how: MatchHow::Fuzzy,
+                        score: super::value::Num(score),
+                    },
+                    None => super::labels::how_matched(last.map_or("", |i| kc.get(i)), k),
+                };
+                let rs = reads(k, Some(matched));
                 if rs
                     .first()
                     .is_some_and(|(key, _)| out.cells.contains_key(key))
                 {
-                    push_extra(out, "s3", t, last, &values);
+                    push_extra(out, "s3", t, last, &values, None);
                 } else {
                     out.cells.extend(rs);
                 }
@@ -835,7 +915,9 @@ pub fn read_s3_keyed(table_index: u32, kc: &Keys, out: &mut Extracted) {
             Some(S3Label::OtherProcessing) => {
                 group = Some("other");
                 if out.s3_other_row.is_none() {
-                    out.s3_other_row = Some(reads("other.total"));
+                    let matched =
+                        super::labels::how_matched(last.map_or("", |i| kc.get(i)), "other.total");
+                    out.s3_other_row = Some(reads("other.total", Some(matched)));
                 }
             }
             Some(S3Label::Group(g)) => {
@@ -845,12 +927,12 @@ pub fn read_s3_keyed(table_index: u32, kc: &Keys, out: &mut Extracted) {
                 if has_number {
                     let vals = values_array(&values);
                     out.group_rows.push((g.to_string(), vals));
-                    push_extra(out, "s3", t, last, &values);
+                    push_extra(out, "s3", t, last, &values, None);
                 }
             }
             Some(S3Label::Unknown) | None => {
                 if has_number {
-                    push_extra(out, "s3", t, last, &values);
+                    push_extra(out, "s3", t, last, &values, nearest);
                 }
             }
         }
@@ -930,6 +1012,7 @@ fn push_extra(
     t: &Table,
     label: Option<usize>,
     values: &[(usize, CellValue)],
+    nearest: Option<(&str, f64)>,
 ) {
     out.extra_rows.push(ExtraRow {
         table: table.to_string(),
@@ -940,6 +1023,8 @@ fn push_extra(
             .iter()
             .map(|&(i, _)| cell_text(t, i).to_string())
             .collect(),
+        nearest_key: nearest.map(|(k, _)| format!("{table}.{k}")),
+        score: nearest.map(|(_, s)| super::value::Num(s)),
     });
 }
 

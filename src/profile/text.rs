@@ -87,6 +87,8 @@ fn read(t: &Token) -> CellRead {
             paragraph: Some(t.para),
             from_text: true,
             raw: t.text.to_string(),
+            label: None,
+            matched: None,
         },
     }
 }

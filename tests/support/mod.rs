@@ -71,3 +71,15 @@ pub fn assert_valid_report(v: &Value, what: &str) {
         .collect();
     assert!(errors.is_empty(), "{what} does not validate: {errors:#?}");
 }
+
+/// The agencies of the generated samples (`agency` of `samples/expected/*.json`):
+/// tests that count agencies derive their counts from it.
+pub fn sample_agencies() -> std::collections::BTreeSet<String> {
+    files_with_ext(&root().join("samples/expected"), &["json"])
+        .iter()
+        .filter_map(|p| {
+            let v: Value = serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok()?;
+            v["agency"].as_str().map(str::to_string)
+        })
+        .collect()
+}
