@@ -263,11 +263,13 @@ pub fn run(
 /// as a placeholder, in tables holding numbers) count as 0, marked
 /// `blanks_as_zero`. A blank 三 总计 whose row has an applicant value stays
 /// blank in the copy: R1/R2 derive it from its row (never 0 against a
-/// non-zero row). `checks` must return the same checks in the same order for
-/// any metrics.
+/// non-zero row). `derive` recomputes the derived keys (group totals, 法人
+/// subtotals) of that copy. `checks` must return the same checks in the same
+/// order for any metrics.
 pub fn with_blanks_as_zero(
     m: &Metrics,
     blanks: &[&'static str],
+    derive: impl Fn(&mut Metrics),
     checks: impl Fn(&Metrics) -> Vec<Check>,
 ) -> Vec<Check> {
     let mut out = checks(m);
@@ -286,6 +288,7 @@ pub fn with_blanks_as_zero(
         }
         zeroed.insert(Cow::Borrowed(k), Some(0.0));
     }
+    derive(&mut zeroed);
     let alt = checks(&zeroed);
     for (c, a) in out.iter_mut().zip(alt) {
         if c.status == CheckStatus::NotCheckable && a.status != CheckStatus::NotCheckable {

@@ -728,19 +728,24 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         blank_keys.clear();
     }
     let checks = match template {
-        Some(t) => checks::with_blanks_as_zero(&metrics, &blank_keys, |m| {
-            checks::run(
-                m,
-                t,
-                found.s3 || from_text[1],
-                found.s4 || from_text[2],
-                &group_rows,
-            )
-            .into_iter()
-            .chain(checks::run_r8(m, t, found.s2))
-            .chain(prose::checks(m, &statements))
-            .collect()
-        }),
+        Some(t) => checks::with_blanks_as_zero(
+            &metrics,
+            &blank_keys,
+            |m| derive(m, t),
+            |m| {
+                checks::run(
+                    m,
+                    t,
+                    found.s3 || from_text[1],
+                    found.s4 || from_text[2],
+                    &group_rows,
+                )
+                .into_iter()
+                .chain(checks::run_r8(m, t, found.s2))
+                .chain(prose::checks(m, &statements))
+                .collect()
+            },
+        ),
         None => Vec::new(),
     };
     let mut warnings = Vec::new();
