@@ -23,6 +23,7 @@ pub mod crossyear;
 pub mod input;
 pub mod names;
 pub mod similarity;
+pub mod stream;
 pub mod synthetic;
 
 use input::{InputLine, InputReport};
