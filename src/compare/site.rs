@@ -27,7 +27,7 @@ const BATCH: usize = 64;
 /// Longest file stem of an agency page, in characters.
 const MAX_STEM: usize = 60;
 
-/// What [`write`] wrote.
+/// What [`write()`] and [`write_from_index_file`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteSummary {
     /// The index page.
@@ -138,7 +138,7 @@ pub fn write(
     site.finish(index.unassigned.len())
 }
 
-/// [`write`] reading `OUT/index.json` one agency at a time
+/// [`write()`] reading `OUT/index.json` one agency at a time
 /// ([`stream::for_each_agency`]), so that memory does not grow with the index.
 pub fn write_from_index_file(
     out_dir: &Path,
