@@ -49,8 +49,10 @@ samples:
 schemas:
 	UPDATE_SCHEMAS=1 $(CARGO) test --locked --test schemas
 
-## Throughput and memory benchmark (not part of `make test`).
+## Throughput and memory benchmark (not part of `make test`): small reports
+## against the floor probe, the main corpus, index + compare site, .doc/.wps.
 bench:
+	bash scripts/bench_small.sh
 	bash scripts/bench.sh
 	bash scripts/bench_index.sh
 	bash scripts/bench_doc.sh

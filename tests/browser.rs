@@ -42,6 +42,11 @@ struct Run {
 
 /// Run headless Chromium on a file with extra arguments, killed after 90 s.
 fn browse(html: &Path, profile: &Path, extra: &[String]) -> Run {
+    browse_url(&format!("file://{}", html.display()), profile, extra)
+}
+
+/// Run headless Chromium on a URL with extra arguments, killed after 90 s.
+fn browse_url(url: &str, profile: &Path, extra: &[String]) -> Run {
     let mut cmd = Command::new(chromium());
     cmd.args([
         "--headless",
@@ -60,7 +65,7 @@ fn browse(html: &Path, profile: &Path, extra: &[String]) -> Run {
     ])
     .arg(format!("--user-data-dir={}", profile.display()))
     .args(extra)
-    .arg(format!("file://{}", html.display()))
+    .arg(url)
     .stdin(Stdio::null())
     .stdout(Stdio::piped())
     .stderr(Stdio::piped());
@@ -242,6 +247,86 @@ fn samples_page_with_every_agency_renders_with_its_index() {
     let size = screenshot(&html, &profile, &png);
     assert!(size > 30_000, "screenshot looks blank: {size} bytes");
     let keep = Path::new(env!("CARGO_TARGET_TMPDIR")).join("compare-samples-all.png");
+    std::fs::copy(&png, &keep).unwrap();
+}
+
+/// `compare --all --format html -o DIR` of the converted samples: the index
+/// page (national figures, agency list, search) and an agency page render
+/// in Chromium without console output, and the search filters the list.
+#[test]
+fn compare_site_index_and_agency_page_render_and_search_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("samples-out");
+    let site = dir.path().join("site");
+    let st = Command::new(env!("CARGO_BIN_EXE_reportdex"))
+        .args(["convert", "-q", "-o"])
+        .arg(&out)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples"))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let st = Command::new(env!("CARGO_BIN_EXE_reportdex"))
+        .arg("compare")
+        .arg(&out)
+        .args(["--all", "--format", "html", "-o"])
+        .arg(&site)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let index = site.join("index.html");
+    let profile = dir.path().join("profile");
+
+    let run = browse(&index, &profile, &["--dump-dom".to_string()]);
+    let dom = &run.stdout;
+    assert!(console_errors(&run.stderr).is_empty(), "{}", run.stderr);
+    assert!(dom.contains("<table class=\"national\">"), "{dom}");
+    let rows = dom.matches("<tr data-name=").count();
+    assert_eq!(rows, 4, "four agencies listed");
+    assert_eq!(dom.matches(" hidden=\"\"").count(), 0, "nothing filtered");
+    assert!(dom.contains("<span id=\"shown\">4</span>"));
+
+    // ?q=汉阳 (percent-encoded): the script leaves one agency shown.
+    let url = format!("file://{}?q=%E6%B1%89%E9%98%B3", index.display());
+    let run = browse_url(&url, &profile, &["--dump-dom".to_string()]);
+    let dom = &run.stdout;
+    assert!(console_errors(&run.stderr).is_empty(), "{}", run.stderr);
+    assert_eq!(dom.matches(" hidden=\"\"").count(), 3, "{dom}");
+    assert!(dom.contains("<span id=\"shown\">1</span>"));
+    let shown = dom
+        .lines()
+        .find(|l| l.starts_with("<tr data-name=") && !l.contains(" hidden=\"\""))
+        .unwrap();
+    assert!(shown.contains("武汉市汉阳区文化和旅游局"), "{shown}");
+
+    // Its link opens the agency page, which renders and links back.
+    let href = shown
+        .split("href=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let page = site.join(support::percent_decode(href));
+    assert!(page.is_file(), "{href}");
+    let run = browse(&page, &profile, &["--dump-dom".to_string()]);
+    let dom = &run.stdout;
+    assert!(console_errors(&run.stderr).is_empty(), "{}", run.stderr);
+    assert!(dom.contains("<table class=\"metrics\">"));
+    assert_eq!(dom.matches("<svg").count(), 5);
+    assert!(dom.contains("href=\"../index.html\""));
+    let png = dir.path().join("site-agency.png");
+    let size = screenshot(&page, &profile, &png);
+    assert!(
+        size > 30_000,
+        "agency page screenshot looks blank: {size} bytes"
+    );
+    let png = dir.path().join("site-index.png");
+    let size = screenshot(&index, &profile, &png);
+    assert!(
+        size > 10_000,
+        "index page screenshot looks blank: {size} bytes"
+    );
+    let keep = Path::new(env!("CARGO_TARGET_TMPDIR")).join("compare-site-index.png");
     std::fs::copy(&png, &keep).unwrap();
 }
 

@@ -532,15 +532,81 @@ fn csv_and_html_outputs() {
         "agency,agency_key,key,label,unit,2020,2021,2022,change_2021,change_2022,pct_2021,pct_2022,flagged_years\n\
 武汉市汉阳区文化和旅游局,武汉市汉阳区文化和旅游局,s3.new_received.total,一、本年新收政府信息公开申请数量 × 申请人情况/总计,件,12,12,17,0,5,0.00,41.67,2022\n"
     );
+}
+
+/// `compare --all --format html -o DIR` writes a site: an index page linking
+/// one self-contained page per agency (and back), with national figures
+/// that agree with `compare --all --format json`.
+#[test]
+fn all_html_writes_a_linked_site() {
     let dir = tempfile::tempdir().unwrap();
-    let page = dir.path().join("all.html");
-    let o = compare(&["--all", "--format", "html", "-o", page.to_str().unwrap()]);
-    assert!(o.status.success());
-    let html = std::fs::read_to_string(&page).unwrap();
-    let n = support::sample_agencies().len();
-    assert_eq!(html.matches("<section class=\"agency\"").count(), n);
-    assert_eq!(html.matches("<svg").count(), n * 5);
-    assert!(!html.contains("<script") && !html.contains("https://"));
+    let site = dir.path().join("site");
+    let o = compare(&["--all", "--format", "html", "-o", site.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(&format!(
+        "{} agency pages",
+        support::sample_agencies().len()
+    )));
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    let all = compare(&["--all", "--format", "json"]);
+    let all: Value = serde_json::from_slice(&all.stdout).unwrap();
+    let agencies = all["agencies"].as_array().unwrap();
+
+    // One link per agency, in index order, to a page that exists and links back.
+    let link = regex::Regex::new(r#"<a href="(agencies/[^"]+)">([^<]+)</a>"#).unwrap();
+    let links: Vec<(String, String)> = link
+        .captures_iter(&index)
+        .map(|c| (c[1].to_string(), c[2].to_string()))
+        .collect();
+    assert_eq!(links.len(), agencies.len());
+    assert_eq!(
+        std::fs::read_dir(site.join("agencies")).unwrap().count(),
+        agencies.len()
+    );
+    for ((href, name), a) in links.iter().zip(agencies) {
+        assert_eq!(name, a["agency"].as_str().unwrap());
+        let page = std::fs::read_to_string(site.join(support::percent_decode(href)))
+            .unwrap_or_else(|e| panic!("{href}: {e}"));
+        assert!(page.contains("<a href=\"../index.html\" id=\"home\">"));
+        assert_eq!(page.matches("<section class=\"agency\"").count(), 1);
+        assert_eq!(page.matches("<svg").count(), 5);
+        assert!(page.contains(&format!("<h2>{name}</h2>")));
+        assert!(!page.contains("https://") && !page.contains("<script"));
+    }
+
+    // National figures per year: agencies, reports, requests received.
+    let row = regex::Regex::new(
+        r#"<tr><td>(\d{4})</td><td class="num">(\d+)</td><td class="num">(\d+)</td><td class="num">([\d.]+)</td>"#,
+    )
+    .unwrap();
+    let mut years = 0;
+    for c in row.captures_iter(&index) {
+        let y = &c[1];
+        let with_year: Vec<&Value> = agencies
+            .iter()
+            .filter(|a| a["reports"].get(y).is_some())
+            .collect();
+        let reports: usize = with_year
+            .iter()
+            .map(|a| a["reports"][y].as_array().unwrap().len())
+            .sum();
+        let received: f64 = with_year
+            .iter()
+            .filter_map(|a| a["headline"][0]["values"][y].as_f64())
+            .sum();
+        assert_eq!(c[2].parse::<usize>().unwrap(), with_year.len(), "{y}");
+        assert_eq!(c[3].parse::<usize>().unwrap(), reports, "{y}");
+        assert_eq!(c[4].parse::<f64>().unwrap(), received, "{y}");
+        years += 1;
+    }
+    assert_eq!(years, 3, "2020-2022 in the samples");
+    assert!(index.contains("<input id=\"q\""), "search box");
+    assert!(!index.contains("https://") && !index.contains("http://"));
+
+    // Without a directory: a usage error.
+    let o = compare(&["--all", "--format", "html"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("-o DIR"));
 }
 
 #[test]

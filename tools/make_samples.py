@@ -9,6 +9,7 @@ Usage:
     python3 tools/make_samples.py                 # regenerate samples/ in place
     python3 tools/make_samples.py --out DIR       # the same default set into DIR
     python3 tools/make_samples.py --bench N --out DIR   # N varied reports + DIR/expected.jsonl
+    python3 tools/make_samples.py --bench N --small --out DIR   # N reports of 20-30 KB
     python3 tools/make_samples.py --check DIR     # validate every .docx/.odt in DIR
 
 The layout of the reports follows ../shared/design/template.md (sections 2-8);
@@ -3584,13 +3585,26 @@ def bench_pad(rng):
     return max(1, round((target - BENCH_BASE_CHARS) / BENCH_PAD_PARA_CHARS))
 
 
-def run_bench(n: int, out: Path, jobs: int = 1):
+# Small-report bench (`--small`, issue 13): files of SMALL_MIN..SMALL_MAX bytes, the
+# size of a short report saved without Office's extra parts. The reports are written
+# as the samples are (no Word/WPS/LibreOffice markup); of the bench sequence only the
+# reports whose file lands in the range are kept, until n are written.
+SMALL_MIN = 20 * 1024
+SMALL_MAX = 30 * 1024
+
+
+def run_bench(n: int, out: Path, jobs: int = 1, small: bool = False):
     """Write n reports into out (files split across `jobs` processes; the output does
-    not depend on `jobs`) plus out/expected.jsonl."""
+    not depend on `jobs`) plus out/expected.jsonl. `small`: only reports of
+    SMALL_MIN..SMALL_MAX bytes, samples markup, one process (which are kept is only
+    known once a report is built)."""
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     jobs = max(1, min(jobs, n or 1))
-    if jobs == 1:
+    if small:
+        jobs = 1
+        results = [_bench_part(n, str(out), 1, 0, small=True)]
+    elif jobs == 1:
         results = [_bench_part(n, str(out), 1, 0)]
     else:
         import multiprocessing
@@ -3607,23 +3621,24 @@ def run_bench(n: int, out: Path, jobs: int = 1):
           f"avg {total_chars / max(n, 1):.0f} text characters) in {dt:.1f}s with {jobs} job(s)", file=sys.stderr)
 
 
-def _bench_part(n: int, out: str, jobs: int, part: int):
+def _bench_part(n: int, out: str, jobs: int, part: int, small: bool = False):
     """Run the whole deterministic sequence, building and writing only reports i with
     i % jobs == part. Returns ([(i, expected json line)], bytes written, text characters
-    of the reports written)."""
+    of the reports written). `small` (one part only): skip reports outside
+    SMALL_MIN..SMALL_MAX bytes and go on until n are written."""
     out = Path(out)
-    master = random.Random(20240601 + n)
+    master = random.Random(20240601 + n + (7_000_000 if small else 0))
     lines = []
     total_bytes = total_chars = 0
     i = 0
     seen = set()
-    while i < n:
+    while (len(lines) if small else i) < n:
         agency = bench_agency(master)
         while agency in seen:
             agency = bench_agency(master) + rng_suffix(master)
         seen.add(agency)
         start = master.randint(2019, 2024)
-        length = min(master.randint(1, 6), 2024 - start + 1, n - i)
+        length = min(master.randint(1, 6), 2024 - start + 1, n - i if not small else 6)
         scale = master.choice([3, 8, 20, 60, 150, 600])
         hs = master.choice(["style", "numbering", "bold"])
         st = AgencyState(master, scale)
@@ -3684,7 +3699,7 @@ def _bench_part(n: int, out: str, jobs: int, part: int):
             if template == "2021" and rng.random() < 0.2:
                 topts["fee"] = (rng.randint(1, 5), rng.choice([100, 200, 300, 450, 1200]))
             kw["variants"] = variants
-            reissue = rng.random() < 0.02 and i + 1 < n
+            reissue = rng.random() < 0.02 and (small or i + 1 < n)
             state = rng.getstate()
             jobs_list = [(i, kw, values, fmt, state)]
             if reissue:  # a corrected re-issue: same agency and year, one different number
@@ -3698,7 +3713,7 @@ def _bench_part(n: int, out: str, jobs: int, part: int):
                     r2.setstate(stx)
                     rep = build_report(Spec(**kwx), vals, over, topts, r2)
                     set_layout_flags(rep, "ABC"[idx % 3])
-                    rep.office_markup = True
+                    rep.office_markup = not small
                     if year > start:
                         rep.extra["carryover_from_previous_consistent"] = not mismatch
                     if idx != i:
@@ -3706,6 +3721,8 @@ def _bench_part(n: int, out: str, jobs: int, part: int):
                         rep.extra["differs"] = {"s2.license.decisions": [values.get("s2.license.decisions"),
                                                                          vals["s2.license.decisions"]]}
                     data = (write_docx if fx == "docx" else write_odt)(rep)
+                    if small and not (SMALL_MIN <= len(data) <= SMALL_MAX and len(lines) < n):
+                        continue
                     (out / f"{kwx['stem']}.{fx}").write_bytes(data)
                     total_bytes += len(data)
                     total_chars += rep.text_chars()
@@ -3713,7 +3730,7 @@ def _bench_part(n: int, out: str, jobs: int, part: int):
                     del e["tables"]
                     lines.append((idx, json.dumps(e, ensure_ascii=False)))
             i += len(jobs_list)
-            if i >= n:
+            if (len(lines) if small else i) >= n:
                 break
     return lines, total_bytes, total_chars
 
@@ -3932,13 +3949,15 @@ def main(argv=None):
     ap.add_argument("--check", type=Path, metavar="DIR", help="validate every .docx/.odt in DIR")
     ap.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1),
                     help="processes for --bench (output is identical for any value)")
+    ap.add_argument("--small", action="store_true",
+                    help=f"with --bench: only reports of {SMALL_MIN}-{SMALL_MAX} bytes (samples markup, one process)")
     a = ap.parse_args(argv)
     if a.check:
         return 0 if check_dir(a.check) else 1
     if a.bench is not None:
         if not a.out:
             ap.error("--bench needs --out")
-        run_bench(a.bench, a.out, a.jobs)
+        run_bench(a.bench, a.out, a.jobs, a.small)
         return 0
     out = a.out or (ROOT / "samples")
     names = write_default(out)

@@ -112,6 +112,22 @@ class Bench(unittest.TestCase):
                 self.assertEqual((Path(d1) / n).read_bytes(), (Path(d2) / n).read_bytes(), n)
             self.assertTrue(ms.check_dir(Path(d1)))
 
+    def test_small_bench_sizes(self):
+        with tempfile.TemporaryDirectory() as d1, tempfile.TemporaryDirectory() as d2:
+            with redirect_stderr(io.StringIO()):
+                ms.run_bench(30, Path(d1), small=True)
+                ms.run_bench(30, Path(d2), jobs=4, small=True)
+            files = sorted(p for p in Path(d1).iterdir() if p.suffix in (".docx", ".odt"))
+            self.assertEqual(len(files), 30)
+            self.assertEqual({p.suffix for p in files}, {".docx", ".odt"})
+            for p in files:
+                self.assertTrue(ms.SMALL_MIN <= p.stat().st_size <= ms.SMALL_MAX, p.name)
+                self.assertEqual(p.read_bytes(), (Path(d2) / p.name).read_bytes(), p.name)
+            self.assertEqual(len((Path(d1) / "expected.jsonl").read_text().splitlines()), 30)
+            self.assertEqual(len({p.read_bytes() for p in files}), 30)
+            with redirect_stderr(io.StringIO()):
+                self.assertTrue(ms.check_dir(Path(d1)))
+
 
 
 def file_text_chars(path):

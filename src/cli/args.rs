@@ -77,7 +77,8 @@ pub struct CompareArgs {
     /// Agency: any name form seen in the reports, or a unique fragment of one.
     #[arg(short, long, value_name = "NAME", required_unless_present = "all")]
     pub agency: Option<String>,
-    /// Every agency (with --format html: one page with an index linking every agency).
+    /// Every agency (with --format html: a static site in the -o directory, an
+    /// index page and one page per agency).
     #[arg(long, conflicts_with = "agency")]
     pub all: bool,
     /// Years to show: YYYY or YYYY-YYYY.
@@ -89,7 +90,8 @@ pub struct CompareArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = reportdex::compare::Format::Table)]
     pub format: reportdex::compare::Format,
-    /// Write to FILE instead of stdout.
+    /// Write to FILE instead of stdout (with --all --format html: the site's
+    /// directory, required).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Aliases file, used when the index has to be built (see `reportdex index`).

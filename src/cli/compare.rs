@@ -1,5 +1,6 @@
 //! `reportdex compare OUT --agency NAME | --all`: print or write the comparison.
 //! Exit 1 when the agency is unknown or ambiguous (candidates on stderr).
+//! `--all --format html -o DIR` writes a static site (see [`compare::site`]).
 
 use super::args::CompareArgs;
 use super::ExitStatus;
@@ -21,18 +22,74 @@ fn is_stale(out: &std::path::Path) -> bool {
     )
 }
 
+/// Warn when `OUT/index.json` is older than `OUT/reports.jsonl`.
+fn warn_if_stale(out: &std::path::Path) {
+    if is_stale(out) {
+        eprintln!(
+            "reportdex: warning: {} is older than {}: run `reportdex index {}`",
+            out.join(index::INDEX_FILE).display(),
+            index::REPORTS_FILE,
+            out.display()
+        );
+    }
+}
+
+/// `--all --format html`: the static site into the `-o` directory, streamed
+/// from `OUT/index.json` (or from an index built in memory when it is missing).
+fn write_site(
+    out: &std::path::Path,
+    aliases: Option<&std::path::Path>,
+    opts: &CompareOptions,
+    dir: Option<&std::path::Path>,
+) -> anyhow::Result<ExitStatus> {
+    let Some(dir) = dir else {
+        eprintln!(
+            "reportdex: --all --format html writes a site (index.html and one page per agency): \
+             name its directory with -o DIR"
+        );
+        return Ok(ExitStatus::Error);
+    };
+    let site = if out.join(index::INDEX_FILE).is_file() {
+        warn_if_stale(out);
+        compare::site::write_from_index_file(out, opts, dir)?
+    } else {
+        tracing::info!("no {}: building the index in memory", index::INDEX_FILE);
+        let idx = index::build_dir(out, aliases)
+            .with_context(|| format!("indexing {}", out.display()))?;
+        compare::site::write(&idx, opts, dir)?
+    };
+    eprintln!(
+        "reportdex: wrote {} and {} agency pages in {}/ ({:.1} MB; largest page {} KB: {})",
+        site.index.display(),
+        site.agency_pages,
+        dir.join(compare::site::AGENCIES_DIR).display(),
+        site.bytes as f64 / 1e6,
+        site.largest.1.div_ceil(1024),
+        site.largest.0.display()
+    );
+    Ok(ExitStatus::Success)
+}
+
 /// Run `reportdex compare`.
 pub fn run(args: CompareArgs) -> anyhow::Result<ExitStatus> {
+    let opts = CompareOptions {
+        agency: args.agency,
+        all: args.all,
+        years: args.years,
+        metrics: args.metrics,
+        format: args.format,
+    };
+    if opts.all && opts.format == compare::Format::Html {
+        return write_site(
+            &args.out,
+            args.aliases.as_deref(),
+            &opts,
+            args.output.as_deref(),
+        );
+    }
     let idx = match index::read(&args.out) {
         Ok(idx) => {
-            if is_stale(&args.out) {
-                eprintln!(
-                    "reportdex: warning: {} is older than {}: run `reportdex index {}`",
-                    args.out.join(index::INDEX_FILE).display(),
-                    index::REPORTS_FILE,
-                    args.out.display()
-                );
-            }
+            warn_if_stale(&args.out);
             idx
         }
         Err(IndexError::MissingIndex(p)) => {
@@ -41,13 +98,6 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitStatus> {
                 .with_context(|| format!("indexing {}", args.out.display()))?
         }
         Err(e) => return Err(e.into()),
-    };
-    let opts = CompareOptions {
-        agency: args.agency,
-        all: args.all,
-        years: args.years,
-        metrics: args.metrics,
-        format: args.format,
     };
     let text = match compare::run(&idx, &opts) {
         Ok(t) => t,

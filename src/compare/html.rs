@@ -66,13 +66,7 @@ pub fn render(comps: &[Comparison], all: bool) -> String {
     } else {
         format!("{} 政府信息公开工作年度报告 跨年比较", comps[0].agency)
     };
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <link rel=\"icon\" href=\"data:,\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        esc(&title)
-    );
+    page_head(&title, "", &mut out);
     let _ = writeln!(
         out,
         "<h1>{}</h1>\n<p class=\"sub\">reportdex compare · 年份为列，指标为行；变化为与前一比较年份之差</p>",
@@ -86,6 +80,18 @@ pub fn render(comps: &[Comparison], all: bool) -> String {
     }
     out.push_str("</body>\n</html>\n");
     out
+}
+
+/// Start a page: doctype, head with `title` and the inline style (plus
+/// `extra_style`), and the opening `<body>`.
+pub(crate) fn page_head(title: &str, extra_style: &str, out: &mut String) {
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <link rel=\"icon\" href=\"data:,\">\n<title>{}</title>\n<style>{STYLE}{extra_style}</style>\n</head>\n<body>\n",
+        esc(title)
+    );
 }
 
 fn anchor(i: usize) -> String {
@@ -114,7 +120,9 @@ fn render_nav(comps: &[Comparison], out: &mut String) {
     out.push_str("</table>\n</nav>\n");
 }
 
-fn render_agency(c: &Comparison, i: usize, out: &mut String) {
+/// One agency's section (`id="agency-{i+1}"`): reports, charts, metrics,
+/// checks and text similarity.
+pub(crate) fn render_agency(c: &Comparison, i: usize, out: &mut String) {
     let _ = writeln!(
         out,
         "<section class=\"agency\" id=\"{}\">\n<h2>{}</h2>",

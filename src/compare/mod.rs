@@ -2,7 +2,8 @@
 //! rows with Chinese labels, years as columns, the change from the previous
 //! year, failed checks marked, and the text similarity between years — as a
 //! terminal table, CSV, JSON (`schemas/compare.schema.json`) or one
-//! self-contained HTML page.
+//! self-contained HTML page; every agency in HTML is a static site
+//! ([`site`]: an index page and one page per agency, written as it goes).
 //!
 //! [`run`] selects the agency ([`find_agency`]: any name form or a unique
 //! fragment), builds a [`model::Comparison`] from the [`Index`] and renders it.
@@ -13,6 +14,7 @@ pub mod catalog;
 pub mod csvfmt;
 pub mod html;
 pub mod model;
+pub mod site;
 pub mod table;
 
 use crate::index::names::normalize_agency;
@@ -136,6 +138,17 @@ pub enum CompareError {
     /// Output could not be produced.
     #[error("output: {0}")]
     Output(String),
+    /// The index could not be read.
+    #[error(transparent)]
+    Index(#[from] crate::index::IndexError),
+    /// A page of the `--all --format html` site could not be written.
+    #[error("writing {}: {source}", path.display())]
+    Write {
+        /// The file or directory.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
 }
 
 fn candidates_text(c: &[String], prefix: &str) -> String {
@@ -642,23 +655,43 @@ fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-/// Select agencies and build their comparisons.
-pub fn comparisons(index: &Index, opts: &CompareOptions) -> Result<Vec<Comparison>, CompareError> {
-    let filter = MetricFilter::new(opts.metrics.as_deref());
+/// `NoMetrics` when `opts.metrics` matches no metric of the catalog or the index.
+fn check_metrics(
+    index: &Index,
+    opts: &CompareOptions,
+    filter: &MetricFilter,
+) -> Result<(), CompareError> {
     if let Some(spec) = &opts.metrics {
-        let cat = catalog::Catalog::get();
-        let known = cat.metrics.iter().any(|m| filter.matches(&m.key))
-            || index.agencies.iter().any(|a| {
-                a.years.iter().any(|y| {
-                    y.reports
-                        .iter()
-                        .any(|r| r.metrics.keys().any(|k| filter.matches(k)))
-                })
-            });
+        let known = catalog_has_metric(filter)
+            || index.agencies.iter().any(|a| agency_has_metric(a, filter));
         if !known {
             return Err(CompareError::NoMetrics(spec.clone()));
         }
     }
+    Ok(())
+}
+
+/// Does the filter match a metric of the catalog?
+fn catalog_has_metric(filter: &MetricFilter) -> bool {
+    catalog::Catalog::get()
+        .metrics
+        .iter()
+        .any(|m| filter.matches(&m.key))
+}
+
+/// Does the filter match a metric of one of the agency's reports?
+fn agency_has_metric(a: &Agency, filter: &MetricFilter) -> bool {
+    a.years.iter().any(|y| {
+        y.reports
+            .iter()
+            .any(|r| r.metrics.keys().any(|k| filter.matches(k)))
+    })
+}
+
+/// Select agencies and build their comparisons.
+pub fn comparisons(index: &Index, opts: &CompareOptions) -> Result<Vec<Comparison>, CompareError> {
+    let filter = MetricFilter::new(opts.metrics.as_deref());
+    check_metrics(index, opts, &filter)?;
     let agencies: Vec<&Agency> = if opts.all {
         if index.agencies.is_empty() {
             return Err(CompareError::EmptyIndex);

@@ -24,6 +24,7 @@ pub mod input;
 mod merge;
 pub mod names;
 pub mod similarity;
+pub mod stream;
 pub mod synthetic;
 
 pub use merge::build_and_write_merged;
