@@ -471,11 +471,22 @@ fn interrupted_run_then_rerun_equals_clean_run() {
 
 /// Every file under OUT with a final name (outside the temporary directory)
 /// is complete: JSON parses, every JSONL line parses, CSV files parse and end
-/// with a newline. Returns how many files were checked.
+/// with a newline, Parquet files read to the last row. Returns how many files were checked.
 fn assert_every_final_file_is_complete(out: &Path) -> usize {
     let mut checked = 0;
     for (rel, bytes) in tree(out) {
         if rel.ends_with('/') || rel.starts_with(".reportdex-tmp") {
+            continue;
+        }
+        if rel.ends_with(".parquet") {
+            // Complete: the footer reads and every row decodes.
+            use parquet::file::reader::{FileReader, SerializedFileReader};
+            let r = SerializedFileReader::new(bytes::Bytes::from(bytes))
+                .unwrap_or_else(|e| panic!("{rel} is not a complete Parquet file: {e}"));
+            for row in r.get_row_iter(None).unwrap() {
+                row.unwrap_or_else(|e| panic!("{rel}: {e}"));
+            }
+            checked += 1;
             continue;
         }
         let text = std::str::from_utf8(&bytes).unwrap_or_else(|e| panic!("{rel}: {e}"));
