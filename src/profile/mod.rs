@@ -146,10 +146,8 @@ pub struct MetricSource {
     /// The row label the value was matched by, as printed (三 and 二 rows).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// How `label` was matched to the metric's row. Not written for an
-    /// `exact` match, by far the most common (a report's JSON would grow by
-    /// about 7 KB): a `label` without `matched` was matched exactly.
-    #[serde(default, skip_serializing_if = "LabelMatch::omitted")]
+    /// How `label` was matched to the metric's row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matched: Option<LabelMatch>,
 }
 
@@ -182,13 +180,6 @@ pub struct LabelMatch {
 }
 
 impl Eq for LabelMatch {}
-
-impl LabelMatch {
-    /// Whether `matched` is left out of the JSON: absent, or `exact`.
-    fn omitted(m: &Option<LabelMatch>) -> bool {
-        m.is_none_or(|m| m.how == MatchHow::Exact)
-    }
-}
 
 /// Something the profile could not read as the template expects.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
