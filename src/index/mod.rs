@@ -652,16 +652,8 @@ impl DirInput {
         aliases_dir: &Path,
         aliases: Option<&Path>,
     ) -> Result<Self, IndexError> {
-        let file = std::fs::File::open(&reports).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                IndexError::MissingReports(reports.clone())
-            } else {
-                IndexError::Io {
-                    path: reports.clone(),
-                    source: e,
-                }
-            }
-        })?;
+        let file = std::fs::File::open(&reports)
+            .map_err(|e| open_error(&reports, e, IndexError::MissingReports))?;
         let default_aliases = aliases_dir.join(ALIASES_FILE);
         let alias_path = match aliases {
             Some(p) => Some(p.to_path_buf()),
@@ -1398,17 +1390,25 @@ fn write_atomically(
 pub fn read(out_dir: &Path) -> Result<Index, IndexError> {
     let path = out_dir.join(INDEX_FILE);
     // Reading the whole file first is several times faster than a reader.
-    let bytes = std::fs::read(&path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            IndexError::MissingIndex(path.clone())
-        } else {
-            IndexError::Io {
-                path: path.clone(),
-                source: e,
-            }
-        }
-    })?;
+    let bytes = std::fs::read(&path).map_err(|e| open_error(&path, e, IndexError::MissingIndex))?;
     serde_json::from_slice(&bytes).map_err(|source| IndexError::Json { path, source })
+}
+
+/// The error of opening `path`: `missing(path)` when it does not exist, else
+/// the I/O error.
+pub(crate) fn open_error(
+    path: &Path,
+    e: std::io::Error,
+    missing: fn(PathBuf) -> IndexError,
+) -> IndexError {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        missing(path.to_path_buf())
+    } else {
+        IndexError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -31,16 +31,8 @@ where
     F: FnMut(Agency) -> bool,
 {
     let path = out_dir.join(INDEX_FILE);
-    let file = std::fs::File::open(&path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            IndexError::MissingIndex(path.clone())
-        } else {
-            IndexError::Io {
-                path: path.clone(),
-                source: e,
-            }
-        }
-    })?;
+    let file = std::fs::File::open(&path)
+        .map_err(|e| super::open_error(&path, e, IndexError::MissingIndex))?;
     let reader = std::io::BufReader::with_capacity(1 << 20, file);
     let mut de = serde_json::Deserializer::from_reader(reader);
     let mut summary = IndexSummary::default();

@@ -603,6 +603,28 @@ fn process(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
     })
 }
 
+/// The profile stage of one document: the report is kept in `doc` and
+/// returned serialized, once, for the document's JSON and its line in
+/// reports.jsonl (`None`: not an annual report).
+fn profile_stage(
+    opts: &Options,
+    path: &str,
+    doc: &mut DocumentOutput,
+) -> Result<Option<Box<serde_json::value::RawValue>>, (Stage, Failure)> {
+    let report = stage(opts, path, Stage::Profile, || {
+        let Some(r) = crate::profile::analyze(doc) else {
+            return Ok(None);
+        };
+        let raw = serde_json::value::to_raw_value(&r)
+            .map_err(|e| Failure::new("output_io", format!("cannot serialize the profile: {e}")))?;
+        Ok(Some((r, raw)))
+    })?;
+    Ok(report.map(|(r, raw)| {
+        doc.report = Some(r);
+        raw
+    }))
+}
+
 /// Run one stage of one document: its typed error, or a panic inside it
 /// (a bug, reported with kind `panic`), becomes that stage's failure. The
 /// test hook [`Options::fail_stage`] is honoured first.
@@ -654,25 +676,10 @@ fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
     };
     // The profile is serialized once, for the document's JSON and its line in
     // reports.jsonl.
-    let report = stage(ctx.opts, &ctx.inputs[i].path, Stage::Profile, || {
-        let Some(r) = crate::profile::analyze(&doc) else {
-            return Ok(None);
-        };
-        let raw = serde_json::value::to_raw_value(&r)
-            .map_err(|e| Failure::new("output_io", format!("cannot serialize the profile: {e}")))?;
-        Ok(Some((r, raw)))
+    let report = profile_stage(ctx.opts, &ctx.inputs[i].path, &mut doc).unwrap_or_else(|e| {
+        failed.push(e);
+        None
     });
-    let report = match report {
-        Ok(Some((r, raw))) => {
-            doc.report = Some(r);
-            Some(raw)
-        }
-        Ok(None) => None,
-        Err(e) => {
-            failed.push(e);
-            None
-        }
-    };
     let rows = stage(ctx.opts, &ctx.inputs[i].path, Stage::Dataset, || {
         dataset::rows_with_report(&doc, &ctx.names[i], report.as_deref(), ctx.opts.datasets)
             .map_err(|e| Failure::new("output_io", e.to_string()))

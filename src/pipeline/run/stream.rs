@@ -178,25 +178,10 @@ fn convert_to_line(opts: &Options, input: &Input) -> Streamed {
         Err((s, f)) => return Streamed::Failed(s, f),
     };
     let mut stages = Vec::new();
-    let report = stage(opts, path, Stage::Profile, || {
-        let Some(r) = crate::profile::analyze(&doc) else {
-            return Ok(None);
-        };
-        let raw = serde_json::value::to_raw_value(&r)
-            .map_err(|e| Failure::new("output_io", format!("cannot serialize the profile: {e}")))?;
-        Ok(Some((r, raw)))
+    let report = super::profile_stage(opts, path, &mut doc).unwrap_or_else(|e| {
+        stages.push(e);
+        None
     });
-    let report = match report {
-        Ok(Some((r, raw))) => {
-            doc.report = Some(r);
-            Some(raw)
-        }
-        Ok(None) => None,
-        Err(e) => {
-            stages.push(e);
-            None
-        }
-    };
     let line = stage(opts, path, Stage::Json, || {
         let mut line = serde_json::to_vec(&DocumentJson::new(&doc, report.as_deref()))
             .map_err(|e| Failure::new("output_io", format!("cannot serialize the JSON: {e}")))?;
