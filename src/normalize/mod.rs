@@ -409,12 +409,25 @@ pub enum Marker {
     Chinese(u32),
 }
 
-/// Value of a Chinese numeral from 一 to 九十九 (enough for item markers).
+/// Value of a Chinese numeral from 一 to 九十九 (enough for item markers):
+/// `一`…`九`, `十`, `十五`, `五十`, `五十五`; anything else is `None`.
 pub fn chinese_numeral(s: &str) -> Option<u32> {
-    let digit = |c: char| -> Option<u32> {
+    let n = s.chars().count();
+    if n == 0 || n > 3 || !s.chars().all(is_cn_digit) || s.matches('十').count() > 1 {
+        return None;
+    }
+    chinese_number(s).and_then(|v| u32::try_from(v).ok())
+}
+
+/// Value of a Chinese numeral written with 零/〇, 一…九, 两, 十, 百, 千 and 万
+/// (`五十五`, `一百零三`, `两`, `三万二千`); `None` when it is not one
+/// (`一二`, an empty string, another character).
+pub fn chinese_number(s: &str) -> Option<u64> {
+    let digit = |c: char| -> Option<u64> {
         Some(match c {
+            '零' | '〇' => 0,
             '一' => 1,
-            '二' => 2,
+            '二' | '两' => 2,
             '三' => 3,
             '四' => 4,
             '五' => 5,
@@ -425,15 +438,39 @@ pub fn chinese_numeral(s: &str) -> Option<u32> {
             _ => return None,
         })
     };
-    let chars: Vec<char> = s.chars().collect();
-    match chars.as_slice() {
-        [c] if *c == '十' => Some(10),
-        [c] => digit(*c),
-        ['十', d] => Some(10 + digit(*d)?),
-        [t, '十'] => Some(digit(*t)? * 10),
-        [t, '十', d] => Some(digit(*t)? * 10 + digit(*d)?),
-        _ => None,
+    if s.is_empty() {
+        return None;
     }
+    let (mut total, mut section, mut pending): (u64, u64, Option<u64>) = (0, 0, None);
+    for c in s.chars() {
+        match c {
+            '十' | '百' | '千' => {
+                let mult = match c {
+                    '十' => 10,
+                    '百' => 100,
+                    _ => 1000,
+                };
+                // `十五` = 15: a bare 十 counts one ten.
+                section += pending.take().unwrap_or(1) * mult;
+            }
+            '万' => {
+                total = (total + section + pending.take().unwrap_or(0)).checked_mul(10_000)?;
+                section = 0;
+            }
+            c => {
+                let d = digit(c)?;
+                if d == 0 {
+                    continue;
+                }
+                if pending.is_some() {
+                    // `一二` is not a number.
+                    return None;
+                }
+                pending = Some(d);
+            }
+        }
+    }
+    Some(total + section + pending.unwrap_or(0))
 }
 
 fn is_cn_digit(c: char) -> bool {
@@ -738,6 +775,32 @@ pub fn fill_normalized(sections: &mut [Section]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chinese_numbers_and_item_marker_numerals() {
+        for (s, v) in [
+            ("五", 5),
+            ("十", 10),
+            ("十五", 15),
+            ("五十", 50),
+            ("五十五", 55),
+            ("两", 2),
+            ("一百零三", 103),
+            ("三万二千", 32_000),
+        ] {
+            assert_eq!(chinese_number(s), Some(v), "{s}");
+        }
+        for s in ["", "一二", "五a"] {
+            assert_eq!(chinese_number(s), None, "{s}");
+        }
+        // Item markers: 一 to 九十九 only, in their usual forms.
+        for n in 1..100 {
+            assert_eq!(chinese_numeral(&to_chinese_numeral(n)), Some(n), "{n}");
+        }
+        for s in ["", "两", "零", "十十", "一百", "一二"] {
+            assert_eq!(chinese_numeral(s), None, "{s}");
+        }
+    }
 
     #[test]
     fn pinyin_removed_real_parentheses_kept() {

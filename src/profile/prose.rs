@@ -323,51 +323,7 @@ pub fn parse_number(s: &str) -> Option<f64> {
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         return s.parse().ok();
     }
-    let digit = |c: char| -> Option<u64> {
-        Some(match c {
-            '零' | '〇' => 0,
-            '一' => 1,
-            '二' | '两' => 2,
-            '三' => 3,
-            '四' => 4,
-            '五' => 5,
-            '六' => 6,
-            '七' => 7,
-            '八' => 8,
-            '九' => 9,
-            _ => return None,
-        })
-    };
-    let (mut total, mut section, mut pending): (u64, u64, Option<u64>) = (0, 0, None);
-    for c in s.chars() {
-        match c {
-            '十' | '百' | '千' => {
-                let mult = match c {
-                    '十' => 10,
-                    '百' => 100,
-                    _ => 1000,
-                };
-                // `十五` = 15: a bare 十 counts one ten.
-                section += pending.take().unwrap_or(1) * mult;
-            }
-            '万' => {
-                total = (total + section + pending.take().unwrap_or(0)).checked_mul(10_000)?;
-                section = 0;
-            }
-            c => {
-                let d = digit(c)?;
-                if d == 0 {
-                    continue;
-                }
-                if pending.is_some() {
-                    // `一二` is not a number.
-                    return None;
-                }
-                pending = Some(d);
-            }
-        }
-    }
-    Some((total + section + pending.unwrap_or(0)) as f64)
+    crate::normalize::chinese_number(s).map(|n| n as f64)
 }
 
 /// The clause (between `,` `:`) of `sentence` that holds byte range `at`.
