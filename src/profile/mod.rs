@@ -121,7 +121,7 @@ pub struct TablesFound {
 }
 
 /// The cell a metric was read from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct MetricSource {
     /// Index of the table among the document's tables, in document order
     /// (0-based); absent for a value read from text.
@@ -146,9 +146,61 @@ pub struct MetricSource {
     /// The row label the value was matched by, as printed (三 and 二 rows).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// How `label` was matched to the metric's row.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// How `label` was matched to the metric's row. Not written for an
+    /// `exact` match, by far the most common (every report would grow by
+    /// about 7 KB): a `label` without `matched` was matched exactly.
+    #[serde(default, skip_serializing_if = "LabelMatch::omitted")]
     pub matched: Option<LabelMatch>,
+}
+
+/// [`MetricSource`] as it is read: `matched` may be left out for an exact
+/// match (see [`LabelMatch::omitted`]), and is restored.
+#[derive(Deserialize)]
+struct MetricSourceWire {
+    #[serde(default)]
+    table: Option<u32>,
+    #[serde(default)]
+    row: Option<u32>,
+    #[serde(default)]
+    col: Option<u32>,
+    #[serde(default)]
+    paragraph: Option<u32>,
+    #[serde(default)]
+    from_text: bool,
+    raw: String,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    matched: Option<LabelMatch>,
+}
+
+impl<'de> Deserialize<'de> for MetricSource {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let MetricSourceWire {
+            table,
+            row,
+            col,
+            paragraph,
+            from_text,
+            raw,
+            label,
+            matched,
+        } = MetricSourceWire::deserialize(d)?;
+        let matched = match (&label, matched) {
+            (Some(_), None) => Some(LabelMatch::EXACT),
+            (_, m) => m,
+        };
+        Ok(MetricSource {
+            table,
+            row,
+            col,
+            paragraph,
+            from_text,
+            raw,
+            label,
+            matched,
+        })
+    }
 }
 
 /// How a printed row label was matched to its canonical row (docs/metrics.md).
@@ -180,6 +232,21 @@ pub struct LabelMatch {
 }
 
 impl Eq for LabelMatch {}
+
+impl LabelMatch {
+    /// The match of the template's own label.
+    pub const EXACT: LabelMatch = LabelMatch {
+        how: MatchHow::Exact,
+        score: Num(1.0),
+    };
+
+    /// Whether a source's `matched` is left out of the JSON: absent, or
+    /// [`LabelMatch::EXACT`] (only ever given with a `label`, which restores
+    /// it when read).
+    fn omitted(m: &Option<LabelMatch>) -> bool {
+        m.is_none_or(|m| m == LabelMatch::EXACT)
+    }
+}
 
 /// Something the profile could not read as the template expects.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
