@@ -22,6 +22,7 @@
 use super::checks::{get3, Metrics};
 use super::tables::S3_COLUMNS;
 use super::{Check, CheckStatus, Num, Template};
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -269,6 +270,52 @@ pub const SUIT_KEY: &str = "s4.suit_direct.total+s4.suit_after_review.total";
 
 static RULES: LazyLock<Vec<Rule>> = LazyLock::new(rules);
 
+/// Every rule's needles in one automaton: one pass over a sentence tells
+/// which rules may apply (bit `i` of a match's mask: `RULES[i]`), instead of
+/// one substring search per needle.
+struct Needles {
+    automaton: Option<AhoCorasick>,
+    /// Per automaton pattern, the rules it is a needle of.
+    masks: Vec<u32>,
+}
+
+static NEEDLES: LazyLock<Needles> = LazyLock::new(|| {
+    let mut words: Vec<&'static str> = Vec::new();
+    let mut masks: Vec<u32> = Vec::new();
+    for (i, rule) in RULES.iter().enumerate().take(32) {
+        for &n in rule.needles {
+            match words.iter().position(|w| *w == n) {
+                Some(j) => masks[j] |= 1 << i,
+                None => {
+                    words.push(n);
+                    masks.push(1 << i);
+                }
+            }
+        }
+    }
+    Needles {
+        automaton: AhoCorasick::new(&words).ok(),
+        masks,
+    }
+});
+
+impl Needles {
+    /// The rules (bit `i`: `RULES[i]`) one of whose needles `s` contains.
+    fn rules_in(&self, s: &str) -> u32 {
+        let Some(ac) = &self.automaton else {
+            // Not reached (the needles are fixed words); the slow way.
+            return RULES
+                .iter()
+                .enumerate()
+                .take(32)
+                .filter(|(_, r)| r.needles.iter().any(|n| s.contains(n)))
+                .fold(0, |m, (i, _)| m | 1 << i);
+        };
+        ac.find_overlapping_iter(s)
+            .fold(0, |m, hit| m | self.masks[hit.pattern().as_usize()])
+    }
+}
+
 fn re(p: &str) -> Option<Regex> {
     Regex::new(p).ok()
 }
@@ -381,6 +428,13 @@ pub fn extract(
         if !(in_topic(Topic::Requests) || in_topic(Topic::Active) || in_topic(Topic::Appeals)) {
             continue;
         }
+        // The rules whose topic this paragraph is in.
+        let topic_mask = RULES
+            .iter()
+            .enumerate()
+            .take(32)
+            .filter(|(_, r)| in_topic(r.topic))
+            .fold(0u32, |m, (i, _)| m | 1 << i);
         for s in sentences(text) {
             // Prefilter: a unit, then a rule's words (or a negation of 四).
             if !s.contains(['件', '起', '宗', '份', '个', '未', '没']) {
@@ -389,11 +443,13 @@ pub fn extract(
             let appeal_negation = in_topic(Topic::Appeals)
                 && (s.contains("行政复议") || s.contains("行政诉讼"))
                 && s.contains(['未', '没', '不']);
-            let candidates: Vec<&Rule> = RULES
+            let mask = NEEDLES.rules_in(s) & topic_mask;
+            let candidates = RULES
                 .iter()
-                .filter(|r| in_topic(r.topic) && r.needles.iter().any(|n| s.contains(n)))
-                .collect();
-            if candidates.is_empty() && !appeal_negation {
+                .enumerate()
+                .filter(|&(i, _)| mask & (1 << i) != 0)
+                .map(|(_, r)| r);
+            if mask == 0 && !appeal_negation {
                 continue;
             }
             if names_other_year(s, year) {
@@ -543,6 +599,16 @@ mod tests {
         }
         assert_eq!(r.iter().map(|r| r.patterns.len()).sum::<usize>(), 20);
         assert!(NEG_APPEAL.is_some());
+        // Every rule has its bit in the needle masks.
+        assert!(r.len() <= 32);
+        assert!(NEEDLES.automaton.is_some());
+        for (i, rule) in r.iter().enumerate() {
+            for n in rule.needles {
+                let s = format!("前文{n}后文");
+                assert_ne!(NEEDLES.rules_in(&s) & (1 << i), 0, "{} {n}", rule.id);
+            }
+        }
+        assert_eq!(NEEDLES.rules_in("与本报告无关的句子"), 0);
         assert!(names_other_year("与2019年相比", Some(2020)));
         assert!(!names_other_year("2020年全年,12020年", Some(2020)));
     }
