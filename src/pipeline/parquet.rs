@@ -16,9 +16,9 @@ use bytes::Bytes;
 use parquet::basic::{Compression, LogicalType, Repetition, Type as PhysicalType};
 use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType, Int32Type, Int64Type};
 use parquet::errors::ParquetError;
-use parquet::file::properties::{WriterProperties, WriterVersion};
+use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterVersion};
 use parquet::file::writer::SerializedFileWriter;
-use parquet::schema::types::Type;
+use parquet::schema::types::{ColumnPath, Type};
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
@@ -68,6 +68,17 @@ const fn col(name: &'static str, kind: Kind, nullable: bool) -> ColumnSpec {
         nullable,
     }
 }
+
+/// Free-text columns: written without min/max statistics.
+const TEXT_COLUMNS: [&str; 7] = [
+    "title",
+    "label",
+    "raw",
+    "section",
+    "header_path",
+    "row_label_path",
+    "text",
+];
 
 /// Columns of `reports.parquet` (one row per converted document).
 pub const REPORTS_COLUMNS: [ColumnSpec; 24] = [
@@ -387,12 +398,20 @@ impl ParquetWriter {
             source,
         };
         let f = File::create(path).map_err(|e| err(e.into()))?;
-        let props = WriterProperties::builder()
+        // Min/max per row group (what engines prune row groups with), not per
+        // page; none for the free-text columns, where no query prunes by range
+        // and comparing every value cost a tenth of the Parquet encoding.
+        let mut props = WriterProperties::builder()
             .set_writer_version(WriterVersion::PARQUET_1_0)
             .set_compression(Compression::SNAPPY)
             .set_dictionary_enabled(true)
-            .set_created_by(concat!("reportdex ", env!("CARGO_PKG_VERSION")).to_string())
-            .build();
+            .set_statistics_enabled(EnabledStatistics::Chunk)
+            .set_created_by(concat!("reportdex ", env!("CARGO_PKG_VERSION")).to_string());
+        for c in spec.iter().filter(|c| TEXT_COLUMNS.contains(&c.name)) {
+            props = props
+                .set_column_statistics_enabled(ColumnPath::from(c.name), EnabledStatistics::None);
+        }
+        let props = props.build();
         let file = SerializedFileWriter::new(
             BufWriter::with_capacity(1 << 16, f),
             schema(spec).map_err(err)?,
