@@ -75,6 +75,27 @@ enum Location {
 }
 
 impl DocLocations {
+    /// The documents of one JSON lines file: `json` path, offset and length
+    /// of each one's line.
+    pub(super) fn lines_of(file: PathBuf, at: Vec<(String, u64, usize)>) -> DocLocations {
+        DocLocations {
+            shards: vec![file],
+            by_json: at
+                .into_iter()
+                .map(|(json, offset, len)| {
+                    (
+                        json,
+                        Location::Line {
+                            shard: 0,
+                            offset,
+                            len,
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+
     /// The JSON text of the report whose `json` path is `rel`.
     pub(super) fn read(&self, rel: &str) -> Result<Vec<u8>, String> {
         match self.by_json.get(rel) {

@@ -23,6 +23,7 @@ pub mod crossyear;
 pub mod input;
 mod merge;
 pub mod names;
+pub mod prepared;
 pub mod similarity;
 pub mod stream;
 pub mod synthetic;

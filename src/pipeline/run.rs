@@ -16,6 +16,7 @@ use super::{
     naming, ErrorRecord, Event, Failure, Options, PipelineError, Progress, Stage, Summary,
 };
 use crate::convert::{convert_unprofiled, to_hex};
+use crate::index::prepared::{IndexLines, PreparedWriter};
 use crate::output::{DocumentOutput, SCHEMA_VERSION};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -48,6 +49,9 @@ enum Done {
     /// failed), `stages` the output stages that failed.
     Rows {
         rows: Rows,
+        /// Its lines for the index (with `Options::index`, when its rows are
+        /// there).
+        index: Option<Box<IndexLines>>,
         converted: bool,
         stages: Vec<(Stage, Failure)>,
     },
@@ -182,7 +186,7 @@ pub fn run_with_jsonl(
         skipped: found.skipped,
         ..Summary::default()
     };
-    let mut sink = DatasetSink::create(&dir, !opts.no_bom, opts.datasets)?;
+    let mut sink = DatasetSink::create(&dir, !opts.no_bom, opts.datasets, opts.index)?;
     // What became of each input of the work list (`Err(kind)` when it failed).
     let mut outcomes: Vec<Option<Result<(), &'static str>>> = vec![None; found.inputs.len()];
     // Output stages that failed for a converted document (they are tried
@@ -198,10 +202,11 @@ pub fn run_with_jsonl(
             match done {
                 Done::Rows {
                     rows,
+                    index,
                     converted,
                     stages,
                 } => {
-                    sink.append(rows)?;
+                    sink.append(rows, index)?;
                     if let Some(w) = jsonl.as_deref_mut() {
                         // The file is in place (written atomically) and in
                         // the page cache: copied, not serialized again.
@@ -241,12 +246,13 @@ pub fn run_with_jsonl(
             Ok(())
         },
     )?;
-    sink.commit(&dir)?;
+    let prepared = sink.commit(&dir)?;
     opts.pause("dataset", out);
 
-    // The index, from the committed reports.jsonl; a document whose entry
-    // fails is left out of it and listed with stage `index`.
-    if opts.index {
+    // The index, from the lines the workers prepared (the same index as
+    // `reportdex index OUT` builds from reports.jsonl); a document whose
+    // entry fails is left out of it and listed with stage `index`.
+    if let Some(prepared) = prepared {
         let hooks = crate::index::WriteHooks {
             tmp: Some(dir.temp_path(crate::index::INDEX_FILE)),
             fail_on: match &opts.fail_stage {
@@ -259,7 +265,7 @@ pub fn run_with_jsonl(
                 }
             },
         };
-        let (path, built) = crate::index::build_and_write_dir_with(out, None, &hooks)?;
+        let (path, built) = prepared.build_and_write(out, &hooks)?;
         for (source, message) in built.failed_documents() {
             let rec =
                 ErrorRecord::new(&source, Stage::Index, &Failure::new("index_entry", message));
@@ -578,9 +584,10 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 fn process(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
     let result = catch_unwind(AssertUnwindSafe(|| {
         if ctx.plans[i] == Plan::Reuse {
-            if let Some(rows) = reuse(ctx, i) {
+            if let Some((rows, index)) = reuse(ctx, i) {
                 return Done::Rows {
                     rows,
+                    index,
                     converted: false,
                     stages: Vec::new(),
                 };
@@ -653,7 +660,7 @@ fn stage<T>(
 
 /// Rows of an unchanged input, read back from its output; `None` when that
 /// output is unreadable or not the one expected (then it is converted again).
-fn reuse(ctx: &Ctx<'_>, i: usize) -> Option<Rows> {
+fn reuse(ctx: &Ctx<'_>, i: usize) -> Option<(Rows, Option<Box<IndexLines>>)> {
     let name = &ctx.names[i];
     let bytes = std::fs::read(ctx.dir.root().join(name)).ok()?;
     let doc: DocumentOutput = serde_json::from_slice(&bytes).ok()?;
@@ -661,7 +668,26 @@ fn reuse(ctx: &Ctx<'_>, i: usize) -> Option<Rows> {
     if doc.source.path != ctx.inputs[i].path || doc.source.sha256 != hash.hex() {
         return None;
     }
-    dataset::rows_as(&doc, name, ctx.opts.datasets).ok()
+    let rows = dataset::rows_as(&doc, name, ctx.opts.datasets).ok()?;
+    let index = index_lines(ctx.opts, &doc, name).ok()?;
+    Some((rows, index))
+}
+
+/// A document's lines for the index, when the run builds one.
+fn index_lines(
+    opts: &Options,
+    doc: &DocumentOutput,
+    json_rel: &str,
+) -> Result<Option<Box<IndexLines>>, Failure> {
+    opts.index
+        .then(|| crate::index::prepared::lines(doc, json_rel).map(Box::new))
+        .transpose()
+        .map_err(|e| {
+            Failure::new(
+                "output_io",
+                format!("cannot serialize the index lines: {e}"),
+            )
+        })
 }
 
 /// Convert input `i` stage by stage: `input` and `convert` (no document
@@ -681,12 +707,14 @@ fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
         None
     });
     let rows = stage(ctx.opts, &ctx.inputs[i].path, Stage::Dataset, || {
-        dataset::rows_with_report(&doc, &ctx.names[i], report.as_deref(), ctx.opts.datasets)
-            .map_err(|e| Failure::new("output_io", e.to_string()))
+        let rows =
+            dataset::rows_with_report(&doc, &ctx.names[i], report.as_deref(), ctx.opts.datasets)
+                .map_err(|e| Failure::new("output_io", e.to_string()))?;
+        Ok((rows, index_lines(ctx.opts, &doc, &ctx.names[i])?))
     });
-    let rows = rows.unwrap_or_else(|e| {
+    let (rows, index) = rows.unwrap_or_else(|e| {
         failed.push(e);
-        Rows::default()
+        (Rows::default(), None)
     });
     // Compact: a pretty-printed report is a third larger (every grid index on
     // its own line) and writing it dominated the batch; `jq .` formats it.
@@ -706,6 +734,7 @@ fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
     }
     Done::Rows {
         rows,
+        index,
         converted: true,
         stages: failed,
     }
@@ -804,9 +833,14 @@ struct DatasetSink {
     csv: Option<[BufWriter<File>; 2]>,
     /// `reports.parquet`, `metrics.parquet` and `tables.parquet`.
     parquet: Option<[ParquetWriter; 3]>,
+    /// The lines the index is built from, when the run builds one.
+    index: Option<PreparedWriter>,
 }
 
 const REPORTS_FILE: &str = "reports.jsonl";
+/// Temporary files of the index lines (see [`crate::index::prepared`]).
+const INDEX_ENTRIES: &str = "index-entries.jsonl";
+const INDEX_TEXTS: &str = "index-texts.jsonl";
 const CSV_FILES: [&str; 2] = ["metrics.csv", "tables.csv"];
 const PARQUET_FILES: [&str; 3] = ["reports.parquet", "metrics.parquet", "tables.parquet"];
 
@@ -819,7 +853,12 @@ fn parquet_err(name: &str) -> impl Fn(super::parquet::ParquetDatasetError) -> Pi
 }
 
 impl DatasetSink {
-    fn create(dir: &AtomicDir, bom: bool, formats: Formats) -> Result<DatasetSink, PipelineError> {
+    fn create(
+        dir: &AtomicDir,
+        bom: bool,
+        formats: Formats,
+        index: bool,
+    ) -> Result<DatasetSink, PipelineError> {
         let open =
             |name: &str, header: Option<&[&str]>| -> Result<BufWriter<File>, PipelineError> {
                 let path = dir.temp_path(name);
@@ -856,14 +895,23 @@ impl DatasetSink {
         } else {
             None
         };
+        let index = if index {
+            Some(PreparedWriter::create(
+                dir.temp_path(INDEX_ENTRIES),
+                dir.temp_path(INDEX_TEXTS),
+            )?)
+        } else {
+            None
+        };
         Ok(DatasetSink {
             reports: open(REPORTS_FILE, None)?,
             csv,
             parquet,
+            index,
         })
     }
 
-    fn append(&mut self, rows: Rows) -> Result<(), PipelineError> {
+    fn append(&mut self, rows: Rows, index: Option<Box<IndexLines>>) -> Result<(), PipelineError> {
         let io = |name: &str, e| out_err(Path::new(name), e);
         self.reports
             .write_all(&rows.report_line)
@@ -889,12 +937,16 @@ impl DatasetSink {
                 .append(pq.tables)
                 .map_err(parquet_err(PARQUET_FILES[2]))?;
         }
+        if let (Some(w), Some(lines)) = (&mut self.index, index) {
+            w.append(*lines)?;
+        }
         Ok(())
     }
 
     /// Finish the files and move them into OUT; the files of a format not
     /// written are removed (left by an earlier run, they would be stale).
-    fn commit(self, dir: &AtomicDir) -> Result<(), PipelineError> {
+    /// Returns the index lines' writer, to build the index from.
+    fn commit(self, dir: &AtomicDir) -> Result<Option<PreparedWriter>, PipelineError> {
         let mut writers = vec![(self.reports, REPORTS_FILE)];
         match self.csv {
             Some(csv) => writers.extend(csv.into_iter().zip(CSV_FILES)),
@@ -926,7 +978,7 @@ impl DatasetSink {
                 }
             }
         }
-        Ok(())
+        Ok(self.index)
     }
 }
 
