@@ -294,10 +294,18 @@ static NEEDLES: LazyLock<Needles> = LazyLock::new(|| {
         }
     }
     Needles {
-        automaton: AhoCorasick::new(&words).ok(),
+        // A DFA: a few dozen short words, and the fastest search per byte.
+        automaton: AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&words)
+            .ok(),
         masks,
     }
 });
+
+/// A statement needs a unit or a negation: the first, cheap prefilter.
+static UNITS: LazyLock<Option<AhoCorasick>> =
+    LazyLock::new(|| AhoCorasick::new(["件", "起", "宗", "份", "个", "未", "没"]).ok());
 
 impl Needles {
     /// The rules (bit `i`: `RULES[i]`) one of whose needles `s` contains.
@@ -404,11 +412,37 @@ fn includes_carried(rest: &str) -> bool {
     .any(|p| r.starts_with(p))
 }
 
-/// Sentences of a normalized paragraph (split at `。` `;` `!` `?`).
+/// Sentences of a normalized paragraph (split at `。` `;` `!` `?` and line
+/// breaks). Split on bytes: every delimiter is ASCII but `。` (E3 80 82), whose
+/// bytes cannot start or end inside another character.
 fn sentences(p: &str) -> impl Iterator<Item = &str> {
-    p.split(['。', ';', '!', '?', '\n'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
+    let b = p.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while start <= b.len() {
+            let end = loop {
+                match b.get(i) {
+                    None => break b.len(),
+                    Some(b';' | b'!' | b'?' | b'\n') => break i,
+                    Some(0xE3) if b.get(i + 1..i + 3) == Some(&[0x80, 0x82]) => break i,
+                    Some(_) => i += 1,
+                }
+            };
+            let piece = &p[start..end];
+            i = if end < b.len() && b[end] == 0xE3 {
+                end + 3
+            } else {
+                end + 1
+            };
+            start = i;
+            let piece = piece.trim();
+            if !piece.is_empty() {
+                return Some(piece);
+            }
+        }
+        None
+    })
 }
 
 /// Extract the statements from the paragraphs (`(index, section, normalized
@@ -419,15 +453,20 @@ pub fn extract(
     year: Option<i32>,
 ) -> Vec<ProseStatement> {
     let mut out: Vec<ProseStatement> = Vec::new();
+    // Bits of the rules that 四 negations add to.
+    let appeal_rules = RULES
+        .iter()
+        .enumerate()
+        .take(32)
+        .filter(|(_, r)| matches!(r.id, "P17" | "P18"))
+        .fold(0u32, |m, (i, _)| m | 1 << i);
     for &(pi, section, text) in paras {
+        let requests = matches!(section, Some(1) | Some(3)) && text.contains("申请");
         let in_topic = |topic: Topic| match topic {
-            Topic::Requests => matches!(section, Some(1) | Some(3)) && text.contains("申请"),
+            Topic::Requests => requests,
             Topic::Active => matches!(section, Some(1) | Some(2)),
             Topic::Appeals => matches!(section, Some(1) | Some(4)),
         };
-        if !(in_topic(Topic::Requests) || in_topic(Topic::Active) || in_topic(Topic::Appeals)) {
-            continue;
-        }
         // The rules whose topic this paragraph is in.
         let topic_mask = RULES
             .iter()
@@ -435,27 +474,30 @@ pub fn extract(
             .take(32)
             .filter(|(_, r)| in_topic(r.topic))
             .fold(0u32, |m, (i, _)| m | 1 << i);
+        if topic_mask == 0 {
+            continue;
+        }
         for s in sentences(text) {
-            // Prefilter: a unit, then a rule's words (or a negation of 四).
-            if !s.contains(['件', '起', '宗', '份', '个', '未', '没']) {
+            // Prefilter: a rule's words (P17/P18's, 行政复议 and 行政诉讼, for
+            // a negation of 四), then a unit or a negation.
+            if !UNITS.as_ref().map_or(true, |u| u.is_match(s)) {
                 continue;
             }
-            let appeal_negation = in_topic(Topic::Appeals)
-                && (s.contains("行政复议") || s.contains("行政诉讼"))
-                && s.contains(['未', '没', '不']);
             let mask = NEEDLES.rules_in(s) & topic_mask;
+            if mask == 0 {
+                continue;
+            }
+            let appeal_negation = mask & appeal_rules != 0 && s.contains(['未', '没', '不']);
             let candidates = RULES
                 .iter()
                 .enumerate()
                 .filter(|&(i, _)| mask & (1 << i) != 0)
                 .map(|(_, r)| r);
-            if mask == 0 && !appeal_negation {
-                continue;
-            }
             if names_other_year(s, year) {
                 continue;
             }
-            let other_counted = OTHER_COUNTED.iter().any(|w| s.contains(w));
+            // Only the application rules (topic Requests) ask.
+            let other_counted = requests && OTHER_COUNTED.iter().any(|w| s.contains(w));
             let disclosure = section == Some(4) || s.contains("信息公开");
             let mut add = |rule: &Rule, value: f64, unit: &str| {
                 let Some(key) = (rule.key)(t) else { return };
@@ -590,6 +632,23 @@ pub fn rule_ids() -> Vec<&'static str> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// The byte splitter gives the sentences `str::split` on the
+        /// delimiters gives.
+        #[test]
+        fn sentences_split_as_str_split(
+            s in proptest::string::string_regex("[a 。;!?\n申请件三、〇ぁ\u{3000}\u{2002}]{0,40}").unwrap()
+        ) {
+            let want: Vec<&str> = s
+                .split(['。', ';', '!', '?', '\n'])
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .collect();
+            let got: Vec<&str> = sentences(&s).collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
     #[test]
     fn every_pattern_compiles() {
         let r = rules();
@@ -602,6 +661,7 @@ mod tests {
         // Every rule has its bit in the needle masks.
         assert!(r.len() <= 32);
         assert!(NEEDLES.automaton.is_some());
+        assert!(UNITS.is_some());
         for (i, rule) in r.iter().enumerate() {
             for n in rule.needles {
                 let s = format!("前文{n}后文");
