@@ -480,7 +480,7 @@ pub fn extract(
         for s in sentences(text) {
             // Prefilter: a rule's words (P17/P18's, 行政复议 and 行政诉讼, for
             // a negation of 四), then a unit or a negation.
-            if !UNITS.as_ref().map_or(true, |u| u.is_match(s)) {
+            if !UNITS.as_ref().is_none_or(|u| u.is_match(s)) {
                 continue;
             }
             let mask = NEEDLES.rules_in(s) & topic_mask;
