@@ -11,7 +11,9 @@ use super::atomic::AtomicDir;
 use super::dataset::{self, Formats, Rows, METRICS_HEADER, TABLES_HEADER};
 use super::inputs::{self, Input};
 use super::manifest::{Entry, Manifest, Status, MANIFEST_FILE, TOOL_VERSION};
-use super::parquet::{ParquetWriter, METRICS_COLUMNS, REPORTS_COLUMNS, TABLES_COLUMNS};
+use super::parquet::{
+    ParquetWriter, METRICS_COLUMNS, REPORTS_COLUMNS, REPORT_ROW_GROUP_ROWS, TABLES_COLUMNS,
+};
 use super::{
     naming, ErrorRecord, Event, Failure, Options, PipelineError, Progress, Stage, Summary,
 };
@@ -888,7 +890,8 @@ impl DatasetSink {
                 ParquetWriter::create(&dir.temp_path(name), spec).map_err(parquet_err(name))
             };
             Some([
-                create(PARQUET_FILES[0], &REPORTS_COLUMNS)?,
+                create(PARQUET_FILES[0], &REPORTS_COLUMNS)?
+                    .with_row_group_rows(REPORT_ROW_GROUP_ROWS),
                 create(PARQUET_FILES[1], &METRICS_COLUMNS)?,
                 create(PARQUET_FILES[2], &TABLES_COLUMNS)?,
             ])
