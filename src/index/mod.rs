@@ -484,10 +484,18 @@ pub fn build_and_write_dir(
     out_dir: &Path,
     aliases: Option<&Path>,
 ) -> Result<(PathBuf, BuildSummary), IndexError> {
-    build_and_write_dir_with(out_dir, aliases, &WriteHooks::default())
+    let input = DirInput::open(out_dir, aliases)?;
+    write_index(
+        out_dir,
+        input,
+        &Docs::Dir(out_dir),
+        Vec::new(),
+        &WriteHooks::default(),
+    )
 }
 
-/// How the batch pipeline runs [`build_and_write_dir`].
+/// How the batch pipeline writes its index
+/// ([`prepared::PreparedWriter::build_and_write`]).
 pub struct WriteHooks<'a> {
     /// Where the index is built before it is renamed to `index.json`
     /// (default: `index.json.tmp` next to it).
@@ -509,16 +517,6 @@ impl Default for WriteHooks<'_> {
             after_agency: &|_| {},
         }
     }
-}
-
-/// [`build_and_write_dir`] with [`WriteHooks`].
-pub fn build_and_write_dir_with(
-    out_dir: &Path,
-    aliases: Option<&Path>,
-    hooks: &WriteHooks<'_>,
-) -> Result<(PathBuf, BuildSummary), IndexError> {
-    let input = DirInput::open(out_dir, aliases)?;
-    write_index(out_dir, input, &Docs::Dir(out_dir), Vec::new(), hooks)
 }
 
 /// Build the index from `input` (per-report JSON found through `docs`) and

@@ -97,7 +97,7 @@ impl Serialize for TextContent<'_> {
 }
 
 /// The two index lines of one document, each ending in `\n`.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct IndexLines {
     /// Its `json` path relative to OUT.
     json: String,
@@ -177,16 +177,16 @@ impl PreparedWriter {
     /// Append one document's lines (the document whose line was just appended
     /// to `reports.jsonl`).
     pub fn append(&mut self, lines: IndexLines) -> Result<(), IndexError> {
-        let io = |p: &Path| {
-            let p = p.to_path_buf();
-            move |source| IndexError::Io { path: p, source }
+        let io = |path: &Path, source| IndexError::Io {
+            path: path.to_path_buf(),
+            source,
         };
         self.entries
             .write_all(&lines.entry)
-            .map_err(io(&self.entries_path))?;
+            .map_err(|e| io(&self.entries_path, e))?;
         self.texts
             .write_all(&lines.text)
-            .map_err(io(&self.texts_path))?;
+            .map_err(|e| io(&self.texts_path, e))?;
         self.at.push((lines.json, self.offset, lines.text.len()));
         self.offset += lines.text.len() as u64;
         Ok(())

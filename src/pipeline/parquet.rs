@@ -65,6 +65,9 @@ pub struct ColumnSpec {
     pub kind: Kind,
     /// Whether it may hold nulls (OPTIONAL) or not (REQUIRED).
     pub nullable: bool,
+    /// Whether row groups carry its min/max (not for free text, which no
+    /// query prunes by range).
+    pub statistics: bool,
 }
 
 const fn col(name: &'static str, kind: Kind, nullable: bool) -> ColumnSpec {
@@ -72,19 +75,17 @@ const fn col(name: &'static str, kind: Kind, nullable: bool) -> ColumnSpec {
         name,
         kind,
         nullable,
+        statistics: true,
     }
 }
 
-/// Free-text columns: written without min/max statistics.
-const TEXT_COLUMNS: [&str; 7] = [
-    "title",
-    "label",
-    "raw",
-    "section",
-    "header_path",
-    "row_label_path",
-    "text",
-];
+/// A free-text string column: no min/max statistics.
+const fn text(name: &'static str, nullable: bool) -> ColumnSpec {
+    ColumnSpec {
+        statistics: false,
+        ..col(name, Kind::Str, nullable)
+    }
+}
 
 /// Columns of `reports.parquet` (one row per converted document).
 pub const REPORTS_COLUMNS: [ColumnSpec; 24] = [
@@ -92,7 +93,7 @@ pub const REPORTS_COLUMNS: [ColumnSpec; 24] = [
     col("json", Kind::Str, false),
     col("sha256", Kind::Str, false),
     col("format", Kind::Str, false),
-    col("title", Kind::Str, true),
+    text("title", true),
     col("partial", Kind::Bool, false),
     col("is_report", Kind::Bool, false),
     col("agency", Kind::Str, true),
@@ -118,9 +119,9 @@ pub const REPORTS_COLUMNS: [ColumnSpec; 24] = [
 pub const METRICS_COLUMNS: [ColumnSpec; 9] = [
     col("source", Kind::Str, false),
     col("key", Kind::Str, false),
-    col("label", Kind::Str, false),
+    text("label", false),
     col("value", Kind::F64, true),
-    col("raw", Kind::Str, true),
+    text("raw", true),
     col("unit", Kind::Str, true),
     col("table", Kind::Str, true),
     col("row", Kind::I64, true),
@@ -131,14 +132,14 @@ pub const METRICS_COLUMNS: [ColumnSpec; 9] = [
 pub const TABLES_COLUMNS: [ColumnSpec; 10] = [
     col("source", Kind::Str, false),
     col("table", Kind::Str, false),
-    col("section", Kind::Str, false),
+    text("section", false),
     col("row", Kind::I64, false),
     col("col", Kind::I64, false),
     col("row_span", Kind::I64, false),
     col("col_span", Kind::I64, false),
-    col("header_path", Kind::Str, false),
-    col("row_label_path", Kind::Str, false),
-    col("text", Kind::Str, false),
+    text("header_path", false),
+    text("row_label_path", false),
+    text("text", false),
 ];
 
 /// Why a batch or a Parquet file could not be built.
@@ -416,7 +417,7 @@ impl ParquetWriter {
             .set_dictionary_enabled(true)
             .set_statistics_enabled(EnabledStatistics::Chunk)
             .set_created_by(concat!("reportdex ", env!("CARGO_PKG_VERSION")).to_string());
-        for c in spec.iter().filter(|c| TEXT_COLUMNS.contains(&c.name)) {
+        for c in spec.iter().filter(|c| !c.statistics) {
             props = props
                 .set_column_statistics_enabled(ColumnPath::from(c.name), EnabledStatistics::None);
         }

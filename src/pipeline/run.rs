@@ -686,7 +686,7 @@ fn index_lines(
         .transpose()
         .map_err(|e| {
             Failure::new(
-                "output_io",
+                "index_entry",
                 format!("cannot serialize the index lines: {e}"),
             )
         })
@@ -709,15 +709,27 @@ fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
         None
     });
     let rows = stage(ctx.opts, &ctx.inputs[i].path, Stage::Dataset, || {
-        let rows =
-            dataset::rows_with_report(&doc, &ctx.names[i], report.as_deref(), ctx.opts.datasets)
-                .map_err(|e| Failure::new("output_io", e.to_string()))?;
-        Ok((rows, index_lines(ctx.opts, &doc, &ctx.names[i])?))
+        dataset::rows_with_report(&doc, &ctx.names[i], report.as_deref(), ctx.opts.datasets)
+            .map_err(|e| Failure::new("output_io", e.to_string()))
     });
-    let (rows, index) = rows.unwrap_or_else(|e| {
-        failed.push(e);
-        (Rows::default(), None)
-    });
+    // The index lines only with the report line they stand for, so that the
+    // index holds what `reportdex index OUT` would read from reports.jsonl; a
+    // failure costs only the document's index entry (stage `index`).
+    let (rows, index) = match rows {
+        Ok(rows) => {
+            // Not a `stage`: the test hook of stage `index` acts in the
+            // index build, as for `reportdex index`.
+            let index = index_lines(ctx.opts, &doc, &ctx.names[i]).unwrap_or_else(|e| {
+                failed.push((Stage::Index, e));
+                None
+            });
+            (rows, index)
+        }
+        Err(e) => {
+            failed.push(e);
+            (Rows::default(), None)
+        }
+    };
     // Compact: a pretty-printed report is a third larger (every grid index on
     // its own line) and writing it dominated the batch; `jq .` formats it.
     // Streamed into the file: the JSON is about ten times the input's size.

@@ -121,7 +121,8 @@ pub struct TablesFound {
 }
 
 /// The cell a metric was read from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(remote = "Self")]
 pub struct MetricSource {
     /// Index of the table among the document's tables, in document order
     /// (0-based); absent for a value read from text.
@@ -153,53 +154,21 @@ pub struct MetricSource {
     pub matched: Option<LabelMatch>,
 }
 
-/// [`MetricSource`] as it is read: `matched` may be left out for an exact
-/// match (see [`LabelMatch::omitted`]), and is restored.
-#[derive(Deserialize)]
-struct MetricSourceWire {
-    #[serde(default)]
-    table: Option<u32>,
-    #[serde(default)]
-    row: Option<u32>,
-    #[serde(default)]
-    col: Option<u32>,
-    #[serde(default)]
-    paragraph: Option<u32>,
-    #[serde(default)]
-    from_text: bool,
-    raw: String,
-    #[serde(default)]
-    label: Option<String>,
-    #[serde(default)]
-    matched: Option<LabelMatch>,
+// `remote = "Self"`: the derives above become inherent functions, which the
+// trait impls below call; reading restores the `matched` that writing left out.
+impl Serialize for MetricSource {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        MetricSource::serialize(self, s)
+    }
 }
 
 impl<'de> Deserialize<'de> for MetricSource {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let MetricSourceWire {
-            table,
-            row,
-            col,
-            paragraph,
-            from_text,
-            raw,
-            label,
-            matched,
-        } = MetricSourceWire::deserialize(d)?;
-        let matched = match (&label, matched) {
-            (Some(_), None) => Some(LabelMatch::EXACT),
-            (_, m) => m,
-        };
-        Ok(MetricSource {
-            table,
-            row,
-            col,
-            paragraph,
-            from_text,
-            raw,
-            label,
-            matched,
-        })
+        let mut m = MetricSource::deserialize(d)?;
+        if m.label.is_some() && m.matched.is_none() {
+            m.matched = Some(LabelMatch::EXACT);
+        }
+        Ok(m)
     }
 }
 

@@ -279,6 +279,17 @@ struct Needles {
     masks: Vec<u32>,
 }
 
+/// The rules (bit `i`: `RULES[i]`; at most 32, see the tests) for which
+/// `pred` holds.
+fn rules_where(pred: impl Fn(&Rule) -> bool) -> u32 {
+    RULES
+        .iter()
+        .enumerate()
+        .take(32)
+        .filter(|(_, r)| pred(r))
+        .fold(0, |m, (i, _)| m | 1 << i)
+}
+
 static NEEDLES: LazyLock<Needles> = LazyLock::new(|| {
     let mut words: Vec<&'static str> = Vec::new();
     let mut masks: Vec<u32> = Vec::new();
@@ -312,12 +323,7 @@ impl Needles {
     fn rules_in(&self, s: &str) -> u32 {
         let Some(ac) = &self.automaton else {
             // Not reached (the needles are fixed words); the slow way.
-            return RULES
-                .iter()
-                .enumerate()
-                .take(32)
-                .filter(|(_, r)| r.needles.iter().any(|n| s.contains(n)))
-                .fold(0, |m, (i, _)| m | 1 << i);
+            return rules_where(|r| r.needles.iter().any(|n| s.contains(n)));
         };
         ac.find_overlapping_iter(s)
             .fold(0, |m, hit| m | self.masks[hit.pattern().as_usize()])
@@ -454,12 +460,7 @@ pub fn extract(
 ) -> Vec<ProseStatement> {
     let mut out: Vec<ProseStatement> = Vec::new();
     // Bits of the rules that 四 negations add to.
-    let appeal_rules = RULES
-        .iter()
-        .enumerate()
-        .take(32)
-        .filter(|(_, r)| matches!(r.id, "P17" | "P18"))
-        .fold(0u32, |m, (i, _)| m | 1 << i);
+    let appeal_rules = rules_where(|r| matches!(r.id, "P17" | "P18"));
     for &(pi, section, text) in paras {
         let requests = matches!(section, Some(1) | Some(3)) && text.contains("申请");
         let in_topic = |topic: Topic| match topic {
@@ -468,18 +469,13 @@ pub fn extract(
             Topic::Appeals => matches!(section, Some(1) | Some(4)),
         };
         // The rules whose topic this paragraph is in.
-        let topic_mask = RULES
-            .iter()
-            .enumerate()
-            .take(32)
-            .filter(|(_, r)| in_topic(r.topic))
-            .fold(0u32, |m, (i, _)| m | 1 << i);
+        let topic_mask = rules_where(|r| in_topic(r.topic));
         if topic_mask == 0 {
             continue;
         }
         for s in sentences(text) {
-            // Prefilter: a rule's words (P17/P18's, 行政复议 and 行政诉讼, for
-            // a negation of 四), then a unit or a negation.
+            // Prefilter: a unit or a negation, then a rule's words (P17/P18's,
+            // 行政复议 and 行政诉讼, also for a negation of 四).
             if !UNITS.as_ref().is_none_or(|u| u.is_match(s)) {
                 continue;
             }
