@@ -23,10 +23,13 @@ use super::checks::{get3, Metrics};
 use super::tables::S3_COLUMNS;
 use super::{Check, CheckStatus, Num, Template};
 use aho_corasick::AhoCorasick;
+use pattern::Pattern;
 use regex::Regex;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
+
+mod pattern;
 
 /// A number stated in the report's prose about a canonical metric.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -71,7 +74,10 @@ struct Rule {
     /// tried (a cheap prefilter).
     needles: &'static [&'static str],
     /// Patterns with a number group `n`; a pattern without one states 0.
-    patterns: Vec<Regex>,
+    patterns: Vec<Pattern>,
+    /// Their sources, in the regex syntax [`pattern`] reads.
+    #[cfg_attr(not(test), allow(dead_code))]
+    sources: Vec<String>,
     /// A count that may include the carried-over applications when followed by
     /// `(含…` (the application total).
     total_may_include: bool,
@@ -103,7 +109,11 @@ fn rules() -> Vec<Rule> {
             topic,
             key,
             needles,
-            patterns: patterns.iter().filter_map(|p| Regex::new(p).ok()).collect(),
+            patterns: patterns
+                .iter()
+                .filter_map(|p| Pattern::new(p).ok())
+                .collect(),
+            sources: patterns.to_vec(),
             total_may_include: false,
         }
     }
@@ -520,9 +530,8 @@ pub fn extract(
                     continue;
                 }
                 for pat in &rule.patterns {
-                    for c in pat.captures_iter(s) {
-                        let Some(m) = c.get(0) else { continue };
-                        let cl = clause(s, m.range());
+                    for m in pat.matches(s) {
+                        let cl = clause(s, m.whole.clone());
                         if COMPARISON.iter().any(|w| cl.contains(w)) {
                             continue;
                         }
@@ -531,21 +540,21 @@ pub fn extract(
                         {
                             continue;
                         }
-                        if rule.total_may_include && includes_carried(&s[m.end()..]) {
+                        if rule.total_may_include && includes_carried(&s[m.whole.end..]) {
                             continue;
                         }
                         // `不予以公开N件` is not granted: the character
                         // before the match.
-                        let before = s[..m.start()].chars().next_back();
+                        let before = s[..m.whole.start].chars().next_back();
                         if rule.id == "P5" && before == Some('不') {
                             continue;
                         }
-                        match c.name("n") {
+                        match m.number {
                             Some(n) => {
-                                let Some(v) = parse_number(n.as_str()) else {
+                                let Some(v) = parse_number(&s[n]) else {
                                     continue;
                                 };
-                                let unit = c.name("u").map_or("", |u| u.as_str());
+                                let unit = m.unit.map_or("", |u| &s[u]);
                                 add(rule, v, unit);
                             }
                             None => add(rule, 0.0, ""),
@@ -619,6 +628,15 @@ pub fn checks(m: &Metrics, statements: &[ProseStatement]) -> Vec<Check> {
         .collect()
 }
 
+/// Every rule's patterns, in the regex syntax they are written in.
+#[cfg(test)]
+fn pattern_sources() -> Vec<String> {
+    RULES
+        .iter()
+        .flat_map(|r| r.sources.iter().cloned())
+        .collect()
+}
+
 /// The prose rule ids, in order (`P1`…).
 pub fn rule_ids() -> Vec<&'static str> {
     RULES.iter().map(|r| r.id).collect()
@@ -653,6 +671,7 @@ mod tests {
             assert!(!rule.patterns.is_empty(), "{}", rule.id);
         }
         assert_eq!(r.iter().map(|r| r.patterns.len()).sum::<usize>(), 20);
+        assert_eq!(pattern_sources().len(), 20);
         assert!(NEG_APPEAL.is_some());
         // Every rule has its bit in the needle masks.
         assert!(r.len() <= 32);
