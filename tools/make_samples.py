@@ -3634,8 +3634,14 @@ def _bench_part(n: int, out: str, jobs: int, part: int, small: bool = False):
     seen = set()
     while (len(lines) if small else i) < n:
         agency = bench_agency(master)
+        tries = 0
         while agency in seen:
+            tries += 1
             agency = bench_agency(master) + rng_suffix(master)
+            if tries > 500:
+                # The names run out past about 20,000 reports: number the rest
+                # (len(seen) grows with every agency, so this one is new).
+                agency = f"{bench_agency(master)}第{len(seen)}分局"
         seen.add(agency)
         start = master.randint(2019, 2024)
         length = min(master.randint(1, 6), 2024 - start + 1, n - i if not small else 6)
