@@ -602,6 +602,24 @@ mod tests {
                 .collect()
         });
 
+    /// Sentences on which planted bugs (no `$`, no decimal part,
+    /// overlapping matches) made the property test below fail.
+    #[test]
+    fn known_sentences_match_as_regex() {
+        for s in [
+            "未收到申请",
+            "不予处理3.5件",
+            "本机关不掌握信息十件",
+            "新受理申请5件",
+        ] {
+            for (src, ours, re) in BOTH.iter() {
+                let want: Vec<_> = re.find_iter(s).map(|m| m.range()).collect();
+                let got: Vec<_> = ours.matches(s).map(|m| m.whole).collect();
+                assert_eq!(got, want, "{src} on {s}");
+            }
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
         /// Every prose pattern finds what `regex` finds, with the same
