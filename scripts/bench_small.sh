@@ -18,9 +18,16 @@
 #    distinct bytes by a zip archive comment, so none is a duplicate), first
 #    with --no-index, then with the index.
 #
+# 5. with BENCH_SMALL_DISTINCT=1, the same on distinct reports: the first
+#    1,000 and all of a set of the largest size in BENCH_SMALL_SIZES generated
+#    as in 2. (about 9 minutes to generate 20,000, cached), whose agencies are
+#    all different (the x10 copies of 4. hold ten reports per agency-year,
+#    which inflates the index's batches).
+#
 # Takes about 3 minutes on an idle 2-core machine once the set is generated
 # (25 s the first time). Knobs: BENCH_SMALL_N, BENCH_SMALL_REPEAT,
-# BENCH_SMALL_SIZES (default "1000 20000"), BENCH_DIR, BENCH_DROP_CACHES.
+# BENCH_SMALL_SIZES (default "1000 20000"), BENCH_SMALL_DISTINCT, BENCH_DIR,
+# BENCH_DROP_CACHES.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -169,3 +176,20 @@ for flag in --no-index ""; do
     fi
   done
 done
+
+if [ "${BENCH_SMALL_DISTINCT:-0}" = 1 ]; then
+  BIG=$(echo "$SIZES" | tr ' ' '\n' | sort -n | tail -1)
+  DSET="$WORK/small-$BIG"
+  if [ "$(cat "$DSET/.complete" 2>/dev/null)" != "$VERSION" ]; then
+    rm -rf "$DSET"
+    echo "bench: generating $BIG distinct small reports in $DSET ..." >&2
+    python3 "$GEN" --bench "$BIG" --small --out "$DSET" >&2
+    echo "$VERSION" >"$DSET/.complete"
+  fi
+  echo "bench (small reports): memory flatness on $BIG distinct reports, without the index / with the default outputs"
+  for flag in --no-index ""; do
+    replicate "$DSET" "$WORK/small-$BIG-first-1000" 1000 1
+    convert "$WORK/small-$BIG-first-1000" "distinct (1000) $flag" "$flag"
+    convert "$DSET" "distinct ($BIG) $flag" "$flag"
+  done
+fi
