@@ -49,13 +49,19 @@ cargo build --release --locked --example floor_probe >&2
 mkdir -p "$WORK"
 
 VERSION="small-1 $(sha256sum "$GEN" | cut -d' ' -f1)"
+# generate COUNT: the set of COUNT small reports, generated once into
+# $WORK/small-COUNT and kept while the generator is unchanged.
+generate() {
+  local n=$1 dir="$WORK/small-$1"
+  if [ "$(cat "$dir/.complete" 2>/dev/null)" != "$VERSION" ]; then
+    rm -rf "$dir"
+    echo "bench: generating $n small reports in $dir ..." >&2
+    python3 "$GEN" --bench "$n" --small --out "$dir" >&2
+    echo "$VERSION" >"$dir/.complete"
+  fi
+}
 SET="$WORK/small-$N"
-if [ "$(cat "$SET/.complete" 2>/dev/null)" != "$VERSION" ]; then
-  rm -rf "$SET"
-  echo "bench: generating $N small reports in $SET ..." >&2
-  python3 "$GEN" --bench "$N" --small --out "$SET" >&2
-  echo "$VERSION" >"$SET/.complete"
-fi
+generate "$N"
 
 # replicate SRC DEST COUNT COPIES: the first COUNT reports of SRC, COPIES
 # times, each copy with its own zip archive comment (distinct bytes, same
@@ -180,15 +186,10 @@ done
 if [ "${BENCH_SMALL_DISTINCT:-0}" = 1 ]; then
   BIG=$(echo "$SIZES" | tr ' ' '\n' | sort -n | tail -1)
   DSET="$WORK/small-$BIG"
-  if [ "$(cat "$DSET/.complete" 2>/dev/null)" != "$VERSION" ]; then
-    rm -rf "$DSET"
-    echo "bench: generating $BIG distinct small reports in $DSET ..." >&2
-    python3 "$GEN" --bench "$BIG" --small --out "$DSET" >&2
-    echo "$VERSION" >"$DSET/.complete"
-  fi
+  generate "$BIG"
   echo "bench (small reports): memory flatness on $BIG distinct reports, without the index / with the default outputs"
+  replicate "$DSET" "$WORK/small-$BIG-first-1000" 1000 1
   for flag in --no-index ""; do
-    replicate "$DSET" "$WORK/small-$BIG-first-1000" 1000 1
     convert "$WORK/small-$BIG-first-1000" "distinct (1000) $flag" "$flag"
     convert "$DSET" "distinct ($BIG) $flag" "$flag"
   done

@@ -201,13 +201,17 @@ fn node(n: &Node, s: &str, i: usize, caps: &mut Caps, k: Cont<'_>) -> bool {
                 }
                 return false;
             }
-            // `[零〇…]+` greedy.
-            let ends: Vec<usize> = s[i..]
+            // `[零〇…]+` greedy: the longest run first, then one numeral less.
+            let run: usize = s[i..]
+                .chars()
+                .take_while(|&c| NUMERALS.contains(c))
+                .map(char::len_utf8)
+                .sum();
+            let numerals = &s[i..i + run];
+            numerals
                 .char_indices()
-                .take_while(|(_, c)| NUMERALS.contains(*c))
-                .map(|(j, c)| i + j + c.len_utf8())
-                .collect();
-            ends.iter().rev().any(|&j| with(j, caps))
+                .rev()
+                .any(|(j, c)| with(i + j + c.len_utf8(), caps))
         }
     }
 }
@@ -421,6 +425,9 @@ mod tests {
         );
         // Greedy options give back what the rest needs.
         assert_eq!(found("上一?年", "上年"), [("上年".into(), None, None)]);
+        // The numerals the matcher knows are those of the number group.
+        assert!(NUMBER.ends_with(&format!("|[{NUMERALS}]+")));
+        assert_eq!(format!("(?P<n>{NUMBER})"), n);
         assert!(Pattern::new("a+").is_err());
         assert!(Pattern::new("(a").is_err());
         assert!(Pattern::new("(?P<n>[0-9]+)").is_err());
