@@ -552,3 +552,51 @@ fn streamed_index_is_byte_identical_to_the_in_memory_one() {
     .unwrap();
     assert_eq!(from_reader, index);
 }
+
+/// Chunks of the second pass hold at most REPORT_CHUNK reports (an agency
+/// with more gets a chunk of its own) and AGENCY_CHUNK agencies, keep the key
+/// order and lose no agency.
+#[test]
+fn agency_chunks_are_bounded_by_reports_and_agencies() {
+    let sizes = [1usize, 300, 10, 10, 250, 7, 0, 3];
+    let mut groups: Vec<(String, Vec<u8>)> = sizes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (format!("a{i}"), vec![0u8; *n]))
+        .collect();
+    groups.extend((0..300).map(|i| (format!("b{i:03}"), vec![0u8; 1])));
+    let expected: Vec<String> = groups.iter().map(|(k, _)| k.clone()).collect();
+    let mut it = groups.into_iter().peekable();
+    let mut seen = Vec::new();
+    let mut chunks = Vec::new();
+    loop {
+        let chunk = next_chunk(&mut it);
+        if chunk.is_empty() {
+            break;
+        }
+        let reports: usize = chunk.iter().map(|(_, p)| p.len()).sum();
+        assert!(chunk.len() <= AGENCY_CHUNK);
+        assert!(
+            reports <= REPORT_CHUNK || chunk.len() == 1,
+            "{reports} reports in {} agencies",
+            chunk.len()
+        );
+        chunks.push((chunk.len(), reports));
+        seen.extend(chunk.into_iter().map(|(k, _)| k));
+    }
+    assert_eq!(seen, expected);
+    // 1 | 300 alone | 10+10 (250 more would pass 256) | 250 (7 more would)
+    // | 7+0+3 and 125 of b (128 agencies) | 128 of b | the last 47.
+    assert_eq!(
+        chunks,
+        [
+            (1, 1),
+            (1, 300),
+            (2, 20),
+            (1, 250),
+            (128, 135),
+            (128, 128),
+            (47, 47)
+        ]
+    );
+}
