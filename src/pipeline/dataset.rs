@@ -169,7 +169,11 @@ pub fn rows_with_report(
         partial: doc.partial,
         report,
     };
-    let mut report_line = serde_json::to_vec(&line)
+    let hint = SIZE_HINT.get();
+    // The line is mostly the report, serialized already.
+    let mut report_line =
+        Vec::with_capacity(report.map_or(0, |r| r.get().len()) + 2 * path.len() + 512);
+    serde_json::to_writer(&mut report_line, &line)
         .map_err(std::io::Error::from)
         .map_err(csv::Error::from)?;
     report_line.push(b'\n');
@@ -177,7 +181,7 @@ pub fn rows_with_report(
         metrics: BatchBuilder::new(&METRICS_COLUMNS),
         tables: BatchBuilder::new(&TABLES_COLUMNS),
     });
-    let mut metrics = Vec::new();
+    let mut metrics = Vec::with_capacity(if formats.csv { hint.metrics } else { 0 });
     if let Some(r) = &doc.report {
         metric_rows(
             r,
@@ -190,8 +194,10 @@ pub fn rows_with_report(
         &doc.sections,
         path,
         formats.csv,
+        hint.tables,
         pq.as_mut().map(|b| &mut b.tables),
     );
+    SIZE_HINT.set(SizeHint::after(&metrics, &tables));
     let parquet = match pq {
         Some(b) => Some(ParquetRows {
             reports: report_row(doc, json_rel)?,
@@ -206,6 +212,34 @@ pub fn rows_with_report(
         tables,
         parquet,
     })
+}
+
+/// Capacities for a document's CSV rows: a little more than the last
+/// document of the same worker needed. Reports of one archive are alike, and
+/// a buffer grown from empty is copied about once per doubling (the rows run
+/// to tens of KB per document).
+#[derive(Clone, Copy, Default)]
+struct SizeHint {
+    metrics: usize,
+    tables: usize,
+}
+
+impl SizeHint {
+    /// Cap of a hint (1 MiB): one huge document does not make every later
+    /// one reserve as much.
+    const MAX: usize = 1 << 20;
+
+    fn after(metrics: &[u8], tables: &[u8]) -> SizeHint {
+        let grow = |n: usize| (n + n / 8).min(Self::MAX);
+        SizeHint {
+            metrics: grow(metrics.len()),
+            tables: grow(tables.len()),
+        }
+    }
+}
+
+thread_local! {
+    static SIZE_HINT: std::cell::Cell<SizeHint> = const { std::cell::Cell::new(SizeHint { metrics: 0, tables: 0 }) };
 }
 
 /// A document's Parquet builders of metrics and cells.
@@ -559,11 +593,12 @@ fn table_rows(
     sections: &[Section],
     path: &str,
     csv: bool,
+    capacity: usize,
     mut pq: Option<&mut BatchBuilder>,
 ) -> Vec<u8> {
     let source = pq.as_mut().map(|b| b.intern(path));
     let mut w = TableWriter {
-        out: Vec::new(),
+        out: Vec::with_capacity(if csv { capacity } else { 0 }),
         csv,
         pq: pq.zip(source),
         path,
