@@ -437,7 +437,8 @@ impl Package {
         };
         let mut out = vec![0u8; size];
         // One decompressor per thread: making one allocates and sets up
-        // about 10 KB of tables, a tenth of inflating a small part.
+        // about 10 KB of tables, a tenth of inflating a small part. The
+        // borrow cannot fail: nothing inside the call comes back here.
         thread_local! {
             static INFLATER: std::cell::RefCell<libdeflater::Decompressor> =
                 std::cell::RefCell::new(libdeflater::Decompressor::new());

@@ -218,7 +218,7 @@ pub fn rows_with_report(
 /// document of the same worker needed. Reports of one archive are alike, and
 /// a buffer grown from empty is copied about once per doubling (the rows run
 /// to tens of KB per document).
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 struct SizeHint {
     metrics: usize,
     tables: usize,
