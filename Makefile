@@ -66,8 +66,9 @@ ci: fmt-check lint doc test
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= container docx odt doc convert xml_differential
 FUZZ_CARGO ?= cargo +nightly
-# No sanitizer: the crate forbids unsafe code, so ASan would mostly halve the
-# speed; overflow checks and debug assertions stay on (cargo fuzz's default).
+# No sanitizer: the crate has no unsafe code but one malloc_trim call
+# (src/memory.rs, outside what the targets run), so ASan would mostly halve
+# the speed; overflow checks and debug assertions stay on (cargo fuzz's default).
 FUZZ_BUILD_FLAGS ?= --sanitizer none
 FUZZ_FLAGS ?= -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 -print_final_stats=1
 fuzz:

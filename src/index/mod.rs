@@ -1167,6 +1167,8 @@ fn place_agencies<T: Send>(
             tail.problems.extend(problems);
             sink(done)?;
         }
+        // The chunk's reports and texts were freed all over the heap.
+        crate::memory::release_free_memory();
     }
     tracing::debug!("index: {count} agencies built in {:.2?}", started.elapsed());
     Ok((tail, count))

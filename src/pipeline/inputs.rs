@@ -236,8 +236,8 @@ impl Archive {
 /// Where a document's bytes are.
 #[derive(Debug, Clone)]
 pub enum Origin {
-    /// A file on disk.
-    File(PathBuf),
+    /// A file on disk (boxed: one is kept per input, with no spare capacity).
+    File(Box<Path>),
     /// Member `index` of an archive.
     Member {
         /// The archive.
@@ -250,8 +250,9 @@ pub enum Origin {
 /// One document to convert.
 #[derive(Debug, Clone)]
 pub struct Input {
-    /// Source path relative to its input root (`!/` enters an archive).
-    pub path: String,
+    /// Source path relative to its input root (`!/` enters an archive);
+    /// boxed, as one is kept per input for the whole run.
+    pub path: Box<str>,
     /// Where its bytes are.
     pub origin: Origin,
 }
@@ -472,12 +473,14 @@ pub fn discover_with(
             add_disk_archive(root, &name, limits, &mut d);
         } else {
             d.inputs.push(Input {
-                path: name,
-                origin: Origin::File(root.clone()),
+                path: name.into(),
+                origin: Origin::File(root.as_path().into()),
             });
         }
     }
     d.inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    // Kept for the whole run: no spare capacity.
+    d.inputs.shrink_to_fit();
     d.failures.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(d)
 }
@@ -553,8 +556,8 @@ fn walk(
                 d.failures.push((child_rel, Failure::io(not_a_file())));
             }
             Ok(_) if is_document_name(&name) => d.inputs.push(Input {
-                path: child_rel,
-                origin: Origin::File(path),
+                path: child_rel.into(),
+                origin: Origin::File(path.into()),
             }),
             Ok(_) if is_archive_name(&name) => add_disk_archive(&path, &child_rel, limits, d),
             Ok(_) => d.skipped += 1,
@@ -634,7 +637,7 @@ fn add_archive(archive: Archive, rel: &str, depth: usize, limits: &InputLimits, 
         let member_rel = format!("{rel}!/{}", info.name);
         if is_document_name(&info.name) {
             d.inputs.push(Input {
-                path: member_rel,
+                path: member_rel.into(),
                 origin: Origin::Member {
                     archive: Arc::clone(&archive),
                     index,
@@ -690,7 +693,7 @@ mod tests {
         fs::write(&path, &bytes).unwrap();
         let input = Input {
             path: "r.docx".into(),
-            origin: Origin::File(path),
+            origin: Origin::File(path.into()),
         };
         let limits = InputLimits::default();
         let read = input.read(&limits).unwrap();
@@ -734,7 +737,7 @@ mod tests {
         assert!(discover(&roots, None, &limits).is_err());
         let d = discover_with(&roots, RootNaming::AsGiven, None, &limits).unwrap();
         let base = normalized_source_path(dir.path()).unwrap();
-        let got: Vec<&str> = d.inputs.iter().map(|i| i.path.as_str()).collect();
+        let got: Vec<&str> = d.inputs.iter().map(|i| &*i.path).collect();
         assert_eq!(
             got,
             [format!("{base}/a/r.docx"), format!("{base}/b/r.docx")]

@@ -509,6 +509,8 @@ impl ParquetWriter {
         }
         self.pending.rows = 0;
         self.pending.bytes = 0;
+        // The row group's values were freed in the middle of the heap.
+        crate::memory::release_free_memory();
         Ok(())
     }
 

@@ -42,7 +42,8 @@ enum Plan {
     Convert,
     Reuse,
     Duplicate(usize),
-    Failed(Failure),
+    /// Boxed: a plan is kept per input, and failures are rare.
+    Failed(Box<Failure>),
 }
 
 /// A worker's answer for one document.
@@ -116,7 +117,11 @@ pub fn run_with_jsonl(
     );
     let dir = AtomicDir::prepare(out).map_err(|e| out_err(out, e))?;
     opts.pause("start", out);
-    let names = naming::assign(found.inputs.iter().map(|i| i.path.as_str()));
+    // Kept for the whole run, one per input: boxed, no spare capacity.
+    let names: Vec<Box<str>> = naming::assign(found.inputs.iter().map(|i| &*i.path))
+        .into_iter()
+        .map(String::into_boxed_str)
+        .collect();
     let old = Manifest::load(out);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.unwrap_or(0))
@@ -174,6 +179,8 @@ pub fn run_with_jsonl(
             .count()
     );
     progress.start(work.len() as u64);
+    // Discovery, naming and planning left their temporaries in the heap.
+    crate::memory::release_free_memory();
 
     let ctx = Ctx {
         inputs: &found.inputs,
@@ -212,7 +219,7 @@ pub fn run_with_jsonl(
                     if let Some(w) = jsonl.as_deref_mut() {
                         // The file is in place (written atomically) and in
                         // the page cache: copied, not serialized again.
-                        let path = dir.root().join(&names[i]);
+                        let path = dir.root().join(&*names[i]);
                         std::fs::File::open(&path)
                             .and_then(|mut f| std::io::copy(&mut f, w))
                             .map_err(|e| out_err(&path, e))?;
@@ -249,6 +256,7 @@ pub fn run_with_jsonl(
         },
     )?;
     let prepared = sink.commit(&dir)?;
+    crate::memory::release_free_memory();
     opts.pause("dataset", out);
 
     // The index, from the lines the workers prepared (the same index as
@@ -273,7 +281,7 @@ pub fn run_with_jsonl(
                 ErrorRecord::new(&source, Stage::Index, &Failure::new("index_entry", message));
             progress.event(Event::StageFailed(&rec));
             errors.push(rec);
-            if let Some(i) = found.inputs.iter().position(|x| x.path == source) {
+            if let Some(i) = found.inputs.iter().position(|x| *x.path == *source) {
                 stage_failures.entry(i).or_default().push(Stage::Index);
             }
         }
@@ -303,11 +311,11 @@ pub fn run_with_jsonl(
     let mut manifest = ManifestWriter::create(&dir)?;
     let mut early = found.failures.iter().peekable();
     for (i, input) in found.inputs.iter().enumerate() {
-        while let Some((p, f)) = early.next_if(|(p, _)| *p <= input.path) {
+        while let Some((p, f)) = early.next_if(|(p, _)| **p <= *input.path) {
             manifest.entry(&Entry::failed(p.clone(), None, f.kind))?;
         }
         let sha256 = hashes[i].as_ref().ok().map(Hash::hex);
-        let mut entry = Entry::failed(input.path.clone(), sha256, "not_run");
+        let mut entry = Entry::failed(input.path.to_string(), sha256, "not_run");
         match &plans[i] {
             Plan::Duplicate(j) => {
                 summary.duplicates += 1;
@@ -323,14 +331,14 @@ pub fn run_with_jsonl(
                 dups.push(b'\n');
                 entry.status = Status::Duplicate;
                 entry.error_kind = None;
-                entry.duplicate_of = Some(first.clone());
+                entry.duplicate_of = Some(first.to_string());
             }
             Plan::Failed(f) => entry.error_kind = Some(f.kind.to_string()),
             Plan::Convert | Plan::Reuse => match outcomes[i] {
                 Some(Ok(())) => {
                     entry.status = Status::Converted;
                     entry.error_kind = None;
-                    entry.json = Some(names[i].clone());
+                    entry.json = Some(names[i].to_string());
                     if let Some(stages) = stage_failures.get(&i) {
                         let mut stages: Vec<String> =
                             stages.iter().map(|s| s.name().to_string()).collect();
@@ -358,7 +366,7 @@ pub fn run_with_jsonl(
             .iter()
             .zip(&outcomes)
             .filter(|(_, o)| matches!(o, Some(Ok(()))))
-            .map(|(n, _)| n.as_str())
+            .map(|(n, _)| &**n)
             .collect();
         for e in &old.entries {
             if let Some(j) = &e.json {
@@ -431,7 +439,7 @@ impl ManifestWriter {
 /// unchanged since the previous run, or to convert.
 fn plan(
     inputs: &[Input],
-    names: &[String],
+    names: &[Box<str>],
     hashes: &[Result<Hash, Failure>],
     old: &Manifest,
     force: bool,
@@ -442,22 +450,22 @@ fn plan(
     let mut plans = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.iter().enumerate() {
         let p = match &hashes[i] {
-            Err(f) => Plan::Failed(f.clone()),
+            Err(f) => Plan::Failed(Box::new(f.clone())),
             Ok(h) => {
                 if let Some(&j) = first.get(&h.sha256) {
                     Plan::Duplicate(j)
                 } else {
                     first.insert(h.sha256, i);
                     let unchanged = !force
-                        && previous.get(names[i].as_str()).is_some_and(|e| {
-                            e.path == input.path
+                        && previous.get(&*names[i]).is_some_and(|e| {
+                            *e.path == *input.path
                                 && e.sha256.as_deref() == Some(h.hex().as_str())
                                 && e.tool_version == TOOL_VERSION
                                 && e.schema_version == SCHEMA_VERSION
                                 // A stage failed last time: try it again.
                                 && e.failed_stages.is_empty()
                         })
-                        && out.join(&names[i]).is_file();
+                        && out.join(&*names[i]).is_file();
                     if unchanged {
                         Plan::Reuse
                     } else {
@@ -474,7 +482,7 @@ fn plan(
 /// What the workers share.
 struct Ctx<'a> {
     inputs: &'a [Input],
-    names: &'a [String],
+    names: &'a [Box<str>],
     hashes: &'a [Result<Hash, Failure>],
     plans: &'a [Plan],
     opts: &'a Options,
@@ -664,10 +672,10 @@ fn stage<T>(
 /// output is unreadable or not the one expected (then it is converted again).
 fn reuse(ctx: &Ctx<'_>, i: usize) -> Option<(Rows, Option<Box<IndexLines>>)> {
     let name = &ctx.names[i];
-    let bytes = std::fs::read(ctx.dir.root().join(name)).ok()?;
+    let bytes = std::fs::read(ctx.dir.root().join(&**name)).ok()?;
     let doc: DocumentOutput = serde_json::from_slice(&bytes).ok()?;
     let hash = ctx.hashes[i].as_ref().ok()?;
-    if doc.source.path != ctx.inputs[i].path || doc.source.sha256 != hash.hex() {
+    if *doc.source.path != *ctx.inputs[i].path || doc.source.sha256 != hash.hex() {
         return None;
     }
     let rows = dataset::rows_as(&doc, name, ctx.opts.datasets).ok()?;

@@ -151,7 +151,7 @@ fn stream_one(opts: &Options, input: &Input) -> Streamed {
 /// The stages of a batch run without the files: `input`, `convert`,
 /// `profile` (its failure leaves the report out, as in a batch run), `json`.
 fn convert_to_line(opts: &Options, input: &Input) -> Streamed {
-    let path = input.path.as_str();
+    let path: &str = &input.path;
     if let Some(needle) = &opts.panic_on {
         if path.contains(needle.as_str()) {
             // Deliberate, documented test hook (`Options::panic_on`).
