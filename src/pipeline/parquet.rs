@@ -296,22 +296,14 @@ impl BatchBuilder {
         if let Some((row, column)) = self.bad {
             return Err(ParquetDatasetError::Shape { row, column });
         }
-        // Bytes keeps the whole allocation: no doubling slack held per batch.
-        let mut text = self.text;
-        text.shrink_to_fit();
-        let text = Bytes::from(text);
+        let text = self.text;
         let columns = self
             .values
             .into_iter()
             .zip(self.defs)
             .map(|(v, def)| Column {
                 values: match v {
-                    Building::Str(spans) => Values::Str(
-                        spans
-                            .into_iter()
-                            .map(|Span(a, b)| ByteArray::from(text.slice(a as usize..b as usize)))
-                            .collect(),
-                    ),
+                    Building::Str(spans) => Values::Str(spans),
                     Building::I32(v) => Values::I32(v),
                     Building::I64(v) => Values::I64(v),
                     Building::F64(v) => Values::F64(v),
@@ -325,14 +317,15 @@ impl BatchBuilder {
             columns,
             rows: self.rows,
             bytes: text.len() + 32 * values,
+            text,
         })
     }
 }
 
-/// Finished values of one column.
+/// Finished values of one column (strings as spans of the batch's text).
 #[derive(Debug, Clone, PartialEq)]
 enum Values {
-    Str(Vec<ByteArray>),
+    Str(Vec<Span>),
     I32(Vec<i32>),
     I64(Vec<i64>),
     F64(Vec<f64>),
@@ -342,6 +335,7 @@ enum Values {
 impl Values {
     fn extend(&mut self, other: Values) {
         match (self, other) {
+            // `b` was shifted to this batch's text by the caller.
             (Values::Str(a), Values::Str(b)) => a.extend(b),
             (Values::I32(a), Values::I32(b)) => a.extend(b),
             (Values::I64(a), Values::I64(b)) => a.extend(b),
@@ -377,6 +371,8 @@ pub struct Batch {
     rows: usize,
     /// Memory held: text plus values (see [`ROW_GROUP_BYTES`]).
     bytes: usize,
+    /// The strings' bytes, which the spans of the `Str` columns point into.
+    text: Vec<u8>,
 }
 
 impl Batch {
@@ -462,7 +458,28 @@ impl ParquetWriter {
                 column: "(batch)",
             });
         }
-        for (mine, theirs) in self.pending.columns.iter_mut().zip(batch.columns) {
+        // The batch's strings are copied into the row group's one buffer, so
+        // that nothing of a worker's allocations outlives its document (kept
+        // until the row group is written, they pinned pages of the workers'
+        // heaps, and the resident size grew with the run).
+        if self.pending.text.len() + batch.text.len() > u32::MAX as usize {
+            self.flush()?;
+            if batch.text.len() > u32::MAX as usize {
+                return Err(ParquetDatasetError::Shape {
+                    row: 0,
+                    column: "(text over 4 GiB)",
+                });
+            }
+        }
+        let shift = self.pending.text.len() as u32;
+        self.pending.text.extend_from_slice(&batch.text);
+        for (mine, mut theirs) in self.pending.columns.iter_mut().zip(batch.columns) {
+            if let Values::Str(spans) = &mut theirs.values {
+                for Span(a, b) in spans.iter_mut() {
+                    *a += shift;
+                    *b += shift;
+                }
+            }
             mine.values.extend(theirs.values);
             mine.def.extend(theirs.def);
         }
@@ -484,6 +501,8 @@ impl ParquetWriter {
             path: path.clone(),
             source,
         };
+        let capacity = self.pending.text.capacity();
+        let text = Bytes::from(std::mem::take(&mut self.pending.text));
         let mut rg = self.file.next_row_group().map_err(err)?;
         for c in &self.pending.columns {
             let Some(mut w) = rg.next_column().map_err(err)? else {
@@ -493,7 +512,13 @@ impl ParquetWriter {
             };
             let def = (!c.def.is_empty()).then_some(c.def.as_slice());
             match &c.values {
-                Values::Str(v) => w.typed::<ByteArrayType>().write_batch(v, def, None),
+                Values::Str(spans) => {
+                    let v: Vec<ByteArray> = spans
+                        .iter()
+                        .map(|&Span(a, b)| ByteArray::from(text.slice(a as usize..b as usize)))
+                        .collect();
+                    w.typed::<ByteArrayType>().write_batch(&v, def, None)
+                }
                 Values::I32(v) => w.typed::<Int32Type>().write_batch(v, def, None),
                 Values::I64(v) => w.typed::<Int64Type>().write_batch(v, def, None),
                 Values::F64(v) => w.typed::<DoubleType>().write_batch(v, def, None),
@@ -509,6 +534,8 @@ impl ParquetWriter {
         }
         self.pending.rows = 0;
         self.pending.bytes = 0;
+        drop(text);
+        self.pending.text = Vec::with_capacity(capacity);
         // The row group's values were freed in the middle of the heap.
         crate::memory::release_free_memory();
         Ok(())

@@ -51,7 +51,8 @@ enum Done {
     /// Its JSON is in OUT; `rows` are its dataset rows (empty when a stage
     /// failed), `stages` the output stages that failed.
     Rows {
-        rows: Rows,
+        /// Boxed: the largest part of a small value that waits in order.
+        rows: Box<Rows>,
         /// Its lines for the index (with `Options::index`, when its rows are
         /// there).
         index: Option<Box<IndexLines>>,
@@ -215,7 +216,7 @@ pub fn run_with_jsonl(
                     converted,
                     stages,
                 } => {
-                    sink.append(rows, index)?;
+                    sink.append(*rows, index)?;
                     if let Some(w) = jsonl.as_deref_mut() {
                         // The file is in place (written atomically) and in
                         // the page cache: copied, not serialized again.
@@ -596,7 +597,7 @@ fn process(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
         if ctx.plans[i] == Plan::Reuse {
             if let Some((rows, index)) = reuse(ctx, i) {
                 return Done::Rows {
-                    rows,
+                    rows: Box::new(rows),
                     index,
                     converted: false,
                     stages: Vec::new(),
@@ -755,7 +756,7 @@ fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
         return Done::Failed(s, f);
     }
     Done::Rows {
-        rows,
+        rows: Box::new(rows),
         index,
         converted: true,
         stages: failed,
