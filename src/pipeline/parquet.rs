@@ -462,9 +462,11 @@ impl ParquetWriter {
         // that nothing of a worker's allocations outlives its document (kept
         // until the row group is written, they pinned pages of the workers'
         // heaps, and the resident size grew with the run).
-        if self.pending.text.len() + batch.text.len() > u32::MAX as usize {
+        // A document without rows may still have interned its source path.
+        let text: &[u8] = if batch.rows == 0 { &[] } else { &batch.text };
+        if self.pending.text.len() + text.len() > u32::MAX as usize {
             self.flush()?;
-            if batch.text.len() > u32::MAX as usize {
+            if text.len() > u32::MAX as usize {
                 return Err(ParquetDatasetError::Shape {
                     row: 0,
                     column: "(text over 4 GiB)",
@@ -472,7 +474,7 @@ impl ParquetWriter {
             }
         }
         let shift = self.pending.text.len() as u32;
-        self.pending.text.extend_from_slice(&batch.text);
+        self.pending.text.extend_from_slice(text);
         for (mine, mut theirs) in self.pending.columns.iter_mut().zip(batch.columns) {
             if let Values::Str(spans) = &mut theirs.values {
                 for Span(a, b) in spans.iter_mut() {
@@ -633,6 +635,44 @@ mod tests {
         assert_eq!(epoch_days("2020-02-29"), Some(18_321));
         assert_eq!(epoch_days("2020-13-01"), None);
         assert_eq!(epoch_days("x"), None);
+    }
+
+    /// The row group's buffer holds the strings of the pending rows only,
+    /// their spans shifted to it; a document without rows adds nothing.
+    #[test]
+    fn pending_strings_are_copied_and_spans_shifted() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = ParquetWriter::create(&dir.path().join("t.parquet"), &TABLES_COLUMNS).unwrap();
+        let mut empty = BatchBuilder::new(&TABLES_COLUMNS);
+        empty.intern("only-interned.docx");
+        w.append(empty.finish().unwrap()).unwrap();
+        assert!(w.pending.text.is_empty());
+        for doc in ["a.docx", "bb.docx"] {
+            let mut b = BatchBuilder::new(&TABLES_COLUMNS);
+            let source = b.intern(doc);
+            b.row(&[
+                Value::Span(source),
+                Value::Text("t1"),
+                Value::Text("二"),
+                Value::I64(0),
+                Value::I64(1),
+                Value::I64(1),
+                Value::I64(1),
+                Value::Text("合计"),
+                Value::Text("总计 / 合计"),
+                Value::Text("12"),
+            ]);
+            w.append(b.finish().unwrap()).unwrap();
+        }
+        let Values::Str(sources) = &w.pending.columns[0].values else {
+            panic!("the first column holds strings");
+        };
+        let text = |&Span(a, b): &Span| {
+            std::str::from_utf8(&w.pending.text[a as usize..b as usize]).unwrap()
+        };
+        let got: Vec<&str> = sources.iter().map(text).collect();
+        assert_eq!(got, ["a.docx", "bb.docx"]);
+        w.finish().unwrap();
     }
 
     /// Several row groups (small limits), nulls and every kind: read back
