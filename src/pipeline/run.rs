@@ -146,6 +146,8 @@ pub fn run_with_jsonl(
             })
             .collect()
     });
+    // Its threads are not needed again (their stacks and arenas are freed).
+    drop(hash_pool);
 
     let plans = plan(&found.inputs, &names, &hashes, &old, opts.force, out);
 
