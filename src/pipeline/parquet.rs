@@ -498,38 +498,14 @@ impl ParquetWriter {
         if self.pending.rows == 0 {
             return Ok(());
         }
-        let path = &self.path;
-        let err = |source| ParquetDatasetError::Write {
-            path: path.clone(),
-            source,
-        };
         let capacity = self.pending.text.capacity();
         let text = Bytes::from(std::mem::take(&mut self.pending.text));
-        let mut rg = self.file.next_row_group().map_err(err)?;
-        for c in &self.pending.columns {
-            let Some(mut w) = rg.next_column().map_err(err)? else {
-                return Err(err(ParquetError::General(
-                    "fewer columns in the schema than in the rows".into(),
-                )));
-            };
-            let def = (!c.def.is_empty()).then_some(c.def.as_slice());
-            match &c.values {
-                Values::Str(spans) => {
-                    let v: Vec<ByteArray> = spans
-                        .iter()
-                        .map(|&Span(a, b)| ByteArray::from(text.slice(a as usize..b as usize)))
-                        .collect();
-                    w.typed::<ByteArrayType>().write_batch(&v, def, None)
-                }
-                Values::I32(v) => w.typed::<Int32Type>().write_batch(v, def, None),
-                Values::I64(v) => w.typed::<Int64Type>().write_batch(v, def, None),
-                Values::F64(v) => w.typed::<DoubleType>().write_batch(v, def, None),
-                Values::Bool(v) => w.typed::<BoolType>().write_batch(v, def, None),
-            }
-            .map_err(err)?;
-            w.close().map_err(err)?;
+        if let Err(e) = write_row_group(&mut self.file, &self.pending.columns, &text, &self.path) {
+            // The pending spans point into the text: put it back, so that
+            // the writer stays consistent after a failed write.
+            self.pending.text = Vec::from(text);
+            return Err(e);
         }
-        rg.close().map_err(err)?;
         for c in &mut self.pending.columns {
             c.values.clear();
             c.def.clear();
@@ -555,6 +531,45 @@ impl ParquetWriter {
         w.into_inner().map_err(|e| err(e.into_error().into()))?;
         Ok(())
     }
+}
+
+/// Write `columns` (strings as spans of `text`) as one row group of `file`.
+fn write_row_group(
+    file: &mut SerializedFileWriter<BufWriter<File>>,
+    columns: &[Column],
+    text: &Bytes,
+    path: &str,
+) -> Result<(), ParquetDatasetError> {
+    let err = |source| ParquetDatasetError::Write {
+        path: path.to_string(),
+        source,
+    };
+    let mut rg = file.next_row_group().map_err(err)?;
+    for c in columns {
+        let Some(mut w) = rg.next_column().map_err(err)? else {
+            return Err(err(ParquetError::General(
+                "fewer columns in the schema than in the rows".into(),
+            )));
+        };
+        let def = (!c.def.is_empty()).then_some(c.def.as_slice());
+        match &c.values {
+            Values::Str(spans) => {
+                let v: Vec<ByteArray> = spans
+                    .iter()
+                    .map(|&Span(a, b)| ByteArray::from(text.slice(a as usize..b as usize)))
+                    .collect();
+                w.typed::<ByteArrayType>().write_batch(&v, def, None)
+            }
+            Values::I32(v) => w.typed::<Int32Type>().write_batch(v, def, None),
+            Values::I64(v) => w.typed::<Int64Type>().write_batch(v, def, None),
+            Values::F64(v) => w.typed::<DoubleType>().write_batch(v, def, None),
+            Values::Bool(v) => w.typed::<BoolType>().write_batch(v, def, None),
+        }
+        .map_err(err)?;
+        w.close().map_err(err)?;
+    }
+    rg.close().map_err(err)?;
+    Ok(())
 }
 
 /// The Parquet schema of the columns `spec`.
