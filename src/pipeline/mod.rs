@@ -2,7 +2,7 @@
 //! of files, directories and zip archives to a dataset in OUT.
 //!
 //! ```text
-//! roots --inputs::discover--> sorted Vec<Input> (files, archive members)
+//! roots --inputs::discover--> sorted Inputs (files, archive members)
 //!       --naming::assign-->   safe, unique output names
 //!       --hash pass (rayon)--> sha256 per input: dedup + manifest comparison
 //!       --plan-->             convert | reuse (unchanged) | duplicate | failed

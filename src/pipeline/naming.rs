@@ -92,22 +92,67 @@ pub fn output_stem(source_path: &str) -> String {
 /// the layout also works on Windows and macOS) get a `~2`, `~3`... suffix in
 /// input order, so the result is deterministic.
 pub fn assign<'a>(sources: impl IntoIterator<Item = &'a str>) -> Vec<String> {
-    let mut taken: HashSet<String> = RESERVED_TOP_LEVEL
+    let sources: Vec<&str> = sources.into_iter().collect();
+    let names = Names::assign(sources.iter().copied());
+    sources
         .iter()
-        .map(|s| s.to_lowercase())
-        .collect();
-    let mut out = Vec::new();
-    for src in sources {
-        let stem = output_stem(src);
-        let mut candidate = format!("{stem}.json");
-        let mut n = 2u64;
-        while !taken.insert(candidate.to_lowercase()) {
-            candidate = format!("{stem}~{n}.json");
-            n += 1;
+        .enumerate()
+        .map(|(i, s)| names.get(i, s))
+        .collect()
+}
+
+/// The names [`assign`] gives, kept compactly for a whole run: a source
+/// path's name is its [`output_stem`] and `.json` unless a collision gave it
+/// a `~N` suffix, and only those exceptions are stored.
+#[derive(Debug, Default)]
+pub struct Names {
+    /// (input index, name), by index.
+    renamed: Vec<(usize, Box<str>)>,
+}
+
+impl Names {
+    /// Names for source paths in sorted order, as [`assign`].
+    pub fn assign<'a>(sources: impl IntoIterator<Item = &'a str>) -> Names {
+        // Names taken, by a 128-bit digest of their lower-case form: 16 bytes
+        // per input instead of the name (collisions are out of reach).
+        let mut taken: HashSet<u128> = RESERVED_TOP_LEVEL.iter().map(|s| taken_key(s)).collect();
+        let mut renamed = Vec::new();
+        for (i, src) in sources.into_iter().enumerate() {
+            let stem = output_stem(src);
+            let mut candidate = format!("{stem}.json");
+            let mut n = 2u64;
+            while !taken.insert(taken_key(&candidate)) {
+                candidate = format!("{stem}~{n}.json");
+                n += 1;
+            }
+            if n > 2 {
+                renamed.push((i, candidate.into_boxed_str()));
+            }
         }
-        out.push(candidate);
+        renamed.shrink_to_fit();
+        Names { renamed }
     }
-    out
+
+    /// The name of input `i`, whose source path is `source`.
+    pub fn get(&self, i: usize, source: &str) -> String {
+        match self.renamed.binary_search_by_key(&i, |(j, _)| *j) {
+            Ok(k) => self.renamed[k].1.to_string(),
+            Err(_) => {
+                let mut name = output_stem(source);
+                name.push_str(".json");
+                name
+            }
+        }
+    }
+}
+
+/// What [`Names::assign`] compares names by: a digest of the lower-case form.
+fn taken_key(name: &str) -> u128 {
+    use sha2::{Digest, Sha256};
+    let d = Sha256::digest(name.to_lowercase().as_bytes());
+    let mut k = [0u8; 16];
+    k.copy_from_slice(&d[..16]);
+    u128::from_le_bytes(k)
 }
 
 /// Whether a `/`-separated relative path read back from a manifest is one that
@@ -165,6 +210,23 @@ mod tests {
         );
         // OUT's own files are never taken by a document.
         assert_eq!(assign(["manifest"]), vec!["manifest~2.json"]);
+    }
+
+    #[test]
+    fn only_renamed_inputs_are_stored() {
+        let sources = ["a/X.docx", "a/b.docx", "a/x.docx", "a/x.docx"];
+        let names = Names::assign(sources);
+        assert_eq!(names.renamed.len(), 2);
+        let got: Vec<String> = (0..4).map(|i| names.get(i, sources[i])).collect();
+        assert_eq!(
+            got,
+            [
+                "a/X.docx.json",
+                "a/b.docx.json",
+                "a/x.docx~2.json",
+                "a/x.docx~3.json"
+            ]
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 use super::atomic::AtomicDir;
 use super::dataset::{self, Formats, Rows, METRICS_HEADER, TABLES_HEADER};
-use super::inputs::{self, Input};
+use super::inputs::{self, Inputs};
 use super::manifest::{Entry, Manifest, Status, MANIFEST_FILE, TOOL_VERSION};
 use super::parquet::{
     ParquetWriter, METRICS_COLUMNS, REPORTS_COLUMNS, REPORT_ROW_GROUP_ROWS, TABLES_COLUMNS,
@@ -118,11 +118,8 @@ pub fn run_with_jsonl(
     );
     let dir = AtomicDir::prepare(out).map_err(|e| out_err(out, e))?;
     opts.pause("start", out);
-    // Kept for the whole run, one per input: boxed, no spare capacity.
-    let names: Vec<Box<str>> = naming::assign(found.inputs.iter().map(|i| &*i.path))
-        .into_iter()
-        .map(String::into_boxed_str)
-        .collect();
+    // Kept for the whole run: only the names a collision changed.
+    let names = naming::Names::assign(found.inputs.iter().map(|i| i.path));
     let old = Manifest::load(out);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.unwrap_or(0))
@@ -136,12 +133,14 @@ pub fn run_with_jsonl(
         .num_threads(pool.current_num_threads().max(1) * HASH_THREADS_PER_WORKER)
         .thread_name(|i| format!("reportdex-hash-{i}"))
         .build()?;
-    let hashes: Vec<Result<Hash, Failure>> = hash_pool.install(|| {
-        found
-            .inputs
-            .par_iter()
+    let hashed: Vec<Result<Hash, Failure>> = hash_pool.install(|| {
+        (0..found.inputs.len())
+            .into_par_iter()
             .map(|i| {
-                i.hash(&opts.inputs)
+                found
+                    .inputs
+                    .get(i)
+                    .hash(&opts.inputs)
                     .map(|(sha256, size)| Hash { sha256, size })
             })
             .collect()
@@ -149,8 +148,9 @@ pub fn run_with_jsonl(
     // Its threads are not needed again (20 threads -> 4 while converting;
     // resident size unchanged: glibc keeps their arenas).
     drop(hash_pool);
+    opts.pause("hashed", out);
 
-    let plans = plan(&found.inputs, &names, &hashes, &old, opts.force, out);
+    let (plans, hashes) = plan(&found.inputs, &names, hashed, &old, opts.force, out);
 
     let mut errors: Vec<ErrorRecord> = found
         .failures
@@ -162,7 +162,7 @@ pub fn run_with_jsonl(
     }
     for (input, p) in found.inputs.iter().zip(&plans) {
         if let Plan::Failed(f) = p {
-            let rec = ErrorRecord::new(&input.path, Stage::Input, f);
+            let rec = ErrorRecord::new(input.path, Stage::Input, f);
             progress.event(Event::Rejected(&rec));
             errors.push(rec);
         }
@@ -185,6 +185,7 @@ pub fn run_with_jsonl(
     progress.start(work.len() as u64);
     // Discovery, naming and planning left their temporaries in the heap.
     crate::memory::release_free_memory();
+    opts.pause("planned", out);
 
     let ctx = Ctx {
         inputs: &found.inputs,
@@ -211,7 +212,7 @@ pub fn run_with_jsonl(
         |k| process(&ctx, work[k], k),
         |k, done| {
             let i = work[k];
-            let input = &found.inputs[i];
+            let input = found.inputs.get(i);
             match done {
                 Done::Rows {
                     rows,
@@ -223,29 +224,29 @@ pub fn run_with_jsonl(
                     if let Some(w) = jsonl.as_deref_mut() {
                         // The file is in place (written atomically) and in
                         // the page cache: copied, not serialized again.
-                        let path = dir.root().join(&*names[i]);
+                        let path = dir.root().join(names.get(i, input.path));
                         std::fs::File::open(&path)
                             .and_then(|mut f| std::io::copy(&mut f, w))
                             .map_err(|e| out_err(&path, e))?;
                     }
                     if converted {
                         summary.converted += 1;
-                        summary.bytes_converted += hashes[i].as_ref().map_or(0, |h| h.size);
-                        progress.event(Event::Converted(&input.path));
+                        summary.bytes_converted += hashes[i].size;
+                        progress.event(Event::Converted(input.path));
                     } else {
                         summary.up_to_date += 1;
-                        progress.event(Event::Reused(&input.path));
+                        progress.event(Event::Reused(input.path));
                     }
                     outcomes[i] = Some(Ok(()));
                     for (stage, f) in stages {
-                        let rec = ErrorRecord::new(&input.path, stage, &f);
+                        let rec = ErrorRecord::new(input.path, stage, &f);
                         progress.event(Event::StageFailed(&rec));
                         errors.push(rec);
                         stage_failures.entry(i).or_default().push(stage);
                     }
                 }
                 Done::Failed(stage, f) => {
-                    let rec = ErrorRecord::new(&input.path, stage, &f);
+                    let rec = ErrorRecord::new(input.path, stage, &f);
                     progress.event(Event::Failed(&rec));
                     errors.push(rec);
                     outcomes[i] = Some(Err(f.kind));
@@ -285,7 +286,7 @@ pub fn run_with_jsonl(
                 ErrorRecord::new(&source, Stage::Index, &Failure::new("index_entry", message));
             progress.event(Event::StageFailed(&rec));
             errors.push(rec);
-            if let Some(i) = found.inputs.iter().position(|x| *x.path == *source) {
+            if let Some(i) = found.inputs.iter().position(|x| x.path == source) {
                 stage_failures.entry(i).or_default().push(Stage::Index);
             }
         }
@@ -315,19 +316,19 @@ pub fn run_with_jsonl(
     let mut manifest = ManifestWriter::create(&dir)?;
     let mut early = found.failures.iter().peekable();
     for (i, input) in found.inputs.iter().enumerate() {
-        while let Some((p, f)) = early.next_if(|(p, _)| **p <= *input.path) {
+        while let Some((p, f)) = early.next_if(|(p, _)| p.as_str() <= input.path) {
             manifest.entry(&Entry::failed(p.clone(), None, f.kind))?;
         }
-        let sha256 = hashes[i].as_ref().ok().map(Hash::hex);
+        let sha256 = (!matches!(plans[i], Plan::Failed(_))).then(|| hashes[i].hex());
         let mut entry = Entry::failed(input.path.to_string(), sha256, "not_run");
         match &plans[i] {
             Plan::Duplicate(j) => {
                 summary.duplicates += 1;
-                let first = &found.inputs[*j].path;
+                let first = found.inputs.path(*j);
                 serde_json::to_writer(
                     &mut dups,
                     &DuplicateLine {
-                        path: &input.path,
+                        path: input.path,
                         duplicate_of: first,
                         sha256: entry.sha256.as_deref().unwrap_or(""),
                     },
@@ -342,7 +343,7 @@ pub fn run_with_jsonl(
                 Some(Ok(())) => {
                     entry.status = Status::Converted;
                     entry.error_kind = None;
-                    entry.json = Some(names[i].to_string());
+                    entry.json = Some(names.get(i, input.path));
                     if let Some(stages) = stage_failures.get(&i) {
                         let mut stages: Vec<String> =
                             stages.iter().map(|s| s.name().to_string()).collect();
@@ -366,15 +367,20 @@ pub fn run_with_jsonl(
     // Outputs of the previous run that this run did not produce (inputs gone,
     // now duplicates or failing) are removed, so OUT matches a clean run.
     if !old.entries.is_empty() {
-        let produced: HashSet<&str> = names
+        let mut stale: HashSet<&str> = old
+            .entries
             .iter()
-            .zip(&outcomes)
-            .filter(|(_, o)| matches!(o, Some(Ok(()))))
-            .map(|(n, _)| &**n)
+            .filter_map(|e| e.json.as_deref())
             .collect();
+        for (i, input) in found.inputs.iter().enumerate() {
+            if matches!(outcomes[i], Some(Ok(()))) {
+                stale.remove(names.get(i, input.path).as_str());
+            }
+        }
+        // In the previous manifest's order, as before.
         for e in &old.entries {
-            if let Some(j) = &e.json {
-                if !produced.contains(j.as_str()) && naming::is_safe_relative(j) {
+            if let Some(j) = e.json.as_deref().filter(|j| stale.remove(j)) {
+                if naming::is_safe_relative(j) {
                     dir.remove(j).map_err(|err| out_err(&out.join(j), err))?;
                 }
             }
@@ -440,28 +446,38 @@ impl ManifestWriter {
 }
 
 /// Decide per input: failed read, duplicate of an earlier identical input,
-/// unchanged since the previous run, or to convert.
+/// unchanged since the previous run, or to convert. Also returns the hashes
+/// (zero for a failed read, whose plan holds the failure).
 fn plan(
-    inputs: &[Input],
-    names: &[Box<str>],
-    hashes: &[Result<Hash, Failure>],
+    inputs: &Inputs,
+    names: &naming::Names,
+    hashed: Vec<Result<Hash, Failure>>,
     old: &Manifest,
     force: bool,
     out: &Path,
-) -> Vec<Plan> {
+) -> (Vec<Plan>, Vec<Hash>) {
     let previous = old.converted_by_json();
     let mut first: HashMap<[u8; 32], usize> = HashMap::new();
     let mut plans = Vec::with_capacity(inputs.len());
-    for (i, input) in inputs.iter().enumerate() {
-        let p = match &hashes[i] {
-            Err(f) => Plan::Failed(Box::new(f.clone())),
+    let mut hashes = Vec::with_capacity(inputs.len());
+    for ((i, input), h) in inputs.iter().enumerate().zip(hashed) {
+        let p = match h {
+            Err(f) => {
+                hashes.push(Hash {
+                    sha256: [0; 32],
+                    size: 0,
+                });
+                Plan::Failed(Box::new(f))
+            }
             Ok(h) => {
+                hashes.push(h);
                 if let Some(&j) = first.get(&h.sha256) {
                     Plan::Duplicate(j)
                 } else {
                     first.insert(h.sha256, i);
+                    let name = names.get(i, input.path);
                     let unchanged = !force
-                        && previous.get(&*names[i]).is_some_and(|e| {
+                        && previous.get(name.as_str()).is_some_and(|e| {
                             *e.path == *input.path
                                 && e.sha256.as_deref() == Some(h.hex().as_str())
                                 && e.tool_version == TOOL_VERSION
@@ -469,7 +485,7 @@ fn plan(
                                 // A stage failed last time: try it again.
                                 && e.failed_stages.is_empty()
                         })
-                        && out.join(&*names[i]).is_file();
+                        && out.join(&name).is_file();
                     if unchanged {
                         Plan::Reuse
                     } else {
@@ -480,14 +496,14 @@ fn plan(
         };
         plans.push(p);
     }
-    plans
+    (plans, hashes)
 }
 
 /// What the workers share.
 struct Ctx<'a> {
-    inputs: &'a [Input],
-    names: &'a [Box<str>],
-    hashes: &'a [Result<Hash, Failure>],
+    inputs: &'a Inputs,
+    names: &'a naming::Names,
+    hashes: &'a [Hash],
     plans: &'a [Plan],
     opts: &'a Options,
     dir: &'a AtomicDir,
@@ -613,7 +629,7 @@ fn process(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
     // this one only sees a panic outside them.
     result.unwrap_or_else(|payload| {
         let msg = panic_message(payload.as_ref());
-        tracing::error!("{}: panic while converting: {msg}", ctx.inputs[i].path);
+        tracing::error!("{}: panic while converting: {msg}", ctx.inputs.path(i));
         Done::Failed(
             Stage::Convert,
             Failure::new(
@@ -675,15 +691,15 @@ fn stage<T>(
 /// Rows of an unchanged input, read back from its output; `None` when that
 /// output is unreadable or not the one expected (then it is converted again).
 fn reuse(ctx: &Ctx<'_>, i: usize) -> Option<(Rows, Option<Box<IndexLines>>)> {
-    let name = &ctx.names[i];
-    let bytes = std::fs::read(ctx.dir.root().join(&**name)).ok()?;
+    let name = ctx.names.get(i, ctx.inputs.path(i));
+    let bytes = std::fs::read(ctx.dir.root().join(&name)).ok()?;
     let doc: DocumentOutput = serde_json::from_slice(&bytes).ok()?;
-    let hash = ctx.hashes[i].as_ref().ok()?;
-    if *doc.source.path != *ctx.inputs[i].path || doc.source.sha256 != hash.hex() {
+    let hash = &ctx.hashes[i];
+    if *doc.source.path != *ctx.inputs.path(i) || doc.source.sha256 != hash.hex() {
         return None;
     }
-    let rows = dataset::rows_as(&doc, name, ctx.opts.datasets).ok()?;
-    let index = index_lines(ctx.opts, &doc, name).ok()?;
+    let rows = dataset::rows_as(&doc, &name, ctx.opts.datasets).ok()?;
+    let index = index_lines(ctx.opts, &doc, &name).ok()?;
     Some((rows, index))
 }
 
@@ -708,7 +724,8 @@ fn index_lines(
 /// without them), then `profile`, `dataset` and `json`. A failed `profile` or
 /// `dataset` costs only its own output; a failed `json` loses the document.
 fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
-    let input = &ctx.inputs[i];
+    let input = ctx.inputs.get(i);
+    let name = ctx.names.get(i, input.path);
     let mut failed = Vec::new();
     let mut doc = match convert_stages(ctx, i) {
         Ok(doc) => doc,
@@ -716,12 +733,12 @@ fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
     };
     // The profile is serialized once, for the document's JSON and its line in
     // reports.jsonl.
-    let report = profile_stage(ctx.opts, &ctx.inputs[i].path, &mut doc).unwrap_or_else(|e| {
+    let report = profile_stage(ctx.opts, input.path, &mut doc).unwrap_or_else(|e| {
         failed.push(e);
         None
     });
-    let rows = stage(ctx.opts, &ctx.inputs[i].path, Stage::Dataset, || {
-        dataset::rows_with_report(&doc, &ctx.names[i], report.as_deref(), ctx.opts.datasets)
+    let rows = stage(ctx.opts, input.path, Stage::Dataset, || {
+        dataset::rows_with_report(&doc, &name, report.as_deref(), ctx.opts.datasets)
             .map_err(|e| Failure::new("output_io", e.to_string()))
     });
     // The index lines only with the report line they stand for, so that the
@@ -731,7 +748,7 @@ fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
         Ok(rows) => {
             // Not a `stage`: the test hook of stage `index` acts in the
             // index build, as for `reportdex index`.
-            let index = index_lines(ctx.opts, &doc, &ctx.names[i]).unwrap_or_else(|e| {
+            let index = index_lines(ctx.opts, &doc, &name).unwrap_or_else(|e| {
                 failed.push((Stage::Index, e));
                 None
             });
@@ -745,14 +762,14 @@ fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
     // Compact: a pretty-printed report is a third larger (every grid index on
     // its own line) and writing it dominated the batch; `jq .` formats it.
     // Streamed into the file: the JSON is about ten times the input's size.
-    let written = stage(ctx.opts, &ctx.inputs[i].path, Stage::Json, || {
+    let written = stage(ctx.opts, input.path, Stage::Json, || {
         let json = DocumentJson::new(&doc, report.as_deref());
         ctx.dir
-            .write_with(&ctx.names[i], &format!("doc-{k}.json"), |w| {
+            .write_with(&name, &format!("doc-{k}.json"), |w| {
                 serde_json::to_writer(&mut *w, &json).map_err(std::io::Error::from)?;
                 w.write_all(b"\n")
             })
-            .map_err(|e| Failure::new("output_io", format!("cannot write {}: {e}", ctx.names[i])))
+            .map_err(|e| Failure::new("output_io", format!("cannot write {name}: {e}")))
     });
     if let Err((s, f)) = written {
         tracing::debug!("{}: JSON not written", input.path);
@@ -769,7 +786,7 @@ fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
 /// The `input` and `convert` stages: the document's bytes and its model
 /// (without the profile).
 fn convert_stages(ctx: &Ctx<'_>, i: usize) -> Result<DocumentOutput, (Stage, Failure)> {
-    let input = &ctx.inputs[i];
+    let input = ctx.inputs.get(i);
     if let Some(needle) = &ctx.opts.panic_on {
         if input.path.contains(needle.as_str()) {
             // Deliberate, documented test hook (`Options::panic_on`); outside
@@ -778,19 +795,19 @@ fn convert_stages(ctx: &Ctx<'_>, i: usize) -> Result<DocumentOutput, (Stage, Fai
         }
     }
     tracing::debug!("converting {}", input.path);
-    let bytes = stage(ctx.opts, &ctx.inputs[i].path, Stage::Input, || {
+    let bytes = stage(ctx.opts, input.path, Stage::Input, || {
         input.read(&ctx.opts.inputs)
     })?;
-    stage(ctx.opts, &ctx.inputs[i].path, Stage::Convert, || {
+    stage(ctx.opts, input.path, Stage::Convert, || {
         // The hash pass already hashed these bytes; reuse it unless the input
         // changed size since (then hash what is converted).
         let sha256 = match &ctx.hashes[i] {
-            Ok(h) if h.size == bytes.len() as u64 => h.hex(),
+            h if h.size == bytes.len() as u64 => h.hex(),
             _ => crate::convert::sha256_hex(&bytes),
         };
         Ok(convert_unprofiled(
             bytes,
-            &input.path,
+            input.path,
             sha256,
             &ctx.opts.convert,
         )?)

@@ -88,9 +88,9 @@ pub fn stream(
     execute(
         &pool,
         inputs.len(),
-        |k| stream_one(opts, &inputs[k]),
+        |k| stream_one(opts, &inputs.get(k)),
         |k, done| {
-            let input = &inputs[k];
+            let input = inputs.get(k);
             match done {
                 Streamed::Json {
                     sha256,
@@ -104,21 +104,21 @@ pub fn stream(
                             input.path
                         );
                         summary.duplicates += 1;
-                        progress.event(Event::Reused(&input.path));
+                        progress.event(Event::Reused(input.path));
                         return Ok(());
                     }
                     data.write_all(&line).map_err(data_err)?;
                     summary.converted += 1;
                     summary.bytes_converted += size;
-                    progress.event(Event::Converted(&input.path));
+                    progress.event(Event::Converted(input.path));
                     for (s, f) in stages {
-                        let rec = ErrorRecord::new(&input.path, s, &f);
+                        let rec = ErrorRecord::new(input.path, s, &f);
                         progress.event(Event::StageFailed(&rec));
                         emit(&rec, &mut summary)?;
                     }
                 }
                 Streamed::Failed(s, f) => {
-                    let rec = ErrorRecord::new(&input.path, s, &f);
+                    let rec = ErrorRecord::new(input.path, s, &f);
                     progress.event(Event::Failed(&rec));
                     emit(&rec, &mut summary)?;
                 }
@@ -134,7 +134,7 @@ pub fn stream(
 }
 
 /// Convert one input to its JSON line; a panic becomes a `panic` failure.
-fn stream_one(opts: &Options, input: &Input) -> Streamed {
+fn stream_one(opts: &Options, input: &Input<'_>) -> Streamed {
     catch_unwind(AssertUnwindSafe(|| convert_to_line(opts, input))).unwrap_or_else(|payload| {
         let msg = panic_message(payload.as_ref());
         tracing::error!("{}: panic while converting: {msg}", input.path);
@@ -150,8 +150,8 @@ fn stream_one(opts: &Options, input: &Input) -> Streamed {
 
 /// The stages of a batch run without the files: `input`, `convert`,
 /// `profile` (its failure leaves the report out, as in a batch run), `json`.
-fn convert_to_line(opts: &Options, input: &Input) -> Streamed {
-    let path: &str = &input.path;
+fn convert_to_line(opts: &Options, input: &Input<'_>) -> Streamed {
+    let path: &str = input.path;
     if let Some(needle) = &opts.panic_on {
         if path.contains(needle.as_str()) {
             // Deliberate, documented test hook (`Options::panic_on`).
