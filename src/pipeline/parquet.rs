@@ -346,6 +346,16 @@ impl Values {
         }
     }
 
+    fn len(&self) -> usize {
+        match self {
+            Values::Str(v) => v.len(),
+            Values::I32(v) => v.len(),
+            Values::I64(v) => v.len(),
+            Values::F64(v) => v.len(),
+            Values::Bool(v) => v.len(),
+        }
+    }
+
     fn clear(&mut self) {
         match self {
             Values::Str(v) => v.clear(),
@@ -551,25 +561,81 @@ fn write_row_group(
                 "fewer columns in the schema than in the rows".into(),
             )));
         };
-        let def = (!c.def.is_empty()).then_some(c.def.as_slice());
-        match &c.values {
-            Values::Str(spans) => {
-                let v: Vec<ByteArray> = spans
-                    .iter()
-                    .map(|&Span(a, b)| ByteArray::from(text.slice(a as usize..b as usize)))
-                    .collect();
-                w.typed::<ByteArrayType>().write_batch(&v, def, None)
-            }
-            Values::I32(v) => w.typed::<Int32Type>().write_batch(v, def, None),
-            Values::I64(v) => w.typed::<Int64Type>().write_batch(v, def, None),
-            Values::F64(v) => w.typed::<DoubleType>().write_batch(v, def, None),
-            Values::Bool(v) => w.typed::<BoolType>().write_batch(v, def, None),
+        // In chunks of rows, so that the strings' `ByteArray`s (32 bytes a
+        // value) exist for one chunk at a time, not for the row group: that
+        // was 2 MiB per text column at the moment of the run's peak. The
+        // chunks are whole multiples of the writer's own mini-batches, so
+        // the pages, and the file, are the same as from one call.
+        let defined = if c.def.is_empty() {
+            c.values.len()
+        } else {
+            c.def.iter().filter(|&&l| l > 0).count()
+        };
+        if defined != c.values.len() {
+            return Err(err(ParquetError::General(format!(
+                "{} values for {defined} defined rows in a column",
+                c.values.len()
+            ))));
         }
-        .map_err(err)?;
+        let mut strings: Vec<ByteArray> = Vec::new();
+        for (vals, def) in write_chunks(&c.def, c.values.len()) {
+            match &c.values {
+                Values::Str(spans) => {
+                    strings.clear();
+                    strings.extend(
+                        spans[vals.clone()]
+                            .iter()
+                            .map(|&Span(a, b)| ByteArray::from(text.slice(a as usize..b as usize))),
+                    );
+                    w.typed::<ByteArrayType>().write_batch(&strings, def, None)
+                }
+                Values::I32(v) => w
+                    .typed::<Int32Type>()
+                    .write_batch(&v[vals.clone()], def, None),
+                Values::I64(v) => w
+                    .typed::<Int64Type>()
+                    .write_batch(&v[vals.clone()], def, None),
+                Values::F64(v) => w
+                    .typed::<DoubleType>()
+                    .write_batch(&v[vals.clone()], def, None),
+                Values::Bool(v) => w
+                    .typed::<BoolType>()
+                    .write_batch(&v[vals.clone()], def, None),
+            }
+            .map_err(err)?;
+        }
         w.close().map_err(err)?;
     }
     rg.close().map_err(err)?;
     Ok(())
+}
+
+/// Rows per `write_batch` call: a multiple of the column writer's
+/// mini-batch (`WriterProperties::write_batch_size`, 1,024 by default).
+const WRITE_CHUNK_ROWS: usize = 8 * 1024;
+
+/// A column's chunks of at most [`WRITE_CHUNK_ROWS`] rows: the range of
+/// values of each (the defined ones only, when `def` holds definition
+/// levels) and its definition levels. A required column (`def` empty) has a
+/// value per row.
+fn write_chunks(
+    def: &[i16],
+    values: usize,
+) -> impl Iterator<Item = (std::ops::Range<usize>, Option<&[i16]>)> + '_ {
+    let rows = if def.is_empty() { values } else { def.len() };
+    let mut start = 0;
+    (0..rows.div_ceil(WRITE_CHUNK_ROWS)).map(move |k| {
+        let r = k * WRITE_CHUNK_ROWS..((k + 1) * WRITE_CHUNK_ROWS).min(rows);
+        if def.is_empty() {
+            (r, None)
+        } else {
+            let d = &def[r];
+            let n = d.iter().filter(|&&l| l > 0).count();
+            let vals = start..start + n;
+            start += n;
+            (vals, Some(d))
+        }
+    })
 }
 
 /// The Parquet schema of the columns `spec`.
@@ -654,6 +720,35 @@ mod tests {
 
     /// The row group's buffer holds the strings of the pending rows only,
     /// their spans shifted to it; a document without rows adds nothing.
+    #[test]
+    fn write_chunks_split_rows_and_their_defined_values() {
+        let rows = 2 * WRITE_CHUNK_ROWS + 5;
+        // Every third row null.
+        let def: Vec<i16> = (0..rows).map(|r| i16::from(r % 3 != 0)).collect();
+        let defined = def.iter().filter(|&&l| l > 0).count();
+        let chunks: Vec<_> = write_chunks(&def, defined).collect();
+        assert_eq!(chunks.len(), 3);
+        let mut next = 0;
+        for (k, (vals, d)) in chunks.iter().enumerate() {
+            let d = d.unwrap();
+            assert_eq!(d.len(), if k < 2 { WRITE_CHUNK_ROWS } else { 5 });
+            assert_eq!(vals.start, next);
+            assert_eq!(vals.len(), d.iter().filter(|&&l| l > 0).count());
+            next = vals.end;
+        }
+        assert_eq!(next, defined);
+        // A required column: one value per row, no levels.
+        let req: Vec<_> = write_chunks(&[], WRITE_CHUNK_ROWS + 1).collect();
+        assert_eq!(
+            req,
+            [
+                (0..WRITE_CHUNK_ROWS, None),
+                (WRITE_CHUNK_ROWS..WRITE_CHUNK_ROWS + 1, None)
+            ]
+        );
+        assert_eq!(write_chunks(&[], 0).count(), 0);
+    }
+
     #[test]
     fn pending_strings_are_copied_and_spans_shifted() {
         let dir = tempfile::tempdir().unwrap();
