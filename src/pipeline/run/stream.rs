@@ -25,7 +25,7 @@ use std::path::PathBuf;
 enum Streamed {
     /// Converted: its JSON line, hash, size and the output stages that failed.
     Json {
-        sha256: String,
+        sha256: [u8; 32],
         size: u64,
         line: Vec<u8>,
         stages: Vec<(Stage, Failure)>,
@@ -83,7 +83,8 @@ pub fn stream(
         .thread_name(|i| format!("reportdex-worker-{i}"))
         .build()?;
     progress.start(found.inputs.len() as u64);
-    let mut seen: HashSet<String> = HashSet::new();
+    // Digests of the documents written (32 bytes each, not their hex).
+    let mut seen: HashSet<[u8; 32]> = HashSet::new();
     let inputs = &found.inputs;
     execute(
         &pool,
@@ -164,12 +165,15 @@ fn convert_to_line(opts: &Options, input: &Input<'_>) -> Streamed {
         Err((s, f)) => return Streamed::Failed(s, f),
     };
     let size = bytes.len() as u64;
-    let sha256 = crate::convert::sha256_hex(&bytes);
+    let sha256: [u8; 32] = {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(&bytes).into()
+    };
     let doc = stage(opts, path, Stage::Convert, || {
         Ok(convert_unprofiled(
             bytes,
             path,
-            sha256.clone(),
+            crate::convert::to_hex(&sha256),
             &opts.convert,
         )?)
     });
