@@ -61,6 +61,50 @@ struct Entry {
 pub(super) struct DocLocations {
     shards: Vec<PathBuf>,
     by_json: HashMap<String, Location>,
+    /// The documents of the one JSON lines file of [`DocLocations::lines_of`].
+    lines: LineTable,
+}
+
+/// Where each document's line is in one JSON lines file, compactly (a run
+/// keeps one entry per report while it converts): the `json` paths end to
+/// end in one string, and per document 32 bytes, sorted by `json` path.
+#[derive(Debug, Default)]
+pub(crate) struct LineTable {
+    names: String,
+    /// (start and end of the `json` path in `names`, offset, length).
+    at: Vec<(usize, usize, u64, usize)>,
+}
+
+impl LineTable {
+    /// Record the line of the document `json` at `offset`, `len` bytes.
+    pub(crate) fn push(&mut self, json: &str, offset: u64, len: usize) {
+        let start = self.names.len();
+        self.names.push_str(json);
+        self.at.push((start, self.names.len(), offset, len));
+    }
+
+    fn name(&self, e: &(usize, usize, u64, usize)) -> &str {
+        &self.names[e.0..e.1]
+    }
+
+    /// Sort for [`LineTable::find`] (equal paths keep their order).
+    fn sort(&mut self) {
+        let mut at = std::mem::take(&mut self.at);
+        at.sort_by(|a, b| self.name(a).cmp(self.name(b)));
+        at.shrink_to_fit();
+        self.names.shrink_to_fit();
+        self.at = at;
+    }
+
+    /// Offset and length of the line of `json` (`json` paths are unique in
+    /// a run).
+    fn find(&self, json: &str) -> Option<(u64, usize)> {
+        let k = self.at.partition_point(|e| self.name(e) < json);
+        self.at
+            .get(k)
+            .filter(|e| self.name(e) == json)
+            .map(|e| (e.2, e.3))
+    }
 }
 
 enum Location {
@@ -77,27 +121,20 @@ enum Location {
 impl DocLocations {
     /// The documents of one JSON lines file: `json` path, offset and length
     /// of each one's line.
-    pub(super) fn lines_of(file: PathBuf, at: Vec<(String, u64, usize)>) -> DocLocations {
+    pub(super) fn lines_of(file: PathBuf, mut lines: LineTable) -> DocLocations {
+        lines.sort();
         DocLocations {
             shards: vec![file],
-            by_json: at
-                .into_iter()
-                .map(|(json, offset, len)| {
-                    (
-                        json,
-                        Location::Line {
-                            shard: 0,
-                            offset,
-                            len,
-                        },
-                    )
-                })
-                .collect(),
+            by_json: HashMap::new(),
+            lines,
         }
     }
 
     /// The JSON text of the report whose `json` path is `rel`.
     pub(super) fn read(&self, rel: &str) -> Result<Vec<u8>, String> {
+        if let Some((offset, len)) = self.lines.find(rel) {
+            return read_range(&self.shards[0], offset, len).map_err(|e| e.to_string());
+        }
         match self.by_json.get(rel) {
             None => Err("not in any shard".into()),
             Some(Location::File(p)) => read_report_file(p),
@@ -365,6 +402,7 @@ pub fn build_and_write_merged(
     let locations = DocLocations {
         shards: shards.iter().map(|s| s.lines.clone()).collect(),
         by_json,
+        lines: LineTable::default(),
     };
     let input = DirInput::open_at(tmp.0.clone(), out_dir, aliases)?;
     write_index(
@@ -442,6 +480,22 @@ fn scan_shard(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_table_finds_each_document_after_sorting() {
+        let mut t = LineTable::default();
+        let docs = [("b/x.json", 0, 10), ("a.json", 10, 5), ("b.json", 15, 7)];
+        for (json, offset, len) in docs {
+            t.push(json, offset, len);
+        }
+        t.sort();
+        for (json, offset, len) in docs {
+            assert_eq!(t.find(json), Some((offset, len)), "{json}");
+        }
+        assert_eq!(t.find("b"), None);
+        assert_eq!(t.find("c.json"), None);
+        assert_eq!(LineTable::default().find("a.json"), None);
+    }
 
     fn doc_line(path: &str, sha: &str) -> String {
         format!(

@@ -17,7 +17,7 @@
 //! order, the same values once parsed), so both give the same `index.json`
 //! byte for byte (`tests/streaming.rs`, `tests/index_compare.rs`).
 
-use super::merge::DocLocations;
+use super::merge::{DocLocations, LineTable};
 use super::{write_index, BuildSummary, DirInput, Docs, IndexError, WriteHooks};
 use crate::output::{Content, DocumentOutput, Section};
 use crate::profile::{Check, SectionMatch, Template};
@@ -150,7 +150,7 @@ pub struct PreparedWriter {
     texts: BufWriter<File>,
     offset: u64,
     /// `json` path → (offset, length) of its text line.
-    at: Vec<(String, u64, usize)>,
+    at: LineTable,
 }
 
 impl PreparedWriter {
@@ -170,7 +170,7 @@ impl PreparedWriter {
             entries_path: entries,
             texts_path: texts,
             offset: 0,
-            at: Vec::new(),
+            at: LineTable::default(),
         })
     }
 
@@ -187,7 +187,7 @@ impl PreparedWriter {
         self.texts
             .write_all(&lines.text)
             .map_err(|e| io(&self.texts_path, e))?;
-        self.at.push((lines.json, self.offset, lines.text.len()));
+        self.at.push(&lines.json, self.offset, lines.text.len());
         self.offset += lines.text.len() as u64;
         Ok(())
     }
