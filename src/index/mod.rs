@@ -712,6 +712,9 @@ struct Placed {
     year: i32,
     line_no: usize,
     text: LineText,
+    /// How its name was matched to its agency's (`None`: not in the
+    /// name matching's assignments), set when the reports are grouped.
+    rule: Option<MatchRule>,
 }
 
 /// Outcome of the first pass over one line.
@@ -733,7 +736,6 @@ enum Scanned {
 struct Pass1 {
     reports_read: usize,
     groups: Vec<(String, Vec<Placed>)>,
-    assign: BTreeMap<String, (String, MatchRule)>,
     tail: Tail,
 }
 
@@ -900,6 +902,7 @@ fn scan(
                         name,
                         year,
                         line_no,
+                        rule: None,
                         text: if keep_text {
                             LineText::Text(text.into_boxed_str())
                         } else {
@@ -953,21 +956,26 @@ fn scan(
     let all_names: BTreeSet<String> = placed.iter().map(|p| p.name.clone()).collect();
     let matching = names::match_names(&all_names, aliases);
     drop(all_names);
+    // Each report carries its own match rule, so that the name -> match map
+    // (two strings per distinct name) is not kept while the agencies are
+    // built.
     let mut by_key: BTreeMap<String, Vec<Placed>> = BTreeMap::new();
-    for p in placed {
-        let key = matching
-            .assign
-            .get(&p.name)
-            .map(|(k, _)| k.clone())
-            .unwrap_or_else(|| p.name.clone());
+    for mut p in placed {
+        let key = match matching.assign.get(&p.name) {
+            Some((k, rule)) => {
+                p.rule = Some(*rule);
+                k.clone()
+            }
+            None => p.name.clone(),
+        };
         by_key.entry(key).or_default().push(p);
     }
+    drop(matching.assign);
     unassigned.sort_by(|a, b| a.path.cmp(&b.path));
     malformed.extend(implausible);
     Ok(Pass1 {
         reports_read,
         groups: by_key.into_iter().collect(),
-        assign: matching.assign,
         tail: Tail {
             unassigned,
             ambiguous_names: matching
@@ -984,6 +992,7 @@ fn scan(
 struct Full {
     name: String,
     year: i32,
+    rule: Option<MatchRule>,
     forms: Vec<String>,
     mapping: Vec<(u8, String)>,
     entry: ReportEntry,
@@ -1071,6 +1080,7 @@ fn reload(
     Ok(Full {
         name: p.name,
         year: p.year,
+        rule: p.rule,
         forms,
         mapping: sections
             .into_iter()
@@ -1133,10 +1143,7 @@ fn place_agencies<T: Send>(
 ) -> Result<(Tail, usize), IndexError> {
     let started = std::time::Instant::now();
     let Pass1 {
-        groups,
-        assign,
-        mut tail,
-        ..
+        groups, mut tail, ..
     } = pass1;
     let count = groups.len();
     let mut groups = groups.into_iter().peekable();
@@ -1154,7 +1161,7 @@ fn place_agencies<T: Send>(
                     .map(|p| reload(p, &mut file, reports))
                     .collect::<Result<Vec<Full>, IndexError>>()?;
                 drop(file);
-                let (mut agency, maps) = assemble_agency(key, full, &assign);
+                let (mut agency, maps) = assemble_agency(key, full);
                 let problems = match docs {
                     Some(docs) => text_similarity(&mut agency, docs, &maps),
                     None => Vec::new(),
@@ -1178,19 +1185,15 @@ fn place_agencies<T: Send>(
 type SectionMaps = BTreeMap<String, Vec<(u8, String)>>;
 
 /// One agency from its reports: years, conflicts, cross-year checks.
-fn assemble_agency(
-    key: String,
-    mut reports: Vec<Full>,
-    assign: &BTreeMap<String, (String, MatchRule)>,
-) -> (Agency, SectionMaps) {
+fn assemble_agency(key: String, mut reports: Vec<Full>) -> (Agency, SectionMaps) {
     reports.sort_by(|a, b| (a.year, &a.entry.path).cmp(&(b.year, &b.entry.path)));
     let mut forms = BTreeSet::new();
     let mut matched = BTreeSet::new();
     let mut name = None;
     for p in &reports {
         forms.extend(p.forms.iter().filter(|f| !f.trim().is_empty()).cloned());
-        if let Some((_, rule)) = assign.get(&p.name) {
-            matched.insert((p.name.clone(), *rule));
+        if let Some(rule) = p.rule {
+            matched.insert((p.name.clone(), rule));
         }
         if p.name == key {
             // Sorted by year: the last one wins.
