@@ -277,80 +277,67 @@ pub fn match_names(names: &BTreeSet<String>, aliases: &Aliases) -> Matching {
 mod tests {
     use super::*;
 
-    /// The first implementation of [`match_names`] (owned copies and a set
-    /// per shorter form), kept as the reference for the borrowing one.
+    /// The matching rules applied by brute force, as the module states them
+    /// (no index of shorter forms): the reference of the property test.
     fn match_names_reference(names: &BTreeSet<String>, aliases: &Aliases) -> Matching {
-        // Rule 1 (alias) and rule 2 (exact): each name's target.
-        let mut target: BTreeMap<&str, (String, MatchRule)> = BTreeMap::new();
-        for n in names {
-            match aliases.get(n) {
-                Some(c) if c != n => target.insert(n, (c.to_string(), MatchRule::Alias)),
-                _ => target.insert(n, (n.clone(), MatchRule::Exact)),
-            };
-        }
-        let targets: BTreeSet<String> = target.values().map(|(t, _)| t.clone()).collect();
-        // Alias targets are pinned: rule 3 never moves them.
-        let pinned: BTreeSet<&str> = target
-            .values()
-            .filter(|(_, r)| *r == MatchRule::Alias)
-            .map(|(t, _)| t.as_str())
-            .collect();
-
-        // Rule 3: single deletion of a level character.
-        let mut longer: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
-        for t in &targets {
-            let chars: Vec<char> = t.chars().collect();
-            for i in 1..chars.len().saturating_sub(1) {
-                if LEVEL_CHARS.contains(&chars[i]) {
-                    let v: String = chars[..i].iter().chain(&chars[i + 1..]).collect();
-                    longer.entry(v).or_default().insert(t.as_str());
-                }
-            }
-        }
-        let mut up: BTreeMap<&str, &str> = BTreeMap::new();
-        let mut ambiguous = BTreeMap::new();
-        for t in &targets {
-            if pinned.contains(t.as_str()) {
-                continue;
-            }
-            if let Some(cands) = longer.get(t) {
-                let cands: Vec<&str> = cands.iter().copied().filter(|c| c != t).collect();
-                match cands.as_slice() {
-                    [one] => {
-                        up.insert(t.as_str(), one);
-                    }
-                    [] => {}
-                    many => {
-                        ambiguous.insert(t.clone(), many.iter().map(|s| s.to_string()).collect());
-                    }
-                }
-            }
-        }
-        let resolve = |start: &str| -> String {
-            let mut cur = start;
-            // Each step makes the name one character longer, so the chain is
-            // bounded; the cap guards against any cycle all the same.
-            for _ in 0..=up.len() {
-                match up.get(cur) {
-                    Some(next) => cur = next,
-                    None => break,
-                }
-            }
-            cur.to_string()
+        let target = |n: &str| match aliases.get(n) {
+            Some(c) if c != n => (c.to_string(), true),
+            _ => (n.to_string(), false),
         };
-
-        let mut assign = BTreeMap::new();
-        for (name, (t, rule)) in target {
-            let key = resolve(&t);
-            let rule = if rule == MatchRule::Alias {
-                MatchRule::Alias
-            } else if key != t {
-                MatchRule::LevelChar
-            } else {
-                MatchRule::Exact
-            };
-            assign.insert(name.to_string(), (key, rule));
+        let targets: BTreeSet<String> = names.iter().map(|n| target(n).0).collect();
+        let pinned: BTreeSet<String> = names
+            .iter()
+            .map(|n| target(n))
+            .filter(|(_, alias)| *alias)
+            .map(|(t, _)| t)
+            .collect();
+        // Does `short` come from `long` by deleting one inner level character?
+        let drops_to = |long: &str, short: &str| {
+            let c: Vec<char> = long.chars().collect();
+            (1..c.len().saturating_sub(1)).any(|i| {
+                LEVEL_CHARS.contains(&c[i])
+                    && c[..i].iter().chain(&c[i + 1..]).collect::<String>() == short
+            })
+        };
+        let mut ambiguous = BTreeMap::new();
+        let mut up: BTreeMap<String, String> = BTreeMap::new();
+        for t in targets.iter().filter(|t| !pinned.contains(*t)) {
+            let cands: Vec<String> = targets
+                .iter()
+                .filter(|l| *l != t && drops_to(l, t))
+                .cloned()
+                .collect();
+            match cands.len() {
+                0 => {}
+                1 => {
+                    up.insert(t.clone(), cands[0].clone());
+                }
+                _ => {
+                    ambiguous.insert(t.clone(), cands);
+                }
+            }
         }
+        fn resolve(up: &BTreeMap<String, String>, t: &str, steps: usize) -> String {
+            match up.get(t) {
+                Some(next) if steps > 0 => resolve(up, next, steps - 1),
+                _ => t.to_string(),
+            }
+        }
+        let assign = names
+            .iter()
+            .map(|n| {
+                let (t, alias) = target(n);
+                let key = resolve(&up, &t, up.len());
+                let rule = if alias {
+                    MatchRule::Alias
+                } else if key != t {
+                    MatchRule::LevelChar
+                } else {
+                    MatchRule::Exact
+                };
+                (n.clone(), (key, rule))
+            })
+            .collect();
         Matching { assign, ambiguous }
     }
 
