@@ -58,11 +58,15 @@ struct Entry {
 
 /// Where the per-report JSON of a merged index's reports are, by the `json`
 /// path the index gives them.
-pub(super) struct DocLocations {
-    shards: Vec<PathBuf>,
-    by_json: HashMap<String, Location>,
-    /// The documents of the one JSON lines file of [`DocLocations::lines_of`].
-    lines: LineTable,
+pub(super) enum DocLocations {
+    /// The shards of a merge: each report's file or line, by `json` path.
+    Shards {
+        shards: Vec<PathBuf>,
+        by_json: HashMap<String, Location>,
+    },
+    /// One JSON lines file (a run's own lines, see
+    /// [`DocLocations::lines_of`]).
+    Lines { file: PathBuf, table: LineTable },
 }
 
 /// Where each document's line is in one JSON lines file, compactly (a run
@@ -107,7 +111,7 @@ impl LineTable {
     }
 }
 
-enum Location {
+pub(super) enum Location {
     /// A file of a directory shard.
     File(PathBuf),
     /// A line of a JSON lines shard.
@@ -121,27 +125,25 @@ enum Location {
 impl DocLocations {
     /// The documents of one JSON lines file: `json` path, offset and length
     /// of each one's line.
-    pub(super) fn lines_of(file: PathBuf, mut lines: LineTable) -> DocLocations {
-        lines.sort();
-        DocLocations {
-            shards: vec![file],
-            by_json: HashMap::new(),
-            lines,
-        }
+    pub(super) fn lines_of(file: PathBuf, mut table: LineTable) -> DocLocations {
+        table.sort();
+        DocLocations::Lines { file, table }
     }
 
     /// The JSON text of the report whose `json` path is `rel`.
     pub(super) fn read(&self, rel: &str) -> Result<Vec<u8>, String> {
-        if let Some((offset, len)) = self.lines.find(rel) {
-            return read_range(&self.shards[0], offset, len).map_err(|e| e.to_string());
-        }
-        match self.by_json.get(rel) {
-            None => Err("not in any shard".into()),
-            Some(Location::File(p)) => read_report_file(p),
-            Some(Location::Line { shard, offset, len }) => {
-                read_range(&self.shards[*shard], *offset, *len).map_err(|e| e.to_string())
+        let (path, offset, len) = match self {
+            DocLocations::Lines { file, table } => {
+                let (offset, len) = table.find(rel).ok_or("not in any shard")?;
+                (file, offset, len)
             }
-        }
+            DocLocations::Shards { shards, by_json } => match by_json.get(rel) {
+                None => return Err("not in any shard".into()),
+                Some(Location::File(p)) => return read_report_file(p),
+                Some(Location::Line { shard, offset, len }) => (&shards[*shard], *offset, *len),
+            },
+        };
+        read_range(path, offset, len).map_err(|e| e.to_string())
     }
 }
 
@@ -399,10 +401,9 @@ pub fn build_and_write_merged(
         drop(file);
     }
     drop(kept);
-    let locations = DocLocations {
+    let locations = DocLocations::Shards {
         shards: shards.iter().map(|s| s.lines.clone()).collect(),
         by_json,
-        lines: LineTable::default(),
     };
     let input = DirInput::open_at(tmp.0.clone(), out_dir, aliases)?;
     write_index(
