@@ -16,7 +16,10 @@
 //! same bytes for every `--jobs`).
 //!
 //! Strings of one document are appended to one buffer and the column values
-//! are slices of it, so the writer thread only encodes.
+//! are slices of it, so the writer thread only copies them into its staging
+//! buffer and encodes; a column writer keeps what it is given until the row
+//! group is written, so it is given one copy of each distinct string of the
+//! group (`Uniques`), not slices of the staged text.
 
 use bytes::Bytes;
 use parquet::basic::{Compression, LogicalType, Repetition, Type as PhysicalType};
