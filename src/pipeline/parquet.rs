@@ -41,7 +41,7 @@ use std::sync::{Arc, Mutex};
 /// costs a few kilobytes of footer metadata, held until the file is closed.
 pub const ROW_GROUP_ROWS: usize = 128 * 1024;
 
-/// Bytes of values per row group (strings' bytes plus 8 per value), at
+/// Bytes of values per row group (the strings' bytes plus 8 per value), at
 /// most: bounds the encoded row group held in memory (dictionaries and
 /// compressed pages, at most about this much and usually a small fraction)
 /// whatever the cells hold.
@@ -50,8 +50,8 @@ pub const ROW_GROUP_BYTES: usize = 16 << 20;
 /// Rows staged before they are encoded into the open row group.
 pub const STAGE_ROWS: usize = 8 * 1024;
 
-/// Staged bytes (text plus 32 per value, see [`Batch`]) before they are
-/// encoded into the open row group.
+/// Staged bytes of values (the strings' bytes plus 8 per value) before they
+/// are encoded into the open row group.
 pub const STAGE_BYTES: usize = 1 << 20;
 
 /// Row groups of `reports.parquet` (one row per document, mostly distinct
@@ -333,11 +333,9 @@ impl BatchBuilder {
                 def,
             })
             .collect();
-        let values: usize = self.spec.len() * self.rows;
         Ok(Batch {
             columns,
             rows: self.rows,
-            bytes: text.len() + 32 * values,
             text,
         })
     }
@@ -400,8 +398,6 @@ struct Column {
 pub struct Batch {
     columns: Vec<Column>,
     rows: usize,
-    /// Memory held: text plus values (see [`ROW_GROUP_BYTES`]).
-    bytes: usize,
     /// The strings' bytes, which the spans of the `Str` columns point into.
     text: Vec<u8>,
 }
@@ -410,6 +406,13 @@ impl Batch {
     /// Number of rows.
     pub fn rows(&self) -> usize {
         self.rows
+    }
+
+    /// Bytes of values, as [`STAGE_BYTES`] and [`ROW_GROUP_BYTES`] count
+    /// them: the strings' bytes plus 8 per value (a span or a number).
+    fn value_bytes(&self) -> usize {
+        let values: usize = self.columns.iter().map(|c| c.values.len()).sum();
+        self.text.len() + 8 * values
     }
 }
 
@@ -454,15 +457,48 @@ impl PageWriter for MemoryPageWriter {
     }
 }
 
-/// A row group being encoded: one column writer per column, each with the
-/// buffer its pages go to.
+/// One column of the row group being encoded.
+struct OpenColumn {
+    writer: ColumnWriter<'static>,
+    /// The buffer its pages go to.
+    pages: ChunkPages,
+    /// The distinct strings given to the writer.
+    uniques: Uniques,
+}
+
+/// A row group being encoded.
 struct OpenGroup {
-    columns: Vec<(ColumnWriter<'static>, ChunkPages)>,
-    /// Per column, the distinct strings given to its writer.
-    uniques: Vec<Uniques>,
+    columns: Vec<OpenColumn>,
     rows: usize,
     /// Bytes of values encoded so far (see [`ROW_GROUP_BYTES`]).
     bytes: usize,
+}
+
+impl OpenGroup {
+    /// An empty row group of `file`: a column writer per column.
+    fn new(file: &SerializedFileWriter<BufWriter<File>>) -> OpenGroup {
+        let schema = file.schema_descr();
+        let columns = (0..schema.num_columns())
+            .map(|i| {
+                let pages: ChunkPages = Arc::new(Mutex::new(TrackedWrite::new(Vec::new())));
+                let writer = get_column_writer(
+                    schema.column(i),
+                    file.properties().clone(),
+                    Box::new(MemoryPageWriter(pages.clone())),
+                );
+                OpenColumn {
+                    writer,
+                    pages,
+                    uniques: Uniques::default(),
+                }
+            })
+            .collect();
+        OpenGroup {
+            columns,
+            rows: 0,
+            bytes: 0,
+        }
+    }
 }
 
 impl ParquetWriter {
@@ -472,10 +508,7 @@ impl ParquetWriter {
         spec: &'static [ColumnSpec],
     ) -> Result<ParquetWriter, ParquetDatasetError> {
         let name = path.display().to_string();
-        let err = |source| ParquetDatasetError::Write {
-            path: name.clone(),
-            source,
-        };
+        let err = |source| write_err(&name, source);
         let f = File::create(path).map_err(|e| err(e.into()))?;
         // Min/max per row group (what engines prune row groups with), not per
         // page; none for the free-text columns, where no query prunes by range
@@ -517,20 +550,16 @@ impl ParquetWriter {
         self
     }
 
-    fn write_err(&self, source: ParquetError) -> ParquetDatasetError {
-        ParquetDatasetError::Write {
-            path: self.path.clone(),
-            source,
-        }
-    }
-
     /// Append a document's rows; encodes the staged rows once
     /// [`STAGE_ROWS`] rows or [`STAGE_BYTES`] bytes are staged, and writes
     /// the row group once it holds [`ROW_GROUP_ROWS`] rows or
     /// [`ROW_GROUP_BYTES`] bytes.
     pub fn append(&mut self, batch: Batch) -> Result<(), ParquetDatasetError> {
         if self.broken {
-            return Err(self.write_err(ParquetError::General("an earlier write failed".into())));
+            return Err(write_err(
+                &self.path,
+                ParquetError::General("an earlier write failed".into()),
+            ));
         }
         if batch.columns.len() != self.spec.len()
             || batch
@@ -574,12 +603,12 @@ impl ParquetWriter {
             mine.def.extend(theirs.def);
         }
         self.pending.rows += batch.rows;
-        self.pending.bytes += batch.bytes;
+        let staged = self.pending.value_bytes();
         let (group_rows, group_bytes) = self.open.as_ref().map_or((0, 0), |g| (g.rows, g.bytes));
         if self.pending.rows >= self.stage.0
-            || self.pending.bytes >= self.stage.1
+            || staged >= self.stage.1
             || group_rows + self.pending.rows >= self.limits.0
-            || group_bytes + encoded_bytes(&self.pending) >= self.limits.1
+            || group_bytes + staged >= self.limits.1
         {
             self.encode_pending()?;
         }
@@ -596,50 +625,23 @@ impl ParquetWriter {
         if self.pending.rows == 0 {
             return Ok(());
         }
-        if self.open.is_none() {
-            let schema = self.file.schema_descr();
-            let props = self.file.properties();
-            let columns = (0..schema.num_columns())
-                .map(|i| {
-                    let pages: ChunkPages = Arc::new(Mutex::new(TrackedWrite::new(Vec::new())));
-                    let w = get_column_writer(
-                        schema.column(i),
-                        props.clone(),
-                        Box::new(MemoryPageWriter(pages.clone())),
-                    );
-                    (w, pages)
-                })
-                .collect();
-            self.open = Some(OpenGroup {
-                columns,
-                uniques: (0..schema.num_columns())
-                    .map(|_| Uniques::default())
-                    .collect(),
-                rows: 0,
-                bytes: 0,
-            });
-        }
-        let Some(group) = self.open.as_mut() else {
-            return Ok(());
-        };
-        let written = encode_columns(
+        let file = &self.file;
+        let group = self.open.get_or_insert_with(|| OpenGroup::new(file));
+        if let Err(e) = encode_columns(
             &mut group.columns,
-            &mut group.uniques,
             &self.pending.columns,
             &self.pending.text,
-        );
-        if let Err(e) = written {
+        ) {
             self.broken = true;
-            return Err(self.write_err(e));
+            return Err(write_err(&self.path, e));
         }
         group.rows += self.pending.rows;
-        group.bytes += encoded_bytes(&self.pending);
+        group.bytes += self.pending.value_bytes();
         for c in &mut self.pending.columns {
             c.values.clear();
             c.def.clear();
         }
         self.pending.rows = 0;
-        self.pending.bytes = 0;
         self.pending.text.clear();
         if self.pending.text.capacity() > 4 * STAGE_BYTES {
             // One document's text was far over the staging size: not kept.
@@ -656,7 +658,7 @@ impl ParquetWriter {
         };
         if let Err(e) = splice_group(&mut self.file, group) {
             self.broken = true;
-            return Err(self.write_err(e));
+            return Err(write_err(&self.path, e));
         }
         // The row group's pages were freed in the middle of the heap.
         crate::memory::release_free_memory();
@@ -666,25 +668,26 @@ impl ParquetWriter {
     /// Write the last row group and the footer.
     pub fn finish(mut self) -> Result<(), ParquetDatasetError> {
         if self.broken {
-            return Err(self.write_err(ParquetError::General("an earlier write failed".into())));
+            return Err(write_err(
+                &self.path,
+                ParquetError::General("an earlier write failed".into()),
+            ));
         }
         self.write_group()?;
-        let path = self.path.clone();
-        let err = |source| ParquetDatasetError::Write {
-            path: path.clone(),
-            source,
-        };
+        let path = self.path;
+        let err = |source| write_err(&path, source);
         let w = self.file.into_inner().map_err(err)?;
         w.into_inner().map_err(|e| err(e.into_error().into()))?;
         Ok(())
     }
 }
 
-/// Bytes of values of a staged batch as they count towards
-/// [`ROW_GROUP_BYTES`]: the strings' bytes plus 8 per value.
-fn encoded_bytes(batch: &Batch) -> usize {
-    let values: usize = batch.columns.iter().map(|c| c.values.len()).sum();
-    batch.text.len() + 8 * values
+/// A write of the file at `path` failed.
+fn write_err(path: &str, source: ParquetError) -> ParquetDatasetError {
+    ParquetDatasetError::Write {
+        path: path.to_string(),
+        source,
+    }
 }
 
 /// Bytes of the blocks of a column's distinct strings: the first is small
@@ -725,19 +728,18 @@ impl Uniques {
 /// Encode `columns` (strings as spans of `text`) with the open row group's
 /// column writers, column by column.
 fn encode_columns(
-    writers: &mut [(ColumnWriter<'static>, ChunkPages)],
-    uniques: &mut [Uniques],
+    open: &mut [OpenColumn],
     columns: &[Column],
     text: &[u8],
 ) -> Result<(), ParquetError> {
-    if writers.len() != columns.len() {
+    if open.len() != columns.len() {
         return Err(ParquetError::General(format!(
             "{} columns in the schema, {} in the rows",
-            writers.len(),
+            open.len(),
             columns.len()
         )));
     }
-    for (((w, _), c), uniques) in writers.iter_mut().zip(columns).zip(uniques) {
+    for (o, c) in open.iter_mut().zip(columns) {
         // In chunks of rows, so that the strings' `ByteArray`s (32 bytes a
         // value) exist for one chunk at a time. The chunks are whole
         // multiples of the writer's own mini-batches, so the pages, and the
@@ -755,7 +757,7 @@ fn encode_columns(
         }
         let mut strings: Vec<ByteArray> = Vec::new();
         for (vals, def) in write_chunks(&c.def, c.values.len()) {
-            match (&mut *w, &c.values) {
+            match (&mut o.writer, &c.values) {
                 (ColumnWriter::ByteArrayColumnWriter(w), Values::Str(spans)) => {
                     strings.clear();
                     // Runs of one value (a document's source on each of its
@@ -768,7 +770,7 @@ fn encode_columns(
                         })?;
                         let v = match strings.last() {
                             Some(last) if prev == Some(span) || last.data() == s => last.clone(),
-                            _ => uniques.get(s),
+                            _ => o.uniques.get(s),
                         };
                         prev = Some(span);
                         strings.push(v);
@@ -803,8 +805,8 @@ fn splice_group(
     group: OpenGroup,
 ) -> Result<(), ParquetError> {
     let mut rg = file.next_row_group()?;
-    for (w, pages) in group.columns {
-        let close = w.close()?;
+    for OpenColumn { writer, pages, .. } in group.columns {
+        let close = writer.close()?;
         let bytes = {
             let mut sink = pages
                 .lock()
@@ -994,21 +996,56 @@ mod tests {
         w.finish().unwrap();
     }
 
+    /// Write documents `d0.docx`..`d6.docx` (document d has d rows, each
+    /// appended by `row(builder, source, d, k)`) into `path` with the row
+    /// group and staging limits given; the sizes of the file's row groups.
+    fn write_docs(
+        path: &Path,
+        limits: (usize, usize),
+        stage: (usize, usize),
+        row: impl Fn(&mut BatchBuilder, Span, usize, usize),
+    ) -> Vec<i64> {
+        use parquet::file::reader::{FileReader, SerializedFileReader};
+        let mut w = ParquetWriter::create(path, &METRICS_COLUMNS).unwrap();
+        w.limits = limits;
+        w.stage = stage;
+        for doc in 0..7 {
+            let mut b = BatchBuilder::new(&METRICS_COLUMNS);
+            let source = b.intern(&format!("d{doc}.docx"));
+            for k in 0..doc {
+                row(&mut b, source, doc, k);
+            }
+            w.append(b.finish().unwrap()).unwrap();
+        }
+        w.finish().unwrap();
+        let r = SerializedFileReader::new(File::open(path).unwrap()).unwrap();
+        r.metadata()
+            .row_groups()
+            .iter()
+            .map(|g| g.num_rows())
+            .collect()
+    }
+
+    /// The rows of the Parquet file at `path`.
+    fn read_rows(path: &Path) -> Vec<parquet::record::Row> {
+        use parquet::file::reader::{FileReader, SerializedFileReader};
+        let r = SerializedFileReader::new(File::open(path).unwrap()).unwrap();
+        r.get_row_iter(None).unwrap().map(|r| r.unwrap()).collect()
+    }
+
     /// Several row groups (small limits), nulls and every kind: read back
     /// as written, the same bytes twice.
     #[test]
     fn row_groups_close_at_document_boundaries() {
-        use parquet::file::reader::{FileReader, SerializedFileReader};
         use parquet::record::Field;
         let dir = tempfile::tempdir().unwrap();
         let write = |name: &str| {
             let path = dir.path().join(name);
-            let mut w = ParquetWriter::create(&path, &METRICS_COLUMNS).unwrap();
-            w.limits = (5, usize::MAX);
-            for doc in 0..7 {
-                let mut b = BatchBuilder::new(&METRICS_COLUMNS);
-                let source = b.intern(&format!("d{doc}.docx"));
-                for k in 0..doc {
+            let groups = write_docs(
+                &path,
+                (5, usize::MAX),
+                (STAGE_ROWS, STAGE_BYTES),
+                |b, source, _, k| {
                     b.row(&[
                         Value::Span(source),
                         Value::Text(&format!("k{k}")),
@@ -1023,26 +1060,17 @@ mod tests {
                         Value::Text("0"),
                         Value::I64(k as i64),
                         Value::Null,
-                    ]);
-                }
-                w.append(b.finish().unwrap()).unwrap();
-            }
-            w.finish().unwrap();
-            path
+                    ])
+                },
+            );
+            (path, groups)
         };
-        let (a, b) = (write("a.parquet"), write("b.parquet"));
+        let ((a, groups), (b, _)) = (write("a.parquet"), write("b.parquet"));
         assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
-        let r = SerializedFileReader::new(File::open(&a).unwrap()).unwrap();
         // Documents of 0..=6 rows, a group closed once 5 are pending:
         // [0+1+2+3] [4+5] [6].
-        let groups: Vec<i64> = r
-            .metadata()
-            .row_groups()
-            .iter()
-            .map(|g| g.num_rows())
-            .collect();
         assert_eq!(groups, [6, 9, 6]);
-        let rows: Vec<_> = r.get_row_iter(None).unwrap().map(|r| r.unwrap()).collect();
+        let rows = read_rows(&a);
         assert_eq!(rows.len(), 21);
         let last = rows[20]
             .get_column_iter()
@@ -1063,44 +1091,23 @@ mod tests {
     /// as rows encoded in one round, in the same row groups.
     #[test]
     fn staged_rounds_make_the_same_rows() {
-        use parquet::file::reader::{FileReader, SerializedFileReader};
         let dir = tempfile::tempdir().unwrap();
         let write = |name: &str, stage: (usize, usize)| {
             let path = dir.path().join(name);
-            let mut w = ParquetWriter::create(&path, &METRICS_COLUMNS).unwrap();
-            w.limits = (8, usize::MAX);
-            w.stage = stage;
-            for doc in 0..7 {
-                let mut b = BatchBuilder::new(&METRICS_COLUMNS);
-                let source = b.intern(&format!("d{doc}.docx"));
-                for k in 0..doc {
-                    b.row(&[
-                        Value::Span(source),
-                        Value::Text(&format!("k{}", k % 3)),
-                        Value::Text("标签"),
-                        Value::F64(k as f64),
-                        Value::Null,
-                        Value::Text("件"),
-                        Value::Text(&k.to_string()),
-                        Value::I64(k as i64),
-                        Value::I64(doc as i64),
-                    ]);
-                }
-                w.append(b.finish().unwrap()).unwrap();
-            }
-            w.finish().unwrap();
-            let r = SerializedFileReader::new(File::open(&path).unwrap()).unwrap();
-            let groups: Vec<i64> = r
-                .metadata()
-                .row_groups()
-                .iter()
-                .map(|g| g.num_rows())
-                .collect();
-            let rows: Vec<String> = r
-                .get_row_iter(None)
-                .unwrap()
-                .map(|r| r.unwrap().to_string())
-                .collect();
+            let groups = write_docs(&path, (8, usize::MAX), stage, |b, source, doc, k| {
+                b.row(&[
+                    Value::Span(source),
+                    Value::Text(&format!("k{}", k % 3)),
+                    Value::Text("标签"),
+                    Value::F64(k as f64),
+                    Value::Null,
+                    Value::Text("件"),
+                    Value::Text(&k.to_string()),
+                    Value::I64(k as i64),
+                    Value::I64(doc as i64),
+                ])
+            });
+            let rows: Vec<String> = read_rows(&path).iter().map(|r| r.to_string()).collect();
             (groups, rows)
         };
         // Staged by 2 rows: [0+1+2 | 3 | 4] = 10 rows, then [5 | 6] = 11.
