@@ -105,6 +105,11 @@ pub struct IndexLines {
     text: Vec<u8>,
 }
 
+thread_local! {
+    /// Capacities for this worker's next index lines (entry, text).
+    static LAST_SIZES: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) };
+}
+
 /// The index lines of `doc`, whose JSON is at `json_rel` in OUT.
 pub fn lines(doc: &DocumentOutput, json_rel: &str) -> serde_json::Result<IndexLines> {
     let report = doc.report.as_ref().map(|r| EntryReport {
@@ -117,23 +122,37 @@ pub fn lines(doc: &DocumentOutput, json_rel: &str) -> serde_json::Result<IndexLi
         checks: &r.checks,
         sections: &r.sections,
     });
-    let mut entry = serde_json::to_vec(&EntryLine {
-        path: &doc.source.path,
-        json: json_rel,
-        sha256: &doc.source.sha256,
-        format: doc.source.format,
-        title: doc.title.as_deref(),
-        report,
-    })?;
+    // Room for a little more than this worker's last lines: grown from
+    // empty, a line of tens of KB would be copied at every doubling.
+    let (entry_hint, text_hint) = LAST_SIZES.get();
+    let mut entry = Vec::with_capacity(entry_hint);
+    serde_json::to_writer(
+        &mut entry,
+        &EntryLine {
+            path: &doc.source.path,
+            json: json_rel,
+            sha256: &doc.source.sha256,
+            format: doc.source.format,
+            title: doc.title.as_deref(),
+            report,
+        },
+    )?;
     entry.push(b'\n');
     #[derive(Serialize)]
     struct TextDoc<'a> {
         sections: TextSections<'a>,
     }
-    let mut text = serde_json::to_vec(&TextDoc {
-        sections: TextSections(&doc.sections),
-    })?;
+    let mut text = Vec::with_capacity(text_hint);
+    serde_json::to_writer(
+        &mut text,
+        &TextDoc {
+            sections: TextSections(&doc.sections),
+        },
+    )?;
     text.push(b'\n');
+    // Capped: one huge document does not make every later one reserve as much.
+    let hint = |n: usize| (n + n / 8).min(1 << 20);
+    LAST_SIZES.set((hint(entry.len()), hint(text.len())));
     Ok(IndexLines {
         json: json_rel.to_string(),
         entry,

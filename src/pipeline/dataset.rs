@@ -13,8 +13,8 @@
 
 use super::parquet::Span;
 use super::parquet::{
-    epoch_days, Batch, BatchBuilder, ParquetDatasetError, Value, METRICS_COLUMNS, REPORTS_COLUMNS,
-    TABLES_COLUMNS,
+    epoch_days, Batch, BatchBuilder, BatchSize, ParquetDatasetError, Value, METRICS_COLUMNS,
+    REPORTS_COLUMNS, TABLES_COLUMNS,
 };
 use crate::model::{Format, Table};
 use crate::output::{Content, DocumentOutput, Section};
@@ -178,8 +178,8 @@ pub fn rows_with_report(
         .map_err(csv::Error::from)?;
     report_line.push(b'\n');
     let mut pq = formats.parquet.then(|| Builders {
-        metrics: BatchBuilder::new(&METRICS_COLUMNS),
-        tables: BatchBuilder::new(&TABLES_COLUMNS),
+        metrics: BatchBuilder::with_capacity(&METRICS_COLUMNS, hint.metric_batch),
+        tables: BatchBuilder::with_capacity(&TABLES_COLUMNS, hint.table_batch),
     });
     let mut metrics = Vec::with_capacity(if formats.csv { hint.metrics } else { 0 });
     if let Some(r) = &doc.report {
@@ -197,7 +197,11 @@ pub fn rows_with_report(
         hint.tables,
         pq.as_mut().map(|b| &mut b.tables),
     );
-    SIZE_HINT.set(SizeHint::after(&metrics, &tables));
+    SIZE_HINT.set(SizeHint::after(
+        &metrics,
+        &tables,
+        pq.as_ref().map(|b| (b.metrics.size(), b.tables.size())),
+    ));
     let parquet = match pq {
         Some(b) => Some(ParquetRows {
             reports: report_row(doc, json_rel)?,
@@ -214,32 +218,52 @@ pub fn rows_with_report(
     })
 }
 
-/// Capacities for a document's CSV rows: a little more than the last
-/// document of the same worker needed. Reports of one archive are alike, and
-/// a buffer grown from empty is copied about once per doubling (the rows run
-/// to tens of KB per document).
+/// Capacities for a document's CSV rows and Parquet batches: a little more
+/// than the last document of the same worker needed. Reports of one archive
+/// are alike, and a buffer grown from empty is copied about once per doubling
+/// (the rows run to tens of KB and hundreds of rows per document).
 #[derive(Clone, Copy)]
 struct SizeHint {
     metrics: usize,
     tables: usize,
+    metric_batch: BatchSize,
+    table_batch: BatchSize,
 }
 
 impl SizeHint {
-    /// Cap of a hint (1 MiB): one huge document does not make every later
-    /// one reserve as much.
+    /// Cap of a hint in bytes (1 MiB) and in rows (16,384): one huge document
+    /// does not make every later one reserve as much.
     const MAX: usize = 1 << 20;
+    const MAX_ROWS: usize = 1 << 14;
 
-    fn after(metrics: &[u8], tables: &[u8]) -> SizeHint {
-        let grow = |n: usize| (n + n / 8).min(Self::MAX);
+    /// The start, before any document.
+    const EMPTY: SizeHint = SizeHint {
+        metrics: 0,
+        tables: 0,
+        metric_batch: BatchSize { rows: 0, text: 0 },
+        table_batch: BatchSize { rows: 0, text: 0 },
+    };
+
+    /// After a document with these CSV rows and (when written) these Parquet
+    /// batch sizes (metrics, cells).
+    fn after(metrics: &[u8], tables: &[u8], batches: Option<(BatchSize, BatchSize)>) -> SizeHint {
+        let grow = |n: usize, max: usize| (n + n / 8).min(max);
+        let batch = |b: BatchSize| BatchSize {
+            rows: grow(b.rows, Self::MAX_ROWS),
+            text: grow(b.text, Self::MAX),
+        };
+        let (m, t) = batches.unwrap_or_default();
         SizeHint {
-            metrics: grow(metrics.len()),
-            tables: grow(tables.len()),
+            metrics: grow(metrics.len(), Self::MAX),
+            tables: grow(tables.len(), Self::MAX),
+            metric_batch: batch(m),
+            table_batch: batch(t),
         }
     }
 }
 
 thread_local! {
-    static SIZE_HINT: std::cell::Cell<SizeHint> = const { std::cell::Cell::new(SizeHint { metrics: 0, tables: 0 }) };
+    static SIZE_HINT: std::cell::Cell<SizeHint> = const { std::cell::Cell::new(SizeHint::EMPTY) };
 }
 
 /// A document's Parquet builders of metrics and cells.

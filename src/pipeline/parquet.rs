@@ -201,13 +201,13 @@ enum Building {
 }
 
 impl Building {
-    fn of(kind: Kind) -> Building {
+    fn of(kind: Kind, rows: usize) -> Building {
         match kind {
-            Kind::Str => Building::Str(Vec::new()),
-            Kind::I32 | Kind::Date => Building::I32(Vec::new()),
-            Kind::I64 => Building::I64(Vec::new()),
-            Kind::F64 => Building::F64(Vec::new()),
-            Kind::Bool => Building::Bool(Vec::new()),
+            Kind::Str => Building::Str(Vec::with_capacity(rows)),
+            Kind::I32 | Kind::Date => Building::I32(Vec::with_capacity(rows)),
+            Kind::I64 => Building::I64(Vec::with_capacity(rows)),
+            Kind::F64 => Building::F64(Vec::with_capacity(rows)),
+            Kind::Bool => Building::Bool(Vec::with_capacity(rows)),
         }
     }
 }
@@ -231,6 +231,15 @@ pub enum Value<'a> {
     Null,
 }
 
+/// The size of a [`BatchBuilder`]: rows, and bytes of text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchSize {
+    /// Rows.
+    pub rows: usize,
+    /// Bytes of the string values.
+    pub text: usize,
+}
+
 /// The rows of one document for one Parquet file, filled row by row.
 #[derive(Debug)]
 pub struct BatchBuilder {
@@ -247,13 +256,33 @@ pub struct BatchBuilder {
 impl BatchBuilder {
     /// An empty batch for the columns `spec`.
     pub fn new(spec: &'static [ColumnSpec]) -> BatchBuilder {
+        BatchBuilder::with_capacity(spec, BatchSize::default())
+    }
+
+    /// An empty batch for the columns `spec`, with room for `size` (a guess:
+    /// the batch grows past it as needed).
+    pub fn with_capacity(spec: &'static [ColumnSpec], size: BatchSize) -> BatchBuilder {
         BatchBuilder {
             spec,
-            text: Vec::new(),
-            values: spec.iter().map(|c| Building::of(c.kind)).collect(),
-            defs: vec![Vec::new(); spec.len()],
+            text: Vec::with_capacity(size.text),
+            values: spec
+                .iter()
+                .map(|c| Building::of(c.kind, size.rows))
+                .collect(),
+            defs: spec
+                .iter()
+                .map(|c| Vec::with_capacity(if c.nullable { size.rows } else { 0 }))
+                .collect(),
             rows: 0,
             bad: None,
+        }
+    }
+
+    /// Rows and text bytes filled so far.
+    pub fn size(&self) -> BatchSize {
+        BatchSize {
+            rows: self.rows,
+            text: self.text.len(),
         }
     }
 
@@ -740,6 +769,9 @@ fn encode_columns(
             columns.len()
         )));
     }
+    // One buffer of `ByteArray`s for every string column and chunk.
+    let longest = columns.iter().map(|c| c.values.len()).max().unwrap_or(0);
+    let mut strings: Vec<ByteArray> = Vec::with_capacity(longest.min(WRITE_CHUNK_ROWS));
     for (o, c) in open.iter_mut().zip(columns) {
         // In chunks of rows, so that the strings' `ByteArray`s (32 bytes a
         // value) exist for one chunk at a time. The chunks are whole
@@ -756,7 +788,6 @@ fn encode_columns(
                 c.values.len()
             )));
         }
-        let mut strings: Vec<ByteArray> = Vec::new();
         for (vals, def) in write_chunks(&c.def, c.values.len()) {
             match (&mut o.writer, &c.values) {
                 (ColumnWriter::ByteArrayColumnWriter(w), Values::Str(spans)) => {
