@@ -83,14 +83,25 @@ pub(crate) fn symbol_char(code: u32) -> Option<char> {
 /// its tables kept apart as nested tables.
 pub(crate) fn cell_from_blocks(blocks: Vec<Block>) -> RawCell {
     let mut cell = RawCell::new(String::new());
-    let mut texts = Vec::new();
+    // The paragraphs joined by `\n`; the first one's text is taken as it is
+    // (most cells hold one paragraph: no copy).
+    let mut paragraphs = 0usize;
     for b in blocks {
         match b {
-            Block::Paragraph(p) => texts.push(p.text),
+            Block::Paragraph(p) => {
+                if paragraphs == 0 {
+                    cell.text = p.text;
+                } else {
+                    cell.text.push('\n');
+                    cell.text.push_str(&p.text);
+                }
+                paragraphs += 1;
+            }
             Block::Table(t) => cell.tables.push(t),
         }
     }
-    cell.text = texts.join("\n").trim_end_matches('\n').to_string();
+    let kept = cell.text.trim_end_matches('\n').len();
+    cell.text.truncate(kept);
     cell
 }
 
@@ -116,6 +127,51 @@ pub(crate) fn push_table_text(t: &Table, lines: &mut Vec<String>) {
         }
         for n in &c.tables {
             push_table_text(n, lines);
+        }
+    }
+}
+
+#[cfg(test)]
+mod cell_tests {
+    use super::*;
+    use crate::model::Paragraph;
+
+    /// The cell's text is the paragraphs joined by `\n` without trailing
+    /// `\n`s, over every sequence of up to 4 paragraphs drawn from texts with
+    /// and without line breaks and empty ones.
+    #[test]
+    fn cell_text_is_the_paragraphs_joined_without_trailing_breaks() {
+        let texts = ["", "a", "b\n", "\n", "甲\n乙", "c\n\n"];
+        let mut cases: Vec<Vec<&str>> = vec![vec![]];
+        for _ in 0..4 {
+            let longer: Vec<Vec<&str>> = cases
+                .iter()
+                .filter(|c| c.len() == cases.last().map_or(0, |l| l.len()))
+                .flat_map(|c| {
+                    texts.iter().map(move |t| {
+                        let mut c = c.clone();
+                        c.push(t);
+                        c
+                    })
+                })
+                .collect();
+            cases.extend(longer);
+        }
+        assert_eq!(cases.len(), 1 + 6 + 36 + 216 + 1296);
+        for case in cases {
+            let blocks: Vec<Block> = case
+                .iter()
+                .map(|t| {
+                    Block::Paragraph(Paragraph {
+                        text: t.to_string(),
+                        ..Paragraph::default()
+                    })
+                })
+                .collect();
+            let want = case.join("\n").trim_end_matches('\n').to_string();
+            let cell = cell_from_blocks(blocks);
+            assert_eq!(cell.text, want, "{case:?}");
+            assert!(cell.tables.is_empty());
         }
     }
 }
