@@ -38,6 +38,7 @@ use crate::read::numbering::{NoLabel, Numbering, NumberingState};
 use crate::read::{cell_from_blocks, MAX_PARAGRAPHS};
 use crate::xml::{Memo, Ns, XmlReader};
 use std::collections::HashSet;
+use std::rc::Rc;
 
 /// Most table cells read from one document.
 pub const MAX_CELLS: usize = 2_000_000;
@@ -125,10 +126,11 @@ pub struct Ctx<'a> {
 /// present (the last one counts).
 #[derive(Debug, Clone, Default)]
 struct ParaPropsRead {
-    style: Option<Option<String>>,
+    style: Option<Option<Rc<str>>>,
     num: Option<NumPr>,
     outline: Option<Option<u32>>,
-    jc: Option<Option<String>>,
+    /// `w:jc`: its value is `center` (inner `None`: no value).
+    centered: Option<Option<bool>>,
     /// The paragraph mark is hidden (`w:rPr/w:vanish`).
     mark_vanish: Option<bool>,
     /// Header and footer references of a section ending here (`w:sectPr`).
@@ -171,8 +173,11 @@ const MAX_STYLE_MEMO: usize = 256;
 #[derive(Debug, Clone)]
 struct StyleFacts {
     heading_level: Option<u8>,
-    jc: Option<String>,
-    num: (NumPr, Option<String>),
+    /// The style's justification is `center`.
+    centered: bool,
+    /// Its numbering and the style that gives it (shared: copied for every
+    /// paragraph of the style).
+    num: (NumPr, Option<Rc<str>>),
 }
 
 /// A paragraph being read.
@@ -183,10 +188,12 @@ struct ParaBuilder {
     all_bold: bool,
     note_refs: Vec<String>,
     floating: Vec<Block>,
-    style: Option<String>,
+    /// The style id (shared with the memoized `w:pPr` it comes from).
+    style: Option<Rc<str>>,
     num: NumPr,
     outline: Option<u32>,
-    jc: Option<String>,
+    /// Its own `w:jc`, when it has one with a value: `center` or not.
+    centered: Option<bool>,
     mark_vanish: bool,
     base: RunProps,
 }
@@ -368,10 +375,11 @@ impl<'a> Ctx<'a> {
         if let Some((_, f)) = self.facts_memo.iter().find(|(k, _)| k == id) {
             return f.clone();
         }
+        let (num, num_style) = styles.num(id);
         let facts = StyleFacts {
             heading_level: styles.heading_level(id),
-            jc: styles.jc(id),
-            num: styles.num(id),
+            centered: styles.jc(id).as_deref() == Some("center"),
+            num: (num, num_style.map(Rc::from)),
         };
         if self.facts_memo.len() < MAX_STYLE_MEMO {
             self.facts_memo.push((id.to_string(), facts.clone()));
@@ -385,7 +393,7 @@ impl<'a> Ctx<'a> {
         set_if_given(&mut p.style, read.style);
         set_if_given(&mut p.num, read.num);
         set_if_given(&mut p.outline, read.outline);
-        set_if_given(&mut p.jc, read.jc);
+        set_if_given(&mut p.centered, read.centered);
         set_if_given(&mut p.mark_vanish, read.mark_vanish);
         self.sect_refs.extend(read.sect_refs);
         if p.style.is_some() {
@@ -630,9 +638,9 @@ impl<'a> Ctx<'a> {
         let styles = self.styles;
         let style_id = p
             .style
-            .clone()
-            .or_else(|| styles.and_then(|s| s.default_para.clone()));
-        let facts = match (styles, style_id.as_deref()) {
+            .as_deref()
+            .or_else(|| styles.and_then(|s| s.default_para.as_deref()));
+        let facts = match (styles, style_id) {
             (Some(s), Some(id)) => Some(self.style_facts(s, id)),
             _ => None,
         };
@@ -649,10 +657,9 @@ impl<'a> Ctx<'a> {
                     source: HeadingSource::Style,
                 }),
         };
-        let jc =
-            p.jc.clone()
-                .or_else(|| facts.as_ref().and_then(|f| f.jc.clone()));
-        let centered = jc.as_deref() == Some("center");
+        let centered = p
+            .centered
+            .unwrap_or_else(|| facts.as_ref().is_some_and(|f| f.centered));
         // Numbering: direct numPr, else the style's.
         let (style_num, num_style) = match facts {
             Some(f) => f.num,
@@ -880,7 +887,7 @@ fn para_props(
         }
         match e.local {
             b"pStyle" => {
-                p.style = Some(e.attr(Ns::W, "val").map(str::to_string));
+                p.style = Some(e.attr(Ns::W, "val").map(Rc::from));
                 r.skip_element()?;
             }
             b"numPr" => p.num = Some(parse_numpr(r)?),
@@ -889,7 +896,7 @@ fn para_props(
                 r.skip_element()?;
             }
             b"jc" => {
-                p.jc = Some(e.attr(Ns::W, "val").map(str::to_string));
+                p.centered = Some(e.attr(Ns::W, "val").map(|v| v == "center"));
                 r.skip_element()?;
             }
             b"rPr" => {
