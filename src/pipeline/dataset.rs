@@ -507,6 +507,9 @@ struct Record<'a> {
     out: &'a mut Vec<u8>,
     csv: csv_core::Writer,
     fields: usize,
+    /// The last field went through `csv`, which may owe its closing quote
+    /// (written with the next delimiter or the terminator).
+    csv_last: bool,
 }
 
 /// Run one `csv_core` write step into the end of `out`, giving it `room`
@@ -534,15 +537,23 @@ impl<'a> Record<'a> {
             out,
             csv: WRITER.get_or_init(csv_core::Writer::new).clone(),
             fields: 0,
+            csv_last: false,
         }
     }
 
+    /// The delimiter before a field: `,` as it is unless `csv` must close
+    /// the previous field.
     fn separate(&mut self) {
         if self.fields > 0 {
-            let csv = &mut self.csv;
-            csv_step(self.out, 2, |o| csv.delimiter(o));
+            if self.csv_last {
+                let csv = &mut self.csv;
+                csv_step(self.out, 2, |o| csv.delimiter(o));
+            } else {
+                self.out.push(b',');
+            }
         }
         self.fields += 1;
+        self.csv_last = false;
     }
 
     /// Append a text field.
@@ -560,6 +571,7 @@ impl<'a> Record<'a> {
             self.out.extend_from_slice(input);
             return;
         }
+        self.csv_last = true;
         let csv = &mut self.csv;
         // Room for the worst case: both quotes and every byte a doubled quote.
         csv_step(self.out, 2 * input.len() + 2, |o| {
@@ -581,10 +593,16 @@ impl<'a> Record<'a> {
         push_uint(self.out, n);
     }
 
-    /// End the record (`csv_core` writes a record of one empty field as `""`).
+    /// End the record (`csv_core` writes a record of one empty field as `""`,
+    /// and closes a quoted last field; otherwise the terminator is `\n`, the
+    /// default writer's).
     fn end(mut self) {
-        let csv = &mut self.csv;
-        csv_step(self.out, 3, |o| csv.terminator(o));
+        if self.csv_last || self.fields <= 1 {
+            let csv = &mut self.csv;
+            csv_step(self.out, 3, |o| csv.terminator(o));
+        } else {
+            self.out.push(b'\n');
+        }
     }
 }
 
@@ -913,6 +931,37 @@ mod tests {
             rec.end();
             theirs.write_record(fields).unwrap();
         }
+        // Every sequence of one to three fields drawn from these (first,
+        // middle and last positions; quoted fields next to plain ones).
+        let tricky = ["", "a", "x,y", "say \"hi\"", "cr\r", "line\nbreak", "数量"];
+        for a in tricky {
+            theirs.write_record([a]).unwrap();
+            let mut rec = Record::new(&mut ours);
+            rec.field(a);
+            rec.end();
+            for b in tricky {
+                theirs.write_record([a, b]).unwrap();
+                let mut rec = Record::new(&mut ours);
+                rec.field(a);
+                rec.field(b);
+                rec.end();
+                for c in tricky {
+                    theirs.write_record([a, b, c]).unwrap();
+                    let mut rec = Record::new(&mut ours);
+                    rec.field(a);
+                    rec.field(b);
+                    rec.field(c);
+                    rec.end();
+                }
+            }
+        }
+        // Numbers after a quoted field, and a quoted field after numbers.
+        let mut rec = Record::new(&mut ours);
+        rec.field("q,1");
+        rec.uint(5);
+        rec.field("q\"2");
+        rec.end();
+        theirs.write_record(["q,1", "5", "q\"2"]).unwrap();
         let mut rec = Record::new(&mut ours);
         for n in [0, 7, 10, 4_294_967_295] {
             rec.uint(n);
