@@ -836,11 +836,13 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         fee,
         sections: flat.matches,
         tables_found: found,
-        metrics: metrics
-            .into_iter()
-            .map(|(k, v)| (k.into_owned(), v.map(Num)))
-            .collect(),
-        metric_sources: metric_sources.into_iter().collect(),
+        metrics: sorted_map(
+            metrics
+                .into_iter()
+                .map(|(k, v)| (k.into_owned(), v.map(Num)))
+                .collect(),
+        ),
+        metric_sources: sorted_map(metric_sources),
         checks,
         prose: statements,
         extra_rows,
@@ -850,6 +852,14 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
 }
 
 /// Add the derived keys of `t` that can be computed (all parts given).
+/// A map from pairs with distinct keys, sorted in place first: collecting
+/// into a `BTreeMap` sorts with a stable merge sort that moves every pair
+/// through a scratch buffer, while on sorted input it only checks the order.
+fn sorted_map<V>(mut pairs: Vec<(String, V)>) -> BTreeMap<String, V> {
+    pairs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    pairs.into_iter().collect()
+}
+
 fn derive(m: &mut checks::Metrics, t: Template) {
     let mut groups = vec!["denied", "unable", "not_processed"];
     if t == Template::V2021 {
