@@ -851,7 +851,6 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
     })
 }
 
-/// Add the derived keys of `t` that can be computed (all parts given).
 /// A map from pairs with distinct keys, sorted in place first: collecting
 /// into a `BTreeMap` sorts with a stable merge sort that moves every pair
 /// through a scratch buffer, while on sorted input it only checks the order.
@@ -860,6 +859,7 @@ fn sorted_map<V>(mut pairs: Vec<(String, V)>) -> BTreeMap<String, V> {
     pairs.into_iter().collect()
 }
 
+/// Add the derived keys of `t` that can be computed (all parts given).
 fn derive(m: &mut checks::Metrics, t: Template) {
     let mut groups = vec!["denied", "unable", "not_processed"];
     if t == Template::V2021 {
