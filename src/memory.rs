@@ -1,4 +1,5 @@
-//! Giving freed heap memory back to the operating system.
+//! Giving freed heap memory back to the operating system, and sizing
+//! per-document buffers so that they are not grown (and copied) from empty.
 //!
 //! glibc's allocator keeps the pages of freed blocks in its arenas and returns
 //! them only from the top of a heap. A batch frees a great deal in the middle
@@ -14,6 +15,15 @@
 //!
 //! This is the crate's only `unsafe`: one call into the C library, with no
 //! arguments that could be wrong and no memory it could touch of ours.
+
+/// The capacity to give the next document's buffer of a kind, from the
+/// length the last one reached: a little more (1/8), capped at `max` so that
+/// one huge document does not make every later one reserve as much. Reports
+/// of one archive are alike; a buffer grown from empty is copied about once
+/// per doubling.
+pub fn next_capacity(last_len: usize, max: usize) -> usize {
+    (last_len + last_len / 8).min(max)
+}
 
 /// Return whole free pages of the allocator's arenas to the operating system
 /// (glibc on Linux; elsewhere nothing to do).

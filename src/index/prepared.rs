@@ -122,8 +122,8 @@ pub fn lines(doc: &DocumentOutput, json_rel: &str) -> serde_json::Result<IndexLi
         checks: &r.checks,
         sections: &r.sections,
     });
-    // Room for a little more than this worker's last lines: grown from
-    // empty, a line of tens of KB would be copied at every doubling.
+    // Room for this worker's last lines (`memory::next_capacity`): lines of
+    // tens of KB.
     let (entry_hint, text_hint) = LAST_SIZES.get();
     let mut entry = Vec::with_capacity(entry_hint);
     serde_json::to_writer(
@@ -150,8 +150,7 @@ pub fn lines(doc: &DocumentOutput, json_rel: &str) -> serde_json::Result<IndexLi
         },
     )?;
     text.push(b'\n');
-    // Capped: one huge document does not make every later one reserve as much.
-    let hint = |n: usize| (n + n / 8).min(1 << 20);
+    let hint = |n: usize| crate::memory::next_capacity(n, 1 << 20);
     LAST_SIZES.set((hint(entry.len()), hint(text.len())));
     Ok(IndexLines {
         json: json_rel.to_string(),

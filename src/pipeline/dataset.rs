@@ -218,10 +218,9 @@ pub fn rows_with_report(
     })
 }
 
-/// Capacities for a document's CSV rows and Parquet batches: a little more
-/// than the last document of the same worker needed. Reports of one archive
-/// are alike, and a buffer grown from empty is copied about once per doubling
-/// (the rows run to tens of KB and hundreds of rows per document).
+/// Capacities for a document's CSV rows and Parquet batches, from what the
+/// last document of the same worker needed ([`crate::memory::next_capacity`]:
+/// the rows run to tens of KB and hundreds of rows per document).
 #[derive(Clone, Copy)]
 struct SizeHint {
     metrics: usize,
@@ -247,7 +246,7 @@ impl SizeHint {
     /// After a document with these CSV rows and (when written) these Parquet
     /// batch sizes (metrics, cells).
     fn after(metrics: &[u8], tables: &[u8], batches: Option<(BatchSize, BatchSize)>) -> SizeHint {
-        let grow = |n: usize, max: usize| (n + n / 8).min(max);
+        let grow = crate::memory::next_capacity;
         let batch = |b: BatchSize| BatchSize {
             rows: grow(b.rows, Self::MAX_ROWS),
             text: grow(b.text, Self::MAX),
