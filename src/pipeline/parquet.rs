@@ -585,12 +585,7 @@ impl ParquetWriter {
     /// the row group once it holds [`ROW_GROUP_ROWS`] rows or
     /// [`ROW_GROUP_BYTES`] bytes.
     pub fn append(&mut self, batch: Batch) -> Result<(), ParquetDatasetError> {
-        if self.broken {
-            return Err(write_err(
-                &self.path,
-                ParquetError::General("an earlier write failed".into()),
-            ));
-        }
+        self.check_whole()?;
         if batch.columns.len() != self.spec.len()
             || batch
                 .columns
@@ -650,6 +645,17 @@ impl ParquetWriter {
         Ok(())
     }
 
+    /// An error once a write has failed (see `broken`).
+    fn check_whole(&self) -> Result<(), ParquetDatasetError> {
+        if self.broken {
+            return Err(write_err(
+                &self.path,
+                ParquetError::General("an earlier write failed".into()),
+            ));
+        }
+        Ok(())
+    }
+
     /// Encode the staged rows into the open row group (opened if needed).
     fn encode_pending(&mut self) -> Result<(), ParquetDatasetError> {
         if self.pending.rows == 0 {
@@ -697,12 +703,7 @@ impl ParquetWriter {
 
     /// Write the last row group and the footer.
     pub fn finish(mut self) -> Result<(), ParquetDatasetError> {
-        if self.broken {
-            return Err(write_err(
-                &self.path,
-                ParquetError::General("an earlier write failed".into()),
-            ));
-        }
+        self.check_whole()?;
         self.write_group()?;
         let path = self.path;
         let err = |source| write_err(&path, source);
