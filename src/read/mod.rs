@@ -85,17 +85,16 @@ pub(crate) fn cell_from_blocks(blocks: Vec<Block>) -> RawCell {
     let mut cell = RawCell::new(String::new());
     // The paragraphs joined by `\n`; the first one's text is taken as it is
     // (most cells hold one paragraph: no copy).
-    let mut paragraphs = 0usize;
+    let mut first = true;
     for b in blocks {
         match b {
+            Block::Paragraph(p) if first => {
+                cell.text = p.text;
+                first = false;
+            }
             Block::Paragraph(p) => {
-                if paragraphs == 0 {
-                    cell.text = p.text;
-                } else {
-                    cell.text.push('\n');
-                    cell.text.push_str(&p.text);
-                }
-                paragraphs += 1;
+                cell.text.push('\n');
+                cell.text.push_str(&p.text);
             }
             Block::Table(t) => cell.tables.push(t),
         }
@@ -142,20 +141,15 @@ mod cell_tests {
     #[test]
     fn cell_text_is_the_paragraphs_joined_without_trailing_breaks() {
         let texts = ["", "a", "b\n", "\n", "甲\n乙", "c\n\n"];
-        let mut cases: Vec<Vec<&str>> = vec![vec![]];
+        // The sequences of each length, from the ones a paragraph shorter.
+        let mut longest: Vec<Vec<&str>> = vec![vec![]];
+        let mut cases = longest.clone();
         for _ in 0..4 {
-            let longer: Vec<Vec<&str>> = cases
+            longest = longest
                 .iter()
-                .filter(|c| c.len() == cases.last().map_or(0, |l| l.len()))
-                .flat_map(|c| {
-                    texts.iter().map(move |t| {
-                        let mut c = c.clone();
-                        c.push(t);
-                        c
-                    })
-                })
+                .flat_map(|c| texts.iter().map(move |t| [&c[..], &[*t]].concat()))
                 .collect();
-            cases.extend(longer);
+            cases.extend(longest.iter().cloned());
         }
         assert_eq!(cases.len(), 1 + 6 + 36 + 216 + 1296);
         for case in cases {
