@@ -31,6 +31,7 @@ use super::{ExtraRow, LabelMatch, MatchHow, MetricSource};
 use crate::model::Table;
 use crate::normalize::{label_key, strip_item_marker};
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// Which standard table a table is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,7 +109,7 @@ impl Extracted {
 /// on first use and shared by [`classify`], [`count_markers`] and the readers.
 pub struct Keys<'a> {
     t: &'a Table,
-    cache: Vec<std::cell::OnceCell<String>>,
+    cache: Vec<std::cell::OnceCell<Rc<str>>>,
     /// All keys (of the first cells, bounded) joined by U+0001, for containment tests.
     joined: std::cell::OnceCell<String>,
 }
@@ -156,25 +157,26 @@ impl<'a> Keys<'a> {
 
 /// [`label_key`], memoized per thread: the template's labels recur in every
 /// report. Bounded (cleared when full); plain numbers and long texts are not
-/// kept.
-fn cached_label_key(text: &str) -> String {
-    type Memo = HashMap<Box<str>, Box<str>, super::checks::KeyHash>;
+/// kept. Shared, so that a hit (most lookups: about 200 a report) costs no
+/// allocation.
+fn cached_label_key(text: &str) -> Rc<str> {
+    type Memo = HashMap<Box<str>, Rc<str>, super::checks::KeyHash>;
     thread_local! {
         static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
     }
     if text.len() > 256 || text.bytes().all(|b| b.is_ascii_digit()) {
-        return label_key(text);
+        return label_key(text).into();
     }
     MEMO.with(|memo| {
         if let Some(k) = memo.borrow().get(text) {
-            return k.to_string();
+            return Rc::clone(k);
         }
-        let k = label_key(text);
+        let k: Rc<str> = label_key(text).into();
         let mut memo = memo.borrow_mut();
         if memo.len() >= 8192 {
             memo.clear();
         }
-        memo.insert(text.into(), k.as_str().into());
+        memo.insert(text.into(), Rc::clone(&k));
         k
     })
 }
