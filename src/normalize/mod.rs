@@ -62,10 +62,16 @@ pub(crate) fn cached_regex_built(
 /// size's growth over long runs. At this size: 3.1 MB for 5,000, and the same
 /// instructions on 100 reports (the matches are short: titles, dates,
 /// sentences).
+///
+/// A lazy DFA whose first states do not fit is not built, and `regex` then
+/// matches with a slower engine, silently: each of the crate's expressions
+/// starts with at most 41 KB (its reverse DFA; checked with
+/// `regex-automata`'s builder for all of them when this bound was set).
 const REGEX_CACHE_BYTES: usize = 256 << 10;
 
-/// `pattern` compiled with the cache bound of [`REGEX_CACHE_BYTES`].
-fn bounded_regex(pattern: &str) -> Option<Regex> {
+/// `pattern` compiled with the cache bound of [`REGEX_CACHE_BYTES`]: every
+/// expression of the crate is built here (`None` if the pattern is invalid).
+pub(crate) fn bounded_regex(pattern: &str) -> Option<Regex> {
     regex::RegexBuilder::new(pattern)
         .dfa_size_limit(REGEX_CACHE_BYTES)
         .build()

@@ -351,10 +351,6 @@ impl Needles {
     }
 }
 
-fn re(p: &str) -> Option<Regex> {
-    Regex::new(p).ok()
-}
-
 /// Whether a sentence names a year (`2020年`) other than `year`.
 fn names_other_year(s: &str, year: Option<i32>) -> bool {
     s.match_indices('年').any(|(i, _)| {
@@ -370,7 +366,9 @@ fn names_other_year(s: &str, year: Option<i32>) -> bool {
 }
 /// A negation of reconsideration/litigation: the rest of its clause is read.
 static NEG_APPEAL: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    re(r"(?:未发生|没有发生|未出现|未收到|没有收到|未接到|未有|未产生|不存在)[^,:;0-9]{0,40}")
+    crate::normalize::bounded_regex(
+        r"(?:未发生|没有发生|未出现|未收到|没有收到|未接到|未有|未产生|不存在)[^,:;0-9]{0,40}",
+    )
 });
 
 /// Words that make a sentence about something else counted in 件 (三 rules).
