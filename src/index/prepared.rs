@@ -105,6 +105,13 @@ pub struct IndexLines {
     text: Vec<u8>,
 }
 
+impl IndexLines {
+    /// Bytes they hold on the heap (their buffers' capacities).
+    pub fn heap_bytes(&self) -> usize {
+        self.json.capacity() + self.entry.capacity() + self.text.capacity()
+    }
+}
+
 thread_local! {
     /// Capacities for this worker's next index lines (entry, text).
     static LAST_SIZES: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) };

@@ -89,6 +89,18 @@ pub struct Rows {
     pub parquet: Option<ParquetRows>,
 }
 
+impl Rows {
+    /// Bytes they hold on the heap (their buffers' capacities).
+    pub fn heap_bytes(&self) -> usize {
+        self.report_line.capacity()
+            + self.metrics.capacity()
+            + self.tables.capacity()
+            + self.parquet.as_ref().map_or(0, |p| {
+                p.reports.heap_bytes() + p.metrics.heap_bytes() + p.tables.heap_bytes()
+            })
+    }
+}
+
 /// One document's rows of the three Parquet files.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParquetRows {

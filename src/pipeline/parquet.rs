@@ -405,6 +405,18 @@ impl Values {
         }
     }
 
+    /// Bytes of its buffer on the heap.
+    fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        match self {
+            Values::Str(v) => v.capacity() * size_of::<Span>(),
+            Values::I32(v) => v.capacity() * size_of::<i32>(),
+            Values::I64(v) => v.capacity() * size_of::<i64>(),
+            Values::F64(v) => v.capacity() * size_of::<f64>(),
+            Values::Bool(v) => v.capacity(),
+        }
+    }
+
     fn clear(&mut self) {
         match self {
             Values::Str(v) => v.clear(),
@@ -443,6 +455,17 @@ impl Batch {
     fn value_bytes(&self) -> usize {
         let values: usize = self.columns.iter().map(|c| c.values.len()).sum();
         self.text.len() + 8 * values
+    }
+
+    /// Bytes it holds on the heap (its buffers' capacities), what a batch
+    /// waiting for the writer costs.
+    pub fn heap_bytes(&self) -> usize {
+        let columns: usize = self
+            .columns
+            .iter()
+            .map(|c| c.values.heap_bytes() + c.def.capacity() * std::mem::size_of::<i16>())
+            .sum();
+        self.text.capacity() + columns + self.columns.capacity() * std::mem::size_of::<Column>()
     }
 }
 

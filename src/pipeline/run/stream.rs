@@ -34,6 +34,15 @@ enum Streamed {
     Failed(Stage, Failure),
 }
 
+impl super::Weigh for Streamed {
+    fn heap_bytes(&self) -> usize {
+        match self {
+            Streamed::Json { line, .. } => line.capacity(),
+            Streamed::Failed(..) => 0,
+        }
+    }
+}
+
 /// Convert `roots` and write one JSON line per document to `data`, in
 /// source-path order, and one error record per failure to `errors` (each
 /// written whole with one `write_all`, so lines of concurrent log output are
