@@ -23,18 +23,19 @@ use crate::index::prepared::{IndexLines, PreparedWriter};
 use crate::output::{DocumentOutput, SCHEMA_VERSION};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{mpsc, Condvar, Mutex};
 
 /// Threads of the hash pass per conversion worker (see [`run`]).
 const HASH_THREADS_PER_WORKER: usize = 8;
 
+mod ordered;
 mod stream;
+
+use ordered::{execute, Weigh};
 pub use stream::stream;
 
 /// What to do with one input.
@@ -510,21 +511,6 @@ struct Ctx<'a> {
     dir: &'a AtomicDir,
 }
 
-/// Bytes of results that may wait for the writer, per worker, before the
-/// workers pause (the one the writer needs next always goes ahead). A count
-/// of documents alone let the memory grow with the writer's lag: when the
-/// system is slow to take writes (the page cache filling after some
-/// gigabytes of output), the waiting rows of `16 × workers` small reports
-/// (about 0.3 MB each: CSV, Parquet and index lines) added 11 MB to the peak
-/// of a 20,000-report run.
-const WAITING_BYTES_PER_WORKER: usize = 1 << 20;
-
-/// A result that waits for the writer, by what it holds on the heap.
-trait Weigh {
-    /// Bytes of its buffers on the heap (an estimate from capacities).
-    fn heap_bytes(&self) -> usize;
-}
-
 impl Weigh for Done {
     fn heap_bytes(&self) -> usize {
         match self {
@@ -534,130 +520,6 @@ impl Weigh for Done {
             Done::Failed(..) => 0,
         }
     }
-}
-
-/// Where the writer is: results written and bytes waiting for it.
-#[derive(Default)]
-struct Progressed {
-    written: usize,
-    waiting: usize,
-}
-
-/// Keeps workers within a window of the writer, in documents and in bytes.
-struct Gate {
-    state: Mutex<Progressed>,
-    cv: Condvar,
-    stop: AtomicBool,
-    /// At most this many documents ahead of the writer.
-    window: usize,
-    /// No new document while this many bytes wait (but the next one).
-    budget: usize,
-}
-
-impl Gate {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Progressed> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Wait until item `k` may be processed: within the window, and, unless
-    /// it is the one the writer needs next, within the byte budget.
-    fn wait_for(&self, k: usize) {
-        let mut s = self.lock();
-        while (k >= s.written + self.window || (k > s.written && s.waiting >= self.budget))
-            && !self.stop.load(Ordering::SeqCst)
-        {
-            s = self.cv.wait(s).unwrap_or_else(|e| e.into_inner());
-        }
-    }
-
-    /// A result of `bytes` now waits for the writer.
-    fn add(&self, bytes: usize) {
-        self.lock().waiting += bytes;
-    }
-
-    /// The writer has written `written` results and freed `freed` bytes.
-    fn advance(&self, written: usize, freed: usize) {
-        {
-            let mut s = self.lock();
-            s.written = written;
-            s.waiting = s.waiting.saturating_sub(freed);
-        }
-        self.cv.notify_all();
-    }
-
-    fn stop(&self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _guard = self.lock();
-        self.cv.notify_all();
-    }
-}
-
-/// Run `process(k)` for `k` in `0..len` on the pool; `on_done(k, result)` is
-/// called on this thread in order of `k`. Workers stay within a window of
-/// `16 × threads` items ahead of `on_done` and pause while the results
-/// waiting for it hold [`WAITING_BYTES_PER_WORKER`] `× threads` bytes, so
-/// memory does not follow the writer's lag.
-fn execute<D, P, F>(
-    pool: &rayon::ThreadPool,
-    len: usize,
-    process: P,
-    mut on_done: F,
-) -> Result<(), PipelineError>
-where
-    D: Send + Weigh,
-    P: Fn(usize) -> D + Sync,
-    F: FnMut(usize, D) -> Result<(), PipelineError>,
-{
-    let threads = pool.current_num_threads().max(1);
-    let next = AtomicUsize::new(0);
-    let gate = Gate {
-        state: Mutex::new(Progressed::default()),
-        cv: Condvar::new(),
-        stop: AtomicBool::new(false),
-        window: 16 * threads,
-        budget: WAITING_BYTES_PER_WORKER * threads,
-    };
-    let (tx, rx) = mpsc::channel::<(usize, usize, D)>();
-    pool.in_place_scope(|s| {
-        for _ in 0..threads {
-            let tx = tx.clone();
-            let (next, gate, process) = (&next, &gate, &process);
-            s.spawn(move |_| loop {
-                if gate.stop.load(Ordering::SeqCst) {
-                    break;
-                }
-                let k = next.fetch_add(1, Ordering::SeqCst);
-                if k >= len {
-                    break;
-                }
-                gate.wait_for(k);
-                if gate.stop.load(Ordering::SeqCst) {
-                    break;
-                }
-                let done = process(k);
-                let bytes = done.heap_bytes();
-                gate.add(bytes);
-                if tx.send((k, bytes, done)).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(tx);
-        let mut pending: BTreeMap<usize, (usize, D)> = BTreeMap::new();
-        let mut expected = 0usize;
-        for (k, bytes, done) in rx {
-            pending.insert(k, (bytes, done));
-            while let Some((bytes, done)) = pending.remove(&expected) {
-                if let Err(e) = on_done(expected, done) {
-                    gate.stop();
-                    return Err(e);
-                }
-                expected += 1;
-                gate.advance(expected, bytes);
-            }
-        }
-        Ok(())
-    })
 }
 
 /// Message of a panic payload.

@@ -34,7 +34,7 @@ enum Streamed {
     Failed(Stage, Failure),
 }
 
-impl super::Weigh for Streamed {
+impl super::ordered::Weigh for Streamed {
     fn heap_bytes(&self) -> usize {
         match self {
             Streamed::Json { line, .. } => line.capacity(),
