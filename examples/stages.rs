@@ -67,7 +67,7 @@ fn main() {
             let mut out = reportdex::convert::assemble(built, source);
             reportdex::normalize::fill_normalized(&mut out.sections);
             mark(2, &mut t);
-            out.report = reportdex::profile::analyze(&out);
+            out.report = reportdex::profile::analyze(out.profile_view());
             mark(3, &mut t);
             let json = serde_json::to_vec(&out).expect("json");
             mark(4, &mut t);

@@ -50,7 +50,7 @@ pub fn convert_hashed(
     opts: &ConvertOptions,
 ) -> Result<DocumentOutput, ReadError> {
     let mut out = convert_unprofiled(bytes, rel_path, sha256, opts)?;
-    out.report = crate::profile::analyze(&out);
+    out.report = crate::profile::analyze(out.profile_view());
     Ok(out)
 }
 

@@ -1,7 +1,10 @@
 //! The per-report JSON document: the public interface described by
 //! `schemas/report.schema.json`. Field names here are part of that interface.
 
-use crate::model::{Format, HeaderFooter, HeadingSource, Note, Properties, Table, Warning};
+/// The section tree, defined in the model layer (the structure stage builds
+/// it, normalization fills it in); re-exported here as part of the JSON.
+pub use crate::model::{Content, ParagraphOut, Section};
+use crate::model::{Format, HeaderFooter, Note, Properties, Warning};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +47,18 @@ pub struct DocumentOutput {
     pub report: Option<crate::profile::Report>,
 }
 
+impl DocumentOutput {
+    /// The parts of this document the report profile reads.
+    pub fn profile_view(&self) -> crate::profile::DocView<'_> {
+        crate::profile::DocView {
+            path: &self.source.path,
+            title: self.title.as_deref(),
+            title_property: self.properties.title.as_deref(),
+            sections: &self.sections,
+        }
+    }
+}
+
 /// Where a document came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -56,49 +71,4 @@ pub struct Source {
     pub size: u64,
     /// SHA-256 of the file's bytes, lower-case hex.
     pub sha256: String,
-}
-
-/// A section: a heading and what follows it up to the next heading of the same
-/// or a higher level.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Section {
-    /// The heading as displayed, automatic numbering included (`一、总体情况`);
-    /// empty for the level-0 preamble.
-    pub title: String,
-    /// Heading level: 0 for the preamble, 1 for top-level sections.
-    pub level: u8,
-    /// Which rule made the heading.
-    pub heading_source: HeadingSource,
-    /// Paragraphs and tables in document order.
-    pub content: Vec<Content>,
-    /// Child sections.
-    pub sections: Vec<Section>,
-}
-
-/// One content item of a section.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", rename_all = "lowercase")]
-pub enum Content {
-    /// A paragraph.
-    Paragraph(ParagraphOut),
-    /// A table.
-    Table(Table),
-}
-
-/// A paragraph in the output.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ParagraphOut {
-    /// Text as displayed (numbering included; `\n` for line breaks).
-    pub text: String,
-    /// Paragraph style name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub style: Option<String>,
-    /// Ids of the notes referenced here.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
-    /// Normalized form of `text` (NFKC, simplified, no pinyin artifacts, unified
-    /// quotes and item markers; see `normalize`), present only when it differs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub normalized: Option<String>,
 }

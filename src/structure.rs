@@ -21,10 +21,9 @@
 //! their section; text before the first heading goes into a level-0 section.
 
 use crate::model::{
-    Block, Document, HeaderFooter, Heading, HeadingSource, Note, Paragraph, Properties, Table,
-    Warning,
+    Block, Content, Document, HeaderFooter, Heading, HeadingSource, Note, Paragraph, ParagraphOut,
+    Properties, Section, Table, Warning,
 };
-use crate::output::{Content, ParagraphOut, Section};
 
 /// Longest paragraph (in characters) that a numbered-title pattern may turn into a heading.
 pub const MAX_PATTERN_TITLE_CHARS: usize = 50;

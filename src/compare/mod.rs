@@ -35,15 +35,10 @@ s3.not_processed.total.total,s3.other.total.total,s3.total_processed.total,\
 s3.carried_forward.total,s4.*";
 
 /// Titles of the standard sections (index 0: the whole document).
-pub const SECTION_TITLES: [&str; 7] = [
-    "全文",
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-];
+pub const SECTION_TITLES: [&str; 7] = {
+    let t = crate::profile::sections::STANDARD_TITLES;
+    ["全文", t[0], t[1], t[2], t[3], t[4], t[5]]
+};
 
 /// Headline metrics charted per agency: (caption, keys summed).
 pub const HEADLINE: [(&str, &[&str]); 5] = [

@@ -7,7 +7,9 @@
 //! 2021 template after. Values follow the R6 carry-over rule except for every
 //! seventh agency-year; texts reuse part of the previous year's sentences.
 
-use crate::compare::catalog::Catalog;
+use crate::profile::catalog;
+use crate::profile::sections::STANDARD_TITLES;
+use crate::profile::Template;
 use serde_json::{json, Map, Value};
 use std::io::Write;
 use std::path::Path;
@@ -65,7 +67,6 @@ fn sentence(rng: &mut Rng, year: i32, i: usize) -> String {
 
 /// Write a synthetic data set into `out_dir`; returns the number of reports.
 pub fn write_dataset(out_dir: &Path, spec: &SyntheticSpec) -> std::io::Result<usize> {
-    let cat = Catalog::get();
     std::fs::create_dir_all(out_dir.join("reports"))?;
     let mut jsonl = std::io::BufWriter::new(std::fs::File::create(out_dir.join("reports.jsonl"))?);
     let mut n = 0;
@@ -76,11 +77,15 @@ pub fn write_dataset(out_dir: &Path, spec: &SyntheticSpec) -> std::io::Result<us
         let mut prev_text: Vec<Vec<String>> = vec![Vec::new(); 7];
         for yi in 0..spec.years {
             let year = spec.first_year + yi as i32;
-            let template = if year <= 2020 { "2019" } else { "2021" };
+            let (template, version) = if year <= 2020 {
+                ("2019", Template::V2019)
+            } else {
+                ("2021", Template::V2021)
+            };
             let mut metrics = Map::new();
             let mut sources = Map::new();
-            for (k, m) in cat.metrics.iter().enumerate() {
-                if !m.versions.split_whitespace().any(|v| v == template) {
+            for (k, m) in catalog::entries().iter().enumerate() {
+                if !m.in_version(version) {
                     continue;
                 }
                 let v = rng.below(40);
@@ -100,7 +105,7 @@ pub fn write_dataset(out_dir: &Path, spec: &SyntheticSpec) -> std::io::Result<us
             }
             // Sections: keep about half of last year's sentences.
             let mut sections = Vec::new();
-            for (s, title) in crate::compare::SECTION_TITLES.iter().enumerate().skip(1) {
+            for (s, title) in (1..).zip(STANDARD_TITLES) {
                 let mut sents: Vec<String> = prev_text[s]
                     .iter()
                     .filter(|_| rng.below(2) == 0)
@@ -129,7 +134,7 @@ pub fn write_dataset(out_dir: &Path, spec: &SyntheticSpec) -> std::io::Result<us
                 "agency": agency, "agency_normalized": agency, "agency_source": "title",
                 "agency_forms": [agency], "year": year, "year_source": "title",
                 "template": template, "template_inferred": false,
-                "sections": crate::compare::SECTION_TITLES.iter().enumerate().skip(1)
+                "sections": (1..).zip(STANDARD_TITLES)
                     .map(|(i, t)| json!({"standard": i, "title": t})).collect::<Vec<_>>(),
                 "metrics": metrics, "metric_sources": sources,
                 "checks": [{"rule": "R1", "column": "total", "status": "pass", "expected": 1, "actual": 1}],

@@ -3,11 +3,13 @@
 //! Readers (`read::docx`, `read::odt`) turn a package into a [`Document`]: a flat,
 //! ordered list of body [`Block`]s (paragraphs and tables) plus notes, headers,
 //! footers, properties and recoverable [`Warning`]s. Nothing after the reader knows
-//! which format a document came from. The section tree is built later, from the
+//! which format a document came from. The section tree ([`Section`]) is built later, from the
 //! heading information carried by each [`Paragraph`] (see `structure`).
 
+mod section;
 mod table;
 
+pub use section::{Content, ParagraphOut, Section};
 pub use table::{Cell, RawCell, RawRow, RawTable, Table, VMerge, MAX_TABLE_CELLS};
 
 use schemars::JsonSchema;

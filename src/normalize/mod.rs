@@ -24,7 +24,7 @@
 //! [`label_key`] goes further for table labels and titles: all whitespace is
 //! removed. [`strip_item_marker`] splits a marker from the text after it.
 
-use crate::output::{Content, Section};
+use crate::model::{Content, Section};
 use regex::Regex;
 use std::borrow::Cow;
 use std::sync::OnceLock;

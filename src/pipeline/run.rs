@@ -572,7 +572,7 @@ fn profile_stage(
     doc: &mut DocumentOutput,
 ) -> Result<Option<Box<serde_json::value::RawValue>>, (Stage, Failure)> {
     let report = stage(opts, path, Stage::Profile, || {
-        let Some(r) = crate::profile::analyze(doc) else {
+        let Some(r) = crate::profile::analyze(doc.profile_view()) else {
             return Ok(None);
         };
         let raw = serde_json::value::to_raw_value(&r)

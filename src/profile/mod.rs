@@ -32,7 +32,7 @@ pub mod tables;
 pub mod text;
 pub mod value;
 
-use crate::output::DocumentOutput;
+use crate::model::Section;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -369,9 +369,24 @@ fn first<T>(candidates: Vec<(MetaSource, Option<T>)>) -> (Option<T>, Option<Meta
     (None, None)
 }
 
+/// What the profile reads of a converted document (see
+/// `output::DocumentOutput::profile_view`): the profile sits below the output
+/// layer, whose document carries the profile's [`Report`].
+#[derive(Debug, Clone, Copy)]
+pub struct DocView<'a> {
+    /// Source path (its file name may carry the agency and the year).
+    pub path: &'a str,
+    /// The title shown at the document's top, if any.
+    pub title: Option<&'a str>,
+    /// The title document property, if any.
+    pub title_property: Option<&'a str>,
+    /// The section tree.
+    pub sections: &'a [Section],
+}
+
 /// Profile a converted document; `None` when it is not an annual report.
-pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
-    let flat = sections::flatten(&doc.sections);
+pub fn analyze(doc: DocView<'_>) -> Option<Report> {
+    let flat = sections::flatten(doc.sections);
 
     // The publication-metadata table: before the first standard section,
     // among the first tables; never a standard table.
@@ -486,7 +501,7 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
         .take(6)
         .collect();
     let mut title_candidates: Vec<String> = Vec::new();
-    title_candidates.extend(doc.title.clone());
+    title_candidates.extend(doc.title.map(str::to_string));
     title_candidates.extend(doc.sections.iter().take(2).map(|s| s.title.clone()));
     for (i, p) in preamble.iter().enumerate() {
         title_candidates.push((*p).to_string());
@@ -545,7 +560,7 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
             .take(12)
             .find_map(|(i, _)| meta::leading_year_normalized(&flat.normalized(i)));
     }
-    let props = doc.properties.title.as_deref().and_then(meta::parse_title);
+    let props = doc.title_property.and_then(meta::parse_title);
     // The last 8 non-empty lines, in order.
     let mut lines: Vec<&str> = flat
         .paragraphs
@@ -559,7 +574,7 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
     lines.reverse();
     let tail = &lines[..];
     let signature = meta::parse_signature(tail);
-    let file = meta::parse_file_name(&doc.source.path);
+    let file = meta::parse_file_name(doc.path);
     let publisher = publication
         .as_ref()
         .and_then(|p| p.publisher.as_ref())
@@ -634,8 +649,7 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
     // vocabulary (`2022年上半年政府信息公开数据统计`) are not.
     let head: Vec<String> = doc
         .title
-        .iter()
-        .map(String::as_str)
+        .into_iter()
         .chain(preamble.iter().take(2).copied())
         .map(crate::normalize::label_key)
         .collect();
@@ -650,14 +664,8 @@ pub fn analyze(doc: &DocumentOutput) -> Option<Report> {
     let titled = title_info.is_some()
         || props.is_some()
         || opening.agency.is_some() && opening.year.is_some();
-    let file_titled = meta::parse_title(
-        doc.source
-            .path
-            .rsplit(['/', '\\', '!'])
-            .next()
-            .unwrap_or(""),
-    )
-    .is_some();
+    let file_titled =
+        meta::parse_title(doc.path.rsplit(['/', '\\', '!']).next().unwrap_or("")).is_some();
     let is_report = titled || file_titled || found.s3 || found.s4 || flat.matches.len() >= 4;
     if !is_report {
         return None;

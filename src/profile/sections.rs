@@ -3,12 +3,22 @@
 //! and tables tagged with their standard section.
 
 use super::SectionMatch;
-use crate::model::Table;
+use crate::model::{Content, Section, Table};
 use crate::normalize::{label_key, strip_item_marker, Marker};
-use crate::output::{Content, Section};
 
 /// Maximum depth searched for the list of standard sections.
 const MAX_DEPTH: usize = 3;
+
+/// The titles of the six standard sections as the national template numbers
+/// them (template.md §2.1): standard section `n` is `STANDARD_TITLES[n - 1]`.
+pub const STANDARD_TITLES: [&str; 6] = [
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+];
 
 /// Standard sections a title's keywords point to (1–6), in order.
 fn candidates(title: &str) -> Vec<u8> {

@@ -2,8 +2,9 @@
 //! merged (vMerge/gridSpan) and the split-label layouts of both versions.
 
 use super::*;
-use crate::model::{Format, HeadingSource, Properties, RawCell, RawRow, RawTable, Table, VMerge};
-use crate::output::{Content, ParagraphOut, Section, Source};
+use crate::model::{
+    Content, HeadingSource, ParagraphOut, RawCell, RawRow, RawTable, Section, Table, VMerge,
+};
 
 // ------------------------------------------------------------------ builders
 
@@ -66,7 +67,24 @@ fn section(title: &str, content: Vec<Content>) -> Section {
     }
 }
 
-fn doc(path: &str, preamble: Vec<Content>, sections: Vec<Section>) -> DocumentOutput {
+/// A document as the profile reads it, owned by the test.
+#[derive(Debug, Clone)]
+struct TestDoc {
+    path: String,
+    sections: Vec<Section>,
+}
+
+/// [`super::analyze`] of a test document.
+fn analyze(d: &TestDoc) -> Option<Report> {
+    super::analyze(DocView {
+        path: &d.path,
+        title: None,
+        title_property: None,
+        sections: &d.sections,
+    })
+}
+
+fn doc(path: &str, preamble: Vec<Content>, sections: Vec<Section>) -> TestDoc {
     let mut all = vec![Section {
         title: String::new(),
         level: 0,
@@ -75,23 +93,9 @@ fn doc(path: &str, preamble: Vec<Content>, sections: Vec<Section>) -> DocumentOu
         sections: Vec::new(),
     }];
     all.extend(sections);
-    DocumentOutput {
-        schema_version: "1.0".into(),
-        source: Source {
-            path: path.into(),
-            format: Format::Docx,
-            size: 0,
-            sha256: String::new(),
-        },
-        properties: Properties::default(),
-        title: None,
+    TestDoc {
+        path: path.into(),
         sections: all,
-        notes: Vec::new(),
-        headers: Vec::new(),
-        footers: Vec::new(),
-        warnings: Vec::new(),
-        partial: false,
-        report: None,
     }
 }
 
@@ -438,7 +442,7 @@ fn s4_table(values: [&str; 15], merged: bool) -> Table {
     table(rows)
 }
 
-fn standard_doc(title: &str, t2: Table, t3: Table, t4: Table) -> DocumentOutput {
+fn standard_doc(title: &str, t2: Table, t3: Table, t4: Table) -> TestDoc {
     doc(
         "reports/x.docx",
         vec![para(title)],
@@ -1561,7 +1565,7 @@ fn r8_is_a_warning_on_2019_section_two() {
 
 /// A document whose section 三 holds `s3_parts` (in order) and whose 四 is
 /// `t4` (absent: glued into the 三 tables).
-fn layout_doc(title: &str, t2: Table, s3_parts: Vec<Content>, t4: Option<Table>) -> DocumentOutput {
+fn layout_doc(title: &str, t2: Table, s3_parts: Vec<Content>, t4: Option<Table>) -> TestDoc {
     let mut d = standard_doc(
         title,
         t2,
