@@ -157,7 +157,7 @@ impl<'a> XmlReader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::container::Limits;
+    use crate::limits::Limits;
     use crate::xml::differential::{
         documents, error_string, event_string, events, mutations_at, xml_parts,
     };
