@@ -1,0 +1,123 @@
+//! The library's modules depend downward only (README, "Layout"): every
+//! `crate::…` path outside test code names a module listed before the one it
+//! is written in. Read from the sources, so that a new upward import fails
+//! here instead of knotting the layers again.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Top-level modules of `src/`, lowest layer first (README order). Modules
+/// on one line are one layer and may not import each other.
+const LAYERS: &[&[&str]] = &[
+    &["model", "limits", "memory"],
+    &["error"],
+    &["xml"],
+    &["container"],
+    &["read"],
+    &["structure"],
+    &["normalize"],
+    &["profile"],
+    &["output"],
+    &["convert"],
+    &["index"],
+    &["compare"],
+    &["pipeline"],
+    &["cli", "schema"],
+    &["main", "lib"],
+];
+
+fn layer_of(module: &str) -> Option<usize> {
+    LAYERS.iter().position(|l| l.contains(&module))
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// The `crate::NAME` references of `text` outside test code: a file's test
+/// module starts at its first `#[cfg(test)]` (our files keep it last); files
+/// named `tests.rs` are test code.
+fn crate_refs(text: &str) -> BTreeSet<(usize, String)> {
+    let mut refs = BTreeSet::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with("#[cfg(test)]") {
+            break;
+        }
+        let code = line.split("//").next().unwrap_or("");
+        let mut rest = code;
+        while let Some(at) = rest.find("crate::") {
+            let after = &rest[at + "crate::".len()..];
+            let name: String = after
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                refs.insert((n + 1, name));
+            }
+            rest = after;
+        }
+    }
+    refs
+}
+
+#[test]
+fn modules_import_only_lower_layers() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    let mut modules = BTreeSet::new();
+    let mut upward = Vec::new();
+    for f in &files {
+        let rel = f.strip_prefix(&src).unwrap();
+        let top = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
+        let module = top.trim_end_matches(".rs").to_string();
+        modules.insert(module.clone());
+        let Some(own) = layer_of(&module) else {
+            continue; // reported below
+        };
+        if rel.file_name().is_some_and(|n| n == "tests.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(f).unwrap();
+        for (line, target) in crate_refs(&text) {
+            match layer_of(&target) {
+                Some(t) if t < own || target == module => {}
+                Some(_) => upward.push(format!("{}:{line}: {module} -> {target}", rel.display())),
+                None => {} // an item of lib.rs or a macro path, not a module
+            }
+        }
+    }
+    let unlisted: Vec<_> = modules.iter().filter(|m| layer_of(m).is_none()).collect();
+    assert!(
+        unlisted.is_empty(),
+        "modules missing from LAYERS (and from the README's layout): {unlisted:?}"
+    );
+    assert!(
+        upward.is_empty(),
+        "imports of a module at the same or a higher layer:\n{}",
+        upward.join("\n")
+    );
+}
+
+#[test]
+fn the_check_sees_an_upward_import() {
+    let refs = crate_refs("use crate::output::Section;\n#[cfg(test)]\nuse crate::pipeline::X;\n");
+    assert_eq!(
+        refs.into_iter().collect::<Vec<_>>(),
+        vec![(1, "output".to_string())]
+    );
+    assert!(layer_of("output") > layer_of("normalize"));
+}
