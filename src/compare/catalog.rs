@@ -1,7 +1,8 @@
-//! The canonical metric catalog (`catalog/metrics.csv`, template.md §7.2),
-//! embedded at build time: display order, Chinese labels and units of the
-//! metric keys.
+//! The canonical metric catalog as `compare` shows it: display order, Chinese
+//! labels and units of the metric keys, from the report profile's catalog
+//! (`profile::catalog`: `catalog/metrics.csv`, template.md §7.2).
 
+use crate::profile::catalog::{self, Entry};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -27,45 +28,35 @@ pub struct Catalog {
     display: Vec<String>,
 }
 
-const CATALOG_CSV: &str = include_str!("../../catalog/metrics.csv");
-
 impl Catalog {
-    /// The embedded catalog (parsed once).
+    /// The embedded catalog (built once).
     pub fn get() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
-        CATALOG.get_or_init(|| Catalog::parse(CATALOG_CSV))
+        CATALOG.get_or_init(|| Catalog::of(catalog::entries()))
     }
 
-    /// Parse catalog text; malformed rows are skipped.
-    pub fn parse(text: &str) -> Catalog {
+    /// The catalog of the profile's `entries` (a repeated key keeps its
+    /// first row).
+    fn of(entries: &[Entry]) -> Catalog {
         let mut cat = Catalog::default();
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let headers = match reader.headers() {
-            Ok(h) => h.clone(),
-            Err(_) => return cat,
-        };
-        let col = |name: &str| headers.iter().position(|h| h == name);
-        let (Some(k), Some(v), Some(u), Some(l)) =
-            (col("key"), col("versions"), col("unit"), col("label_path"))
-        else {
-            return cat;
-        };
-        for rec in reader.records().flatten() {
-            let get = |i: usize| rec.get(i).unwrap_or("").to_string();
-            let key = get(k);
-            if key.is_empty() || cat.by_key.contains_key(&key) {
+        for e in entries {
+            if e.key.is_empty() || cat.by_key.contains_key(&e.key) {
                 continue;
             }
-            let label = get(l);
-            let label = label.split(" | ").next().unwrap_or("").trim().to_string();
-            cat.by_key.insert(key.clone(), cat.metrics.len());
+            let versions = match (e.in_2019, e.in_2021) {
+                (true, true) => "2019 2021",
+                (true, false) => "2019",
+                (false, true) => "2021",
+                (false, false) => "",
+            };
+            // `2021 label | 2019: 2019 label` when they differ: the 2021 one.
+            let label = e.label_path.split(" | ").next().unwrap_or("").trim();
+            cat.by_key.insert(e.key.clone(), cat.metrics.len());
             cat.metrics.push(MetricInfo {
-                key,
-                versions: get(v),
-                unit: get(u),
-                label,
+                key: e.key.clone(),
+                versions: versions.to_string(),
+                unit: e.unit.clone(),
+                label: label.to_string(),
             });
         }
         cat.display = cat.display_order_of();
