@@ -2,6 +2,7 @@
 //! `reports.jsonl` lines and per-report JSON files in a temporary directory.
 //! (Acceptance tests on the converted samples live in `tests/index_compare.rs`.)
 
+use super::agencies::{next_chunk, AGENCY_CHUNK, REPORT_CHUNK};
 use super::*;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
