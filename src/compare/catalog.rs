@@ -3,20 +3,25 @@
 //! (`profile::catalog`: `catalog/metrics.csv`, template.md §7.2).
 
 use crate::profile::catalog::{self, Entry};
+use crate::profile::Template;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// One catalog row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One catalog row, as shown.
+#[derive(Debug, Clone, PartialEq)]
 pub struct MetricInfo {
-    /// Canonical key (`s3.granted.total`).
-    pub key: String,
-    /// Template versions that have the key (`2019 2021`).
-    pub versions: String,
-    /// Unit (`件`, `万元`, …).
-    pub unit: String,
-    /// Chinese label path; the 2021 label when the versions differ.
-    pub label: String,
+    /// The profile's catalog row (key, versions, unit, template label).
+    pub entry: &'static Entry,
+    /// Chinese label path shown; the 2021 label when the versions differ.
+    pub label: &'static str,
+}
+
+impl MetricInfo {
+    /// Whether the key exists in the template version named `template`
+    /// (`2019`, `2021`).
+    pub fn in_template(&self, template: &str) -> bool {
+        Template::from_name(template).is_some_and(|t| self.entry.in_version(t))
+    }
 }
 
 /// The catalog: rows in file order and a key lookup.
@@ -24,8 +29,8 @@ pub struct MetricInfo {
 pub struct Catalog {
     /// Rows in catalog order.
     pub metrics: Vec<MetricInfo>,
-    by_key: HashMap<String, usize>,
-    display: Vec<String>,
+    by_key: HashMap<&'static str, usize>,
+    display: Vec<&'static str>,
 }
 
 impl Catalog {
@@ -37,27 +42,16 @@ impl Catalog {
 
     /// The catalog of the profile's `entries` (a repeated key keeps its
     /// first row).
-    fn of(entries: &[Entry]) -> Catalog {
+    fn of(entries: &'static [Entry]) -> Catalog {
         let mut cat = Catalog::default();
-        for e in entries {
-            if e.key.is_empty() || cat.by_key.contains_key(&e.key) {
+        for entry in entries {
+            if entry.key.is_empty() || cat.by_key.contains_key(entry.key.as_str()) {
                 continue;
             }
-            let versions = match (e.in_2019, e.in_2021) {
-                (true, true) => "2019 2021",
-                (true, false) => "2019",
-                (false, true) => "2021",
-                (false, false) => "",
-            };
             // `2021 label | 2019: 2019 label` when they differ: the 2021 one.
-            let label = e.label_path.split(" | ").next().unwrap_or("").trim();
-            cat.by_key.insert(e.key.clone(), cat.metrics.len());
-            cat.metrics.push(MetricInfo {
-                key: e.key.clone(),
-                versions: versions.to_string(),
-                unit: e.unit.clone(),
-                label: label.to_string(),
-            });
+            let label = entry.label_path.split(" | ").next().unwrap_or("").trim();
+            cat.by_key.insert(&entry.key, cat.metrics.len());
+            cat.metrics.push(MetricInfo { entry, label });
         }
         cat.display = cat.display_order_of();
         cat
@@ -67,18 +61,18 @@ impl Catalog {
     /// derived group subtotal (`s3.denied.total.<col>`) just before the group's
     /// first sub-row and each `legal_org_subtotal` just before its row's
     /// `total` column.
-    pub fn display_order(&self) -> &[String] {
+    pub fn display_order(&self) -> &[&'static str] {
         &self.display
     }
 
-    fn display_order_of(&self) -> Vec<String> {
+    fn display_order_of(&self) -> Vec<&'static str> {
         let pos = |k: &str| self.position(k);
-        let mut keyed: Vec<((usize, u8, usize), &str)> = self
+        let mut keyed: Vec<((usize, u8, usize), &'static str)> = self
             .metrics
             .iter()
             .enumerate()
             .map(|(i, m)| {
-                let k = m.key.as_str();
+                let k = m.entry.key.as_str();
                 let anchor = if let Some(row) = k
                     .strip_prefix("s3.")
                     .and_then(|r| r.strip_suffix(".legal_org_subtotal"))
@@ -93,7 +87,7 @@ impl Catalog {
                             // The whole subtotal row before the group's first sub-row.
                             self.metrics
                                 .iter()
-                                .position(|m| m.key.starts_with(&format!("s3.{group}.")))
+                                .position(|m| m.entry.key.starts_with(&format!("s3.{group}.")))
                                 .map(|p| (p, 0, i))
                         }
                         _ => None,
@@ -103,7 +97,7 @@ impl Catalog {
             })
             .collect();
         keyed.sort();
-        keyed.into_iter().map(|(_, k)| k.to_string()).collect()
+        keyed.into_iter().map(|(_, k)| k).collect()
     }
 
     /// Catalog row of a key.
@@ -138,16 +132,18 @@ mod tests {
     #[test]
     fn embedded_catalog_has_labels_in_order() {
         let c = Catalog::get();
-        assert_eq!(c.metrics[0].key, "s2.regulation.issued");
+        assert_eq!(c.metrics[0].entry.key, "s2.regulation.issued");
         assert_eq!(c.metrics[0].label, "第二十条第（一）项/规章/本年制发件数");
         let g = c.info("s3.granted.total").unwrap();
         assert_eq!(
             g.label,
             "三、本年度办理结果/（一）予以公开 × 申请人情况/总计"
         );
-        assert_eq!(g.versions, "2019 2021");
-        assert_eq!(c.info("s3.other.misc.total").unwrap().versions, "2021");
-        assert_eq!(c.info("s2.fee.amount_wan_yuan").unwrap().unit, "万元");
+        assert!(g.in_template("2019") && g.in_template("2021"));
+        let misc = c.info("s3.other.misc.total").unwrap();
+        assert!(!misc.in_template("2019") && misc.in_template("2021"));
+        assert!(!misc.in_template("2020"));
+        assert_eq!(c.info("s2.fee.amount_wan_yuan").unwrap().entry.unit, "万元");
         assert!(c.position("s2.regulation.issued") < c.position("s4.review.total"));
         assert_eq!(c.metrics.len(), 269);
     }
@@ -155,7 +151,7 @@ mod tests {
     #[test]
     fn display_order_puts_subtotals_next_to_their_parts() {
         let order = Catalog::get().display_order();
-        let at = |k: &str| order.iter().position(|x| x == k).unwrap();
+        let at = |k: &str| order.iter().position(|&x| x == k).unwrap();
         assert_eq!(order.len(), Catalog::get().metrics.len());
         assert_eq!(
             at("s3.denied.total.total") + 1,

@@ -479,7 +479,7 @@ pub fn comparison(agency: &Agency, years: Option<(i32, i32)>, filter: &MetricFil
     let mut keys: Vec<&str> = cat
         .display_order()
         .iter()
-        .map(String::as_str)
+        .copied()
         .filter(|k| seen.contains(k))
         .collect();
     keys.extend(seen.iter().copied().filter(|k| cat.info(k).is_none()));
@@ -502,7 +502,7 @@ pub fn comparison(agency: &Agency, years: Option<(i32, i32)>, filter: &MetricFil
                 // version has but the report lacks (a derived subtotal whose
                 // parts are blank) is a blank value instead.
                 let in_version = match (info, r.and_then(|r| r.template.as_deref())) {
-                    (Some(i), Some(t)) => i.versions.split_whitespace().any(|v| v == t),
+                    (Some(i), Some(t)) => i.in_template(t),
                     _ => false,
                 };
                 if !in_version {
@@ -531,9 +531,9 @@ pub fn comparison(agency: &Agency, years: Option<(i32, i32)>, filter: &MetricFil
         rows.push(Row {
             key: key.to_string(),
             label: info
-                .map(|i| i.label.clone())
+                .map(|i| i.label.to_string())
                 .unwrap_or_else(|| key.to_string()),
-            unit: info.map(|i| i.unit.clone()).filter(|u| !u.is_empty()),
+            unit: info.map(|i| i.entry.unit.clone()).filter(|u| !u.is_empty()),
             values,
             changes,
             absent,
@@ -671,7 +671,7 @@ fn catalog_has_metric(filter: &MetricFilter) -> bool {
     catalog::Catalog::get()
         .metrics
         .iter()
-        .any(|m| filter.matches(&m.key))
+        .any(|m| filter.matches(&m.entry.key))
 }
 
 /// Does the filter match a metric of one of the agency's reports?

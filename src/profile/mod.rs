@@ -51,6 +51,17 @@ pub enum Template {
     V2021,
 }
 
+impl Template {
+    /// The version written as the JSON writes it (`2019`, `2021`).
+    pub fn from_name(name: &str) -> Option<Template> {
+        match name {
+            "2019" => Some(Template::V2019),
+            "2021" => Some(Template::V2021),
+            _ => None,
+        }
+    }
+}
+
 /// Which part of the document gave a metadata value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]

@@ -1821,3 +1821,12 @@ fn unmatched_labels_go_to_extra_rows_with_the_nearest_row_and_steal_nothing() {
         Some(row("unable.needs_creation")[0] as f64)
     );
 }
+
+#[test]
+fn template_names_are_the_serialized_ones() {
+    for t in [Template::V2019, Template::V2021] {
+        let name = serde_json::to_value(t).unwrap();
+        assert_eq!(Template::from_name(name.as_str().unwrap()), Some(t));
+    }
+    assert_eq!(Template::from_name("2020"), None);
+}
