@@ -41,16 +41,31 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The `crate::NAME` references of `text` outside test code: a file's test
-/// module starts at its first `#[cfg(test)]` (our files keep it last); files
-/// named `tests.rs` are test code.
+/// The `crate::NAME` references of `text` outside test code: an item under
+/// `#[cfg(test)]` (a `mod tests;` line, or a block up to its closing brace) is
+/// skipped, whatever follows it is read again. Files named `tests.rs` are
+/// test code.
 fn crate_refs(text: &str) -> BTreeSet<(usize, String)> {
     let mut refs = BTreeSet::new();
+    // Inside a test item: the brace depth it is at (None before its `{`).
+    let mut skipping: Option<Option<i32>> = None;
     for (n, line) in text.lines().enumerate() {
-        if line.trim_start().starts_with("#[cfg(test)]") {
-            break;
-        }
         let code = line.split("//").next().unwrap_or("");
+        if let Some(depth) = skipping {
+            let opens = code.matches('{').count() as i32;
+            let closes = code.matches('}').count() as i32;
+            skipping = match depth {
+                None if opens == 0 && code.trim_end().ends_with(';') => None,
+                None if opens == 0 => Some(None),
+                None => (opens - closes > 0).then_some(Some(opens - closes)),
+                Some(d) => (d + opens - closes > 0).then_some(Some(d + opens - closes)),
+            };
+            continue;
+        }
+        if line.trim_start().starts_with("#[cfg(test)]") {
+            skipping = Some(None);
+            continue;
+        }
         let mut rest = code;
         while let Some(at) = rest.find("crate::") {
             let after = &rest[at + "crate::".len()..];
@@ -113,11 +128,23 @@ fn modules_import_only_lower_layers() {
 }
 
 #[test]
-fn the_check_sees_an_upward_import() {
-    let refs = crate_refs("use crate::output::Section;\n#[cfg(test)]\nuse crate::pipeline::X;\n");
+fn the_check_reads_around_test_items() {
+    let text = "use crate::output::Section;\n\
+                #[cfg(test)]\n\
+                mod tests {\n\
+                    use crate::pipeline::X;\n\
+                    fn f() {\n\
+                        crate::cli::g();\n\
+                    }\n\
+                }\n\
+                #[cfg(test)]\n\
+                mod differential;\n\
+                fn after() {\n\
+                    crate::index::h();\n\
+                }\n";
     assert_eq!(
-        refs.into_iter().collect::<Vec<_>>(),
-        vec![(1, "output".to_string())]
+        crate_refs(text).into_iter().collect::<Vec<_>>(),
+        vec![(1, "output".to_string()), (12, "index".to_string())]
     );
     assert!(layer_of("output") > layer_of("normalize"));
 }
