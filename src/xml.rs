@@ -694,14 +694,7 @@ impl<'a> XmlReader<'a> {
         let qname = self
             .reslice(start.name().as_ref())
             .ok_or_else(|| self.internal_error())?;
-        self.opened = self.opened.wrapping_add(1);
-        self.frames.push(Frame {
-            ns,
-            serial: self.opened,
-            local,
-            qname,
-            bindings_before,
-        });
+        self.open(ns, local, qname, bindings_before);
         Ok(Elem {
             ns,
             local,

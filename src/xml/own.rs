@@ -3,7 +3,7 @@
 //! to quick-xml from that token on.
 
 use super::{
-    is_xml_space, local_part, plain_attrs, Attr, Attrs, Elem, Ev, Frame, Ns, XmlReader, FAST_ATTRS,
+    is_xml_space, local_part, plain_attrs, Attr, Attrs, Elem, Ev, Ns, XmlReader, FAST_ATTRS,
 };
 use crate::error::ReadError;
 use quick_xml::events::Event;
@@ -222,14 +222,7 @@ impl<'a> XmlReader<'a> {
             Some(c) => (self.resolve_prefix(&qname[..c]), &qname[c + 1..]),
             None => (self.resolve_default(), qname),
         };
-        self.opened = self.opened.wrapping_add(1);
-        self.frames.push(Frame {
-            ns,
-            serial: self.opened,
-            local,
-            qname,
-            bindings_before: self.bindings.len(),
-        });
+        self.open(ns, local, qname, self.bindings.len());
         self.pos = end;
         self.pending_end = empty;
         Ok(Some(Elem { ns, local, attrs }))

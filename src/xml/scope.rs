@@ -91,6 +91,28 @@ impl<'a> XmlReader<'a> {
         self.bindings_changed();
     }
 
+    /// Open an element (its start was read), whose own declarations are
+    /// those after the first `bindings_before`. Inlined: it runs once per
+    /// start tag, and left out of line (two callers) it cost 0.3% more
+    /// instructions on 100 small reports (cachegrind).
+    #[inline]
+    pub(super) fn open(
+        &mut self,
+        ns: Ns,
+        local: &'a [u8],
+        qname: &'a [u8],
+        bindings_before: usize,
+    ) {
+        self.opened = self.opened.wrapping_add(1);
+        self.frames.push(Frame {
+            ns,
+            serial: self.opened,
+            local,
+            qname,
+            bindings_before,
+        });
+    }
+
     /// Close the innermost open element (its end was read): drop its
     /// declarations and note it as closed last, at the current offset.
     pub(super) fn close(&mut self) -> Option<Frame<'a>> {
