@@ -77,11 +77,12 @@ pub fn write_dataset(out_dir: &Path, spec: &SyntheticSpec) -> std::io::Result<us
         let mut prev_text: Vec<Vec<String>> = vec![Vec::new(); 7];
         for yi in 0..spec.years {
             let year = spec.first_year + yi as i32;
-            let (template, version) = if year <= 2020 {
-                ("2019", Template::V2019)
+            let version = if year <= 2020 {
+                Template::V2019
             } else {
-                ("2021", Template::V2021)
+                Template::V2021
             };
+            let template = version.name();
             let mut metrics = Map::new();
             let mut sources = Map::new();
             for (k, m) in catalog::entries().iter().enumerate() {

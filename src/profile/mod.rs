@@ -52,13 +52,20 @@ pub enum Template {
 }
 
 impl Template {
-    /// The version written as the JSON writes it (`2019`, `2021`).
-    pub fn from_name(name: &str) -> Option<Template> {
-        match name {
-            "2019" => Some(Template::V2019),
-            "2021" => Some(Template::V2021),
-            _ => None,
+    /// Both versions, oldest first.
+    pub const ALL: [Template; 2] = [Template::V2019, Template::V2021];
+
+    /// The version's name as the JSON writes it (`2019`, `2021`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Template::V2019 => "2019",
+            Template::V2021 => "2021",
         }
+    }
+
+    /// The version named `name` (see [`Template::name`]).
+    pub fn from_name(name: &str) -> Option<Template> {
+        Template::ALL.into_iter().find(|t| t.name() == name)
     }
 }
 
