@@ -9,6 +9,7 @@
 //! * OLE compound files (`D0 CF 11 E0`) are legacy `.doc`/`.wps`, or encrypted OOXML
 //!   when they hold an `EncryptedPackage` stream.
 
+mod ole_repair;
 mod salvage;
 
 use crate::error::ReadError;
@@ -51,7 +52,7 @@ enum Store {
     /// A damaged zip archive: members found from their local file headers.
     Salvaged(Salvaged),
     /// An OLE compound file (Word binary): parts are streams.
-    Ole(Box<cfb::CompoundFile<Cursor<Vec<u8>>>>),
+    Ole(Box<cfb::CompoundFile<Cursor<Shared>>>),
 }
 
 /// An opened package: the zip archive or compound file held in memory, plus its
@@ -226,8 +227,28 @@ impl Package {
     /// `WordDocument` stream; encrypted OOXML when it holds `EncryptedPackage`;
     /// otherwise a typed error naming what it is.
     fn open_ole(bytes: Vec<u8>, limits: Limits) -> Result<Package, ReadError> {
-        let cfb = cfb::CompoundFile::open(Cursor::new(bytes))
-            .map_err(|e| ReadError::Ole(e.to_string()))?;
+        let shared = Shared(Arc::new(bytes));
+        let (cfb, repaired) = match cfb::CompoundFile::open(Cursor::new(shared.clone())) {
+            Ok(cfb) => (cfb, None),
+            Err(e) => {
+                // Damaged in a way Word and LibreOffice read past: repair a
+                // copy's structure and try again; the original error stands
+                // when that does not help.
+                let damage = e.to_string();
+                let Some(r) = ole_repair::repair(&shared.0, limits.max_parts) else {
+                    return Err(ReadError::Ole(damage));
+                };
+                drop(shared);
+                match cfb::CompoundFile::open(Cursor::new(Shared(Arc::new(r.bytes)))) {
+                    Ok(cfb) => (cfb, Some((damage, r.fixes))),
+                    Err(again) => {
+                        return Err(ReadError::Ole(format!(
+                            "{damage} (still unreadable after repair: {again})"
+                        )))
+                    }
+                }
+            }
+        };
         let mut streams = 0usize;
         let mut names = Vec::new();
         for entry in cfb.walk() {
@@ -242,7 +263,9 @@ impl Package {
                 names.push(entry.name().to_string());
             }
         }
-        let has = |n: &str| names.iter().any(|x| x == n);
+        // Stream names compare case-insensitively (MS-CFB 2.6.4), as Word
+        // finds them: some writers store `WORDDOCUMENT` or `worddocument`.
+        let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
         if has("EncryptedPackage") {
             return Err(ReadError::Encrypted);
         }
@@ -261,6 +284,16 @@ impl Package {
         let mut pkg = Package::with_store(Store::Ole(Box::new(cfb)), limits);
         pkg.format = Format::Doc;
         pkg.main_part = "WordDocument".into();
+        if let Some((damage, fixes)) = repaired {
+            pkg.warnings.push(Warning::new(
+                "repaired_compound_file",
+                format!(
+                    "the compound file (OLE) structure is damaged ({damage}); read after repair: {}",
+                    fixes.join("; ")
+                ),
+                None,
+            ));
+        }
         Ok(pkg)
     }
 
