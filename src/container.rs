@@ -269,6 +269,14 @@ impl Package {
         if has("EncryptedPackage") {
             return Err(ReadError::Encrypted);
         }
+        if let (Some((damage, _)), false) = (&repaired, has("WordDocument")) {
+            // The damage took the Word stream's entry with it (a file cut
+            // before its end): still a damaged file, not another kind of one.
+            return Err(ReadError::Ole(format!(
+                "{damage} (after repair, no WordDocument stream is left; streams: {})",
+                names.join(", ")
+            )));
+        }
         if !has("WordDocument") {
             let what = if has("CONTENTS") || has("SPELLING") {
                 "a Microsoft Works word processor document (.wps), not Word compatible".to_string()

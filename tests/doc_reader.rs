@@ -263,6 +263,82 @@ fn truncated_doc_is_an_error_or_a_warning() {
     }
 }
 
+#[test]
+fn a_doc_cut_short_is_a_damaged_file_not_another_kind() {
+    // A cut that loses the directory entry of the Word stream is still a
+    // damaged compound file (corrupt_ole), never "not a Word document".
+    let bytes = sample_doc();
+    for cut in (512..bytes.len()).step_by(509).chain([bytes.len() - 1]) {
+        if let Err(e) = try_convert(bytes[..cut].to_vec(), &format!("cut at {cut}")) {
+            assert!(
+                !matches!(e, ReadError::NotWordBinary(_)),
+                "cut at {cut}: {e}"
+            );
+        }
+    }
+}
+
+/// What a document holds, without its source and warnings.
+fn content(v: &Value) -> Value {
+    json!([v["sections"], v["notes"], v["headers"], v["footers"], v["properties"]])
+}
+
+/// Entry `i`'s offset in the FAT (the sample has its FAT in the header DIFAT).
+fn fat_entries(b: &[u8], ss: usize) -> Vec<usize> {
+    (0..109)
+        .map(|k| u32::from_le_bytes(b[0x4C + 4 * k..0x50 + 4 * k].try_into().unwrap()))
+        .take_while(|&s| s < 0xFFFF_FFFA)
+        .flat_map(|s| (0..ss / 4).map(move |i| (s as usize + 1) * ss + 4 * i))
+        .collect()
+}
+
+#[test]
+fn fat_padded_with_end_of_chain_marks_is_read_after_repair() {
+    // Some writers pad the FAT past the end of the file with end-of-chain
+    // marks instead of free ones (Apache POI's bug 47950); Word and
+    // LibreOffice read such files, and so do we, with a warning.
+    let bytes = sample_doc();
+    let want = content(&try_convert(bytes.clone(), "sample").unwrap());
+    let (ss, _, _) = cfb_layout(&bytes);
+    let sectors = bytes.len() / ss - 1;
+    let mut b = bytes.clone();
+    let slots = fat_entries(&b, ss);
+    assert!(slots.len() > sectors, "no FAT padding to damage");
+    for &at in &slots[sectors..] {
+        b[at..at + 4].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+    }
+    let out = try_convert(b, "padded FAT").unwrap();
+    assert_eq!(
+        warning_codes(&out).first().map(String::as_str),
+        Some("repaired_compound_file")
+    );
+    assert_eq!(content(&out), want);
+}
+
+#[test]
+fn stream_names_match_whatever_their_case() {
+    // MS-CFB compares names case-insensitively; some writers store
+    // `WORDDOCUMENT` (Apache POI's 47950_upper.doc).
+    let bytes = sample_doc();
+    let want = content(&try_convert(bytes.clone(), "sample").unwrap());
+    let (ss, _, _) = cfb_layout(&bytes);
+    let mut b = bytes.clone();
+    for (from, to) in [("WordDocument", "WORDDOCUMENT"), ("1Table", "1TABLE")] {
+        let from: Vec<u8> = from.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let to: Vec<u8> = to.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let entry = (ss..b.len() - 128)
+            .step_by(128)
+            .find(|&e| b[e..e + from.len()] == from[..])
+            .expect("the directory entry");
+        b[entry..entry + to.len()].copy_from_slice(&to);
+    }
+    let out = try_convert(b, "upper-case names").unwrap();
+    assert!(!warning_codes(&out)
+        .iter()
+        .any(|c| c == "repaired_compound_file"));
+    assert_eq!(content(&out), want);
+}
+
 /// The compound file's sector size, first FAT sector and first directory sector.
 fn cfb_layout(b: &[u8]) -> (usize, usize, usize) {
     let shift = u16::from_le_bytes([b[0x1E], b[0x1F]]);
