@@ -118,3 +118,32 @@ fn clx_ending_in_the_pcdt_marker_is_an_error() {
         other => panic!("{:?}", other.map(|d| d.warnings)),
     }
 }
+
+/// A small sound compound file (version 3) with a Word stream.
+fn compound_file() -> Vec<u8> {
+    use std::io::Write;
+    let mut c =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, std::io::Cursor::new(Vec::new()))
+            .unwrap();
+    for (name, len) in [("/WordDocument", 5000), ("/1Table", 300)] {
+        c.create_stream(name)
+            .unwrap()
+            .write_all(&vec![7u8; len])
+            .unwrap();
+    }
+    c.flush().unwrap();
+    c.into_inner().into_inner()
+}
+
+/// container: a root entry whose stream length is near `u64::MAX` (and not a
+/// whole number of mini sectors, so cfb refuses the file) overflowed while
+/// the repair rounded it up. It is now cut to the mini stream's chain, and
+/// the file opens.
+#[test]
+fn root_stream_length_near_the_maximum_is_cut_to_its_chain() {
+    let mut b = compound_file();
+    let dir = (u32::from_le_bytes(b[0x30..0x34].try_into().unwrap()) as usize + 1) * 512;
+    b[dir + 120..dir + 128].copy_from_slice(&(u64::MAX - 2).to_le_bytes());
+    let pkg = reportdex::container::Package::open(b, Limits::default()).unwrap();
+    assert_eq!(pkg.warnings()[0].code, "repaired_compound_file");
+}

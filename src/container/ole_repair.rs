@@ -26,7 +26,8 @@
 //!   entry; a name length that is not one is
 //!   taken from the name's terminating NUL; invalid UTF-16 in a name is
 //!   replaced; an unknown colour becomes black; a stream's child link is
-//!   dropped; the root's stream length is rounded up to whole mini sectors;
+//!   dropped; the root's stream length is rounded up to whole mini sectors,
+//!   or cut to its chain when it is longer;
 //! * when a storage's sibling tree has a link that leads nowhere (out of range,
 //!   an unused entry, a loop) or its names are out of order, the tree is
 //!   rebuilt from the entries it does reach, in name order, as a chain of black
@@ -558,15 +559,21 @@ impl Image {
     /// stream or twice end their chain.
     fn mini_and_streams(&mut self, dir: &[usize]) {
         let root = dir[0];
+        let (mini_chain, broken) = self.chain(root + 116, None);
+        if broken {
+            self.fix("mini stream chain ended where it led nowhere");
+        }
+        // The mini stream holds whole mini sectors, within its chain.
+        let room = mini_chain.len() as u64 * self.ss as u64;
         let len = self.u64_at(root + 120);
-        if !len.is_multiple_of(MINI_SECTOR_LEN) {
+        if len > room {
+            self.set_u64(root + 120, room);
+            self.fix("root stream length cut to its chain");
+        } else if !len.is_multiple_of(MINI_SECTOR_LEN) {
             self.set_u64(root + 120, len.div_ceil(MINI_SECTOR_LEN) * MINI_SECTOR_LEN);
             self.fix("root stream length rounded up to whole mini sectors");
         }
         let mini_sectors = self.u64_at(root + 120) / MINI_SECTOR_LEN;
-        if self.chain(root + 116, None).1 {
-            self.fix("mini stream chain ended where it led nowhere");
-        }
         let (minifat, broken) = self.chain(0x3C, None);
         if broken {
             self.fix("MiniFAT chain ended where it led nowhere");
