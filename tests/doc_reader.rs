@@ -280,7 +280,13 @@ fn a_doc_cut_short_is_a_damaged_file_not_another_kind() {
 
 /// What a document holds, without its source and warnings.
 fn content(v: &Value) -> Value {
-    json!([v["sections"], v["notes"], v["headers"], v["footers"], v["properties"]])
+    json!([
+        v["sections"],
+        v["notes"],
+        v["headers"],
+        v["footers"],
+        v["properties"]
+    ])
 }
 
 /// Entry `i`'s offset in the FAT (the sample has its FAT in the header DIFAT).
