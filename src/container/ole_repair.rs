@@ -657,9 +657,13 @@ mod tests {
             std::io::Cursor::new(Vec::new()),
         )
         .unwrap();
-        for (name, len) in [("/WordDocument", 5000), ("/1Table", 300), ("/Data", 70)] {
+        for (k, (name, len)) in [("/WordDocument", 5000), ("/1Table", 300), ("/Data", 70)]
+            .into_iter()
+            .enumerate()
+        {
             let mut s = c.create_stream(name).unwrap();
-            s.write_all(&vec![7u8; len]).unwrap();
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 7 + k * 31) as u8).collect();
+            s.write_all(&bytes).unwrap();
         }
         // A fifth entry: the directory's second sector then has unused ones.
         c.create_storage("/ObjectPool").unwrap();
@@ -798,6 +802,103 @@ mod tests {
             if let Some(r) = repair(&base[..cut], 10_000) {
                 let _ = opens(&r.bytes);
             }
+        }
+    }
+
+    /// A stream's bytes, or why they could not be read.
+    type StreamRead = Result<Vec<u8>, String>;
+
+    /// Every stream's path and contents, when cfb opens `bytes`; reading a
+    /// stream may fail (an error, never a panic).
+    fn contents(bytes: &[u8]) -> Option<Vec<(String, StreamRead)>> {
+        use std::io::Read;
+        let mut c = cfb::CompoundFile::open(std::io::Cursor::new(bytes.to_vec())).ok()?;
+        let paths: Vec<std::path::PathBuf> = c
+            .walk()
+            .filter(|e| e.is_stream())
+            .map(|e| e.path().to_path_buf())
+            .collect();
+        let mut out: Vec<_> = paths
+            .into_iter()
+            .map(|p| {
+                let mut v = Vec::new();
+                let read = c
+                    .open_stream(&p)
+                    .and_then(|mut s| s.read_to_end(&mut v))
+                    .map(|_| v)
+                    .map_err(|e| e.to_string());
+                (p.display().to_string(), read)
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Some(out)
+    }
+
+    /// Values that make structures go wrong: small numbers, the reserved
+    /// marks, and numbers far out of range.
+    fn nasty() -> impl Strategy<Value = u32> {
+        prop_oneof![
+            0u32..8,
+            Just(0xFFFF_FFFA),
+            Just(0xFFFF_FFFB),
+            Just(0xFFFF_FFFC),
+            Just(0xFFFF_FFFD),
+            Just(END_OF_CHAIN),
+            Just(FREE),
+            Just(0xF800_0007),
+            any::<u32>(),
+        ]
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// Words of the header, the FAT and the directory overwritten: repair
+        /// never panics, names what it changed, and what it returns either
+        /// opens (and each stream reads or fails with an error) or fails to
+        /// open with an error.
+        #[test]
+        fn damaged_structures_never_panic(
+            damage in prop::collection::vec((0usize..4, any::<u16>(), nasty()), 1..8)
+        ) {
+            let mut b = sample();
+            let dir = entries(&b);
+            let fat = (u32::from_le_bytes(b[0x4C..0x50].try_into().unwrap()) as usize + 1) * 512;
+            for (region, pos, v) in damage {
+                let pos = usize::from(pos);
+                let at = match region {
+                    0 => 4 * (pos % 128),
+                    1 => fat + 4 * (pos % 128),
+                    2 => dir[pos % dir.len()] + 4 * ((pos / dir.len()) % 32),
+                    _ => 4 * (pos % (b.len() / 4)),
+                };
+                b[at..at + 4].copy_from_slice(&v.to_le_bytes());
+            }
+            if let Some(r) = repair(&b, 10_000) {
+                prop_assert!(!r.fixes.is_empty());
+                prop_assert_eq!(r.bytes.len() % 512, 0);
+                let _ = contents(&r.bytes);
+            }
+        }
+
+        /// Whatever the FAT holds past the end of the file, nothing in the
+        /// file is lost: the streams read back as written.
+        #[test]
+        fn fat_tail_damage_loses_nothing(tail in prop::collection::vec(nasty(), 1..64)) {
+            let want = contents(&sample()).unwrap();
+            let mut b = sample();
+            let fat = (u32::from_le_bytes(b[0x4C..0x50].try_into().unwrap()) as usize + 1) * 512;
+            let n = b.len() / 512 - 1;
+            for (i, v) in (n..128).zip(tail.iter().cycle()) {
+                b[fat + 4 * i..fat + 4 * i + 4].copy_from_slice(&v.to_le_bytes());
+            }
+            let got = match repair(&b, 10_000) {
+                Some(r) => contents(&r.bytes),
+                None => contents(&b),
+            };
+            prop_assert_eq!(got, Some(want));
         }
     }
 }
