@@ -212,10 +212,11 @@ impl Package {
     /// data (no local header where it says, data past the end of the file);
     /// `None` when it does.
     fn main_member_damage(&mut self, total: u64) -> Option<String> {
+        let member = self.member(&self.main_part)?.into_owned();
         let Store::Zip(zip) = &mut self.store else {
             return None;
         };
-        let index = zip.index_for_name(&self.main_part)?;
+        let index = zip.index_for_name(&member)?;
         match zip.by_index_raw(index) {
             Ok(f) if f.data_start().saturating_add(f.compressed_size()) <= total => None,
             Ok(_) => Some(format!("{}: data past the end of the file", self.main_part)),
@@ -342,9 +343,29 @@ impl Package {
     /// Whether a member exists.
     pub fn has_part(&self, name: &str) -> bool {
         match &self.store {
-            Store::Zip(z) => z.index_for_name(name).is_some(),
-            Store::Salvaged(s) => s.has(name),
             Store::Ole(c) => c.is_stream(ole_path(name)),
+            _ => self.member(name).is_some(),
+        }
+    }
+
+    /// The zip member that part `name` is: the member of that name, or else
+    /// the one whose name equals it ignoring ASCII case, since part names
+    /// compare case-insensitively (ECMA-376 Part 2, 6.2.2.3), as Word finds
+    /// `WORD/DOCUMENT.XML` for `word/document.xml`. Compound-file streams
+    /// are matched that way by `cfb` itself: `name` as given.
+    fn member<'n>(&self, name: &'n str) -> Option<std::borrow::Cow<'n, str>> {
+        use std::borrow::Cow;
+        let other_case = |mut names: &mut dyn Iterator<Item = &str>| {
+            (&mut names)
+                .find(|n| n.eq_ignore_ascii_case(name))
+                .map(|n| Cow::Owned(n.to_string()))
+        };
+        match &self.store {
+            Store::Zip(z) if z.index_for_name(name).is_some() => Some(Cow::Borrowed(name)),
+            Store::Zip(z) => other_case(&mut z.file_names()),
+            Store::Salvaged(s) if s.has(name) => Some(Cow::Borrowed(name)),
+            Store::Salvaged(s) => other_case(&mut s.names()),
+            Store::Ole(_) => Some(Cow::Borrowed(name)),
         }
     }
 
@@ -397,23 +418,26 @@ impl Package {
     /// when it is present but broken or too large.
     pub fn part(&mut self, name: &str) -> Result<Option<Vec<u8>>, ReadError> {
         let limit = self.limits.max_part_bytes;
+        let Some(member) = self.member(name) else {
+            return Ok(None);
+        };
         let buf = match &self.store {
             Store::Ole(_) => match self.ole_stream(name, limit)? {
                 Some(buf) => buf,
                 None => return Ok(None),
             },
             Store::Zip(z) => {
-                let Some(index) = z.index_for_name(name) else {
+                let Some(index) = z.index_for_name(&member) else {
                     return Ok(None);
                 };
                 match self.inflate_whole(index, limit) {
                     Some(buf) => buf,
-                    None => self.read_streaming(name, index, limit)?,
+                    None => self.read_streaming(&member, index, limit)?,
                 }
             }
             // A member the file ends inside gives what it holds before the
             // cut; the XML reader tells where its text stops.
-            Store::Salvaged(s) => match s.read(name, limit)? {
+            Store::Salvaged(s) => match s.read(&member, limit)? {
                 Some((buf, cut)) => {
                     if cut && !self.cut_parts.iter().any(|n| n == name) {
                         self.cut_parts.push(name.to_string());

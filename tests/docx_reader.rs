@@ -115,3 +115,47 @@ fn large_document_is_fast() {
     assert_eq!(text(19_997), "(1) 段落19997");
     assert!(elapsed.as_secs() < 10, "took {elapsed:?}");
 }
+
+/// Part names compare case-insensitively (ECMA-376 Part 2, 6.2.2.3): a
+/// package whose members are stored as `WORD/DOCUMENT.XML`, `WORD/STYLES.XML`
+/// and so on, while its relationships say `word/document.xml`, is read as Word
+/// reads it: the same document, the same report.
+#[test]
+fn part_names_match_whatever_their_case() {
+    use std::io::Read;
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/hanyang_wenlv_2021.docx");
+    let original = std::fs::read(&path).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(original.clone())).unwrap();
+    let mut parts = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        let name = f.name().to_string();
+        let name = match name.strip_prefix("word/") {
+            Some(rest) => format!("WORD/{}", rest.to_uppercase()),
+            None => name,
+        };
+        parts.push((name, data));
+    }
+    assert!(parts.iter().any(|(n, _)| n == "WORD/DOCUMENT.XML"));
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in &parts {
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file(name.as_str(), opts).unwrap();
+        std::io::Write::write_all(&mut w, data).unwrap();
+    }
+    let upper = w.finish().unwrap().into_inner();
+    let opts = reportdex::convert::ConvertOptions::default();
+    let want = reportdex::convert::convert_bytes(original, "a.docx", &opts).unwrap();
+    let got = reportdex::convert::convert_bytes(upper, "a.docx", &opts).unwrap();
+    let json = |d: &reportdex::output::DocumentOutput| {
+        let mut v = serde_json::to_value(d).unwrap();
+        v["source"] = serde_json::Value::Null;
+        v
+    };
+    assert_eq!(json(&got), json(&want));
+    assert!(got.report.as_ref().is_some_and(|r| r.metrics.len() > 100));
+}
