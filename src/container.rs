@@ -447,6 +447,19 @@ impl Package {
                 None => return Ok(None),
             },
         };
+        let buf = match &self.store {
+            Store::Ole(_) => buf,
+            _ => match utf16_xml_to_utf8(&buf) {
+                Some(utf8) if utf8.len() as u64 > limit => {
+                    return Err(ReadError::PartTooLarge {
+                        part: name.to_string(),
+                        limit,
+                    })
+                }
+                Some(utf8) => utf8,
+                None => buf,
+            },
+        };
         self.total_read += buf.len() as u64;
         if self.total_read > self.limits.max_total_bytes {
             return Err(ReadError::PackageTooLarge {
@@ -600,6 +613,36 @@ fn memchr_find(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 /// The compound-file path of a stream in the root storage.
+/// An XML part stored in UTF-16 (which XML and ECMA-376 Part 2 allow beside
+/// UTF-8, and Word reads), as UTF-8 with its declaration saying so; `None`
+/// when `bytes` is not UTF-16 XML (a byte-order mark or `<?` in UTF-16 first).
+/// Unpaired surrogates become U+FFFD.
+fn utf16_xml_to_utf8(bytes: &[u8]) -> Option<Vec<u8>> {
+    let encoding = match bytes.get(..4)? {
+        [0xFF, 0xFE, b'<', 0] | [b'<', 0, b'?', 0] => encoding_rs::UTF_16LE,
+        [0xFE, 0xFF, 0, b'<'] | [0, b'<', 0, b'?'] => encoding_rs::UTF_16BE,
+        _ => return None,
+    };
+    let (text, _) = encoding.decode_with_bom_removal(bytes);
+    let mut text = text.into_owned();
+    // The declaration names the encoding the bytes were in: now UTF-8.
+    if let Some(end) = text.starts_with("<?xml").then(|| text.find("?>")).flatten() {
+        let decl = &text[..end];
+        let lower = decl.to_ascii_lowercase();
+        for quote in ['"', '\''] {
+            let pattern = format!("encoding={quote}utf-16");
+            if let Some(at) = lower.find(&pattern) {
+                let value = at + "encoding=".len() + 1;
+                if let Some(len) = decl[value..].find(quote) {
+                    text.replace_range(value..value + len, "UTF-8");
+                }
+                break;
+            }
+        }
+    }
+    Some(text.into_bytes())
+}
+
 fn ole_path(name: &str) -> String {
     format!("/{}", name.trim_start_matches('/'))
 }

@@ -116,46 +116,90 @@ fn large_document_is_fast() {
     assert!(elapsed.as_secs() < 10, "took {elapsed:?}");
 }
 
+/// The sample package `file` with each member renamed and re-encoded by `f`.
+fn rewritten(file: &str, f: impl Fn(&str, Vec<u8>) -> (String, Vec<u8>)) -> (Vec<u8>, Vec<u8>) {
+    use std::io::Read;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(file);
+    let original = std::fs::read(&path).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(original.clone())).unwrap();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut m = zip.by_index(i).unwrap();
+        let mut data = Vec::new();
+        m.read_to_end(&mut data).unwrap();
+        let (name, data) = f(m.name(), data);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file(name.as_str(), opts).unwrap();
+        std::io::Write::write_all(&mut w, &data).unwrap();
+    }
+    (original, w.finish().unwrap().into_inner())
+}
+
+/// Both packages convert to the same document and report (source aside).
+fn assert_same_document(want: Vec<u8>, got: Vec<u8>, name: &str) {
+    let opts = reportdex::convert::ConvertOptions::default();
+    let json = |bytes: Vec<u8>| {
+        let d = reportdex::convert::convert_bytes(bytes, name, &opts).unwrap();
+        assert!(d.report.as_ref().is_some_and(|r| r.metrics.len() > 100));
+        let mut v = serde_json::to_value(&d).unwrap();
+        v["source"] = serde_json::Value::Null;
+        v
+    };
+    assert_eq!(json(got), json(want));
+}
+
 /// Part names compare case-insensitively (ECMA-376 Part 2, 6.2.2.3): a
 /// package whose members are stored as `WORD/DOCUMENT.XML`, `WORD/STYLES.XML`
 /// and so on, while its relationships say `word/document.xml`, is read as Word
 /// reads it: the same document, the same report.
 #[test]
 fn part_names_match_whatever_their_case() {
-    use std::io::Read;
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/hanyang_wenlv_2021.docx");
-    let original = std::fs::read(&path).unwrap();
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(original.clone())).unwrap();
-    let mut parts = Vec::new();
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).unwrap();
-        let mut data = Vec::new();
-        f.read_to_end(&mut data).unwrap();
-        let name = f.name().to_string();
-        let name = match name.strip_prefix("word/") {
-            Some(rest) => format!("WORD/{}", rest.to_uppercase()),
-            None => name,
-        };
-        parts.push((name, data));
+    let (original, upper) = rewritten("hanyang_wenlv_2021.docx", |name, data| {
+        match name.strip_prefix("word/") {
+            Some(rest) => (format!("WORD/{}", rest.to_uppercase()), data),
+            None => (name.to_string(), data),
+        }
+    });
+    assert_same_document(original, upper, "a.docx");
+}
+
+/// XML parts in UTF-16 (little- or big-endian, with or without a byte-order
+/// mark), which XML and ECMA-376 Part 2 allow and Word reads: the same
+/// document as in UTF-8, DOCX and ODT alike.
+#[test]
+fn utf16_xml_parts_read_like_utf8_ones() {
+    for file in ["hanyang_wenlv_2021.docx", "hanyang_wenlv_2021.odt"] {
+        for (bom, big_endian) in [(true, false), (true, true), (false, false)] {
+            let (original, utf16) = rewritten(file, |name, data| {
+                if !(name.ends_with(".xml") || name.ends_with(".rels")) {
+                    return (name.to_string(), data);
+                }
+                let text = String::from_utf8(data).unwrap().replacen(
+                    "encoding=\"UTF-8\"",
+                    "encoding=\"UTF-16\"",
+                    1,
+                );
+                let mut out = Vec::new();
+                if bom {
+                    out.extend(if big_endian {
+                        [0xFE, 0xFF]
+                    } else {
+                        [0xFF, 0xFE]
+                    });
+                }
+                for u in text.encode_utf16() {
+                    out.extend(if big_endian {
+                        u.to_be_bytes()
+                    } else {
+                        u.to_le_bytes()
+                    });
+                }
+                (name.to_string(), out)
+            });
+            assert_same_document(original, utf16, file);
+        }
     }
-    assert!(parts.iter().any(|(n, _)| n == "WORD/DOCUMENT.XML"));
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, data) in &parts {
-        let opts = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
-        w.start_file(name.as_str(), opts).unwrap();
-        std::io::Write::write_all(&mut w, data).unwrap();
-    }
-    let upper = w.finish().unwrap().into_inner();
-    let opts = reportdex::convert::ConvertOptions::default();
-    let want = reportdex::convert::convert_bytes(original, "a.docx", &opts).unwrap();
-    let got = reportdex::convert::convert_bytes(upper, "a.docx", &opts).unwrap();
-    let json = |d: &reportdex::output::DocumentOutput| {
-        let mut v = serde_json::to_value(d).unwrap();
-        v["source"] = serde_json::Value::Null;
-        v
-    };
-    assert_eq!(json(&got), json(&want));
-    assert!(got.report.as_ref().is_some_and(|r| r.metrics.len() > 100));
 }
