@@ -16,6 +16,7 @@ use crate::error::ReadError;
 use crate::model::{Format, Warning};
 use crate::xml::Relationship;
 use salvage::Salvaged;
+use std::collections::HashMap;
 use std::io::{Cursor, Read};
 use std::sync::Arc;
 
@@ -69,6 +70,9 @@ pub struct Package {
     warnings: Vec<Warning>,
     /// Parts read so far that the file ends inside of (salvaged archives).
     cut_parts: Vec<String>,
+    /// Member names by their ASCII lower case (the first of equal ones),
+    /// built on the first lookup that misses (see [`Package::member`]).
+    folded: std::cell::OnceCell<HashMap<String, String>>,
 }
 
 impl std::fmt::Debug for Package {
@@ -170,6 +174,7 @@ impl Package {
             root_rels: None,
             warnings: Vec::new(),
             cut_parts: Vec::new(),
+            folded: std::cell::OnceCell::new(),
         }
     }
 
@@ -355,18 +360,25 @@ impl Package {
     /// are matched that way by `cfb` itself: `name` as given.
     fn member<'n>(&self, name: &'n str) -> Option<std::borrow::Cow<'n, str>> {
         use std::borrow::Cow;
-        let other_case = |mut names: &mut dyn Iterator<Item = &str>| {
-            (&mut names)
-                .find(|n| n.eq_ignore_ascii_case(name))
-                .map(|n| Cow::Owned(n.to_string()))
+        let names: &mut dyn Iterator<Item = &str> = match &self.store {
+            Store::Zip(z) if z.index_for_name(name).is_some() => return Some(Cow::Borrowed(name)),
+            Store::Zip(z) => &mut z.file_names(),
+            Store::Salvaged(s) if s.has(name) => return Some(Cow::Borrowed(name)),
+            Store::Salvaged(s) => &mut s.names(),
+            Store::Ole(_) => return Some(Cow::Borrowed(name)),
         };
-        match &self.store {
-            Store::Zip(z) if z.index_for_name(name).is_some() => Some(Cow::Borrowed(name)),
-            Store::Zip(z) => other_case(&mut z.file_names()),
-            Store::Salvaged(s) if s.has(name) => Some(Cow::Borrowed(name)),
-            Store::Salvaged(s) => other_case(&mut s.names()),
-            Store::Ole(_) => Some(Cow::Borrowed(name)),
-        }
+        // One map for all misses: a package may list thousands of members.
+        let folded = self.folded.get_or_init(|| {
+            let mut map = HashMap::new();
+            for n in names {
+                map.entry(n.to_ascii_lowercase())
+                    .or_insert_with(|| n.to_string());
+            }
+            map
+        });
+        folded
+            .get(&name.to_ascii_lowercase())
+            .map(|n| Cow::Owned(n.clone()))
     }
 
     /// Names of all members (zip members, or the compound file's streams).
