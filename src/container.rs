@@ -356,7 +356,8 @@ impl Package {
     /// The zip member that part `name` is: the member of that name, or else
     /// the one whose name equals it ignoring ASCII case, since part names
     /// compare case-insensitively (ECMA-376 Part 2, 6.2.2.3), as Word finds
-    /// `WORD/DOCUMENT.XML` for `word/document.xml`. Compound-file streams
+    /// `WORD/DOCUMENT.XML` for `word/document.xml` (and written with `\`
+    /// for `/`, see [`fold_member_name`]). Compound-file streams
     /// are matched that way by `cfb` itself: `name` as given.
     fn member<'n>(&self, name: &'n str) -> Option<std::borrow::Cow<'n, str>> {
         use std::borrow::Cow;
@@ -371,13 +372,13 @@ impl Package {
         let folded = self.folded.get_or_init(|| {
             let mut map = HashMap::new();
             for n in names {
-                map.entry(n.to_ascii_lowercase())
+                map.entry(fold_member_name(n))
                     .or_insert_with(|| n.to_string());
             }
             map
         });
         folded
-            .get(&name.to_ascii_lowercase())
+            .get(&fold_member_name(name))
             .map(|n| Cow::Owned(n.clone()))
     }
 
@@ -625,6 +626,21 @@ fn memchr_find(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 /// The compound-file path of a stream in the root storage.
+/// A member name as [`Package::member`] matches it: ASCII lower case, and `\`
+/// as `/` (some Windows zip tools write backslashes, which APPNOTE 4.4.17.1
+/// forbids but whose meaning is plain).
+fn fold_member_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c == '\\' {
+                '/'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect()
+}
+
 /// An XML part stored in UTF-16 (which XML and ECMA-376 Part 2 allow beside
 /// UTF-8, and Word reads), as UTF-8 with its declaration saying so; `None`
 /// when `bytes` is not UTF-16 XML (a byte-order mark or `<?` in UTF-16 first).

@@ -154,7 +154,8 @@ fn assert_same_document(want: Vec<u8>, got: Vec<u8>, name: &str) {
 /// Part names compare case-insensitively (ECMA-376 Part 2, 6.2.2.3): a
 /// package whose members are stored as `WORD/DOCUMENT.XML`, `WORD/STYLES.XML`
 /// and so on, while its relationships say `word/document.xml`, is read as Word
-/// reads it: the same document, the same report.
+/// reads it: the same document, the same report. Likewise members named with
+/// `\` for `/`.
 #[test]
 fn part_names_match_whatever_their_case() {
     let (original, upper) = rewritten("hanyang_wenlv_2021.docx", |name, data| {
@@ -164,6 +165,11 @@ fn part_names_match_whatever_their_case() {
         }
     });
     assert_same_document(original, upper, "a.docx");
+    // Backslashes for slashes, as some Windows zip tools write them.
+    let (original, backslashed) = rewritten("hanyang_wenlv_2021.docx", |name, data| {
+        (name.replace('/', "\\"), data)
+    });
+    assert_same_document(original, backslashed, "a.docx");
 }
 
 /// XML parts in UTF-16 (little- or big-endian, with or without a byte-order
