@@ -70,8 +70,9 @@ pub struct Package {
     warnings: Vec<Warning>,
     /// Parts read so far that the file ends inside of (salvaged archives).
     cut_parts: Vec<String>,
-    /// Member names by their ASCII lower case (the first of equal ones),
-    /// built on the first lookup that misses (see [`Package::member`]).
+    /// Member names by their folded form ([`fold_member_name`]: ASCII lower
+    /// case, `/` for `\`; the first of equal ones), built on the first
+    /// lookup that misses (see [`Package::member`]).
     folded: std::cell::OnceCell<HashMap<String, String>>,
 }
 
