@@ -16,6 +16,7 @@ use crate::error::ReadError;
 use crate::model::{Format, Warning};
 use crate::xml::Relationship;
 use salvage::Salvaged;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 use std::sync::Arc;
@@ -218,11 +219,10 @@ impl Package {
     /// data (no local header where it says, data past the end of the file);
     /// `None` when it does.
     fn main_member_damage(&mut self, total: u64) -> Option<String> {
-        let member = self.member(&self.main_part)?.into_owned();
+        let index = self.member(&self.main_part)?.index?;
         let Store::Zip(zip) = &mut self.store else {
             return None;
         };
-        let index = zip.index_for_name(&member)?;
         match zip.by_index_raw(index) {
             Ok(f) if f.data_start().saturating_add(f.compressed_size()) <= total => None,
             Ok(_) => Some(format!("{}: data past the end of the file", self.main_part)),
@@ -358,16 +358,21 @@ impl Package {
     /// the one whose name equals it ignoring ASCII case, since part names
     /// compare case-insensitively (ECMA-376 Part 2, 6.2.2.3), as Word finds
     /// `WORD/DOCUMENT.XML` for `word/document.xml` (and written with `\`
-    /// for `/`, see [`fold_member_name`]). Compound-file streams
-    /// are matched that way by `cfb` itself: `name` as given.
-    fn member<'n>(&self, name: &'n str) -> Option<std::borrow::Cow<'n, str>> {
-        use std::borrow::Cow;
+    /// for `/`, see [`fold_member_name`]). Compound-file streams are matched
+    /// that way by `cfb` itself: `name` as given, no index.
+    fn member<'n>(&self, name: &'n str) -> Option<Member<'n>> {
+        let exact = |index| Member {
+            name: Cow::Borrowed(name),
+            index,
+        };
         let names: &mut dyn Iterator<Item = &str> = match &self.store {
-            Store::Zip(z) if z.index_for_name(name).is_some() => return Some(Cow::Borrowed(name)),
-            Store::Zip(z) => &mut z.file_names(),
-            Store::Salvaged(s) if s.has(name) => return Some(Cow::Borrowed(name)),
+            Store::Zip(z) => match z.index_for_name(name) {
+                Some(i) => return Some(exact(Some(i))),
+                None => &mut z.file_names(),
+            },
+            Store::Salvaged(s) if s.has(name) => return Some(exact(None)),
             Store::Salvaged(s) => &mut s.names(),
-            Store::Ole(_) => return Some(Cow::Borrowed(name)),
+            Store::Ole(_) => return Some(exact(None)),
         };
         // One map for all misses: a package may list thousands of members.
         let folded = self.folded.get_or_init(|| {
@@ -378,9 +383,15 @@ impl Package {
             }
             map
         });
-        folded
-            .get(&fold_member_name(name))
-            .map(|n| Cow::Owned(n.clone()))
+        let other = folded.get(&fold_member_name(name))?.clone();
+        let index = match &self.store {
+            Store::Zip(z) => Some(z.index_for_name(&other)?),
+            _ => None,
+        };
+        Some(Member {
+            name: Cow::Owned(other),
+            index,
+        })
     }
 
     /// Names of all members (zip members, or the compound file's streams).
@@ -440,18 +451,18 @@ impl Package {
                 Some(buf) => buf,
                 None => return Ok(None),
             },
-            Store::Zip(z) => {
-                let Some(index) = z.index_for_name(&member) else {
+            Store::Zip(_) => {
+                let Some(index) = member.index else {
                     return Ok(None);
                 };
                 match self.inflate_whole(index, limit) {
                     Some(buf) => buf,
-                    None => self.read_streaming(&member, index, limit)?,
+                    None => self.read_streaming(&member.name, index, limit)?,
                 }
             }
             // A member the file ends inside gives what it holds before the
             // cut; the XML reader tells where its text stops.
-            Store::Salvaged(s) => match s.read(&member, limit)? {
+            Store::Salvaged(s) => match s.read(&member.name, limit)? {
                 Some((buf, cut)) => {
                     if cut && !self.cut_parts.iter().any(|n| n == name) {
                         self.cut_parts.push(name.to_string());
@@ -627,6 +638,14 @@ fn memchr_find(hay: &[u8], needle: &[u8]) -> bool {
 }
 
 /// The compound-file path of a stream in the root storage.
+/// A zip member found for a part name ([`Package::member`]).
+struct Member<'n> {
+    /// Its name: the part name itself, or the member's own spelling of it.
+    name: Cow<'n, str>,
+    /// Its index in the central directory (zip archives only).
+    index: Option<usize>,
+}
+
 /// A member name as [`Package::member`] matches it: ASCII lower case, and `\`
 /// as `/` (some Windows zip tools write backslashes, which APPNOTE 4.4.17.1
 /// forbids but whose meaning is plain).

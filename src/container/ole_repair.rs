@@ -250,9 +250,7 @@ impl Image {
             slots.extend((0..per).map(|i| at + 4 * i));
             link_at = at + 4 * per;
         }
-        if self.u32_at(0x48) != chain as u32 {
-            self.set_u32(0x48, chain as u32);
-        }
+        self.set_u32(0x48, chain as u32);
         let mut fat = Vec::new();
         let mut used = vec![false; self.n as usize];
         let mut dropped = 0usize;
@@ -289,15 +287,19 @@ impl Image {
                 "DIFAT: {dropped} reference(s) to sectors outside the file or repeated dropped"
             ));
         }
-        if self.u32_at(0x2C) != fat.len() as u32 {
-            self.set_u32(0x2C, fat.len() as u32);
-        }
-        let per_fat = self.ss / 4;
-        self.fat_slots = fat
+        self.set_u32(0x2C, fat.len() as u32);
+        self.fat_slots = self.entry_slots(&fat);
+    }
+
+    /// Byte offsets of the 32-bit entries of `sectors` (FAT or MiniFAT
+    /// sectors), in order.
+    fn entry_slots(&self, sectors: &[u32]) -> Vec<usize> {
+        let per = self.ss / 4;
+        sectors
             .iter()
             .filter_map(|&s| self.sector(s))
-            .flat_map(|at| (0..per_fat).map(move |i| at + 4 * i))
-            .collect();
+            .flat_map(|at| (0..per).map(move |i| at + 4 * i))
+            .collect()
     }
 
     /// FAT entries: free past the end of the file; a chain ends where its
@@ -316,20 +318,8 @@ impl Image {
                 "{freed} FAT entries past the end of the file marked free"
             ));
         }
-        let mut pointed = vec![false; self.n as usize];
-        let mut ended = 0usize;
-        for i in 0..self.n.min(total) {
-            let v = self.fat_get(i);
-            let bad = if v <= MAX_REGULAR {
-                v >= self.n || std::mem::replace(&mut pointed[v as usize], true)
-            } else {
-                v == RESERVED
-            };
-            if bad {
-                self.fat_set(i, END_OF_CHAIN);
-                ended += 1;
-            }
-        }
+        let live = &self.fat_slots[..self.n.min(total) as usize];
+        let ended = end_bad_links(&mut self.b, live, self.n as usize);
         if ended > 0 {
             self.fix(format!(
                 "{ended} FAT chain(s) ended at a sector outside the file, repeated or reserved"
@@ -578,14 +568,8 @@ impl Image {
         if broken {
             self.fix("MiniFAT chain ended where it led nowhere");
         }
-        if self.u32_at(0x40) != minifat.len() as u32 {
-            self.set_u32(0x40, minifat.len() as u32);
-        }
-        let slots: Vec<usize> = minifat
-            .iter()
-            .filter_map(|&s| self.sector(s))
-            .flat_map(|at| (0..self.ss / 4).map(move |i| at + 4 * i))
-            .collect();
+        self.set_u32(0x40, minifat.len() as u32);
+        let slots = self.entry_slots(&minifat);
         // As cfb reads it: trailing free entries dropped, then cut to the
         // mini sectors the root stream holds.
         let mut used = slots.len();
@@ -593,20 +577,7 @@ impl Image {
             used -= 1;
         }
         let used = used.min(usize::try_from(mini_sectors).unwrap_or(usize::MAX));
-        let mut pointed = vec![false; used];
-        let mut ended = 0usize;
-        for &at in &slots[..used] {
-            let v = self.u32_at(at);
-            let bad = if v <= MAX_REGULAR {
-                v as usize >= used || std::mem::replace(&mut pointed[v as usize], true)
-            } else {
-                v == RESERVED
-            };
-            if bad {
-                self.set_u32(at, END_OF_CHAIN);
-                ended += 1;
-            }
-        }
+        let ended = end_bad_links(&mut self.b, &slots[..used], used);
         if ended > 0 {
             self.fix(format!(
                 "{ended} MiniFAT chain(s) ended past the mini stream, repeated or reserved"
@@ -625,6 +596,33 @@ impl Image {
             ));
         }
     }
+}
+
+/// The links of a FAT or MiniFAT (the entries at byte offsets `slots` of
+/// `b`, over `limit` sectors) that cfb refuses, ended (end of chain): one to
+/// a sector past `limit`, a second one to the same sector, a reserved value.
+/// How many.
+fn end_bad_links(b: &mut [u8], slots: &[usize], limit: usize) -> usize {
+    let mut pointed = vec![false; limit];
+    let mut ended = 0;
+    for &at in slots {
+        let Some(entry) = b.get_mut(at..at + 4) else {
+            continue;
+        };
+        let v = u32::from_le_bytes([entry[0], entry[1], entry[2], entry[3]]);
+        let bad = if v <= MAX_REGULAR {
+            pointed
+                .get_mut(v as usize)
+                .is_none_or(|p| std::mem::replace(p, true))
+        } else {
+            v == RESERVED
+        };
+        if bad {
+            entry.copy_from_slice(&END_OF_CHAIN.to_le_bytes());
+            ended += 1;
+        }
+    }
+    ended
 }
 
 /// Directory name order (MS-CFB 2.6.4): shorter names first, then by
