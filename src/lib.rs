@@ -17,6 +17,7 @@ pub mod container;
 pub mod convert;
 pub mod error;
 pub mod index;
+pub mod json;
 pub mod limits;
 pub mod memory;
 pub mod model;

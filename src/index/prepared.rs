@@ -133,7 +133,7 @@ pub fn lines(doc: &DocumentOutput, json_rel: &str) -> serde_json::Result<IndexLi
     // tens of KB.
     let (entry_hint, text_hint) = LAST_SIZES.get();
     let mut entry = Vec::with_capacity(entry_hint);
-    serde_json::to_writer(
+    crate::json::to_writer(
         &mut entry,
         &EntryLine {
             path: &doc.source.path,
@@ -150,7 +150,7 @@ pub fn lines(doc: &DocumentOutput, json_rel: &str) -> serde_json::Result<IndexLi
         sections: TextSections<'a>,
     }
     let mut text = Vec::with_capacity(text_hint);
-    serde_json::to_writer(
+    crate::json::to_writer(
         &mut text,
         &TextDoc {
             sections: TextSections(&doc.sections),

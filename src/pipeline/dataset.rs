@@ -16,12 +16,12 @@ use super::parquet::{
     epoch_days, Batch, BatchBuilder, BatchSize, ParquetDatasetError, Value, METRICS_COLUMNS,
     REPORTS_COLUMNS, TABLES_COLUMNS,
 };
+use crate::json::RawJson;
 use crate::model::{Format, Table};
 use crate::output::{Content, DocumentOutput, Section};
 use crate::profile::publication::{Publication, PublicationField};
 use crate::profile::{CheckStatus, Num, Report};
 use serde::Serialize;
-use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -133,7 +133,7 @@ struct ReportLine<'a> {
     /// Only present (true) for a document read in part (main part cut off).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     partial: bool,
-    report: Option<&'a RawValue>,
+    report: Option<&'a RawJson>,
 }
 
 /// Encode a header row (used once per file).
@@ -153,13 +153,13 @@ pub fn rows(doc: &DocumentOutput, json_rel: &str) -> Result<Rows, RowsError> {
 pub fn rows_as(doc: &DocumentOutput, json_rel: &str, formats: Formats) -> Result<Rows, RowsError> {
     let report = match &doc.report {
         Some(r) => Some(
-            serde_json::value::to_raw_value(r)
+            crate::json::to_raw_json(r)
                 .map_err(std::io::Error::from)
                 .map_err(csv::Error::from)?,
         ),
         None => None,
     };
-    rows_with_report(doc, json_rel, report.as_deref(), formats)
+    rows_with_report(doc, json_rel, report.as_ref(), formats)
 }
 
 /// [`rows_as`] for a caller that has serialized `doc.report` already (the
@@ -168,7 +168,7 @@ pub fn rows_as(doc: &DocumentOutput, json_rel: &str, formats: Formats) -> Result
 pub fn rows_with_report(
     doc: &DocumentOutput,
     json_rel: &str,
-    report: Option<&RawValue>,
+    report: Option<&RawJson>,
     formats: Formats,
 ) -> Result<Rows, RowsError> {
     let path = doc.source.path.as_str();
@@ -185,7 +185,7 @@ pub fn rows_with_report(
     // The line is mostly the report, serialized already.
     let mut report_line =
         Vec::with_capacity(report.map_or(0, |r| r.get().len()) + 2 * path.len() + 512);
-    serde_json::to_writer(&mut report_line, &line)
+    crate::json::to_writer(&mut report_line, &line)
         .map_err(std::io::Error::from)
         .map_err(csv::Error::from)?;
     report_line.push(b'\n');

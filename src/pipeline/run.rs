@@ -570,12 +570,12 @@ fn profile_stage(
     opts: &Options,
     path: &str,
     doc: &mut DocumentOutput,
-) -> Result<Option<Box<serde_json::value::RawValue>>, (Stage, Failure)> {
+) -> Result<Option<crate::json::RawJson>, (Stage, Failure)> {
     let report = stage(opts, path, Stage::Profile, || {
         let Some(r) = crate::profile::analyze(doc.profile_view()) else {
             return Ok(None);
         };
-        let raw = serde_json::value::to_raw_value(&r)
+        let raw = crate::json::to_raw_json(&r)
             .map_err(|e| Failure::new("output_io", format!("cannot serialize the profile: {e}")))?;
         Ok(Some((r, raw)))
     })?;
@@ -661,7 +661,7 @@ fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
         None
     });
     let rows = stage(ctx.opts, input.path, Stage::Dataset, || {
-        dataset::rows_with_report(&doc, &name, report.as_deref(), ctx.opts.datasets)
+        dataset::rows_with_report(&doc, &name, report.as_ref(), ctx.opts.datasets)
             .map_err(|e| Failure::new("output_io", e.to_string()))
     });
     // The index lines only with the report line they stand for, so that the
@@ -686,10 +686,10 @@ fn convert_one(ctx: &Ctx<'_>, i: usize, k: usize) -> Done {
     // its own line) and writing it dominated the batch; `jq .` formats it.
     // Streamed into the file: the JSON is about ten times the input's size.
     let written = stage(ctx.opts, input.path, Stage::Json, || {
-        let json = DocumentJson::new(&doc, report.as_deref());
+        let json = DocumentJson::new(&doc, report.as_ref());
         ctx.dir
             .write_with(&name, &format!("doc-{k}.json"), |w| {
-                serde_json::to_writer(&mut *w, &json).map_err(std::io::Error::from)?;
+                crate::json::to_writer(&mut *w, &json).map_err(std::io::Error::from)?;
                 w.write_all(b"\n")
             })
             .map_err(|e| Failure::new("output_io", format!("cannot write {name}: {e}")))
@@ -753,12 +753,12 @@ struct DocumentJson<'a> {
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     partial: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    report: Option<&'a serde_json::value::RawValue>,
+    report: Option<&'a crate::json::RawJson>,
 }
 
 impl<'a> DocumentJson<'a> {
     /// `report` must be `doc.report` as JSON.
-    fn new(doc: &'a DocumentOutput, report: Option<&'a serde_json::value::RawValue>) -> Self {
+    fn new(doc: &'a DocumentOutput, report: Option<&'a crate::json::RawJson>) -> Self {
         // Every field named, so that a field added to DocumentOutput fails to
         // compile here instead of going missing from the files.
         let DocumentOutput {
@@ -967,11 +967,13 @@ mod tests {
             let report = doc
                 .report
                 .as_ref()
-                .map(|r| serde_json::value::to_raw_value(r).unwrap());
-            let ours = serde_json::to_vec(&DocumentJson::new(&doc, report.as_deref())).unwrap();
+                .map(|r| crate::json::to_raw_json(r).unwrap());
+            // What the pipeline writes (our serializer) against serde_json's
+            // serialization of the document itself.
+            let ours = crate::json::to_vec(&DocumentJson::new(&doc, report.as_ref())).unwrap();
             assert_eq!(ours, serde_json::to_vec(&doc).unwrap(), "{}", p.display());
             let both = Formats::default();
-            let rows = dataset::rows_with_report(&doc, "x.json", report.as_deref(), both).unwrap();
+            let rows = dataset::rows_with_report(&doc, "x.json", report.as_ref(), both).unwrap();
             assert_eq!(rows, dataset::rows_as(&doc, "x.json", both).unwrap());
             checked += 1;
         }
@@ -987,7 +989,7 @@ mod tests {
         )
         .unwrap();
         doc.report = None;
-        let ours = serde_json::to_vec(&DocumentJson::new(&doc, None)).unwrap();
+        let ours = crate::json::to_vec(&DocumentJson::new(&doc, None)).unwrap();
         assert_eq!(ours, serde_json::to_vec(&doc).unwrap());
     }
 }

@@ -196,7 +196,7 @@ fn convert_to_line(opts: &Options, input: &Input<'_>) -> Streamed {
         None
     });
     let line = stage(opts, path, Stage::Json, || {
-        let mut line = serde_json::to_vec(&DocumentJson::new(&doc, report.as_deref()))
+        let mut line = crate::json::to_vec(&DocumentJson::new(&doc, report.as_ref()))
             .map_err(|e| Failure::new("output_io", format!("cannot serialize the JSON: {e}")))?;
         line.push(b'\n');
         Ok(line)
