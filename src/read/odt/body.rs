@@ -773,7 +773,9 @@ impl<'s> Ctx<'s> {
         header: bool,
     ) -> Result<(), ReadError> {
         let repeat = repeat_attr(e, "number-rows-repeated");
-        let mut cells: Vec<RawCell> = Vec::new();
+        // Rows of a table mostly have as many cells as the one before.
+        let mut cells: Vec<RawCell> =
+            Vec::with_capacity(acc.raw.rows.last().map_or(0, |row| row.cells.len()));
         let depth = r.depth();
         loop {
             match r.next()? {
@@ -812,9 +814,8 @@ impl<'s> Ctx<'s> {
                     self.repeat_bytes_left = self
                         .repeat_bytes_left
                         .saturating_sub(allowed.saturating_sub(1) * cost);
-                    for _ in 0..allowed {
-                        cells.push(cell.clone());
-                    }
+                    // Clones for the repeats only: the cell itself is moved in.
+                    cells.extend(std::iter::repeat_n(cell, allowed as usize));
                 }
                 Ev::Start(_) => r.skip_element()?,
                 Ev::End(..) if r.depth() < depth => break,
@@ -856,9 +857,9 @@ impl<'s> Ctx<'s> {
         self.repeat_bytes_left = self
             .repeat_bytes_left
             .saturating_sub(allowed.saturating_sub(1) * weight);
-        for _ in 0..allowed {
-            acc.raw.rows.push(row.clone());
-        }
+        acc.raw
+            .rows
+            .extend(std::iter::repeat_n(row, allowed as usize));
         Ok(())
     }
 }
