@@ -818,6 +818,20 @@ fn parquet_err(name: &str) -> impl Fn(super::parquet::ParquetDatasetError) -> Pi
     }
 }
 
+/// Chunks at least this long go straight to the file.
+const DIRECT_WRITE: usize = 16 * 1024;
+
+/// Append a document's rows to `w`: a long chunk (a document's CSV rows are
+/// tens of KB) is written to the file directly, after what is buffered,
+/// instead of being copied into the buffer first.
+fn write_chunk(w: &mut BufWriter<File>, chunk: &[u8]) -> std::io::Result<()> {
+    if chunk.len() < DIRECT_WRITE {
+        return w.write_all(chunk);
+    }
+    w.flush()?;
+    w.get_mut().write_all(chunk)
+}
+
 impl DatasetSink {
     fn create(
         dir: &AtomicDir,
@@ -880,16 +894,10 @@ impl DatasetSink {
 
     fn append(&mut self, rows: Rows, index: Option<Box<IndexLines>>) -> Result<(), PipelineError> {
         let io = |name: &str, e| out_err(Path::new(name), e);
-        self.reports
-            .write_all(&rows.report_line)
-            .map_err(|e| io(REPORTS_FILE, e))?;
+        write_chunk(&mut self.reports, &rows.report_line).map_err(|e| io(REPORTS_FILE, e))?;
         if let Some([metrics, tables]) = &mut self.csv {
-            metrics
-                .write_all(&rows.metrics)
-                .map_err(|e| io(CSV_FILES[0], e))?;
-            tables
-                .write_all(&rows.tables)
-                .map_err(|e| io(CSV_FILES[1], e))?;
+            write_chunk(metrics, &rows.metrics).map_err(|e| io(CSV_FILES[0], e))?;
+            write_chunk(tables, &rows.tables).map_err(|e| io(CSV_FILES[1], e))?;
         }
         // A document whose dataset stage failed has no rows (and no Parquet
         // batch): like the CSV, the Parquet files leave it out.
