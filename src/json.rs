@@ -156,26 +156,19 @@ fn escape_of(b: u8) -> &'static str {
     }
 }
 
-/// Write `s` as a quoted JSON string. Eight bytes are tested at a time; the
-/// last few are tested as a word padded with spaces.
+/// Write `s` as a quoted JSON string. Eight bytes are tested at a time, the
+/// last few one by one (gathering them into a word cost more than testing
+/// them).
 fn write_escaped<W: Out>(w: &mut W, s: &str) -> Result<()> {
     let bytes = s.as_bytes();
     w.out("\"")?;
     let mut start = 0; // first byte not written yet
     let mut i = 0; // first byte not tested yet
-    while i < bytes.len() {
-        let (word, n) = match bytes.get(i..i + 8) {
-            Some(chunk) => (<[u8; 8]>::try_from(chunk).unwrap_or([0; 8]), 8),
-            None => {
-                let mut word = [b' '; 8];
-                let n = bytes.len() - i;
-                word[..n].copy_from_slice(&bytes[i..]);
-                (word, n)
-            }
-        };
-        let flags = escape_flags(u64::from_le_bytes(word));
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or([0; 8]));
+        let flags = escape_flags(word);
         if flags == 0 {
-            i += n;
+            i += 8;
             continue;
         }
         let at = i + (flags.trailing_zeros() / 8) as usize;
@@ -184,6 +177,13 @@ fn write_escaped<W: Out>(w: &mut W, s: &str) -> Result<()> {
         w.out(escape_of(bytes[at]))?;
         start = at + 1;
         i = at + 1;
+    }
+    for (at, &b) in bytes.iter().enumerate().skip(i) {
+        if b < 0x20 || b == b'"' || b == b'\\' {
+            w.out(&s[start..at])?;
+            w.out(escape_of(b))?;
+            start = at + 1;
+        }
     }
     w.out(&s[start..])?;
     w.out("\"")
