@@ -217,15 +217,18 @@ impl<'a> Elem<'a> {
 
     /// Attribute value by namespace and local name.
     pub fn attr(&self, ns: Ns, local: &str) -> Option<&str> {
-        let local = local.as_bytes();
         match &self.attrs {
+            // An attribute named `local` has it in the tag's text: most
+            // attributes asked for are absent (spans, repeats), and one
+            // search of the text costs less than walking its attributes.
+            Attrs::Plain { text, .. } if !text.contains(local) => None,
             Attrs::Plain { text, ns: nss } => plain_attrs(text)
                 .zip(nss.iter())
-                .find(|((key, _), &n)| n == ns && local_part(key) == local)
+                .find(|((key, _), &n)| n == ns && local_part(key) == local.as_bytes())
                 .map(|((_, value), _)| value),
             Attrs::List(v) => v
                 .iter()
-                .find(|a| a.ns == ns && a.local == local)
+                .find(|a| a.ns == ns && a.local == local.as_bytes())
                 .map(|a| a.value.as_ref()),
         }
     }
