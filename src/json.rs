@@ -65,7 +65,17 @@ impl Serialize for RawJson {
 /// `value` as JSON text to embed elsewhere (what
 /// `serde_json::value::to_raw_value` gives, without its copy).
 pub fn to_raw_json<T: ?Sized + Serialize>(value: &T) -> Result<RawJson> {
-    Ok(RawJson(to_string(value)?.into_boxed_str()))
+    to_raw_json_in(value, String::new())
+}
+
+/// [`to_raw_json`] written into `buf` (cleared first): a caller that knows
+/// about how long the text will be passes a buffer of that capacity, so that
+/// it is not grown (and copied) from empty.
+pub fn to_raw_json_in<T: ?Sized + Serialize>(value: &T, mut buf: String) -> Result<RawJson> {
+    buf.clear();
+    let mut ser = Serializer { w: buf };
+    value.serialize(&mut ser)?;
+    Ok(RawJson(ser.w.into_boxed_str()))
 }
 
 /// `value` as compact JSON (the same text as `serde_json::to_string`).

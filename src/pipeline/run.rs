@@ -575,8 +575,15 @@ fn profile_stage(
         let Some(r) = crate::profile::analyze(doc.profile_view()) else {
             return Ok(None);
         };
-        let raw = crate::json::to_raw_json(&r)
+        // Sized like the last report's JSON on this thread: reports of one
+        // archive are alike, and the text is tens of KB.
+        thread_local! {
+            static LAST_LEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+        }
+        let buf = String::with_capacity(LAST_LEN.get());
+        let raw = crate::json::to_raw_json_in(&r, buf)
             .map_err(|e| Failure::new("output_io", format!("cannot serialize the profile: {e}")))?;
+        LAST_LEN.set(crate::memory::next_capacity(raw.get().len(), 1 << 20));
         Ok(Some((r, raw)))
     })?;
     Ok(report.map(|(r, raw)| {
