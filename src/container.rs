@@ -9,6 +9,7 @@
 //! * OLE compound files (`D0 CF 11 E0`) are legacy `.doc`/`.wps`, or encrypted OOXML
 //!   when they hold an `EncryptedPackage` stream.
 
+mod doc_recover;
 mod ole_repair;
 mod salvage;
 
@@ -239,19 +240,21 @@ impl Package {
             Ok(cfb) => (cfb, None),
             Err(e) => {
                 // Damaged in a way Word and LibreOffice read past: repair a
-                // copy's structure and try again; the original error stands
-                // when that does not help.
+                // copy's structure and try again; when that does not help,
+                // look for the Word streams by their content; the original
+                // error stands when that finds nothing either.
                 let damage = e.to_string();
                 let Some(r) = ole_repair::repair(&shared.0, limits.max_parts) else {
-                    return Err(ReadError::Ole(damage));
+                    return Package::open_recovered(&shared.0, damage, limits);
                 };
-                drop(shared);
                 match cfb::CompoundFile::open(Cursor::new(Shared(Arc::new(r.bytes)))) {
                     Ok(cfb) => (cfb, Some((damage, r.fixes))),
                     Err(again) => {
-                        return Err(ReadError::Ole(format!(
-                            "{damage} (still unreadable after repair: {again})"
-                        )))
+                        return Package::open_recovered(
+                            &shared.0,
+                            format!("{damage} (still unreadable after repair: {again})"),
+                            limits,
+                        )
                     }
                 }
             }
@@ -279,11 +282,16 @@ impl Package {
         if let (Some((damage, _)), false) = (&repaired, has("WordDocument")) {
             // The damage took the Word stream's entry with it (a file cut
             // before its end): still a damaged file, not another kind of one.
-            return Err(ReadError::Ole(format!(
-                "{damage} (after repair, no WordDocument stream is left; streams: {})",
-                names.join(", ")
-            )));
+            return Package::open_recovered(
+                &shared.0,
+                format!(
+                    "{damage} (after repair, no WordDocument stream is left; streams: {})",
+                    names.join(", ")
+                ),
+                limits,
+            );
         }
+        drop(shared);
         if !has("WordDocument") {
             let what = if has("CONTENTS") || has("SPELLING") {
                 "a Microsoft Works word processor document (.wps), not Word compatible".to_string()
@@ -309,6 +317,40 @@ impl Package {
                 None,
             ));
         }
+        Ok(pkg)
+    }
+
+    /// A Word binary document whose compound file structure could not be
+    /// read (`damage`), from its streams found by their content
+    /// ([`doc_recover`]), with a `recovered_streams` warning; the damage as
+    /// an error when they are not found.
+    fn open_recovered(
+        original: &[u8],
+        damage: String,
+        limits: Limits,
+    ) -> Result<Package, ReadError> {
+        let Some(found) = doc_recover::recover(original) else {
+            return Err(ReadError::Ole(damage));
+        };
+        let cfb = match cfb::CompoundFile::open(Cursor::new(Shared(Arc::new(found.bytes)))) {
+            Ok(cfb) => cfb,
+            Err(e) => {
+                return Err(ReadError::Ole(format!(
+                    "{damage} (the streams found by their content do not open: {e})"
+                )))
+            }
+        };
+        let mut pkg = Package::with_store(Store::Ole(Box::new(cfb)), limits);
+        pkg.format = Format::Doc;
+        pkg.main_part = "WordDocument".into();
+        pkg.warnings.push(Warning::new(
+            "recovered_streams",
+            format!(
+                "the compound file (OLE) structure is lost ({damage}); the Word streams were found by their content, each read as one contiguous run: {}. Text past the end of a cut file, or in a stream not stored contiguously, is missing or wrong",
+                found.found
+            ),
+            None,
+        ));
         Ok(pkg)
     }
 
@@ -341,7 +383,8 @@ impl Package {
     }
 
     /// Whether the file ends inside part `name`, read before: what it gave is
-    /// what precedes the cut (salvaged archives only).
+    /// what precedes the cut (salvaged archives, and compound-file streams
+    /// whose sectors lie past the end of the file).
     pub fn is_cut(&self, name: &str) -> bool {
         self.cut_parts.iter().any(|n| n == name)
     }
@@ -432,10 +475,26 @@ impl Package {
             });
         }
         let mut buf = Vec::with_capacity(declared as usize);
-        (&mut stream)
-            .take(limit + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| ReadError::Ole(format!("stream {name}: {e}")))?;
+        match (&mut stream).take(limit + 1).read_to_end(&mut buf) {
+            Ok(_) => {}
+            // The file ends inside the stream (a download cut short): what
+            // precedes the cut is kept, as a cut zip member's is; the reader
+            // finds its structures past it missing and says so.
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                if !self.cut_parts.iter().any(|n| n == name) {
+                    self.cut_parts.push(name.to_string());
+                    self.warnings.push(Warning::new(
+                        "stream_cut",
+                        format!(
+                            "the file ends inside stream {name}: {} of its {declared} bytes read",
+                            buf.len()
+                        ),
+                        Some(name.to_string()),
+                    ));
+                }
+            }
+            Err(e) => return Err(ReadError::Ole(format!("stream {name}: {e}"))),
+        }
         Ok(Some(buf))
     }
 

@@ -482,3 +482,78 @@ fn word6_and_95_documents_are_read_as_text() {
     check("52117.doc", "Установка Microsoft Word 6.0");
     check("Word6.doc", "The quick brown fox");
 }
+
+/// Section titles and paragraph texts, depth first.
+fn titles_and_paragraphs(v: &Value) -> Vec<String> {
+    fn walk(sections: &Value, out: &mut Vec<String>) {
+        for s in sections.as_array().into_iter().flatten() {
+            out.push(format!("# {}", s["title"].as_str().unwrap_or("")));
+            for c in s["content"].as_array().into_iter().flatten() {
+                if c["type"] == "paragraph" {
+                    out.push(c["text"].as_str().unwrap_or("").to_string());
+                }
+            }
+            walk(&s["sections"], out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&v["sections"], &mut out);
+    out
+}
+
+/// `bytes` cut to `percent`% of their length.
+fn cut_to(bytes: &[u8], percent: usize) -> Vec<u8> {
+    bytes[..bytes.len() * percent / 100].to_vec()
+}
+
+#[test]
+fn a_doc_cut_before_its_directory_is_read_from_its_streams() {
+    // Word and LibreOffice write the FAT and the directory last: a download
+    // cut a little short keeps the streams' data but not where they are. The
+    // streams are found by their content and read as contiguous runs.
+    let dir = support::corpus_dir().join("poi/test-data/document");
+    for name in [
+        "Bug50075.doc",
+        "Bug51890.doc",
+        "64132.doc",
+        "Bug50936_2.doc",
+    ] {
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        let whole = try_convert(bytes.clone(), name).unwrap();
+        let cut = try_convert(cut_to(&bytes, 95), name)
+            .unwrap_or_else(|e| panic!("{name} cut to 95%: {e}"));
+        assert_eq!(warning_codes(&cut)[0], "recovered_streams", "{name}");
+        // Everything but the properties (their stream is not looked for).
+        for part in ["sections", "notes", "headers", "footers"] {
+            assert_eq!(cut[part], whole[part], "{name}: {part}");
+        }
+    }
+    // The samples' .doc twins (LibreOffice) keep their table stream in the
+    // mini stream: found at a 64-byte boundary. The table rows' properties
+    // that LibreOffice keeps in the Data stream are lost, the text is not.
+    let bytes = sample_doc();
+    let whole = try_convert(bytes.clone(), "sample").unwrap();
+    let cut = try_convert(cut_to(&bytes, 99), "sample cut to 99%").unwrap();
+    assert_eq!(warning_codes(&cut)[0], "recovered_streams");
+    assert_eq!(titles_and_paragraphs(&cut), titles_and_paragraphs(&whole));
+    // Without the directory and without a FIB before the cut: the damage.
+    let e = try_convert(cut_to(&bytes, 30), "sample cut to 30%").unwrap_err();
+    assert!(matches!(e, ReadError::Ole(_)), "{e}");
+}
+
+#[test]
+fn a_stream_the_file_ends_inside_gives_what_precedes_the_cut() {
+    // The directory survives, the last stream's sectors do not: its bytes
+    // before the cut are read, with a warning, and the document is partial.
+    let path = support::corpus_dir().join("poi/test-data/document/47950_lower.doc");
+    let bytes = std::fs::read(path).unwrap();
+    let whole = try_convert(bytes.clone(), "47950_lower").unwrap();
+    let cut = try_convert(cut_to(&bytes, 95), "47950_lower cut to 95%").unwrap();
+    assert!(
+        warning_codes(&cut).contains(&"stream_cut".to_string()),
+        "{:?}",
+        warning_codes(&cut)
+    );
+    assert_eq!(cut["partial"], true);
+    assert_eq!(titles_and_paragraphs(&cut), titles_and_paragraphs(&whole));
+}

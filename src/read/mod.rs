@@ -28,6 +28,8 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
         Format::Doc | Format::Wps => doc::read(pkg),
     }?;
     if !pkg.warnings().is_empty() {
+        // A stream the file ends inside lost what followed the cut.
+        doc.partial |= pkg.warnings().iter().any(|w| w.code == "stream_cut");
         let mut warnings = pkg.warnings().to_vec();
         warnings.append(&mut doc.warnings);
         doc.warnings = warnings;

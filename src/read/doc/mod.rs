@@ -36,7 +36,17 @@ use fib::{Fib, Pair, NFIB_WORD97};
 /// Read an opened Word binary package into the document model.
 pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
     let word = pkg.required_part("WordDocument")?;
-    let fib = Fib::parse(&word)?;
+    let fib = match Fib::parse(&word) {
+        // A stream the file ends inside, too early for its FIB: the file is
+        // cut, not a malformed document.
+        Err(e) if pkg.is_cut("WordDocument") => {
+            return Err(ReadError::Ole(format!(
+                "the file ends inside the WordDocument stream, after {} bytes, before its header is whole ({e})",
+                word.len()
+            )))
+        }
+        r => r?,
+    };
     if fib.encrypted || fib.obfuscated {
         return Err(ReadError::Encrypted);
     }
