@@ -186,7 +186,9 @@ fn jsonl_stdout_has_the_documents_and_stderr_the_error_records() {
     let good = &sample_paths()[..3];
     let sample = std::fs::read(support::root().join(&good[0])).unwrap();
     let broken = tmp.path().join("broken.docx");
-    std::fs::write(&broken, &sample[..sample.len() / 2]).unwrap();
+    // Cut inside the container's header: nothing to read or recover (half of
+    // a .doc is now read from its streams, see tests/doc_reader.rs).
+    std::fs::write(&broken, &sample[..300]).unwrap();
     let broken_abs = broken.to_str().unwrap().to_string();
     let mut list = good.to_vec();
     list.push(broken_abs.clone());
