@@ -304,9 +304,7 @@ impl Package {
             };
             return Err(ReadError::NotWordBinary(what));
         }
-        let mut pkg = Package::with_store(Store::Ole(Box::new(cfb)), limits);
-        pkg.format = Format::Doc;
-        pkg.main_part = "WordDocument".into();
+        let mut pkg = Package::word_binary(cfb, limits);
         if let Some((damage, fixes)) = repaired {
             pkg.warnings.push(Warning::new(
                 "repaired_compound_file",
@@ -318,6 +316,14 @@ impl Package {
             ));
         }
         Ok(pkg)
+    }
+
+    /// The package of a Word binary document held in `cfb`.
+    fn word_binary(cfb: cfb::CompoundFile<Cursor<Shared>>, limits: Limits) -> Package {
+        let mut pkg = Package::with_store(Store::Ole(Box::new(cfb)), limits);
+        pkg.format = Format::Doc;
+        pkg.main_part = "WordDocument".into();
+        pkg
     }
 
     /// A Word binary document whose compound file structure could not be
@@ -340,9 +346,7 @@ impl Package {
                 )))
             }
         };
-        let mut pkg = Package::with_store(Store::Ole(Box::new(cfb)), limits);
-        pkg.format = Format::Doc;
-        pkg.main_part = "WordDocument".into();
+        let mut pkg = Package::word_binary(cfb, limits);
         pkg.warnings.push(Warning::new(
             "recovered_streams",
             format!(
@@ -387,6 +391,11 @@ impl Package {
     /// whose sectors lie past the end of the file).
     pub fn is_cut(&self, name: &str) -> bool {
         self.cut_parts.iter().any(|n| n == name)
+    }
+
+    /// Whether the file ends inside any part read so far.
+    pub fn any_cut(&self) -> bool {
+        !self.cut_parts.is_empty()
     }
 
     /// Whether a member exists.
@@ -696,7 +705,6 @@ fn memchr_find(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
-/// The compound-file path of a stream in the root storage.
 /// A zip member found for a part name ([`Package::member`]).
 struct Member<'n> {
     /// Its name: the part name itself, or the member's own spelling of it.
@@ -750,6 +758,7 @@ fn utf16_xml_to_utf8(bytes: &[u8]) -> Option<Vec<u8>> {
     Some(text.into_bytes())
 }
 
+/// The compound-file path of a stream in the root storage.
 fn ole_path(name: &str) -> String {
     format!("/{}", name.trim_start_matches('/'))
 }

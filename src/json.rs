@@ -78,15 +78,6 @@ pub fn to_raw_json_in<T: ?Sized + Serialize>(value: &T, mut buf: String) -> Resu
     Ok(RawJson(ser.w.into_boxed_str()))
 }
 
-/// `value` as compact JSON (the same text as `serde_json::to_string`).
-pub fn to_string<T: ?Sized + Serialize>(value: &T) -> Result<String> {
-    let mut ser = Serializer {
-        w: String::with_capacity(128),
-    };
-    value.serialize(&mut ser)?;
-    Ok(ser.w)
-}
-
 /// Where a [`Serializer`] writes: text only, so that JSON built in memory is
 /// a `String` without a second look at its bytes.
 pub trait Out {
@@ -421,48 +412,30 @@ impl<'a, W: Out> Compound<'a, W> {
     }
 }
 
-impl<W: Out> ser::SerializeSeq for Compound<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.element(value)
-    }
-    fn end(self) -> Result<()> {
-        self.close()
-    }
+/// The compound traits other than maps: items that are values
+/// ([`Compound::element`]) or named fields ([`Compound::field`]).
+macro_rules! compound_impls {
+    ($($trait:ident::$method:ident($($key:ident: $kty:ty)?) => $how:ident;)*) => {$(
+        impl<W: Out> ser::$trait for Compound<'_, W> {
+            type Ok = ();
+            type Error = Error;
+            fn $method<T: ?Sized + Serialize>(&mut self, $($key: $kty,)? value: &T) -> Result<()> {
+                self.$how($($key,)? value)
+            }
+            fn end(self) -> Result<()> {
+                self.close()
+            }
+        }
+    )*};
 }
 
-impl<W: Out> ser::SerializeTuple for Compound<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.element(value)
-    }
-    fn end(self) -> Result<()> {
-        self.close()
-    }
-}
-
-impl<W: Out> ser::SerializeTupleStruct for Compound<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.element(value)
-    }
-    fn end(self) -> Result<()> {
-        self.close()
-    }
-}
-
-impl<W: Out> ser::SerializeTupleVariant for Compound<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.element(value)
-    }
-    fn end(self) -> Result<()> {
-        self.close()
-    }
+compound_impls! {
+    SerializeSeq::serialize_element() => element;
+    SerializeTuple::serialize_element() => element;
+    SerializeTupleStruct::serialize_field() => element;
+    SerializeTupleVariant::serialize_field() => element;
+    SerializeStruct::serialize_field(key: &'static str) => field;
+    SerializeStructVariant::serialize_field(key: &'static str) => field;
 }
 
 impl<W: Out> ser::SerializeMap for Compound<'_, W> {
@@ -475,36 +448,6 @@ impl<W: Out> ser::SerializeMap for Compound<'_, W> {
     fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
         self.ser.put(":")?;
         value.serialize(&mut *self.ser)
-    }
-    fn end(self) -> Result<()> {
-        self.close()
-    }
-}
-
-impl<W: Out> ser::SerializeStruct for Compound<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<()> {
-        self.field(key, value)
-    }
-    fn end(self) -> Result<()> {
-        self.close()
-    }
-}
-
-impl<W: Out> ser::SerializeStructVariant for Compound<'_, W> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: ?Sized + Serialize>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<()> {
-        self.field(key, value)
     }
     fn end(self) -> Result<()> {
         self.close()

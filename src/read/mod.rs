@@ -27,9 +27,12 @@ pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {
         Format::Odt => odt::read(pkg),
         Format::Doc | Format::Wps => doc::read(pkg),
     }?;
+    // A compound-file stream the file ends inside lost what followed the
+    // cut (a cut zip member is told by its XML: `truncated_part`).
+    if matches!(pkg.format(), Format::Doc | Format::Wps) {
+        doc.partial |= pkg.any_cut();
+    }
     if !pkg.warnings().is_empty() {
-        // A stream the file ends inside lost what followed the cut.
-        doc.partial |= pkg.warnings().iter().any(|w| w.code == "stream_cut");
         let mut warnings = pkg.warnings().to_vec();
         warnings.append(&mut doc.warnings);
         doc.warnings = warnings;
