@@ -417,7 +417,7 @@ pub fn build_and_write_merged(
 
 /// Write one merged line.
 fn write_line(w: &mut impl Write, tmp: &Path, line: &MergedLine<'_>) -> Result<(), IndexError> {
-    serde_json::to_writer(&mut *w, line)
+    crate::json::to_writer(&mut *w, line)
         .map_err(std::io::Error::from)
         .and_then(|_| w.write_all(b"\n"))
         .map_err(|source| IndexError::Io {

@@ -571,7 +571,7 @@ fn write_index(
             |a| {
                 let mut counts = BuildSummary::default();
                 counts.add(&a);
-                let bytes = serde_json::to_vec(&a).map_err(|e| IndexError::Io {
+                let bytes = crate::json::to_vec(&a).map_err(|e| IndexError::Io {
                     path: tmp.to_path_buf(),
                     source: e.into(),
                 })?;
@@ -622,7 +622,7 @@ mod erased {
 
     impl<T: serde::Serialize> Ser for T {
         fn write_to(&self, w: &mut dyn Write, path: &Path) -> Result<(), IndexError> {
-            serde_json::to_writer(w, self).map_err(|e| IndexError::Io {
+            crate::json::to_writer(w, self).map_err(|e| IndexError::Io {
                 path: path.to_path_buf(),
                 source: e.into(),
             })
@@ -700,7 +700,7 @@ pub fn build(
 /// Write `index.json` into `out_dir` atomically (temporary file, then rename).
 pub fn write(index: &Index, out_dir: &Path) -> Result<PathBuf, IndexError> {
     write_atomically(out_dir, None, |w, tmp| {
-        serde_json::to_writer(&mut *w, index).map_err(|e| IndexError::Io {
+        crate::json::to_writer(&mut *w, index).map_err(|e| IndexError::Io {
             path: tmp.to_path_buf(),
             source: e.into(),
         })?;
