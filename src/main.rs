@@ -35,4 +35,12 @@ fn tune_allocator() {
         // time (options are read atomically where they are used).
         unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) };
     }
+    // The library hands freed memory back at phase boundaries and after each
+    // Parquet row group (`reportdex::memory`); with mimalloc that is a
+    // collection of the calling thread's heap, not glibc's `malloc_trim`.
+    reportdex::memory::set_release_hook(|| {
+        // SAFETY: `mi_collect` only walks and frees mimalloc's own free
+        // pages of the calling thread's heap; it takes no pointer of ours.
+        unsafe { libmimalloc_sys::mi_collect(true) }
+    });
 }

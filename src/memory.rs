@@ -25,9 +25,26 @@ pub fn next_capacity(last_len: usize, max: usize) -> usize {
     (last_len + last_len / 8).min(max)
 }
 
+/// How a program whose global allocator is not the C library's gives its
+/// free memory back (see [`set_release_hook`]).
+static RELEASE_HOOK: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Make [`release_free_memory`] call `hook` instead of glibc's
+/// `malloc_trim`: for a program that installs another global allocator (the
+/// `reportdex` binary uses mimalloc), whose memory `malloc_trim` does not
+/// see. The first hook set stays; returns whether this one was set.
+pub fn set_release_hook(hook: fn()) -> bool {
+    RELEASE_HOOK.set(hook).is_ok()
+}
+
 /// Return whole free pages of the allocator's arenas to the operating system
-/// (glibc on Linux; elsewhere nothing to do).
+/// (glibc on Linux, or the hook set by [`set_release_hook`]; elsewhere
+/// nothing to do).
 pub fn release_free_memory() {
+    if let Some(hook) = RELEASE_HOOK.get() {
+        hook();
+        return;
+    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         extern "C" {
