@@ -10,6 +10,7 @@
 //!   when they hold an `EncryptedPackage` stream.
 
 mod doc_recover;
+pub(crate) mod fib;
 mod ole_repair;
 mod salvage;
 

@@ -12,6 +12,7 @@
 // One audited exception, the allocator call in `memory` (see there).
 #![deny(unsafe_code)]
 
+pub(crate) mod binary;
 pub mod compare;
 pub mod container;
 pub mod convert;

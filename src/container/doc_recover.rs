@@ -19,16 +19,10 @@
 //! The recovered streams are written into a new, sound compound file, which
 //! the ordinary reader then opens.
 
+use super::fib::{Fib, Pair, NFIB_WORD97};
+use crate::binary::{u16_at, u32_at};
 use std::io::{Cursor, Write};
 
-/// `wIdent` of a Word FIB.
-const W_IDENT: u16 = 0xA5EC;
-/// `nFib` of Word 97 and later; below, Word 6/95 (101-105).
-const NFIB_WORD97: u16 = 0x00C1;
-/// Where the FIB's count of 16-bit values (`csw`, 14 in Word 97+) is.
-const CSW_AT: usize = 0x20;
-/// Index of the piece table's `(fc, lcb)` pair (`fcClx`).
-const CLX_PAIR: usize = 33;
 /// The compound file header's length: sector 0 starts after it (its sector
 /// size is 512 or 4,096, both multiples of the mini sector's).
 const HEADER: usize = 512;
@@ -43,18 +37,6 @@ pub(super) struct Recovered {
     pub bytes: Vec<u8>,
     /// Where each stream was found, for the warning.
     pub found: String,
-}
-
-fn u16_at(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(
-        b.get(at..at.checked_add(2)?)?.try_into().ok()?,
-    ))
-}
-
-fn u32_at(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(
-        b.get(at..at.checked_add(4)?)?.try_into().ok()?,
-    ))
 }
 
 /// What recovery needs of a FIB.
@@ -75,18 +57,17 @@ struct FibFacts {
 
 /// The FIB at the start of `w`, when it looks like one this reader knows:
 /// Word 97+ with the fixed counts every such FIB has (14 `u16`s, 22 `u32`s,
-/// at least the piece table's pair), or Word 6/95.
+/// at least the piece table's pair), or Word 6/95; not encrypted.
 fn fib_facts(w: &[u8]) -> Option<FibFacts> {
-    if u16_at(w, 0)? != W_IDENT {
+    if !Fib::starts(w) {
         return None;
     }
-    let n_fib = u16_at(w, 2)?;
-    let flags = u16_at(w, 0x0A)?;
-    if flags & 0x0100 != 0 {
-        return None; // encrypted: nothing to recover
+    let fib = Fib::parse(w).ok()?;
+    if fib.encrypted {
+        return None; // nothing to recover
     }
-    if n_fib < NFIB_WORD97 {
-        return (101..=105).contains(&n_fib).then_some(FibFacts {
+    if fib.n_fib < NFIB_WORD97 {
+        return fib.word6.is_some().then_some(FibFacts {
             word97: false,
             table_1: false,
             cb_mac: 0,
@@ -94,32 +75,24 @@ fn fib_facts(w: &[u8]) -> Option<FibFacts> {
             ccp_total: 0,
         });
     }
-    if n_fib > 0x0200 || u16_at(w, CSW_AT)? != 14 {
+    if fib.n_fib > 0x0200
+        || fib.csw != 14
+        || fib.cslw != 22
+        || fib.pair_count() <= Pair::Clx as usize
+    {
         return None;
     }
-    let cslw_at = CSW_AT + 2 + 14 * 2;
-    if u16_at(w, cslw_at)? != 22 {
-        return None;
-    }
-    let lw_at = cslw_at + 2;
-    let lw = |i: usize| u32_at(w, lw_at + 4 * i);
-    let ccp_total = (3..=10).try_fold(0u64, |sum, i| Some(sum + u64::from(lw(i)?)))?;
-    let cb_at = lw_at + 4 * 22;
-    if usize::from(u16_at(w, cb_at)?) <= CLX_PAIR {
-        return None;
-    }
-    let pair_at = cb_at + 2 + 8 * CLX_PAIR;
-    let clx = (u32_at(w, pair_at)?, u32_at(w, pair_at + 4)?);
+    let clx = fib.pair(Pair::Clx);
     // A piece table has at least one piece: 1 + 4 + 4 * 2 + 8 bytes.
-    if clx.1 < 21 {
+    if clx.lcb < 21 {
         return None;
     }
     Some(FibFacts {
         word97: true,
-        table_1: flags & 0x0200 != 0,
-        cb_mac: lw(0)?,
-        clx,
-        ccp_total,
+        table_1: fib.table_1,
+        cb_mac: fib.cb_mac,
+        clx: (clx.fc, clx.lcb),
+        ccp_total: fib.ccp.total(),
     })
 }
 
@@ -236,6 +209,7 @@ pub(super) fn recover(bytes: &[u8]) -> Option<Recovered> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::container::fib::W_IDENT;
 
     /// A piece table of `cps` (pieces between them, 8-byte descriptors of
     /// zeros), with one property modifier before it when `prc`.

@@ -126,7 +126,7 @@ impl Chp {
             C_SPEC => self.special = s.u8() != 0,
             C_OBJ | C_OLE2 => self.object |= s.u8() != 0,
             C_ISTD => self.char_style = Some(s.u16()),
-            C_SYMBOL => self.symbol = super::bytes::u16_at(s.arg, 2),
+            C_SYMBOL => self.symbol = crate::binary::u16_at(s.arg, 2),
             _ => {}
         }
     }
@@ -333,7 +333,7 @@ impl<'a> Reader<'a> {
         // sprmPHugePapx: the properties are in the Data stream.
         if let Some(huge) = Sprms::new(&grpprl).find(|s| s.op == P_HUGE_PAPX) {
             let fc = huge.u32() as usize;
-            let cb = super::bytes::u16_at(self.data, fc).map(usize::from);
+            let cb = crate::binary::u16_at(self.data, fc).map(usize::from);
             match cb.and_then(|cb| self.data.get(fc + 2..fc + 2 + cb)) {
                 Some(g) => grpprl = g.to_vec(),
                 None => self.warn_once(

@@ -2,8 +2,8 @@
 //! bin tables (`PlcBteChpx`, `PlcBtePapx`): which character and paragraph
 //! properties apply to which bytes of the `WordDocument` stream.
 
-use super::bytes::{u16_at, u32_at, u8_at};
-use super::fib::FcLcb;
+use crate::binary::{u16_at, u32_at, u8_at};
+use crate::container::fib::FcLcb;
 use crate::model::Warning;
 
 /// Size of a formatted disk page.
@@ -67,7 +67,7 @@ impl Runs {
                 warnings.push(Warning::new(code, msg, Some(name.to_string())));
             }
         };
-        let Some(bte) = super::bytes::fc_lcb(table, plc.fc, plc.lcb) else {
+        let Some(bte) = crate::binary::fc_lcb(table, plc.fc, plc.lcb) else {
             if plc.lcb != 0 {
                 warn(
                     "bad_fkp",

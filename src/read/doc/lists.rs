@@ -22,7 +22,7 @@
 //! ([`MAX_LISTS`], [`MAX_LFOS`]) and never used to pre-allocate; a truncated
 //! structure keeps what was read and adds a `truncated_list_table` warning.
 
-use super::bytes::{i16_at, i32_at, slice_at, u16_at, u32_at, u8_at};
+use crate::binary::{i16_at, i32_at, slice_at, u16_at, u32_at, u8_at};
 use crate::model::Warning;
 use crate::read::numbering::{
     no_style_links, AbstractNum, Label, Level, NoLabel, Num, Numbering, NumberingState, Override,
@@ -936,8 +936,8 @@ mod tests {
 /// in place; skipped when the corpus is absent).
 #[cfg(test)]
 mod corpus_tests {
-    use super::super::bytes::{u16_at, u32_at};
     use super::*;
+    use crate::binary::{u16_at, u32_at};
     use std::io::Read;
 
     const DIR: &str = "/../shared/corpus/public/poi/test-data/document/";

@@ -7,7 +7,7 @@
 //! (large paragraph properties) and the property sets. Reading goes:
 //!
 //! ```text
-//! FIB (fib) -> piece table, characters (pieces) -> CHPX/PAPX runs (fkp)
+//! FIB (container::fib) -> piece table, characters (pieces) -> CHPX/PAPX runs (fkp)
 //!   -> styles (styles), lists (lists) -> stories to blocks (body, table)
 //!   -> notes, headers and footers, text boxes (stories) -> properties (props)
 //! ```
@@ -16,8 +16,6 @@
 //! encrypted or obfuscated file is [`ReadError::Encrypted`].
 
 mod body;
-mod bytes;
-mod fib;
 mod fkp;
 mod lists;
 mod pieces;
@@ -28,10 +26,10 @@ mod styles;
 mod table;
 mod word6;
 
+use crate::container::fib::{Fib, Pair, NFIB_WORD97};
 use crate::container::Package;
 use crate::error::ReadError;
 use crate::model::{Document, Warning};
-use fib::{Fib, Pair, NFIB_WORD97};
 
 /// Read an opened Word binary package into the document model.
 pub fn read(pkg: &mut Package) -> Result<Document, ReadError> {

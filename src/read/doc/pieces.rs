@@ -3,8 +3,8 @@
 //! the `WordDocument` stream (FC), as 8-bit "compressed" or UTF-16 text. A
 //! fast-saved file has many pieces out of stream order; every file has at least one.
 
-use super::bytes::{i16_at, u16_at, u32_at, u8_at};
-use super::fib::{Fib, Pair};
+use crate::binary::{i16_at, u16_at, u32_at, u8_at};
+use crate::container::fib::{Fib, Pair};
 use crate::error::ReadError;
 use crate::model::Warning;
 
@@ -91,7 +91,7 @@ impl Text {
     ) -> Result<Text, ReadError> {
         let clx = fib.pair(Pair::Clx);
         let bad = |m: String| ReadError::WordBinary(m);
-        let clx_bytes = super::bytes::fc_lcb(table, clx.fc, clx.lcb)
+        let clx_bytes = crate::binary::fc_lcb(table, clx.fc, clx.lcb)
             .ok_or_else(|| bad("the piece table (CLX) lies outside the table stream".into()))?;
         let mut text = Text::default();
         let mut at = 0usize;

@@ -10,7 +10,7 @@
 //! budgeted: a hostile stream costs time and memory in proportion to its size,
 //! and yields what could be read plus at most one warning.
 
-use super::bytes::{i32_at, slice_at, u16_at, u32_at, utf16le};
+use crate::binary::{i32_at, slice_at, u16_at, u32_at, utf16le};
 use crate::model::{Properties, Warning};
 
 /// A GUID as it is serialized in a property set (first three fields little-endian).

@@ -21,12 +21,12 @@ impl Sprm<'_> {
 
     /// Operand as little-endian `u16` (0 when too short).
     pub fn u16(&self) -> u16 {
-        super::bytes::u16_at(self.arg, 0).unwrap_or(0)
+        crate::binary::u16_at(self.arg, 0).unwrap_or(0)
     }
 
     /// Operand as little-endian `u32` (0 when too short).
     pub fn u32(&self) -> u32 {
-        super::bytes::u32_at(self.arg, 0).unwrap_or(0)
+        crate::binary::u32_at(self.arg, 0).unwrap_or(0)
     }
 }
 
@@ -73,7 +73,7 @@ impl<'a> Sprms<'a> {
             7 => fixed(3),
             _ => match op {
                 T_DEF_TABLE | T_DEF_TABLE10 => {
-                    let cb = usize::from(super::bytes::u16_at(b, at)?);
+                    let cb = usize::from(crate::binary::u16_at(b, at)?);
                     Some((at + 2, cb.saturating_sub(1)))
                 }
                 P_CHG_TABS if b.get(at).copied()? == 255 => {
@@ -100,7 +100,7 @@ impl<'a> Iterator for Sprms<'a> {
         if self.truncated || self.pos >= self.buf.len() {
             return None;
         }
-        let Some(op) = super::bytes::u16_at(self.buf, self.pos) else {
+        let Some(op) = crate::binary::u16_at(self.buf, self.pos) else {
             // A lone trailing byte is padding, not damage.
             self.pos = self.buf.len();
             return None;

@@ -4,8 +4,8 @@
 //! `PlcSpaMom`), around the main story.
 
 use super::body::Reader;
-use super::bytes::{fc_lcb, i32_at, u32_at};
-use super::fib::{FcLcb, Fib, Pair};
+use crate::binary::{fc_lcb, i32_at, u32_at};
+use crate::container::fib::{FcLcb, Fib, Pair};
 use crate::model::{Document, HeaderFooter, Note, NoteKind};
 
 /// Most notes, header stories or text boxes read from one PLC.
@@ -103,7 +103,7 @@ fn note_ranges(table: &[u8], refs: FcLcb, txt: FcLcb) -> Vec<NoteRange> {
         .filter_map(|i| {
             let start = *txt_cps.get(i)?;
             let end = *txt_cps.get(i + 1)?;
-            let auto = super::bytes::i16_at(frds, 2 * i).is_some_and(|v| v > 0);
+            let auto = crate::binary::i16_at(frds, 2 * i).is_some_and(|v| v > 0);
             (end >= start).then_some(NoteRange {
                 ref_cp: ref_cps[i],
                 start,
@@ -184,8 +184,8 @@ fn text_boxes(r: &mut Reader<'_>, fib: &Fib, table: &[u8]) {
         if b <= a || a >= len {
             continue;
         }
-        let reusable = super::bytes::i32_at(ftxbxs, 22 * i).is_some_and(|v| v != 0)
-            && super::bytes::u16_at(ftxbxs, 22 * i + 8).is_some_and(|v| v != 0);
+        let reusable = crate::binary::i32_at(ftxbxs, 22 * i).is_some_and(|v| v != 0)
+            && crate::binary::u16_at(ftxbxs, 22 * i + 8).is_some_and(|v| v != 0);
         if reusable {
             continue;
         }

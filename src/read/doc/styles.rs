@@ -2,8 +2,8 @@
 //! built-in identifiers (`sti` 1–9 are Heading 1–9), the `istdBase` chain, and
 //! each style's paragraph and character property groups.
 
-use super::bytes::{u16_at, utf16le};
-use super::fib::FcLcb;
+use crate::binary::{u16_at, utf16le};
+use crate::container::fib::FcLcb;
 use crate::model::Warning;
 
 /// Most styles read (Word allows 4,095).
@@ -41,7 +41,7 @@ impl Styles {
     /// damage, with a warning.
     pub fn read(table: &[u8], at: FcLcb, warnings: &mut Vec<Warning>) -> Styles {
         let mut out = Styles::default();
-        let Some(stsh) = super::bytes::fc_lcb(table, at.fc, at.lcb) else {
+        let Some(stsh) = crate::binary::fc_lcb(table, at.fc, at.lcb) else {
             warnings.push(Warning::new(
                 "missing_styles",
                 "the style sheet lies outside the table stream; styles are unknown",

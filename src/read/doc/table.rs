@@ -44,8 +44,8 @@
 //!   cells of their width. Each kind is reported once per table as a
 //!   [`Warning`].
 
-use super::bytes::{i16_at, u16_at, u8_at};
 use super::sprm::{Sprm, Sprms};
+use crate::binary::{i16_at, u16_at, u8_at};
 use crate::model::{RawCell, RawRow, RawTable, VMerge, Warning};
 
 /// Most cells one row may define: Word's limit is 63 (\[MS-DOC\] 2.9.321);

@@ -7,8 +7,8 @@
 //! warning says so. Characters are bytes in the code page of the document's
 //! language.
 
-use super::fib::Fib;
 use super::pieces::Text;
+use crate::container::fib::Fib;
 use crate::error::ReadError;
 use crate::model::{Block, Document, HeaderFooter, Paragraph, Warning};
 
@@ -69,8 +69,8 @@ pub(crate) fn read(fib: &Fib, word: &[u8]) -> Result<Document, ReadError> {
 /// (a Russian text in a document marked English, say).
 fn font_code_page(fib: &Fib, word: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     let at = fib.pair_at(15);
-    let tbl = super::bytes::fc_lcb(word, at.fc, at.lcb)?;
-    let total = usize::from(super::bytes::u16_at(tbl, 0)?).min(tbl.len());
+    let tbl = crate::binary::fc_lcb(word, at.fc, at.lcb)?;
+    let total = usize::from(crate::binary::u16_at(tbl, 0)?).min(tbl.len());
     let mut pos = 2usize;
     // FFN: cbFfnM1, flags, wWeight (2), chs, ...
     while pos < total {

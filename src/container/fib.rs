@@ -2,14 +2,19 @@
 //! `WordDocument` stream that says which version wrote the file, whether it is
 //! encrypted, which table stream holds its structures, how long each story is,
 //! and where every structure lies (`fc`/`lcb` pairs).
+//!
+//! It lives with the container because both sides read it: the Word binary
+//! reader (`read::doc`) for everything, and the recovery of a compound file
+//! whose structure is lost (`doc_recover`), which finds the `WordDocument`
+//! stream by its FIB.
 
-use super::bytes::{u16_at, u32_at};
+use crate::binary::{u16_at, u32_at};
 use crate::error::ReadError;
 
 /// `wIdent` of a Word 97 and later binary document.
-const W_IDENT: u16 = 0xA5EC;
+pub(crate) const W_IDENT: u16 = 0xA5EC;
 /// `wIdent` of a Word 6/95 document.
-const W_IDENT_WORD6: u16 = 0xA5DC;
+pub(crate) const W_IDENT_WORD6: u16 = 0xA5DC;
 /// Lowest `nFib` of Word 97 (`0x00C1`); Word 6 and 95 wrote 101 to 105.
 pub(crate) const NFIB_WORD97: u16 = 0x00C1;
 /// Offset of `csw`, right after the 32-byte `FibBase`.
@@ -78,6 +83,24 @@ pub(crate) struct StoryLengths {
 }
 
 impl StoryLengths {
+    /// All stories' characters together: the piece table's last character
+    /// position is this or one more (the end mark after the last story).
+    pub fn total(&self) -> u64 {
+        [
+            self.text,
+            self.ftn,
+            self.hdd,
+            self.mcr,
+            self.atn,
+            self.edn,
+            self.txbx,
+            self.hdr_txbx,
+        ]
+        .iter()
+        .map(|&n| u64::from(n))
+        .sum()
+    }
+
     /// First CP of the footnote story.
     pub fn ftn_start(&self) -> u32 {
         self.text
@@ -130,6 +153,13 @@ pub(crate) struct Fib {
     pub ccp: StoryLengths,
     /// What only a Word 6/95 FIB says (None for Word 97 and later).
     pub word6: Option<Word6>,
+    /// Word 97+: the count of 16-bit values after `FibBase` (`csw`, 14 in
+    /// every FIB Word writes) and of 32-bit ones after them (`cslw`, 22).
+    pub csw: u16,
+    /// See `csw`.
+    pub cslw: u16,
+    /// Word 97+: meaningful bytes of the `WordDocument` stream (`cbMac`).
+    pub cb_mac: u32,
     pairs: Vec<FcLcb>,
 }
 
@@ -187,9 +217,10 @@ impl Fib {
                 .collect();
             return Ok(fib);
         }
-        let csw = usize::from(u16_at(word, CSW_AT).ok_or_else(|| bad("FIB truncated"))?);
-        let cslw_at = CSW_AT + 2 + csw * 2;
-        let cslw = usize::from(u16_at(word, cslw_at).ok_or_else(|| bad("FIB truncated"))?);
+        fib.csw = u16_at(word, CSW_AT).ok_or_else(|| bad("FIB truncated"))?;
+        let cslw_at = CSW_AT + 2 + usize::from(fib.csw) * 2;
+        fib.cslw = u16_at(word, cslw_at).ok_or_else(|| bad("FIB truncated"))?;
+        let cslw = usize::from(fib.cslw);
         let lw_at = cslw_at + 2;
         let lw = |i: usize| -> u32 {
             if i < cslw {
@@ -198,6 +229,7 @@ impl Fib {
                 0
             }
         };
+        fib.cb_mac = lw(0);
         fib.ccp = StoryLengths {
             text: lw(3),
             ftn: lw(4),
@@ -225,6 +257,18 @@ impl Fib {
     /// The `(fc, lcb)` pair of a structure (empty when the FIB has no such pair).
     pub fn pair(&self, p: Pair) -> FcLcb {
         self.pairs.get(p as usize).copied().unwrap_or_default()
+    }
+
+    /// How many `(fc, lcb)` pairs the FIB has (as declared, at most as many
+    /// as the stream holds).
+    pub fn pair_count(&self) -> usize {
+        self.pairs.len()
+    }
+
+    /// Whether `word` starts with a Word FIB's `wIdent` (a cheap test before
+    /// [`Fib::parse`], whose refusal builds an error message).
+    pub fn starts(word: &[u8]) -> bool {
+        matches!(u16_at(word, 0), Some(W_IDENT | W_IDENT_WORD6))
     }
 
     /// The `(fc, lcb)` pair at index `i` (for pairs this reader names only in

@@ -1,4 +1,5 @@
-//! Little-endian reads from byte slices that never panic: every read past the
+//! Little-endian reads from byte slices that never panic (for the binary
+//! formats: compound files, Word binary documents): every read past the
 //! end is `None`, so that a truncated or hostile structure becomes a warning or
 //! a typed error at the caller, not an index panic.
 
