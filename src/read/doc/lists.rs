@@ -18,7 +18,7 @@
 //! [`Num`] with that id, whose abstract definition is the list with the LFO's
 //! `lsid` (so LFOs of one list continue each other's counters, as in Word).
 //!
-//! Everything is read through [`super::bytes`]; counts from the file are capped
+//! Everything is read through [`crate::binary`]; counts from the file are capped
 //! ([`MAX_LISTS`], [`MAX_LFOS`]) and never used to pre-allocate; a truncated
 //! structure keeps what was read and adds a `truncated_list_table` warning.
 
