@@ -28,7 +28,7 @@ const RAW_TOKEN: &str = "$serde_json::private::RawValue";
 /// Write `value` as compact JSON into `writer` (the same bytes as
 /// `serde_json::to_writer`).
 pub fn to_writer<W: Write, T: ?Sized + Serialize>(writer: W, value: &T) -> Result<()> {
-    value.serialize(&mut Serializer { w: Io(writer) })
+    value.serialize(&mut Serializer::new(Io(writer)))
 }
 
 /// `value` as compact JSON (the same bytes as `serde_json::to_vec`).
@@ -73,7 +73,7 @@ pub fn to_raw_json<T: ?Sized + Serialize>(value: &T) -> Result<RawJson> {
 /// it is not grown (and copied) from empty.
 pub fn to_raw_json_in<T: ?Sized + Serialize>(value: &T, mut buf: String) -> Result<RawJson> {
     buf.clear();
-    let mut ser = Serializer { w: buf };
+    let mut ser = Serializer::new(buf);
     value.serialize(&mut ser)?;
     Ok(RawJson(ser.w.into_boxed_str()))
 }
@@ -103,12 +103,42 @@ impl<W: Write> Out for Io<W> {
     }
 }
 
+/// Slots of [`Serializer`]'s memo of field names that need no escape.
+const PLAIN_KEYS: usize = 64;
+
 /// A compact JSON serializer writing into `W`.
 pub struct Serializer<W> {
     w: W,
+    /// Field names (`&'static str`, by address and length) already seen to
+    /// need no escape, one per slot: a report's JSON writes about 7,400
+    /// field names, a few dozen distinct ones, and testing each byte of each
+    /// again cost more than the lookup.
+    plain_keys: [(usize, usize); PLAIN_KEYS],
 }
 
 impl<W: Out> Serializer<W> {
+    fn new(w: W) -> Self {
+        Serializer {
+            w,
+            plain_keys: [(0, 0); PLAIN_KEYS],
+        }
+    }
+
+    /// `"key":`, for a struct's field name.
+    fn put_key(&mut self, key: &'static str) -> Result<()> {
+        let at = (key.as_ptr() as usize, key.len());
+        let slot = (at.0 >> 3) % PLAIN_KEYS;
+        if self.plain_keys[slot] != at {
+            if key.bytes().any(needs_escape) {
+                self.put_str(key)?;
+                return self.put(":");
+            }
+            self.plain_keys[slot] = at;
+        }
+        self.put("\"")?;
+        self.put(key)?;
+        self.put("\":")
+    }
     #[inline]
     fn put(&mut self, s: &str) -> Result<()> {
         self.w.out(s)
@@ -157,6 +187,12 @@ fn escape_of(b: u8) -> &'static str {
     }
 }
 
+/// Whether JSON escapes byte `b` in a string.
+#[inline]
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
 /// Write `s` as a quoted JSON string. Eight bytes are tested at a time, the
 /// last few one by one (gathering them into a word cost more than testing
 /// them).
@@ -180,7 +216,7 @@ fn write_escaped<W: Out>(w: &mut W, s: &str) -> Result<()> {
         i = at + 1;
     }
     for (at, &b) in bytes.iter().enumerate().skip(i) {
-        if b < 0x20 || b == b'"' || b == b'\\' {
+        if needs_escape(b) {
             w.out(&s[start..at])?;
             w.out(escape_of(b))?;
             start = at + 1;
@@ -401,8 +437,7 @@ impl<'a, W: Out> Compound<'a, W> {
             };
         }
         self.comma()?;
-        self.ser.put_str(key)?;
-        self.ser.put(":")?;
+        self.ser.put_key(key)?;
         value.serialize(&mut *self.ser)
     }
 
@@ -667,6 +702,36 @@ mod tests {
         ] {
             same(s);
         }
+    }
+
+    /// Field names: plain ones memoized, the rest escaped every time.
+    #[derive(Serialize)]
+    struct Names {
+        #[serde(rename = "")]
+        empty: u8,
+        #[serde(rename = "引号\"与\\反斜杠")]
+        quoted: u8,
+        #[serde(rename = "tab\there")]
+        control: u8,
+        #[serde(rename = "名称_a_longer_field_name_of_sixty_bytes_______________")]
+        long: u8,
+        plain: Vec<Names>,
+    }
+
+    #[test]
+    fn field_names_as_serde_json() {
+        let leaf = |n| Names {
+            empty: n,
+            quoted: n,
+            control: n,
+            long: n,
+            plain: vec![],
+        };
+        // Each name written several times, through the memo and not.
+        same(&Names {
+            plain: vec![leaf(1), leaf(2)],
+            ..leaf(0)
+        });
     }
 
     #[derive(Serialize)]
