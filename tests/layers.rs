@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 /// Top-level modules of `src/`, lowest layer first (README order). Modules
 /// on one line are one layer and may not import each other.
 const LAYERS: &[&[&str]] = &[
-    &["model", "limits", "memory", "json"],
+    &["model", "limits", "memory", "json", "binary"],
     &["error"],
     &["xml"],
     &["container"],
