@@ -25,6 +25,12 @@ pub(crate) fn u32_at(b: &[u8], off: usize) -> Option<u32> {
     Some(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
 }
 
+/// Little-endian `u64` at `off`.
+pub(crate) fn u64_at(b: &[u8], off: usize) -> Option<u64> {
+    let s = b.get(off..off.checked_add(8)?)?;
+    Some(u64::from_le_bytes(s.try_into().ok()?))
+}
+
 /// Little-endian `i32` at `off`.
 pub(crate) fn i32_at(b: &[u8], off: usize) -> Option<i32> {
     u32_at(b, off).map(|v| v as i32)
@@ -63,6 +69,11 @@ mod tests {
         assert_eq!(u16_at(&b, 0), Some(0x0201));
         assert_eq!(u32_at(&b, 1), Some(0x0504_0302));
         assert_eq!(u32_at(&b, 2), None);
+        assert_eq!(
+            u64_at(&[1, 0, 0, 0, 0, 0, 0, 2, 9], 0),
+            Some(0x0200_0000_0000_0001)
+        );
+        assert_eq!(u64_at(&b, 0), None);
         assert_eq!(u16_at(&b, usize::MAX), None);
         assert_eq!(slice_at(&b, 4, 2), None);
         assert_eq!(fc_lcb(&b, 1, 2), Some(&b[1..3]));

@@ -114,18 +114,14 @@ struct Image {
 }
 
 impl Image {
+    /// The `u16` at `at`; 0 past the end.
     fn u16_at(&self, at: usize) -> u16 {
-        match self.b.get(at..at + 2) {
-            Some(s) => u16::from_le_bytes([s[0], s[1]]),
-            None => 0,
-        }
+        crate::binary::u16_at(&self.b, at).unwrap_or(0)
     }
 
+    /// The `u32` at `at`; a free sector's mark past the end.
     fn u32_at(&self, at: usize) -> u32 {
-        match self.b.get(at..at + 4) {
-            Some(s) => u32::from_le_bytes([s[0], s[1], s[2], s[3]]),
-            None => FREE,
-        }
+        crate::binary::u32_at(&self.b, at).unwrap_or(FREE)
     }
 
     fn u64_at(&self, at: usize) -> u64 {

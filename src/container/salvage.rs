@@ -75,18 +75,19 @@ pub(super) struct Salvaged {
     by_name: HashMap<String, usize>,
 }
 
+// Header fields, read where the caller has checked the header's length (0
+// past the end all the same, never a panic).
+
 fn u16_at(b: &[u8], at: usize) -> u16 {
-    u16::from_le_bytes([b[at], b[at + 1]])
+    crate::binary::u16_at(b, at).unwrap_or(0)
 }
 
 fn u32_at(b: &[u8], at: usize) -> u32 {
-    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+    crate::binary::u32_at(b, at).unwrap_or(0)
 }
 
 fn u64_at(b: &[u8], at: usize) -> u64 {
-    let mut x = [0u8; 8];
-    x.copy_from_slice(&b[at..at + 8]);
-    u64::from_le_bytes(x)
+    crate::binary::u64_at(b, at).unwrap_or(0)
 }
 
 /// The zip64 extended information extra field (0x0001): the sizes the 32-bit
