@@ -19,8 +19,8 @@
 //! The recovered streams are written into a new, sound compound file, which
 //! the ordinary reader then opens.
 
-use super::fib::{Fib, Pair, NFIB_WORD97};
-use crate::binary::{u16_at, u32_at};
+use super::fib::{split_clx, Fib, Pair, NFIB_WORD97};
+use crate::binary::u32_at;
 use std::io::{Cursor, Write};
 
 /// The compound file header's length: sector 0 starts after it (its sector
@@ -39,26 +39,11 @@ pub(super) struct Recovered {
     pub found: String,
 }
 
-/// What recovery needs of a FIB.
-#[derive(Debug, PartialEq)]
-struct FibFacts {
-    /// Word 97 or later (else Word 6/95).
-    word97: bool,
-    /// The table stream is `1Table`.
-    table_1: bool,
-    /// Meaningful bytes of the `WordDocument` stream (`cbMac`; 0 unknown).
-    cb_mac: u32,
-    /// Piece table offset and length in the table stream.
-    clx: (u32, u32),
-    /// Sum of the story lengths: the piece table's last position is this or
-    /// one more (the end mark after the last subdocument).
-    ccp_total: u64,
-}
-
 /// The FIB at the start of `w`, when it looks like one this reader knows:
 /// Word 97+ with the fixed counts every such FIB has (14 `u16`s, 22 `u32`s,
-/// at least the piece table's pair), or Word 6/95; not encrypted.
-fn fib_facts(w: &[u8]) -> Option<FibFacts> {
+/// a piece table's pair long enough for one piece), or Word 6/95; not
+/// encrypted.
+fn plausible_fib(w: &[u8]) -> Option<Fib> {
     if !Fib::starts(w) {
         return None;
     }
@@ -67,71 +52,34 @@ fn fib_facts(w: &[u8]) -> Option<FibFacts> {
         return None; // nothing to recover
     }
     if fib.n_fib < NFIB_WORD97 {
-        return fib.word6.is_some().then_some(FibFacts {
-            word97: false,
-            table_1: false,
-            cb_mac: 0,
-            clx: (0, 0),
-            ccp_total: 0,
-        });
+        return fib.word6.is_some().then_some(fib);
     }
-    if fib.n_fib > 0x0200
-        || fib.csw != 14
-        || fib.cslw != 22
-        || fib.pair_count() <= Pair::Clx as usize
-    {
-        return None;
-    }
-    let clx = fib.pair(Pair::Clx);
-    // A piece table has at least one piece: 1 + 4 + 4 * 2 + 8 bytes.
-    if clx.lcb < 21 {
-        return None;
-    }
-    Some(FibFacts {
-        word97: true,
-        table_1: fib.table_1,
-        cb_mac: fib.cb_mac,
-        clx: (clx.fc, clx.lcb),
-        ccp_total: fib.ccp.total(),
-    })
+    let plausible = fib.n_fib <= 0x0200
+        && fib.csw == 14
+        && fib.cslw == 22
+        && fib.pair_count() > Pair::Clx as usize
+        // A piece table has at least one piece: 1 + 4 + 4 * 2 + 8 bytes.
+        && fib.pair(Pair::Clx).lcb >= 21;
+    plausible.then_some(fib)
 }
 
 /// Whether `clx` is a whole piece table ending at `ccp_total` (or one past
-/// it): optional property modifiers (`Prc`, type 1), then the `Pcdt` (type
-/// 2) whose length fills the rest, with character positions from 0 that only
-/// grow.
+/// it): the `Pcdt` fills the rest of the `Clx` exactly, and its character
+/// positions start at 0 and only grow.
 fn is_piece_table(clx: &[u8], ccp_total: u64) -> bool {
-    let mut i = 0usize;
-    while clx.get(i) == Some(&1) {
-        let Some(cb) = u16_at(clx, i + 1).map(|v| v as i16) else {
-            return false;
-        };
-        if cb < 0 {
-            return false;
-        }
-        i += 3 + cb as usize;
-    }
-    if clx.get(i) != Some(&2) {
-        return false;
-    }
-    let Some(lcb) = u32_at(clx, i + 1).map(|v| v as usize) else {
+    let Ok(parts) = split_clx(clx, |_| {}) else {
         return false;
     };
-    let plc = i + 5;
-    if plc.checked_add(lcb) != Some(clx.len()) || lcb < 16 || (lcb - 4) % 12 != 0 {
+    let lcb = parts.plc.len();
+    if lcb != parts.declared || parts.after != 0 || lcb < 16 || (lcb - 4) % 12 != 0 {
         return false;
     }
-    let pieces = (lcb - 4) / 12;
     let mut last = None;
-    for k in 0..=pieces {
-        let Some(cp) = u32_at(clx, plc + 4 * k) else {
+    for k in 0..=(lcb - 4) / 12 {
+        let Some(cp) = u32_at(parts.plc, 4 * k) else {
             return false;
         };
-        let ok = match last {
-            None => cp == 0,
-            Some(prev) => cp > prev,
-        };
-        if !ok {
+        if last.is_some_and(|prev| cp <= prev) || (last.is_none() && cp != 0) {
             return false;
         }
         last = Some(cp);
@@ -152,18 +100,20 @@ pub(super) fn recover(bytes: &[u8]) -> Option<Recovered> {
     // look like a FIB's start: a few are tried).
     let (w_start, fib, table, t_start) = starts
         .clone()
-        .filter_map(|at| Some((at, fib_facts(&bytes[at..])?)))
+        .filter_map(|at| Some((at, plausible_fib(&bytes[at..])?)))
         .take(MAX_FIBS)
         .find_map(|(w_start, fib)| {
-            if !fib.word97 {
+            if fib.word6.is_some() {
                 return Some((w_start, fib, None, bytes.len()));
             }
-            let (fc, lcb) = (fib.clx.0 as usize, fib.clx.1 as usize);
+            let clx = fib.pair(Pair::Clx);
+            let (fc, lcb) = (clx.fc as usize, clx.lcb as usize);
+            let ccp_total = fib.ccp.total();
             let t_start = starts.clone().filter(|&at| at != w_start).find(|&at| {
                 let clx_at = at.saturating_add(fc);
                 bytes
                     .get(clx_at..clx_at.saturating_add(lcb))
-                    .is_some_and(|clx| is_piece_table(clx, fib.ccp_total))
+                    .is_some_and(|clx| is_piece_table(clx, ccp_total))
             })?;
             // To the WordDocument stream when it follows, else to the end.
             let t_end = if w_start > t_start {
@@ -179,10 +129,11 @@ pub(super) fn recover(bytes: &[u8]) -> Option<Recovered> {
         bytes.len()
     };
     let mut word = &bytes[w_start..w_end];
-    if fib.cb_mac as usize >= 0x200 && (fib.cb_mac as usize) < word.len() {
-        word = &word[..fib.cb_mac as usize];
+    let cb_mac = fib.cb_mac as usize;
+    if cb_mac >= 0x200 && cb_mac < word.len() {
+        word = &word[..cb_mac];
     }
-    let table_name = if fib.table_1 { "1Table" } else { "0Table" };
+    let table_name = fib.table_stream();
     let mut found = format!("WordDocument ({} bytes) at byte {w_start}", word.len());
     let mut cfb = cfb::CompoundFile::create(Cursor::new(Vec::new())).ok()?;
     cfb.create_stream("/WordDocument")

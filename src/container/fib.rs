@@ -8,7 +8,7 @@
 //! whose structure is lost (`doc_recover`), which finds the `WordDocument`
 //! stream by its FIB.
 
-use crate::binary::{u16_at, u32_at};
+use crate::binary::{i16_at, u16_at, u32_at, u8_at};
 use crate::error::ReadError;
 
 /// `wIdent` of a Word 97 and later binary document.
@@ -284,5 +284,90 @@ impl Fib {
         } else {
             "0Table"
         }
+    }
+}
+
+/// The parts of a `Clx` ([MS-DOC] 2.9.38), the structure that holds the piece
+/// table: `Prc` groups of property modifiers, then the `Pcdt`.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Clx<'a> {
+    /// The `PlcPcd` (character positions, then piece descriptors), cut at the
+    /// end of the `Clx` when the `Pcdt` declares more.
+    pub plc: &'a [u8],
+    /// The length the `Pcdt` declares for its `PlcPcd`.
+    pub declared: usize,
+    /// Bytes of the `Clx` after the `PlcPcd`.
+    pub after: usize,
+}
+
+/// Split `clx` into its `Prc` groups (each given to `prc`, in order) and its
+/// piece table. The error says what is wrong, for the caller's message. Read
+/// by the Word reader (tolerant of a short `PlcPcd`) and by the recovery of
+/// a cut file (which wants it whole).
+pub(crate) fn split_clx<'a>(
+    clx: &'a [u8],
+    mut prc: impl FnMut(&'a [u8]),
+) -> Result<Clx<'a>, &'static str> {
+    let mut at = 0usize;
+    loop {
+        match u8_at(clx, at) {
+            Some(1) => {
+                let cb = i16_at(clx, at + 1).unwrap_or(-1);
+                let Ok(cb) = usize::try_from(cb) else {
+                    return Err("a Prc of the CLX has a negative size");
+                };
+                let grpprl = clx
+                    .get(at + 3..at + 3 + cb)
+                    .ok_or("a Prc of the CLX runs past its end")?;
+                prc(grpprl);
+                at += 3 + cb;
+            }
+            Some(2) => {
+                let declared = u32_at(clx, at + 1).unwrap_or(0) as usize;
+                // The Pcdt's own header may already run past the CLX (a CLX
+                // ending in the 0x02 marker): then nothing is left.
+                let start = (at + 5).min(clx.len());
+                let end = start.saturating_add(declared).min(clx.len());
+                return Ok(Clx {
+                    plc: clx.get(start..end).unwrap_or_default(),
+                    declared,
+                    after: clx.len() - end,
+                });
+            }
+            _ => return Err("the CLX holds no piece table (Pcdt)"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clx_splits_into_prcs_and_the_piece_table() {
+        // A Prc of 2 bytes, then a Pcdt declaring 4 bytes and holding 4.
+        let clx = [1, 2, 0, 0xAA, 0xBB, 2, 4, 0, 0, 0, 9, 9, 9, 9];
+        let mut prcs = Vec::new();
+        let parts = split_clx(&clx, |g| prcs.push(g.to_vec())).unwrap();
+        assert_eq!(prcs, vec![vec![0xAA, 0xBB]]);
+        assert_eq!(
+            (parts.plc, parts.declared, parts.after),
+            (&[9u8; 4][..], 4, 0)
+        );
+        // Declaring more than it holds: cut at the end.
+        let short = [2, 8, 0, 0, 0, 1, 2];
+        let parts = split_clx(&short, |_| {}).unwrap();
+        assert_eq!(
+            (parts.plc, parts.declared, parts.after),
+            (&[1u8, 2][..], 8, 0)
+        );
+        // Bytes after the piece table are counted.
+        let parts = split_clx(&[2, 1, 0, 0, 0, 7, 0, 0], |_| {}).unwrap();
+        assert_eq!((parts.plc, parts.after), (&[7u8][..], 2));
+        assert!(split_clx(&[1, 0xFF, 0xFF], |_| {}).is_err());
+        assert!(split_clx(&[1, 9, 0, 1], |_| {}).is_err());
+        assert!(split_clx(&[3], |_| {}).is_err());
+        assert!(split_clx(&[], |_| {}).is_err());
+        assert_eq!(split_clx(&[2], |_| {}).map(|p| p.plc.len()), Ok(0));
     }
 }

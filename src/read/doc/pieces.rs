@@ -3,7 +3,7 @@
 //! the `WordDocument` stream (FC), as 8-bit "compressed" or UTF-16 text. A
 //! fast-saved file has many pieces out of stream order; every file has at least one.
 
-use crate::binary::{i16_at, u16_at, u32_at, u8_at};
+use crate::binary::{u16_at, u32_at};
 use crate::container::fib::{Fib, Pair};
 use crate::error::ReadError;
 use crate::model::Warning;
@@ -94,40 +94,20 @@ impl Text {
         let clx_bytes = crate::binary::fc_lcb(table, clx.fc, clx.lcb)
             .ok_or_else(|| bad("the piece table (CLX) lies outside the table stream".into()))?;
         let mut text = Text::default();
-        let mut at = 0usize;
-        let plc = loop {
-            match u8_at(clx_bytes, at) {
-                Some(1) => {
-                    let cb = i16_at(clx_bytes, at + 1).unwrap_or(-1);
-                    let Ok(cb) = usize::try_from(cb) else {
-                        return Err(bad("a Prc of the CLX has a negative size".into()));
-                    };
-                    let grpprl = clx_bytes
-                        .get(at + 3..at + 3 + cb)
-                        .ok_or_else(|| bad("a Prc of the CLX runs past its end".into()))?;
-                    if text.prcs.len() < MAX_PRCS {
-                        text.prcs.push(grpprl.to_vec());
-                    }
-                    at += 3 + cb;
-                }
-                Some(2) => {
-                    let lcb = u32_at(clx_bytes, at + 1).unwrap_or(0) as usize;
-                    // The Pcdt's own header may already run past the CLX (a
-                    // CLX ending in the 0x02 marker): then nothing is left.
-                    let start = (at + 5).min(clx_bytes.len());
-                    let end = start.saturating_add(lcb).min(clx_bytes.len());
-                    if end - start < lcb {
-                        warnings.push(Warning::new(
-                            "truncated_piece_table",
-                            "the piece table is shorter than it declares",
-                            Some("CLX".into()),
-                        ));
-                    }
-                    break clx_bytes.get(start..end).unwrap_or_default();
-                }
-                _ => return Err(bad("the CLX holds no piece table (Pcdt)".into())),
+        let parts = crate::container::fib::split_clx(clx_bytes, |grpprl| {
+            if text.prcs.len() < MAX_PRCS {
+                text.prcs.push(grpprl.to_vec());
             }
-        };
+        })
+        .map_err(|m| bad(m.into()))?;
+        if parts.plc.len() < parts.declared {
+            warnings.push(Warning::new(
+                "truncated_piece_table",
+                "the piece table is shorter than it declares",
+                Some("CLX".into()),
+            ));
+        }
+        let plc = parts.plc;
         // PlcPcd: n+1 CPs (4 bytes) and n PCDs (8 bytes).
         let n = plc.len().saturating_sub(4) / 12;
         if n == 0 {
