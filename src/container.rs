@@ -491,7 +491,7 @@ impl Package {
             // precedes the cut is kept, as a cut zip member's is; the reader
             // finds its structures past it missing and says so.
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                if !self.cut_parts.iter().any(|n| n == name) {
+                if !self.is_cut(name) {
                     self.cut_parts.push(name.to_string());
                     self.warnings.push(Warning::new(
                         "stream_cut",

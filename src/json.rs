@@ -139,6 +139,7 @@ impl<W: Out> Serializer<W> {
         self.put(key)?;
         self.put("\":")
     }
+
     #[inline]
     fn put(&mut self, s: &str) -> Result<()> {
         self.w.out(s)
@@ -713,7 +714,7 @@ mod tests {
         quoted: u8,
         #[serde(rename = "tab\there")]
         control: u8,
-        #[serde(rename = "名称_a_longer_field_name_of_sixty_bytes_______________")]
+        #[serde(rename = "名称_a_longer_field_name_past_eight_bytes")]
         long: u8,
         plain: Vec<Names>,
     }

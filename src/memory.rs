@@ -25,6 +25,35 @@ pub fn next_capacity(last_len: usize, max: usize) -> usize {
     (last_len + last_len / 8).min(max)
 }
 
+/// The length a per-document value reached last time on this thread, to
+/// size the next one ([`next_capacity`]), in a `thread_local!`:
+/// `static LAST: LastLen = const { LastLen::new() };`.
+pub struct LastLen(std::cell::Cell<usize>);
+
+impl LastLen {
+    /// Nothing seen yet.
+    pub const fn new() -> LastLen {
+        LastLen(std::cell::Cell::new(0))
+    }
+
+    /// The capacity to give the next value: a little more than the last
+    /// length, at most `max`.
+    pub fn hint(&self, max: usize) -> usize {
+        next_capacity(self.0.get(), max)
+    }
+
+    /// Note the length this value reached.
+    pub fn record(&self, len: usize) {
+        self.0.set(len);
+    }
+}
+
+impl Default for LastLen {
+    fn default() -> Self {
+        LastLen::new()
+    }
+}
+
 /// How a program whose global allocator is not the C library's gives its
 /// free memory back (see [`set_release_hook`]).
 static RELEASE_HOOK: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();

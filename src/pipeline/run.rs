@@ -578,12 +578,12 @@ fn profile_stage(
         // Sized like the last report's JSON on this thread: reports of one
         // archive are alike, and the text is tens of KB.
         thread_local! {
-            static LAST_LEN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+            static LAST: crate::memory::LastLen = const { crate::memory::LastLen::new() };
         }
-        let buf = String::with_capacity(LAST_LEN.get());
+        let buf = String::with_capacity(LAST.with(|l| l.hint(1 << 20)));
         let raw = crate::json::to_raw_json_in(&r, buf)
             .map_err(|e| Failure::new("output_io", format!("cannot serialize the profile: {e}")))?;
-        LAST_LEN.set(crate::memory::next_capacity(raw.get().len(), 1 << 20));
+        LAST.with(|l| l.record(raw.get().len()));
         Ok(Some((r, raw)))
     })?;
     Ok(report.map(|(r, raw)| {

@@ -447,10 +447,9 @@ pub fn analyze(doc: DocView<'_>) -> Option<Report> {
     // grown from empty, the map rehashed eight times a report (1.4% of a
     // conversion's CPU in `perf`).
     thread_local! {
-        static LAST_CELLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+        static LAST_CELLS: crate::memory::LastLen = const { crate::memory::LastLen::new() };
     }
-    ex.cells
-        .reserve(crate::memory::next_capacity(LAST_CELLS.get(), 4096));
+    ex.cells.reserve(LAST_CELLS.with(|l| l.hint(4096)));
     // Paragraphs of a standard section: (paragraph index, text).
     let section_paras = |n: u8| -> Vec<(usize, &str)> {
         flat.paragraphs
@@ -503,7 +502,7 @@ pub fn analyze(doc: DocView<'_>) -> Option<Report> {
     } else {
         from_text[2] = text::read_s4(&section_paras(4), &mut ex);
     }
-    LAST_CELLS.set(ex.cells.len());
+    LAST_CELLS.with(|l| l.record(ex.cells.len()));
     let (mut m2019, mut m2021) = (0, 0);
     for k in s2.iter().map(|x| x.1).chain(s3_parts.iter().map(|x| x.1)) {
         let (a, b) = tables::count_markers_keyed(k);
