@@ -17,15 +17,16 @@
 //!
 //! Strings of one document are appended to one buffer and the column values
 //! are slices of it, so the writer thread only copies them into its staging
-//! buffer and encodes; a column writer keeps what it is given until the row
-//! group is written, so it is given one copy of each distinct string of the
-//! group (`Uniques`), not slices of the staged text.
+//! buffer and encodes. String columns are dictionary-encoded by
+//! `strings`, which keeps each distinct string of the row group once;
+//! numbers and booleans by the crate's column writers.
+
+mod strings;
 
 use bytes::Bytes;
 use parquet::basic::{Compression, LogicalType, Repetition, Type as PhysicalType};
 use parquet::column::page::{CompressedPage, PageWriteSpec, PageWriter};
 use parquet::column::writer::{get_column_writer, ColumnWriter};
-use parquet::data_type::ByteArray;
 use parquet::errors::ParquetError;
 use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterVersion};
 use parquet::file::writer::{SerializedFileWriter, SerializedPageWriter, TrackedWrite};
@@ -511,12 +512,17 @@ impl PageWriter for MemoryPageWriter {
 }
 
 /// One column of the row group being encoded.
-struct OpenColumn {
-    writer: ColumnWriter<'static>,
-    /// The buffer its pages go to.
-    pages: ChunkPages,
-    /// The distinct strings given to the writer.
-    uniques: Uniques,
+enum OpenColumn {
+    /// Numbers and booleans: the crate's column writer.
+    Crate {
+        /// Boxed, as is the string column: 1.5 KB.
+        writer: Box<ColumnWriter<'static>>,
+        /// The buffer its pages go to.
+        pages: ChunkPages,
+    },
+    /// Strings: encoded by `strings` (boxed: its Snappy encoder's table is
+    /// 2 KB).
+    Str(Box<strings::StrChunk>),
 }
 
 /// A row group being encoded.
@@ -528,21 +534,26 @@ struct OpenGroup {
 }
 
 impl OpenGroup {
-    /// An empty row group of `file`: a column writer per column.
-    fn new(file: &SerializedFileWriter<BufWriter<File>>) -> OpenGroup {
+    /// An empty row group of `file` with the columns `spec`: a column
+    /// writer per column.
+    fn new(file: &SerializedFileWriter<BufWriter<File>>, spec: &[ColumnSpec]) -> OpenGroup {
         let schema = file.schema_descr();
         let columns = (0..schema.num_columns())
             .map(|i| {
+                let descr = schema.column(i);
+                if spec.get(i).is_some_and(|c| c.kind == Kind::Str) {
+                    let statistics = spec[i].statistics;
+                    return OpenColumn::Str(Box::new(strings::StrChunk::new(descr, statistics)));
+                }
                 let pages: ChunkPages = Arc::new(Mutex::new(TrackedWrite::new(Vec::new())));
                 let writer = get_column_writer(
-                    schema.column(i),
+                    descr,
                     file.properties().clone(),
                     Box::new(MemoryPageWriter(pages.clone())),
                 );
-                OpenColumn {
-                    writer,
+                OpenColumn::Crate {
+                    writer: Box::new(writer),
                     pages,
-                    uniques: Uniques::default(),
                 }
             })
             .collect();
@@ -684,8 +695,8 @@ impl ParquetWriter {
         if self.pending.rows == 0 {
             return Ok(());
         }
-        let file = &self.file;
-        let group = self.open.get_or_insert_with(|| OpenGroup::new(file));
+        let (file, spec) = (&self.file, self.spec);
+        let group = self.open.get_or_insert_with(|| OpenGroup::new(file, spec));
         if let Err(e) = encode_columns(
             &mut group.columns,
             &self.pending.columns,
@@ -744,41 +755,6 @@ fn write_err(path: &str, source: ParquetError) -> ParquetDatasetError {
     }
 }
 
-/// Bytes of the blocks of a column's distinct strings: the first is small
-/// (most columns hold a few hundred short distinct strings a row group), each
-/// next one twice the last, up to the largest.
-const UNIQUES_FIRST_BLOCK: usize = 1024;
-const UNIQUES_LARGEST_BLOCK: usize = 64 * 1024;
-
-/// The distinct strings of a column in the open row group, each copied once
-/// into blocks of their own. A column writer keeps the strings it is given
-/// until the row group is written (its dictionary, its min/max): given
-/// slices of the staged text, it kept every staging buffer alive, the whole
-/// row group's text; given these, it keeps each distinct string once.
-#[derive(Default)]
-struct Uniques {
-    seen: std::collections::HashSet<Bytes, rustc_hash::FxBuildHasher>,
-    block: bytes::BytesMut,
-}
-
-impl Uniques {
-    /// `s` as a string the column writer may keep.
-    fn get(&mut self, s: &[u8]) -> ByteArray {
-        if let Some(b) = self.seen.get(s) {
-            return ByteArray::from(b.clone());
-        }
-        if self.block.capacity() - self.block.len() < s.len() {
-            let next =
-                (2 * self.block.capacity()).clamp(UNIQUES_FIRST_BLOCK, UNIQUES_LARGEST_BLOCK);
-            self.block = bytes::BytesMut::with_capacity(next.max(s.len()));
-        }
-        self.block.extend_from_slice(s);
-        let b = self.block.split().freeze();
-        self.seen.insert(b.clone());
-        ByteArray::from(b)
-    }
-}
-
 /// Encode `columns` (strings as spans of `text`) with the open row group's
 /// column writers, column by column.
 fn encode_columns(
@@ -793,14 +769,22 @@ fn encode_columns(
             columns.len()
         )));
     }
-    // One buffer of `ByteArray`s for every string column and chunk.
-    let longest = columns.iter().map(|c| c.values.len()).max().unwrap_or(0);
-    let mut strings: Vec<ByteArray> = Vec::with_capacity(longest.min(WRITE_CHUNK_ROWS));
     for (o, c) in open.iter_mut().zip(columns) {
-        // In chunks of rows, so that the strings' `ByteArray`s (32 bytes a
-        // value) exist for one chunk at a time. The chunks are whole
-        // multiples of the writer's own mini-batches, so the pages, and the
-        // file, are the same as from one call.
+        let writer = match (o, &c.values) {
+            (OpenColumn::Str(chunk), Values::Str(spans)) => {
+                chunk.write(spans, &c.def, text)?;
+                continue;
+            }
+            (OpenColumn::Crate { writer, .. }, _) => writer,
+            (OpenColumn::Str(_), _) => {
+                return Err(ParquetError::General(
+                    "a column's values do not have its physical type".into(),
+                ))
+            }
+        };
+        // In chunks of rows, whole multiples of the writer's own
+        // mini-batches, so the pages, and the file, are the same as from one
+        // call.
         let defined = if c.def.is_empty() {
             c.values.len()
         } else {
@@ -813,26 +797,7 @@ fn encode_columns(
             )));
         }
         for (vals, def) in write_chunks(&c.def, c.values.len()) {
-            match (&mut o.writer, &c.values) {
-                (ColumnWriter::ByteArrayColumnWriter(w), Values::Str(spans)) => {
-                    strings.clear();
-                    // Runs of one value (a document's source on each of its
-                    // rows, a unit, a table id) skip the lookup.
-                    let mut prev = None;
-                    for &span in &spans[vals.clone()] {
-                        let Span(a, b) = span;
-                        let s = text.get(a as usize..b as usize).ok_or_else(|| {
-                            ParquetError::General("a string outside the staged text".into())
-                        })?;
-                        let v = match strings.last() {
-                            Some(last) if prev == Some(span) || last.data() == s => last.clone(),
-                            _ => o.uniques.get(s),
-                        };
-                        prev = Some(span);
-                        strings.push(v);
-                    }
-                    w.write_batch(&strings, def, None)
-                }
+            match (&mut **writer, &c.values) {
                 (ColumnWriter::Int32ColumnWriter(w), Values::I32(v)) => {
                     w.write_batch(&v[vals.clone()], def, None)
                 }
@@ -861,7 +826,15 @@ fn splice_group(
     group: OpenGroup,
 ) -> Result<(), ParquetError> {
     let mut rg = file.next_row_group()?;
-    for OpenColumn { writer, pages, .. } in group.columns {
+    for column in group.columns {
+        let (writer, pages) = match column {
+            OpenColumn::Crate { writer, pages } => (*writer, pages),
+            OpenColumn::Str(chunk) => {
+                let (bytes, close) = chunk.close()?;
+                rg.append_column(&bytes, close)?;
+                continue;
+            }
+        };
         let close = writer.close()?;
         let bytes = {
             let mut sink = pages
@@ -1174,26 +1147,6 @@ mod tests {
         let (one_groups, one_rows) = write("one.parquet", (usize::MAX, usize::MAX));
         assert_eq!(one_groups, groups);
         assert_eq!(one_rows, rows);
-    }
-
-    /// The strings given to a column writer are copies, one per distinct
-    /// string, not slices of the staged text (which the writer would keep
-    /// alive for the whole row group).
-    #[test]
-    fn uniques_are_copied_once_each() {
-        let staged = b"alphabetaalpha".to_vec();
-        let mut u = Uniques::default();
-        let a = u.get(&staged[0..5]);
-        let b = u.get(&staged[5..9]);
-        let a2 = u.get(&staged[9..14]);
-        assert_eq!(a.data(), b"alpha");
-        assert_eq!(b.data(), b"beta");
-        assert_eq!(a2.data().as_ptr(), a.data().as_ptr());
-        let range = staged.as_ptr_range();
-        for v in [&a, &b] {
-            assert!(!range.contains(&v.data().as_ptr()));
-        }
-        assert_eq!(u.seen.len(), 2);
     }
 
     #[test]
