@@ -817,7 +817,7 @@ mod tests {
             dictionary in 0usize..64,
         ) {
             let limits = Limits { dictionary, page_rows, page_bytes: PAGE_BYTES };
-            let (rows, _, _) = round_trip(&[values.clone()], true, limits);
+            let (rows, _, _) = round_trip(std::slice::from_ref(&values), true, limits);
             proptest::prop_assert_eq!(rows, values);
         }
     }
