@@ -113,8 +113,9 @@ impl IndexLines {
 }
 
 thread_local! {
-    /// Capacities for this worker's next index lines (entry, text).
-    static LAST_SIZES: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) };
+    /// Lengths of this worker's last index lines (entry, text).
+    static LAST_ENTRY: crate::memory::LastLen = const { crate::memory::LastLen::new() };
+    static LAST_TEXT: crate::memory::LastLen = const { crate::memory::LastLen::new() };
 }
 
 /// The index lines of `doc`, whose JSON is at `json_rel` in OUT.
@@ -129,10 +130,10 @@ pub fn lines(doc: &DocumentOutput, json_rel: &str) -> serde_json::Result<IndexLi
         checks: &r.checks,
         sections: &r.sections,
     });
-    // Room for this worker's last lines (`memory::next_capacity`): lines of
+    // Room for this worker's last lines (`memory::LastLen`): lines of
     // tens of KB.
-    let (entry_hint, text_hint) = LAST_SIZES.get();
-    let mut entry = Vec::with_capacity(entry_hint);
+    const MAX_HINT: usize = 1 << 20;
+    let mut entry = Vec::with_capacity(LAST_ENTRY.with(|l| l.hint(MAX_HINT)));
     crate::json::to_writer(
         &mut entry,
         &EntryLine {
@@ -149,7 +150,7 @@ pub fn lines(doc: &DocumentOutput, json_rel: &str) -> serde_json::Result<IndexLi
     struct TextDoc<'a> {
         sections: TextSections<'a>,
     }
-    let mut text = Vec::with_capacity(text_hint);
+    let mut text = Vec::with_capacity(LAST_TEXT.with(|l| l.hint(MAX_HINT)));
     crate::json::to_writer(
         &mut text,
         &TextDoc {
@@ -157,8 +158,8 @@ pub fn lines(doc: &DocumentOutput, json_rel: &str) -> serde_json::Result<IndexLi
         },
     )?;
     text.push(b'\n');
-    let hint = |n: usize| crate::memory::next_capacity(n, 1 << 20);
-    LAST_SIZES.set((hint(entry.len()), hint(text.len())));
+    LAST_ENTRY.with(|l| l.record(entry.len()));
+    LAST_TEXT.with(|l| l.record(text.len()));
     Ok(IndexLines {
         json: json_rel.to_string(),
         entry,
