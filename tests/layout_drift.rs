@@ -233,7 +233,7 @@ fn the_same_report_with_zeros_printed_fails_the_same_checks_without_blanks() {
         for (k, v) in zeros
             .metrics
             .iter()
-            .filter(|(k, _)| zeros.metric_sources.contains_key(*k))
+            .filter(|(k, _)| zeros.metric_sources.contains_key(k))
         {
             let b = blank.metrics.get(k).copied().flatten();
             let same = b == *v || (b.is_none() && v.is_some_and(|x| x.0 == 0.0));

@@ -22,7 +22,6 @@ use super::{write_index, BuildSummary, DirInput, Docs, IndexError, WriteHooks};
 use crate::output::{Content, DocumentOutput, Section};
 use crate::profile::{Check, SectionMatch, Template};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -46,7 +45,7 @@ struct EntryReport<'a> {
     agency_forms: &'a [String],
     year: Option<i32>,
     template: Option<Template>,
-    metrics: &'a BTreeMap<String, Option<crate::profile::Num>>,
+    metrics: &'a crate::profile::KeyMap<Option<crate::profile::Num>>,
     checks: &'a [Check],
     sections: &'a [SectionMatch],
 }

@@ -97,6 +97,16 @@ pub fn entries() -> &'static [Entry] {
     CATALOG.get_or_init(|| parse(CATALOG_CSV))
 }
 
+/// The entries sorted by key (the order of a report's `metrics`).
+pub fn by_key() -> &'static [&'static Entry] {
+    static SORTED: OnceLock<Vec<&'static Entry>> = OnceLock::new();
+    SORTED.get_or_init(|| {
+        let mut v: Vec<&'static Entry> = entries().iter().collect();
+        v.sort_by(|a, b| a.key.cmp(&b.key));
+        v
+    })
+}
+
 /// The entry of `key`, if any.
 pub fn entry(key: &str) -> Option<&'static Entry> {
     entries().iter().find(|e| e.key == key)

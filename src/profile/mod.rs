@@ -23,6 +23,7 @@
 
 pub mod catalog;
 pub mod checks;
+mod keymap;
 pub mod labels;
 pub mod meta;
 pub mod prose;
@@ -33,6 +34,7 @@ pub mod text;
 pub mod value;
 
 use crate::model::Section;
+pub use keymap::KeyMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -356,9 +358,11 @@ pub struct Report {
     /// other version are absent; `s3.other.total.*` is always present in both
     /// versions (a cell in 2019, the sum of the three （六） sub-rows in 2021);
     /// the other derived keys are present when computable.
-    pub metrics: BTreeMap<String, Option<Num>>,
+    #[schemars(with = "BTreeMap<String, Option<Num>>")]
+    pub metrics: KeyMap<Option<Num>>,
     /// Key → the cell it was read from.
-    pub metric_sources: BTreeMap<String, MetricSource>,
+    #[schemars(with = "BTreeMap<String, MetricSource>")]
+    pub metric_sources: KeyMap<MetricSource>,
     /// R1–R5 results, then R8 (2019 reports, severity `warning`), then the
     /// prose checks P1… (one per statement in `prose`).
     pub checks: Vec<Check>,
@@ -744,7 +748,8 @@ pub fn analyze(doc: DocView<'_>) -> Option<Report> {
                 }
             }
         }
-        for e in catalog::entries() {
+        // In key order: the sources are then the sorted pairs of their map.
+        for e in catalog::by_key() {
             if !e.in_version(t) || !e.is_cell_in(t) {
                 continue;
             }
@@ -870,13 +875,8 @@ pub fn analyze(doc: DocView<'_>) -> Option<Report> {
         fee,
         sections: flat.matches,
         tables_found: found,
-        metrics: sorted_map(
-            metrics
-                .into_iter()
-                .map(|(k, v)| (k.into_owned(), v.map(Num)))
-                .collect(),
-        ),
-        metric_sources: sorted_map(metric_sources),
+        metrics: KeyMap::from_pairs(sorted_metrics(metrics)),
+        metric_sources: KeyMap::from_pairs(metric_sources),
         checks,
         prose: statements,
         extra_rows,
@@ -885,12 +885,36 @@ pub fn analyze(doc: DocView<'_>) -> Option<Report> {
     })
 }
 
-/// A map from pairs with distinct keys, sorted in place first: collecting
-/// into a `BTreeMap` sorts with a stable merge sort that moves every pair
-/// through a scratch buffer, while on sorted input it only checks the order.
-fn sorted_map<V>(mut pairs: Vec<(String, V)>) -> BTreeMap<String, V> {
-    pairs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    pairs.into_iter().collect()
+/// The metrics as pairs sorted by key: the catalog's keys taken out in key
+/// order (a lookup each, against a sort's ten comparisons), then any other
+/// key, sorted, merged in.
+fn sorted_metrics(mut metrics: checks::Metrics) -> Vec<(String, Option<Num>)> {
+    let mut sorted: Vec<(String, Option<Num>)> = Vec::with_capacity(metrics.len());
+    for e in catalog::by_key() {
+        if metrics.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = metrics.remove_entry(e.key.as_str()) {
+            sorted.push((k.into_owned(), v.map(Num)));
+        }
+    }
+    if metrics.is_empty() {
+        return sorted;
+    }
+    let mut rest: Vec<(String, Option<Num>)> = metrics
+        .into_iter()
+        .map(|(k, v)| (k.into_owned(), v.map(Num)))
+        .collect();
+    rest.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut merged = Vec::with_capacity(sorted.len() + rest.len());
+    let (mut a, mut b) = (sorted.into_iter().peekable(), rest.into_iter().peekable());
+    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+        let next = if x.0 <= y.0 { a.next() } else { b.next() };
+        merged.extend(next);
+    }
+    merged.extend(a);
+    merged.extend(b);
+    merged
 }
 
 /// Add the derived keys of `t` that can be computed (all parts given).
