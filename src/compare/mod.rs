@@ -553,7 +553,7 @@ pub fn comparison(agency: &Agency, years: Option<(i32, i32)>, filter: &MetricFil
                 .map(|y| {
                     let r = y.reports.first();
                     let v = parts.iter().try_fold(0.0, |acc, k| {
-                        r.and_then(|r| r.metrics.get(*k).copied().flatten())
+                        r.and_then(|r| r.metrics.get(k).copied().flatten())
                             .map(|x| acc + x)
                     });
                     (ys(y.year), v)

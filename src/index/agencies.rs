@@ -271,7 +271,7 @@ pub(super) const OTHER_PARTS: [&str; 3] = ["no_correction", "no_fee", "misc"];
 /// the three sub-rows (null when one is blank) — template.md §7.2.
 pub(super) fn fill_other_total(
     template: Option<&str>,
-    metrics: &mut BTreeMap<String, Option<f64>>,
+    metrics: &mut crate::profile::KeyMap<Option<f64>>,
 ) {
     if template != Some("2021") {
         return;

@@ -8,7 +8,6 @@
 
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
-use std::collections::BTreeMap;
 
 /// One line of `reports.jsonl`. `M` is how `report.metrics` is read: kept
 /// (the default) or only checked ([`MetricsChecked`]).
@@ -35,7 +34,7 @@ pub struct InputLine<M = Metrics> {
 
 /// Metric values as the index keeps them: canonical key → value (null when
 /// blank).
-pub type Metrics = BTreeMap<String, Option<f64>>;
+pub type Metrics = crate::profile::KeyMap<Option<f64>>;
 
 /// The parts of the `report` object the index uses.
 #[derive(Debug, Clone, Default, Deserialize)]

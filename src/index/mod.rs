@@ -232,7 +232,8 @@ pub struct ReportEntry {
     pub template: Option<String>,
     /// Metric values: canonical key → value, null when blank; keys of the other
     /// template version are absent.
-    pub metrics: BTreeMap<String, Option<f64>>,
+    #[schemars(with = "BTreeMap<String, Option<f64>>")]
+    pub metrics: crate::profile::KeyMap<Option<f64>>,
     /// Within-report checks (R1–R5).
     pub checks: CheckSummary,
 }

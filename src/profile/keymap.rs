@@ -11,7 +11,6 @@
 //! key.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::collections::BTreeMap;
 
 /// A map from metric keys to `V`, as one vector sorted by key (keys
 /// distinct).
@@ -42,6 +41,15 @@ impl<V> KeyMap<V> {
             pairs = kept;
         }
         KeyMap(pairs)
+    }
+
+    /// Set the value of `key` (an insertion moves the keys after it: for
+    /// the odd key added to a map built whole).
+    pub fn insert(&mut self, key: String, value: V) {
+        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => self.0.insert(i, (key, value)),
+        }
     }
 
     /// The value of `key`.
@@ -120,15 +128,35 @@ impl<V: Serialize> Serialize for KeyMap<V> {
 }
 
 impl<'de, V: Deserialize<'de>> Deserialize<'de> for KeyMap<V> {
+    /// From a JSON object, as a `BTreeMap` is read (the same errors; of
+    /// repeated keys the last stays), without a B-tree insertion per key:
+    /// the objects this reads were written in key order.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let map = BTreeMap::<String, V>::deserialize(d)?;
-        Ok(KeyMap(map.into_iter().collect()))
+        struct Pairs<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Pairs<V> {
+            type Value = KeyMap<V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KeyMap<V>, A::Error> {
+                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(0).min(4096));
+                while let Some(pair) = map.next_entry::<String, V>()? {
+                    pairs.push(pair);
+                }
+                Ok(KeyMap::from_pairs(pairs))
+            }
+        }
+        d.deserialize_map(Pairs(std::marker::PhantomData))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     fn pairs(keys: &[&str]) -> Vec<(String, usize)> {
         keys.iter()
@@ -166,6 +194,40 @@ mod tests {
                 serde_json::from_str(&serde_json::to_string(&theirs).unwrap()).unwrap();
             assert_eq!(back, ours);
         }
+    }
+
+    #[test]
+    fn reads_fail_as_a_btreemaps_do() {
+        for text in [
+            r#"{"a":1,"b":2}"#,
+            r#"{"b":2,"a":1,"b":3}"#,
+            "[1]",
+            r#"{"a":"x"}"#,
+            "null",
+            "{",
+        ] {
+            let ours = serde_json::from_str::<KeyMap<u32>>(text);
+            let theirs = serde_json::from_str::<BTreeMap<String, u32>>(text);
+            match (ours, theirs) {
+                (Ok(o), Ok(t)) => {
+                    assert_eq!(o.iter().collect::<Vec<_>>(), t.iter().collect::<Vec<_>>())
+                }
+                (Err(o), Err(t)) => assert_eq!(o.to_string(), t.to_string(), "{text}"),
+                (o, t) => panic!("{text}: {o:?} against {t:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn insert_keeps_the_order() {
+        let mut m = KeyMap::from_pairs(pairs(&["b", "d"]));
+        m.insert("c".into(), 7);
+        m.insert("a".into(), 8);
+        m.insert("d".into(), 9);
+        let got: Vec<(&String, &usize)> = m.iter().collect();
+        let keys: Vec<&str> = got.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["a", "b", "c", "d"]);
+        assert_eq!(m.get("d"), Some(&9));
     }
 
     #[test]
