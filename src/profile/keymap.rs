@@ -114,12 +114,6 @@ impl<V> std::ops::Index<&str> for KeyMap<V> {
     }
 }
 
-impl<V> FromIterator<(String, V)> for KeyMap<V> {
-    fn from_iter<I: IntoIterator<Item = (String, V)>>(iter: I) -> Self {
-        KeyMap::from_pairs(iter.into_iter().collect())
-    }
-}
-
 impl<V: Serialize> Serialize for KeyMap<V> {
     /// A JSON object in key order, as a `BTreeMap` is written.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

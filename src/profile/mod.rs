@@ -875,7 +875,7 @@ pub fn analyze(doc: DocView<'_>) -> Option<Report> {
         fee,
         sections: flat.matches,
         tables_found: found,
-        metrics: KeyMap::from_pairs(sorted_metrics(metrics)),
+        metrics: metrics_map(metrics),
         metric_sources: KeyMap::from_pairs(metric_sources),
         checks,
         prose: statements,
@@ -885,36 +885,26 @@ pub fn analyze(doc: DocView<'_>) -> Option<Report> {
     })
 }
 
-/// The metrics as pairs sorted by key: the catalog's keys taken out in key
-/// order (a lookup each, against a sort's ten comparisons), then any other
-/// key, sorted, merged in.
-fn sorted_metrics(mut metrics: checks::Metrics) -> Vec<(String, Option<Num>)> {
-    let mut sorted: Vec<(String, Option<Num>)> = Vec::with_capacity(metrics.len());
+/// The metrics as a [`KeyMap`]: the catalog's keys taken out in key order (a
+/// lookup each, against a sort's ten comparisons), so that the map has
+/// nothing to sort; a key outside the catalog (none in the samples) comes
+/// after them, and the map then sorts.
+fn metrics_map(mut metrics: checks::Metrics) -> KeyMap<Option<Num>> {
+    let mut pairs: Vec<(String, Option<Num>)> = Vec::with_capacity(metrics.len());
     for e in catalog::by_key() {
         if metrics.is_empty() {
             break;
         }
         if let Some((k, v)) = metrics.remove_entry(e.key.as_str()) {
-            sorted.push((k.into_owned(), v.map(Num)));
+            pairs.push((k.into_owned(), v.map(Num)));
         }
     }
-    if metrics.is_empty() {
-        return sorted;
-    }
-    let mut rest: Vec<(String, Option<Num>)> = metrics
-        .into_iter()
-        .map(|(k, v)| (k.into_owned(), v.map(Num)))
-        .collect();
-    rest.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut merged = Vec::with_capacity(sorted.len() + rest.len());
-    let (mut a, mut b) = (sorted.into_iter().peekable(), rest.into_iter().peekable());
-    while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
-        let next = if x.0 <= y.0 { a.next() } else { b.next() };
-        merged.extend(next);
-    }
-    merged.extend(a);
-    merged.extend(b);
-    merged
+    pairs.extend(
+        metrics
+            .into_iter()
+            .map(|(k, v)| (k.into_owned(), v.map(Num))),
+    );
+    KeyMap::from_pairs(pairs)
 }
 
 /// Add the derived keys of `t` that can be computed (all parts given).

@@ -538,12 +538,13 @@ impl OpenGroup {
     /// writer per column.
     fn new(file: &SerializedFileWriter<BufWriter<File>>, spec: &[ColumnSpec]) -> OpenGroup {
         let schema = file.schema_descr();
+        // The schema was built from `spec`: one column each, in order.
         let columns = (0..schema.num_columns())
-            .map(|i| {
+            .zip(spec)
+            .map(|(i, c)| {
                 let descr = schema.column(i);
-                if spec.get(i).is_some_and(|c| c.kind == Kind::Str) {
-                    let statistics = spec[i].statistics;
-                    return OpenColumn::Str(Box::new(strings::StrChunk::new(descr, statistics)));
+                if c.kind == Kind::Str {
+                    return OpenColumn::Str(Box::new(strings::StrChunk::new(descr, c.statistics)));
                 }
                 let pages: ChunkPages = Arc::new(Mutex::new(TrackedWrite::new(Vec::new())));
                 let writer = get_column_writer(

@@ -232,20 +232,15 @@ impl StrChunk {
         Ok(())
     }
 
+    /// The dictionary's string number `i`.
     fn entry(&self, i: u32) -> &[u8] {
-        let (a, b) = self.entries[i as usize];
-        &self.dict[a as usize..b as usize]
+        entry_in(&self.dict, &self.entries, i)
     }
 
     /// The number of `s` in the dictionary.
     fn lookup(&self, s: &[u8]) -> Option<u32> {
         let hash = self.hasher.hash_one(s);
-        self.table
-            .find(hash, |&i| {
-                let (a, b) = self.entries[i as usize];
-                &self.dict[a as usize..b as usize] == s
-            })
-            .copied()
+        self.table.find(hash, |&i| self.entry(i) == s).copied()
     }
 
     /// Add `s` to the dictionary; its number.
@@ -260,10 +255,10 @@ impl StrChunk {
         self.entries.push((start, end));
         let hash = self.hasher.hash_one(s);
         let (entries, dict, hasher) = (&self.entries, &self.dict, &self.hasher);
-        self.table.insert_unique(hash, i, |&k| {
-            let (a, b) = entries[k as usize];
-            hasher.hash_one(&dict[a as usize..b as usize])
-        });
+        // (The table may grow: it rehashes its members, borrowed apart from
+        // the table itself.)
+        self.table
+            .insert_unique(hash, i, |&k| hasher.hash_one(entry_in(dict, entries, k)));
         Ok(i)
     }
 
@@ -447,6 +442,13 @@ impl StrChunk {
         }
         (min.map(<[u8]>::to_vec), max.map(<[u8]>::to_vec))
     }
+}
+
+/// String number `i` of a dictionary page `dict` whose strings are at
+/// `entries`.
+fn entry_in<'a>(dict: &'a [u8], entries: &[(u32, u32)], i: u32) -> &'a [u8] {
+    let (a, b) = entries[i as usize];
+    &dict[a as usize..b as usize]
 }
 
 /// Bits of a dictionary index among `entries` strings (0 for one or none).
